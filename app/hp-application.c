@@ -1,0 +1,627 @@
+/* The kiosk application: wires configuration, store, devices, flow and window. */
+#include "hp-application.h"
+
+#include <glib/gi18n.h>
+#include <errno.h>
+#include <locale.h>
+
+#include "hp-build-config.h"
+#include "hp-call-service.h"
+#include "hp-demo-tour.h"
+#include "hp-device-manager.h"
+#include "hp-i18n.h"
+#include "hp-simulated-cuff.h"
+#include "hp-store.h"
+
+struct _HpApplication
+{
+  GtkApplication parent_instance;
+
+  HpConfig *config;
+  gboolean windowed;
+  char *tour_dir;
+  int exit_status;
+
+  HpStore *store;
+  HpDeviceManager *devices;
+  HpCallService *calls;
+  HpVisitFlow *flow;
+  HpWindow *window;
+  GSimpleActionGroup *visit_actions;
+  HpDemoTour *tour;
+  gulong first_map_id;
+};
+
+G_DEFINE_FINAL_TYPE (HpApplication, hp_application, GTK_TYPE_APPLICATION)
+
+enum {
+  SIGNAL_SERVICES_READY,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct {
+  const char *code;
+  const char *native_name;
+} HpLanguage;
+
+/* Each language names itself, so a patient finds their own. */
+static const HpLanguage languages[] = {
+  { "en", "English" },
+  { "es", "Español" },
+};
+
+static const char *
+native_name_of (const char *code)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    if (g_str_equal (languages[i].code, code))
+      return languages[i].native_name;
+  return code;
+}
+
+/* The language after the current one, in the configured order. */
+static const char *
+next_language (HpApplication *self)
+{
+  const char * const *list = hp_config_get_languages (self->config);
+  const char *current = hp_visit_flow_get_language (self->flow);
+  guint n = g_strv_length ((char **) list);
+
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (list[i], current))
+      return list[(i + 1) % n];
+  return list[0];
+}
+
+static void
+apply_language (const char *code)
+{
+  hp_i18n_set_language (code);
+  gtk_widget_set_default_direction (gtk_get_locale_direction ());
+}
+
+static HpPage
+page_for_step (HpVisitStep step)
+{
+  switch (step)
+    {
+    case HP_VISIT_STEP_ATTRACT:
+      return HP_PAGE_ATTRACT;
+    case HP_VISIT_STEP_CHOOSE:
+      return HP_PAGE_CHOOSE;
+    case HP_VISIT_STEP_INSTRUCTIONS:
+      return HP_PAGE_BP_INSTRUCTIONS;
+    case HP_VISIT_STEP_MEASURING:
+      return HP_PAGE_MEASURING;
+    case HP_VISIT_STEP_RESULT:
+      return HP_PAGE_RESULT;
+    case HP_VISIT_STEP_GOODBYE:
+      return HP_PAGE_GOODBYE;
+    case HP_VISIT_STEP_PROBLEM:
+    case HP_VISIT_STEP_OUT_OF_SERVICE:
+    default:
+      return HP_PAGE_PROBLEM;
+    }
+}
+
+static HpProblem
+problem_for_flow (HpVisitFlow *flow)
+{
+  if (hp_visit_flow_get_step (flow) == HP_VISIT_STEP_OUT_OF_SERVICE)
+    return HP_PROBLEM_OUT_OF_SERVICE;
+
+  switch (hp_visit_flow_get_problem (flow))
+    {
+    case HP_VISIT_PROBLEM_DEVICE_MISSING:
+      return HP_PROBLEM_DEVICE_MISSING;
+    case HP_VISIT_PROBLEM_DEVICE_UNPLUGGED:
+      return HP_PROBLEM_DEVICE_UNPLUGGED;
+    case HP_VISIT_PROBLEM_DEVICE_NOT_RESPONDING:
+      return HP_PROBLEM_DEVICE_NOT_RESPONDING;
+    case HP_VISIT_PROBLEM_NOT_SAVED:
+      return HP_PROBLEM_NOT_SAVED;
+    case HP_VISIT_PROBLEM_NONE:
+    case HP_VISIT_PROBLEM_READING_FAILED:
+    default:
+      return HP_PROBLEM_READING_FAILED;
+    }
+}
+
+static void
+update_available_kinds (HpApplication *self)
+{
+  if (self->window == NULL || self->devices == NULL)
+    return;
+  hp_window_set_available_kinds (
+    self->window,
+    hp_device_manager_find_by_kind (self->devices, HP_MEASUREMENT_KIND_BLOOD_PRESSURE) != NULL,
+    hp_device_manager_find_by_kind (self->devices, HP_MEASUREMENT_KIND_BODY_WEIGHT) != NULL,
+    hp_device_manager_find_by_kind (self->devices, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE) != NULL);
+}
+
+/* Makes the window show exactly what the flow holds; nothing else feeds it. */
+static void
+sync_window (HpApplication *self)
+{
+  HpVisit *visit;
+  HpMeasurement *latest = NULL;
+
+  if (self->window == NULL || self->flow == NULL)
+    return;
+
+  visit = hp_visit_flow_get_visit (self->flow);
+  if (visit != NULL)
+    latest = hp_visit_find_latest (visit, hp_visit_flow_get_kind (self->flow));
+
+  if (hp_visit_flow_get_step (self->flow) == HP_VISIT_STEP_CHOOSE)
+    update_available_kinds (self);
+  hp_window_set_measurement (self->window, latest);
+  hp_window_set_phase (self->window, hp_visit_flow_get_phase (self->flow));
+  hp_window_set_problem (self->window, problem_for_flow (self->flow));
+  hp_window_set_inactivity_warning (self->window, hp_visit_flow_get_seconds_left (self->flow));
+  hp_window_set_next_language (self->window,
+                               g_strv_length ((char **) hp_config_get_languages (self->config)) > 1
+                               ? native_name_of (next_language (self)) : NULL);
+  hp_window_show_page (self->window, page_for_step (hp_visit_flow_get_step (self->flow)));
+}
+
+static void
+on_user_activity (HpApplication *self)
+{
+  if (self->flow != NULL)
+    hp_visit_flow_user_activity (self->flow);
+}
+
+static HpWindow *
+create_window (HpApplication *self)
+{
+  HpWindow *window = hp_window_new (GTK_APPLICATION (self));
+
+  gtk_widget_insert_action_group (GTK_WIDGET (window), "visit",
+                                  G_ACTION_GROUP (self->visit_actions));
+  g_signal_connect_object (window, "user-activity",
+                           G_CALLBACK (on_user_activity), self, G_CONNECT_SWAPPED);
+
+  if (self->windowed || !hp_config_get_fullscreen (self->config))
+    {
+      gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+      gtk_window_set_decorated (GTK_WINDOW (window), TRUE);
+    }
+  else
+    {
+      gtk_window_fullscreen (GTK_WINDOW (window));
+      /* Patients touch; a pointer on screen only distracts. */
+      gtk_widget_set_cursor_from_name (GTK_WIDGET (window), "none");
+    }
+  return window;
+}
+
+/* Templates are translated when built, so a new language means new widgets;
+ * the flow keeps the visit, and the new window is synced from it. */
+static void
+rebuild_window (HpApplication *self)
+{
+  HpWindow *old = self->window;
+
+  self->window = create_window (self);
+  update_available_kinds (self);
+  sync_window (self);
+  gtk_window_present (GTK_WINDOW (self->window));
+  if (old != NULL)
+    gtk_window_destroy (GTK_WINDOW (old));
+}
+
+static void
+on_flow_language (HpApplication *self)
+{
+  apply_language (hp_visit_flow_get_language (self->flow));
+  rebuild_window (self);
+}
+
+static void
+open_store (HpApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = hp_config_dup_database_path (self->config);
+  g_autofree char *folder = g_path_get_dirname (path);
+
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      g_message ("cannot create the database folder %s: %s", folder, g_strerror (errno));
+      return;
+    }
+  self->store = hp_store_open (path, &error);
+  if (self->store == NULL)
+    g_message ("the kiosk is out of service: %s", error->message);
+}
+
+static HpCuffFault
+demo_fault (HpConfig *config)
+{
+  const char *fault = hp_config_get_demo_fault (config);
+
+  if (g_str_equal (fault, "unplug"))
+    return HP_CUFF_FAULT_UNPLUG;
+  if (g_str_equal (fault, "timeout"))
+    return HP_CUFF_FAULT_TIMEOUT;
+  if (g_str_equal (fault, "garbled"))
+    return HP_CUFF_FAULT_GARBLED;
+  return HP_CUFF_FAULT_NONE;
+}
+
+static void
+start_devices (HpApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->devices = hp_device_manager_new ();
+  if (!hp_device_manager_start_usb (self->devices, &error))
+    g_message ("USB devices unavailable: %s", error->message);
+
+  if (hp_config_get_demo (self->config))
+    {
+      HpCuffSimulation simulation = {
+        .systolic = (guint16) hp_config_get_demo_systolic (self->config),
+        .diastolic = (guint16) hp_config_get_demo_diastolic (self->config),
+        .pulse = (guint16) hp_config_get_demo_pulse (self->config),
+        .measure_ms = hp_config_get_demo_measure_ms (self->config),
+        .fault = demo_fault (self->config),
+      };
+      g_autoptr(HpDevice) cuff = hp_simulated_cuff_new (&simulation);
+
+      hp_device_manager_add_device (self->devices, cuff);
+    }
+  g_signal_connect_object (hp_device_manager_get_devices (self->devices), "items-changed",
+                           G_CALLBACK (update_available_kinds), self, G_CONNECT_SWAPPED);
+}
+
+static void
+on_tour_finished (HpApplication *self,
+                  gboolean       succeeded)
+{
+  self->exit_status = succeeded ? 0 : 1;
+  g_application_quit (G_APPLICATION (self));
+}
+
+/* Everything the first frame does not need starts here, after it is shown. */
+static gboolean
+start_services (gpointer user_data)
+{
+  HpApplication *self = user_data;
+  HpVisitTimings timings = {
+    .idle_ms = hp_config_get_idle_seconds (self->config) * 1000,
+    .countdown_ticks = hp_config_get_warning_seconds (self->config),
+    .tick_ms = 1000,
+    .goodbye_ms = hp_config_get_goodbye_seconds (self->config) * 1000,
+  };
+
+  open_store (self);
+  start_devices (self);
+  self->calls = hp_call_service_new ();
+  self->flow = hp_visit_flow_new (self->store, self->devices, &timings);
+  hp_visit_flow_set_language (self->flow, hp_config_get_language (self->config));
+
+  g_signal_connect_object (self->flow, "notify::language",
+                           G_CALLBACK (on_flow_language), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flow, "notify::step",
+                           G_CALLBACK (sync_window), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flow, "notify::phase",
+                           G_CALLBACK (sync_window), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flow, "notify::problem",
+                           G_CALLBACK (sync_window), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flow, "notify::seconds-left",
+                           G_CALLBACK (sync_window), self, G_CONNECT_SWAPPED);
+  update_available_kinds (self);
+  sync_window (self);
+
+  g_signal_emit (self, signals[SIGNAL_SERVICES_READY], 0);
+
+  if (self->tour_dir != NULL)
+    {
+      self->tour = hp_demo_tour_new (self->window, self->flow, self->tour_dir);
+      g_signal_connect_object (self->tour, "finished",
+                               G_CALLBACK (on_tour_finished), self, G_CONNECT_SWAPPED);
+      hp_demo_tour_start (self->tour);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_first_map (HpApplication *self)
+{
+  g_clear_signal_handler (&self->first_map_id, self->window);
+  g_idle_add_full (G_PRIORITY_LOW, start_services, g_object_ref (self), g_object_unref);
+}
+
+/* Actions of the "visit" group: what buttons on the pages ask for. */
+
+static void
+action_begin (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_begin (self->flow);
+}
+
+static void
+action_choose (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
+{
+  HpApplication *self = data;
+  HpMeasurementKind kind;
+
+  if (self->flow != NULL && hp_measurement_kind_from_string (g_variant_get_string (param, NULL), &kind))
+    hp_visit_flow_choose (self->flow, kind);
+}
+
+static void
+action_start_measurement (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_start_measurement (self->flow);
+}
+
+static void
+action_cancel_measurement (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_cancel_measurement (self->flow);
+}
+
+static void
+action_finish (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_finish (self->flow);
+}
+
+static void
+action_start_over (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_start_over (self->flow);
+}
+
+static void
+action_still_here (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_user_activity (self->flow);
+}
+
+static void
+action_call_clinician (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
+{
+  HpApplication *self = data;
+  g_autoptr(GError) error = NULL;
+  HpVisit *visit;
+
+  if (self->flow == NULL || self->window == NULL)
+    return;
+  visit = hp_visit_flow_get_visit (self->flow);
+  if (visit == NULL || !hp_call_service_request_call (self->calls, visit, &error))
+    hp_window_show_notice (self->window,
+                           _("Video calls with a clinician are not available on this kiosk yet. Please ask a staff member."));
+}
+
+static void
+action_next_language (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_set_language (self->flow, next_language (self));
+}
+
+static const GActionEntry visit_entries[] = {
+  { .name = "begin", .activate = action_begin },
+  { .name = "choose", .activate = action_choose, .parameter_type = "s" },
+  { .name = "start-measurement", .activate = action_start_measurement },
+  { .name = "cancel-measurement", .activate = action_cancel_measurement },
+  { .name = "finish", .activate = action_finish },
+  { .name = "start-over", .activate = action_start_over },
+  { .name = "still-here", .activate = action_still_here },
+  { .name = "call-clinician", .activate = action_call_clinician },
+  { .name = "next-language", .activate = action_next_language },
+};
+
+static int
+hp_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  HpApplication *self = HP_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+  const char *config_path = NULL;
+  const char *tour_dir = NULL;
+  gboolean demo = FALSE;
+  gboolean version = FALSE;
+  const char *renderer;
+
+  if (g_variant_dict_lookup (options, "version", "b", &version) && version)
+    {
+      g_print ("healthpost %s\n", HP_VERSION);
+      return 0;
+    }
+
+  g_variant_dict_lookup (options, "config", "^&ay", &config_path);
+  g_variant_dict_lookup (options, "demo", "b", &demo);
+  g_variant_dict_lookup (options, "windowed", "b", &self->windowed);
+  g_variant_dict_lookup (options, "tour", "^&ay", &tour_dir);
+
+  if (self->config == NULL)
+    {
+      self->config = hp_config_load (config_path, &error);
+      if (self->config == NULL)
+        {
+          g_printerr ("healthpost: %s\n", error->message);
+          return 1;
+        }
+    }
+  if (demo)
+    hp_config_set_demo (self->config, TRUE);
+  if (tour_dir != NULL)
+    {
+      self->tour_dir = g_strdup (tour_dir);
+      self->windowed = TRUE;
+    }
+
+  /* The renderer is chosen before GTK starts; an environment setting wins. */
+  renderer = hp_config_get_gsk_renderer (self->config);
+  if (*renderer != '\0')
+    g_setenv ("GSK_RENDERER", renderer, FALSE);
+
+  return G_APPLICATION_CLASS (hp_application_parent_class)->handle_local_options (app, options);
+}
+
+static void
+hp_application_startup (GApplication *app)
+{
+  HpApplication *self = HP_APPLICATION (app);
+
+  /* main() has set the locale; GTK would reset it from the environment. */
+  gtk_disable_setlocale ();
+  G_APPLICATION_CLASS (hp_application_parent_class)->startup (app);
+
+  apply_language (hp_config_get_language (self->config));
+  hp_ui_init_style (gdk_display_get_default ());
+  g_action_map_add_action_entries (G_ACTION_MAP (self->visit_actions), visit_entries,
+                                   G_N_ELEMENTS (visit_entries), self);
+}
+
+static void
+hp_application_activate (GApplication *app)
+{
+  HpApplication *self = HP_APPLICATION (app);
+
+  if (self->window != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->window));
+      return;
+    }
+
+  self->window = create_window (self);
+  self->first_map_id = g_signal_connect_swapped (self->window, "map",
+                                                 G_CALLBACK (on_first_map), self);
+  gtk_window_present (GTK_WINDOW (self->window));
+}
+
+static void
+hp_application_shutdown (GApplication *app)
+{
+  HpApplication *self = HP_APPLICATION (app);
+
+  g_clear_object (&self->tour);
+  g_clear_object (&self->flow);
+  g_clear_object (&self->calls);
+  g_clear_object (&self->devices);
+  g_clear_object (&self->store);
+  self->window = NULL;
+
+  G_APPLICATION_CLASS (hp_application_parent_class)->shutdown (app);
+}
+
+static void
+hp_application_finalize (GObject *object)
+{
+  HpApplication *self = HP_APPLICATION (object);
+
+  g_clear_object (&self->tour);
+  g_clear_object (&self->flow);
+  g_clear_object (&self->calls);
+  g_clear_object (&self->devices);
+  g_clear_object (&self->store);
+  g_clear_object (&self->config);
+  g_clear_object (&self->visit_actions);
+  g_free (self->tour_dir);
+
+  G_OBJECT_CLASS (hp_application_parent_class)->finalize (object);
+}
+
+static void
+hp_application_class_init (HpApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = hp_application_finalize;
+  app_class->handle_local_options = hp_application_handle_local_options;
+  app_class->startup = hp_application_startup;
+  app_class->activate = hp_application_activate;
+  app_class->shutdown = hp_application_shutdown;
+
+  signals[SIGNAL_SERVICES_READY] =
+    g_signal_new ("services-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+hp_application_init (HpApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, NULL, N_("Read the configuration from FILE"), N_("FILE") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Use simulated devices and a demo database"), NULL },
+    { "windowed", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run in a window instead of full screen"), NULL },
+    { "tour", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Walk one demo visit and save a screenshot of each screen into DIR"), N_("DIR") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  self->visit_actions = g_simple_action_group_new ();
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+HpApplication *
+hp_application_new (GApplicationFlags flags)
+{
+  return g_object_new (HP_TYPE_APPLICATION,
+                       "application-id", "org.healthpost.Kiosk",
+                       "flags", flags,
+                       NULL);
+}
+
+HpApplication *
+hp_application_new_with_config (HpConfig          *config,
+                                GApplicationFlags  flags)
+{
+  HpApplication *self;
+
+  g_return_val_if_fail (HP_IS_CONFIG (config), NULL);
+
+  self = hp_application_new (flags);
+  self->config = g_object_ref (config);
+  self->windowed = TRUE;
+  return self;
+}
+
+HpConfig *
+hp_application_get_config (HpApplication *self)
+{
+  g_return_val_if_fail (HP_IS_APPLICATION (self), NULL);
+  return self->config;
+}
+
+HpVisitFlow *
+hp_application_get_flow (HpApplication *self)
+{
+  g_return_val_if_fail (HP_IS_APPLICATION (self), NULL);
+  return self->flow;
+}
+
+HpWindow *
+hp_application_get_window (HpApplication *self)
+{
+  g_return_val_if_fail (HP_IS_APPLICATION (self), NULL);
+  return self->window;
+}
+
+int
+hp_application_get_exit_status (HpApplication *self)
+{
+  g_return_val_if_fail (HP_IS_APPLICATION (self), 1);
+  return self->exit_status;
+}

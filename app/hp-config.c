@@ -1,0 +1,541 @@
+/* The kiosk's configuration: compiled-in defaults overridden by a key file. */
+#include "hp-config.h"
+
+#include "hp-build-config.h"
+
+G_DEFINE_QUARK (hp-config-error-quark, hp_config_error)
+
+struct _HpConfig
+{
+  GObject parent_instance;
+
+  gboolean demo;
+  gboolean fullscreen;
+  char *language;
+  GStrv languages;
+  char *location;
+  char *gsk_renderer;
+  char *database;
+  guint idle_seconds;
+  guint warning_seconds;
+  guint goodbye_seconds;
+  guint demo_systolic;
+  guint demo_diastolic;
+  guint demo_pulse;
+  guint demo_measure_ms;
+  char *demo_fault;
+};
+
+G_DEFINE_FINAL_TYPE (HpConfig, hp_config, G_TYPE_OBJECT)
+
+/* Languages the kiosk has translations for; a configured language must be one. */
+static const char * const known_languages[] = { "en", "es", NULL };
+static const char * const known_faults[] = { "none", "unplug", "timeout", "garbled", NULL };
+
+/* Every key the file may hold, by group: a misspelt key is an error, not a
+ * setting silently left at its default. */
+static const struct {
+  const char *group;
+  const char * const keys[9];
+} known_keys[] = {
+  { "kiosk", { "fullscreen", "language", "languages", "location", "gsk-renderer", NULL } },
+  { "storage", { "database", NULL } },
+  { "visit", { "idle-seconds", "warning-seconds", "goodbye-seconds", NULL } },
+  { "demo", { "enabled", "systolic", "diastolic", "pulse", "measure-ms", "fault", NULL } },
+};
+
+static gboolean
+check_known_keys (GKeyFile  *file,
+                  GError   **error)
+{
+  g_auto(GStrv) groups = g_key_file_get_groups (file, NULL);
+
+  for (guint g = 0; groups[g] != NULL; g++)
+    {
+      g_auto(GStrv) keys = NULL;
+      const char * const *allowed = NULL;
+
+      for (guint k = 0; k < G_N_ELEMENTS (known_keys); k++)
+        if (g_str_equal (known_keys[k].group, groups[g]))
+          allowed = known_keys[k].keys;
+      if (allowed == NULL)
+        {
+          g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                       "unknown group [%s]", groups[g]);
+          return FALSE;
+        }
+
+      keys = g_key_file_get_keys (file, groups[g], NULL, NULL);
+      for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+        if (!g_strv_contains (allowed, keys[i]))
+          {
+            g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                         "unknown key %s in [%s]", keys[i], groups[g]);
+            return FALSE;
+          }
+    }
+  return TRUE;
+}
+
+static void
+hp_config_finalize (GObject *object)
+{
+  HpConfig *self = HP_CONFIG (object);
+
+  g_free (self->language);
+  g_strfreev (self->languages);
+  g_free (self->location);
+  g_free (self->gsk_renderer);
+  g_free (self->database);
+  g_free (self->demo_fault);
+
+  G_OBJECT_CLASS (hp_config_parent_class)->finalize (object);
+}
+
+static void
+hp_config_class_init (HpConfigClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = hp_config_finalize;
+}
+
+static void
+hp_config_init (HpConfig *self)
+{
+  self->fullscreen = TRUE;
+  self->language = g_strdup ("en");
+  self->languages = g_strdupv ((char **) known_languages);
+  self->location = g_strdup ("");
+  self->gsk_renderer = g_strdup ("");
+  self->idle_seconds = 60;
+  self->warning_seconds = 20;
+  self->goodbye_seconds = 10;
+  self->demo_systolic = 118;
+  self->demo_diastolic = 76;
+  self->demo_pulse = 72;
+  self->demo_measure_ms = 4000;
+  self->demo_fault = g_strdup ("none");
+}
+
+HpConfig *
+hp_config_new (void)
+{
+  return g_object_new (HP_TYPE_CONFIG, NULL);
+}
+
+static gboolean
+read_bool (GKeyFile    *file,
+           const char  *group,
+           const char  *key,
+           gboolean    *out,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean value;
+
+  if (!g_key_file_has_key (file, group, key, NULL))
+    return TRUE;
+  value = g_key_file_get_boolean (file, group, key, &local_error);
+  if (local_error != NULL)
+    {
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                   "[%s] %s must be true or false", group, key);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+read_uint (GKeyFile    *file,
+           const char  *group,
+           const char  *key,
+           guint        min,
+           guint        max,
+           guint       *out,
+           GError     **error)
+{
+  g_autofree char *text = NULL;
+  guint64 value;
+
+  if (!g_key_file_has_key (file, group, key, NULL))
+    return TRUE;
+  text = g_key_file_get_value (file, group, key, NULL);
+  g_strstrip (text);
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &value, NULL))
+    {
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                   "[%s] %s must be a whole number from %u to %u", group, key, min, max);
+      return FALSE;
+    }
+  *out = (guint) value;
+  return TRUE;
+}
+
+static gboolean
+is_one_of (const char         *value,
+           const char * const *allowed)
+{
+  return value != NULL && g_strv_contains (allowed, value);
+}
+
+static gboolean
+read_choice (GKeyFile            *file,
+             const char          *group,
+             const char          *key,
+             const char * const  *allowed,
+             char               **out,
+             GError             **error)
+{
+  g_autofree char *value = NULL;
+
+  if (!g_key_file_has_key (file, group, key, NULL))
+    return TRUE;
+  value = g_key_file_get_string (file, group, key, NULL);
+  if (value != NULL)
+    g_strstrip (value);
+  if (!is_one_of (value, allowed))
+    {
+      g_autofree char *list = g_strjoinv (", ", (char **) allowed);
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                   "[%s] %s must be one of: %s", group, key, list);
+      return FALSE;
+    }
+  g_free (*out);
+  *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
+static gboolean
+read_string (GKeyFile    *file,
+             const char  *group,
+             const char  *key,
+             char       **out,
+             GError     **error)
+{
+  g_autofree char *value = NULL;
+
+  if (!g_key_file_has_key (file, group, key, NULL))
+    return TRUE;
+  value = g_key_file_get_string (file, group, key, NULL);
+  if (value == NULL)
+    {
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                   "[%s] %s is not valid text", group, key);
+      return FALSE;
+    }
+  g_free (*out);
+  *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
+static gboolean
+read_languages (GKeyFile  *file,
+                GStrv     *out,
+                GError   **error)
+{
+  g_auto(GStrv) list = NULL;
+  gsize n = 0;
+
+  if (!g_key_file_has_key (file, "kiosk", "languages", NULL))
+    return TRUE;
+  list = g_key_file_get_string_list (file, "kiosk", "languages", &n, NULL);
+  if (list == NULL || n == 0)
+    {
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                   "[kiosk] languages must list at least one language");
+      return FALSE;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      g_strstrip (list[i]);
+      if (!is_one_of (list[i], known_languages))
+        {
+          g_autofree char *known = g_strjoinv (", ", (char **) known_languages);
+          g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                       "[kiosk] languages: “%s” is not available (available: %s)",
+                       list[i], known);
+          return FALSE;
+        }
+    }
+  g_strfreev (*out);
+  *out = g_steal_pointer (&list);
+  return TRUE;
+}
+
+gboolean
+hp_config_merge_data (HpConfig    *self,
+                      const char  *data,
+                      gsize        length,
+                      GError     **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(HpConfig) next = NULL;
+
+  g_return_val_if_fail (HP_IS_CONFIG (self), FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  if (!g_key_file_load_from_data (file, data != NULL ? data : "", length,
+                                  G_KEY_FILE_NONE, &local_error))
+    {
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_READ,
+                   "not a valid configuration file: %s", local_error->message);
+      return FALSE;
+    }
+
+  if (!check_known_keys (file, error))
+    return FALSE;
+
+  /* Read into a copy so that a bad value leaves the current settings whole. */
+  next = hp_config_new ();
+  next->demo = self->demo;
+  next->fullscreen = self->fullscreen;
+  g_free (next->language); next->language = g_strdup (self->language);
+  g_strfreev (next->languages); next->languages = g_strdupv (self->languages);
+  g_free (next->location); next->location = g_strdup (self->location);
+  g_free (next->gsk_renderer); next->gsk_renderer = g_strdup (self->gsk_renderer);
+  next->database = g_strdup (self->database);
+  next->idle_seconds = self->idle_seconds;
+  next->warning_seconds = self->warning_seconds;
+  next->goodbye_seconds = self->goodbye_seconds;
+  next->demo_systolic = self->demo_systolic;
+  next->demo_diastolic = self->demo_diastolic;
+  next->demo_pulse = self->demo_pulse;
+  next->demo_measure_ms = self->demo_measure_ms;
+  g_free (next->demo_fault); next->demo_fault = g_strdup (self->demo_fault);
+
+  if (!read_bool (file, "kiosk", "fullscreen", &next->fullscreen, error) ||
+      !read_languages (file, &next->languages, error) ||
+      !read_string (file, "kiosk", "language", &next->language, error) ||
+      !read_string (file, "kiosk", "location", &next->location, error) ||
+      !read_choice (file, "kiosk", "gsk-renderer",
+                    (const char * const []) { "", "cairo", "gl", "ngl", "vulkan", NULL },
+                    &next->gsk_renderer, error) ||
+      !read_string (file, "storage", "database", &next->database, error) ||
+      !read_uint (file, "visit", "idle-seconds", 5, 3600, &next->idle_seconds, error) ||
+      !read_uint (file, "visit", "warning-seconds", 5, 600, &next->warning_seconds, error) ||
+      !read_uint (file, "visit", "goodbye-seconds", 1, 600, &next->goodbye_seconds, error) ||
+      !read_bool (file, "demo", "enabled", &next->demo, error) ||
+      !read_uint (file, "demo", "systolic", 40, 300, &next->demo_systolic, error) ||
+      !read_uint (file, "demo", "diastolic", 20, 200, &next->demo_diastolic, error) ||
+      !read_uint (file, "demo", "pulse", 20, 250, &next->demo_pulse, error) ||
+      !read_uint (file, "demo", "measure-ms", 0, 120000, &next->demo_measure_ms, error) ||
+      !read_choice (file, "demo", "fault", known_faults, &next->demo_fault, error))
+    return FALSE;
+
+  if (!g_strv_contains ((const char * const *) next->languages, next->language))
+    {
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                   "[kiosk] language “%s” is not in [kiosk] languages", next->language);
+      return FALSE;
+    }
+  if (next->database != NULL && *next->database == '\0')
+    g_clear_pointer (&next->database, g_free);
+  if (next->database != NULL && !g_path_is_absolute (next->database))
+    {
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                   "[storage] database must be an absolute path");
+      return FALSE;
+    }
+  if (next->demo_diastolic >= next->demo_systolic)
+    {
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                   "[demo] diastolic must be lower than systolic");
+      return FALSE;
+    }
+
+  /* Every value is valid: take them all. */
+  self->demo = next->demo;
+  self->fullscreen = next->fullscreen;
+  self->idle_seconds = next->idle_seconds;
+  self->warning_seconds = next->warning_seconds;
+  self->goodbye_seconds = next->goodbye_seconds;
+  self->demo_systolic = next->demo_systolic;
+  self->demo_diastolic = next->demo_diastolic;
+  self->demo_pulse = next->demo_pulse;
+  self->demo_measure_ms = next->demo_measure_ms;
+  g_free (self->language); self->language = g_steal_pointer (&next->language);
+  g_strfreev (self->languages); self->languages = g_steal_pointer (&next->languages);
+  g_free (self->location); self->location = g_steal_pointer (&next->location);
+  g_free (self->gsk_renderer); self->gsk_renderer = g_steal_pointer (&next->gsk_renderer);
+  g_free (self->database); self->database = g_steal_pointer (&next->database);
+  g_free (self->demo_fault); self->demo_fault = g_steal_pointer (&next->demo_fault);
+  return TRUE;
+}
+
+HpConfig *
+hp_config_load (const char  *path,
+                GError     **error)
+{
+  g_autoptr(HpConfig) self = hp_config_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  const char *file = path != NULL ? path : HP_DEFAULT_CONFIG;
+
+  if (!g_file_get_contents (file, &contents, &length, &local_error))
+    {
+      /* Without a configuration file the compiled-in defaults are the
+       * configuration; a file asked for by name must be there. */
+      if (path == NULL && g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_steal_pointer (&self);
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_READ,
+                   "%s: %s", file, local_error->message);
+      return NULL;
+    }
+
+  if (!hp_config_merge_data (self, contents, length, &local_error))
+    {
+      g_set_error (error, HP_CONFIG_ERROR, local_error->code,
+                   "%s: %s", file, local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+void
+hp_config_set_demo (HpConfig *self,
+                    gboolean  demo)
+{
+  g_return_if_fail (HP_IS_CONFIG (self));
+  self->demo = !!demo;
+}
+
+gboolean
+hp_config_get_demo (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), FALSE);
+  return self->demo;
+}
+
+gboolean
+hp_config_get_fullscreen (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), TRUE);
+  return self->fullscreen;
+}
+
+const char *
+hp_config_get_language (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
+  return self->language;
+}
+
+const char * const *
+hp_config_get_languages (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
+  return (const char * const *) self->languages;
+}
+
+const char *
+hp_config_get_location (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
+  return self->location;
+}
+
+const char *
+hp_config_get_gsk_renderer (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
+  return self->gsk_renderer;
+}
+
+char *
+hp_config_dup_database_path (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
+
+  if (self->database != NULL)
+    return g_strdup (self->database);
+  if (self->demo)
+    return g_build_filename (g_get_user_data_dir (), "healthpost", "demo.db", NULL);
+  return g_strdup ("/var/lib/healthpost/healthpost.db");
+}
+
+guint
+hp_config_get_idle_seconds (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), 60);
+  return self->idle_seconds;
+}
+
+guint
+hp_config_get_warning_seconds (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), 20);
+  return self->warning_seconds;
+}
+
+guint
+hp_config_get_goodbye_seconds (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), 10);
+  return self->goodbye_seconds;
+}
+
+guint
+hp_config_get_demo_systolic (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), 0);
+  return self->demo_systolic;
+}
+
+guint
+hp_config_get_demo_diastolic (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), 0);
+  return self->demo_diastolic;
+}
+
+guint
+hp_config_get_demo_pulse (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), 0);
+  return self->demo_pulse;
+}
+
+guint
+hp_config_get_demo_measure_ms (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), 0);
+  return self->demo_measure_ms;
+}
+
+const char *
+hp_config_get_demo_fault (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
+  return self->demo_fault;
+}
+
+char *
+hp_config_to_data (HpConfig *self)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *database = NULL;
+
+  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
+
+  database = hp_config_dup_database_path (self);
+  g_key_file_set_boolean (file, "kiosk", "fullscreen", self->fullscreen);
+  g_key_file_set_string (file, "kiosk", "language", self->language);
+  g_key_file_set_string_list (file, "kiosk", "languages",
+                              (const char * const *) self->languages,
+                              g_strv_length (self->languages));
+  g_key_file_set_string (file, "kiosk", "location", self->location);
+  g_key_file_set_string (file, "kiosk", "gsk-renderer", self->gsk_renderer);
+  g_key_file_set_string (file, "storage", "database", database);
+  g_key_file_set_uint64 (file, "visit", "idle-seconds", self->idle_seconds);
+  g_key_file_set_uint64 (file, "visit", "warning-seconds", self->warning_seconds);
+  g_key_file_set_uint64 (file, "visit", "goodbye-seconds", self->goodbye_seconds);
+  g_key_file_set_boolean (file, "demo", "enabled", self->demo);
+  g_key_file_set_uint64 (file, "demo", "systolic", self->demo_systolic);
+  g_key_file_set_uint64 (file, "demo", "diastolic", self->demo_diastolic);
+  g_key_file_set_uint64 (file, "demo", "pulse", self->demo_pulse);
+  g_key_file_set_uint64 (file, "demo", "measure-ms", self->demo_measure_ms);
+  g_key_file_set_string (file, "demo", "fault", self->demo_fault);
+  return g_key_file_to_data (file, NULL, NULL);
+}

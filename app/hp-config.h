@@ -1,0 +1,58 @@
+/* The kiosk's configuration: compiled-in defaults overridden by a key file. */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define HP_CONFIG_ERROR (hp_config_error_quark ())
+
+typedef enum {
+  HP_CONFIG_ERROR_READ,    /* the file cannot be read or is not a key file */
+  HP_CONFIG_ERROR_VALUE,   /* a key holds a value out of range or of the wrong type */
+} HpConfigError;
+
+GQuark hp_config_error_quark (void);
+
+#define HP_TYPE_CONFIG (hp_config_get_type ())
+G_DECLARE_FINAL_TYPE (HpConfig, hp_config, HP, CONFIG, GObject)
+
+/* The compiled-in defaults. */
+HpConfig    *hp_config_new                 (void);
+/* Defaults, then the file at @path. When @path is %NULL the production file
+ * is read if present; an explicitly named file must exist. */
+HpConfig    *hp_config_load                (const char  *path,
+                                            GError     **error);
+/* Applies the text of a key file on top of the current values. */
+gboolean     hp_config_merge_data          (HpConfig    *self,
+                                            const char  *data,
+                                            gsize        length,
+                                            GError     **error);
+
+/* Turns demo mode on (simulated devices, database in the user's data dir). */
+void         hp_config_set_demo            (HpConfig    *self,
+                                            gboolean     demo);
+
+gboolean     hp_config_get_demo            (HpConfig    *self);
+gboolean     hp_config_get_fullscreen      (HpConfig    *self);
+const char  *hp_config_get_language        (HpConfig    *self);
+const char * const *hp_config_get_languages (HpConfig   *self);
+const char  *hp_config_get_location        (HpConfig    *self);
+const char  *hp_config_get_gsk_renderer    (HpConfig    *self);
+/* The database file: the configured one, or the default for the mode. */
+char        *hp_config_dup_database_path   (HpConfig    *self);
+guint        hp_config_get_idle_seconds    (HpConfig    *self);
+guint        hp_config_get_warning_seconds (HpConfig    *self);
+guint        hp_config_get_goodbye_seconds (HpConfig    *self);
+
+/* What the demo cuff reads. */
+guint        hp_config_get_demo_systolic   (HpConfig    *self);
+guint        hp_config_get_demo_diastolic  (HpConfig    *self);
+guint        hp_config_get_demo_pulse      (HpConfig    *self);
+guint        hp_config_get_demo_measure_ms (HpConfig    *self);
+const char  *hp_config_get_demo_fault      (HpConfig    *self);
+
+/* The effective configuration as key-file text, for staff diagnostics. */
+char        *hp_config_to_data             (HpConfig    *self);
+
+G_END_DECLS

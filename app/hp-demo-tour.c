@@ -1,0 +1,224 @@
+/* A scripted demo visit that saves a screenshot of every screen it passes. */
+#include "hp-demo-tour.h"
+
+#include <glib/gstdio.h>
+
+/* A whole demo visit takes seconds; past this something is stuck. */
+#define TOUR_TIMEOUT_SECONDS 120
+
+struct _HpDemoTour
+{
+  GObject parent_instance;
+
+  HpWindow *window;
+  HpVisitFlow *flow;
+  char *folder;
+  guint shot;
+  guint timeout_source;
+  gulong after_paint_id;
+  GdkFrameClock *frame_clock;
+  gboolean done;
+};
+
+G_DEFINE_FINAL_TYPE (HpDemoTour, hp_demo_tour, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+finish (HpDemoTour *self,
+        gboolean    succeeded)
+{
+  if (self->done)
+    return;
+  self->done = TRUE;
+  g_clear_handle_id (&self->timeout_source, g_source_remove);
+  g_signal_handlers_disconnect_by_data (self->flow, self);
+  if (self->frame_clock != NULL)
+    g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, succeeded);
+}
+
+/* What the demo patient does on each screen, once it has been captured. */
+static void
+act (HpDemoTour *self)
+{
+  const char *action = NULL;
+  GVariant *target = NULL;
+
+  switch (hp_visit_flow_get_step (self->flow))
+    {
+    case HP_VISIT_STEP_ATTRACT:
+      action = "visit.begin";
+      break;
+    case HP_VISIT_STEP_CHOOSE:
+      action = "visit.choose";
+      target = g_variant_new_string ("blood-pressure");
+      break;
+    case HP_VISIT_STEP_INSTRUCTIONS:
+      action = "visit.start-measurement";
+      break;
+    case HP_VISIT_STEP_RESULT:
+      action = "visit.finish";
+      break;
+    case HP_VISIT_STEP_GOODBYE:
+      finish (self, TRUE);
+      return;
+    case HP_VISIT_STEP_MEASURING:
+      /* The cuff answers on its own. */
+      return;
+    case HP_VISIT_STEP_PROBLEM:
+    case HP_VISIT_STEP_OUT_OF_SERVICE:
+    default:
+      g_printerr ("demo tour: the visit stopped at “%s”\n",
+                  hp_visit_step_to_string (hp_visit_flow_get_step (self->flow)));
+      finish (self, FALSE);
+      return;
+    }
+
+  gtk_widget_activate_action_variant (GTK_WIDGET (self->window), action, target);
+}
+
+static void
+capture (HpDemoTour *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+
+  name = g_strdup_printf ("%02u-%s.png", ++self->shot,
+                          hp_visit_step_to_string (hp_visit_flow_get_step (self->flow)));
+  path = g_build_filename (self->folder, name, NULL);
+  if (!hp_window_save_screenshot (self->window, path, &error))
+    {
+      g_printerr ("demo tour: %s\n", error->message);
+      finish (self, FALSE);
+      return;
+    }
+  g_print ("%s\n", path);
+  act (self);
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                HpDemoTour    *self)
+{
+  g_clear_signal_handler (&self->after_paint_id, clock);
+  capture (self);
+}
+
+/* Capture a screen only once it has been laid out and painted. */
+static void
+capture_after_next_frame (HpDemoTour *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->window));
+
+  if (clock == NULL)
+    {
+      finish (self, FALSE);
+      return;
+    }
+  if (self->after_paint_id != 0)
+    return;
+  self->frame_clock = clock;
+  self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->window));
+}
+
+static void
+on_step (HpDemoTour *self)
+{
+  if (!self->done)
+    capture_after_next_frame (self);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  HpDemoTour *self = user_data;
+
+  self->timeout_source = 0;
+  g_printerr ("demo tour: no progress for %d seconds\n", TOUR_TIMEOUT_SECONDS);
+  finish (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hp_demo_tour_dispose (GObject *object)
+{
+  HpDemoTour *self = HP_DEMO_TOUR (object);
+
+  g_clear_handle_id (&self->timeout_source, g_source_remove);
+  if (self->frame_clock != NULL)
+    g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
+  if (self->flow != NULL)
+    g_signal_handlers_disconnect_by_data (self->flow, self);
+  g_clear_object (&self->flow);
+  g_clear_object (&self->window);
+
+  G_OBJECT_CLASS (hp_demo_tour_parent_class)->dispose (object);
+}
+
+static void
+hp_demo_tour_finalize (GObject *object)
+{
+  g_free (HP_DEMO_TOUR (object)->folder);
+
+  G_OBJECT_CLASS (hp_demo_tour_parent_class)->finalize (object);
+}
+
+static void
+hp_demo_tour_class_init (HpDemoTourClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = hp_demo_tour_dispose;
+  object_class->finalize = hp_demo_tour_finalize;
+
+  signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+}
+
+static void
+hp_demo_tour_init (HpDemoTour *self G_GNUC_UNUSED)
+{
+}
+
+HpDemoTour *
+hp_demo_tour_new (HpWindow    *window,
+                  HpVisitFlow *flow,
+                  const char  *folder)
+{
+  HpDemoTour *self;
+
+  g_return_val_if_fail (HP_IS_WINDOW (window), NULL);
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (flow), NULL);
+  g_return_val_if_fail (folder != NULL, NULL);
+
+  self = g_object_new (HP_TYPE_DEMO_TOUR, NULL);
+  self->window = g_object_ref (window);
+  self->flow = g_object_ref (flow);
+  self->folder = g_strdup (folder);
+  return self;
+}
+
+void
+hp_demo_tour_start (HpDemoTour *self)
+{
+  g_return_if_fail (HP_IS_DEMO_TOUR (self));
+
+  if (g_mkdir_with_parents (self->folder, 0755) != 0)
+    {
+      g_printerr ("demo tour: cannot create %s\n", self->folder);
+      finish (self, FALSE);
+      return;
+    }
+  g_signal_connect_swapped (self->flow, "notify::step", G_CALLBACK (on_step), self);
+  self->timeout_source = g_timeout_add_seconds (TOUR_TIMEOUT_SECONDS, on_timeout, self);
+  capture_after_next_frame (self);
+}

@@ -1,0 +1,651 @@
+/* The visit flow controller: moves one patient's visit from step to step. */
+#include "hp-visit-flow.h"
+
+struct _HpVisitFlow
+{
+  GObject parent_instance;
+
+  HpStore *store;
+  HpDeviceManager *devices;
+  HpVisitTimings timings;
+
+  HpVisitStep step;
+  HpVisit *visit;
+  HpMeasurementKind kind;
+  HpVisitProblem problem;
+  HpMeasurementPhase phase;
+  char *default_language;
+  char *language;
+
+  /* The device measuring now, with its signal handlers. */
+  HpDevice *device;
+  gulong ready_id;
+  gulong failed_id;
+  gulong phase_id;
+
+  guint idle_source;
+  guint tick_source;
+  guint goodbye_source;
+  guint seconds_left;
+};
+
+G_DEFINE_FINAL_TYPE (HpVisitFlow, hp_visit_flow, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STEP,
+  PROP_VISIT,
+  PROP_PROBLEM,
+  PROP_PHASE,
+  PROP_WARNING_ACTIVE,
+  PROP_SECONDS_LEFT,
+  PROP_LANGUAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char * const step_names[] = {
+  [HP_VISIT_STEP_ATTRACT] = "attract",
+  [HP_VISIT_STEP_CHOOSE] = "choose",
+  [HP_VISIT_STEP_INSTRUCTIONS] = "instructions",
+  [HP_VISIT_STEP_MEASURING] = "measuring",
+  [HP_VISIT_STEP_RESULT] = "result",
+  [HP_VISIT_STEP_PROBLEM] = "problem",
+  [HP_VISIT_STEP_GOODBYE] = "goodbye",
+  [HP_VISIT_STEP_OUT_OF_SERVICE] = "out-of-service",
+};
+
+const char *
+hp_visit_step_to_string (HpVisitStep step)
+{
+  g_return_val_if_fail (step < G_N_ELEMENTS (step_names), NULL);
+  return step_names[step];
+}
+
+/* The quiet-time clock runs only where the patient is expected to act; it
+ * pauses while a device measures, and the goodbye screen has its own. */
+static gboolean
+step_watches_inactivity (HpVisitStep step)
+{
+  switch (step)
+    {
+    case HP_VISIT_STEP_CHOOSE:
+    case HP_VISIT_STEP_INSTRUCTIONS:
+    case HP_VISIT_STEP_RESULT:
+    case HP_VISIT_STEP_PROBLEM:
+      return TRUE;
+    case HP_VISIT_STEP_ATTRACT:
+    case HP_VISIT_STEP_MEASURING:
+    case HP_VISIT_STEP_GOODBYE:
+    case HP_VISIT_STEP_OUT_OF_SERVICE:
+    default:
+      return FALSE;
+    }
+}
+
+static void
+set_phase (HpVisitFlow        *self,
+           HpMeasurementPhase  phase)
+{
+  if (self->phase == phase)
+    return;
+  self->phase = phase;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PHASE]);
+}
+
+static void
+set_problem (HpVisitFlow    *self,
+             HpVisitProblem  problem)
+{
+  if (self->problem == problem)
+    return;
+  self->problem = problem;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
+}
+
+static void
+set_warning (HpVisitFlow *self,
+             guint        seconds_left)
+{
+  gboolean was_active = self->tick_source != 0 || self->seconds_left != 0;
+
+  if (self->seconds_left != seconds_left)
+    {
+      self->seconds_left = seconds_left;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
+    }
+  if (was_active != (seconds_left != 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WARNING_ACTIVE]);
+}
+
+static void
+stop_timers (HpVisitFlow *self)
+{
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_handle_id (&self->goodbye_source, g_source_remove);
+  set_warning (self, 0);
+}
+
+static void
+release_device (HpVisitFlow *self)
+{
+  if (self->device == NULL)
+    return;
+  g_clear_signal_handler (&self->ready_id, self->device);
+  g_clear_signal_handler (&self->failed_id, self->device);
+  g_clear_signal_handler (&self->phase_id, self->device);
+  g_clear_object (&self->device);
+}
+
+/* Stop listening to the device first, so its cancellation cannot move the flow. */
+static void
+abandon_device (HpVisitFlow *self)
+{
+  g_autoptr(HpDevice) device = NULL;
+
+  if (self->device == NULL)
+    return;
+  device = g_object_ref (self->device);
+  release_device (self);
+  if (hp_device_get_state (device) == HP_DEVICE_STATE_MEASURING)
+    hp_device_cancel_measurement (device);
+}
+
+static gboolean
+replace_str (char       **field,
+             const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+static void restart_idle_clock (HpVisitFlow *self);
+static gboolean on_goodbye_elapsed (gpointer user_data);
+
+static void
+set_step (HpVisitFlow *self,
+          HpVisitStep  step)
+{
+  stop_timers (self);
+
+  if (step_watches_inactivity (step))
+    restart_idle_clock (self);
+  else if (step == HP_VISIT_STEP_GOODBYE)
+    self->goodbye_source = g_timeout_add (self->timings.goodbye_ms, on_goodbye_elapsed, self);
+
+  if (self->step == step)
+    return;
+  g_debug ("visit step: %s → %s", step_names[self->step], step_names[step]);
+  self->step = step;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+}
+
+/* Forget everything about the visit: nothing of it may outlive this. */
+static void
+wipe_visit (HpVisitFlow *self)
+{
+  abandon_device (self);
+
+  set_problem (self, HP_VISIT_PROBLEM_NONE);
+  set_phase (self, HP_MEASUREMENT_PHASE_IDLE);
+  self->kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE;
+  if (self->visit != NULL)
+    {
+      g_clear_object (&self->visit);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIT]);
+    }
+  hp_visit_flow_set_language (self, self->default_language);
+  set_step (self, HP_VISIT_STEP_ATTRACT);
+}
+
+static gboolean
+on_goodbye_elapsed (gpointer user_data)
+{
+  HpVisitFlow *self = user_data;
+
+  self->goodbye_source = 0;
+  wipe_visit (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_countdown_tick (gpointer user_data)
+{
+  HpVisitFlow *self = user_data;
+
+  if (self->seconds_left > 1)
+    {
+      set_warning (self, self->seconds_left - 1);
+      return G_SOURCE_CONTINUE;
+    }
+
+  self->tick_source = 0;
+  g_debug ("visit abandoned: inactivity");
+  wipe_visit (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_idle_elapsed (gpointer user_data)
+{
+  HpVisitFlow *self = user_data;
+
+  self->idle_source = 0;
+  self->tick_source = g_timeout_add (self->timings.tick_ms, on_countdown_tick, self);
+  set_warning (self, MAX (self->timings.countdown_ticks, 1));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restart_idle_clock (HpVisitFlow *self)
+{
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  set_warning (self, 0);
+  self->idle_source = g_timeout_add (self->timings.idle_ms, on_idle_elapsed, self);
+}
+
+static void
+on_measurement_ready (HpDevice      *device G_GNUC_UNUSED,
+                      HpMeasurement *measurement,
+                      gpointer       user_data)
+{
+  HpVisitFlow *self = user_data;
+
+  if (self->step != HP_VISIT_STEP_MEASURING || self->visit == NULL)
+    return;
+
+  release_device (self);
+  hp_visit_add_measurement (self->visit, measurement);
+  set_phase (self, HP_MEASUREMENT_PHASE_DONE);
+  set_step (self, HP_VISIT_STEP_RESULT);
+}
+
+static HpVisitProblem
+problem_for_error (const GError *error)
+{
+  if (error->domain != HP_DEVICE_ERROR)
+    return HP_VISIT_PROBLEM_READING_FAILED;
+
+  switch ((HpDeviceError) error->code)
+    {
+    case HP_DEVICE_ERROR_NOT_CONNECTED:
+    case HP_DEVICE_ERROR_PERMISSION:
+      return HP_VISIT_PROBLEM_DEVICE_MISSING;
+    case HP_DEVICE_ERROR_DISCONNECTED:
+      return HP_VISIT_PROBLEM_DEVICE_UNPLUGGED;
+    case HP_DEVICE_ERROR_TIMEOUT:
+    case HP_DEVICE_ERROR_BUSY:
+      return HP_VISIT_PROBLEM_DEVICE_NOT_RESPONDING;
+    case HP_DEVICE_ERROR_PROTOCOL:
+    case HP_DEVICE_ERROR_IMPLAUSIBLE:
+    case HP_DEVICE_ERROR_CANCELLED:
+    default:
+      return HP_VISIT_PROBLEM_READING_FAILED;
+    }
+}
+
+static void
+fail_measurement (HpVisitFlow  *self,
+                  const GError *error)
+{
+  /* Device errors carry no health values, so they may be logged for staff. */
+  g_message ("measurement failed: %s", error->message);
+  release_device (self);
+  set_phase (self, HP_MEASUREMENT_PHASE_IDLE);
+  set_problem (self, problem_for_error (error));
+  set_step (self, HP_VISIT_STEP_PROBLEM);
+}
+
+static void
+on_measurement_failed (HpDevice     *device G_GNUC_UNUSED,
+                       const GError *error,
+                       gpointer      user_data)
+{
+  HpVisitFlow *self = user_data;
+
+  if (self->step != HP_VISIT_STEP_MEASURING)
+    return;
+  fail_measurement (self, error);
+}
+
+static void
+on_device_phase (HpDevice   *device,
+                 GParamSpec *pspec G_GNUC_UNUSED,
+                 gpointer    user_data)
+{
+  set_phase (HP_VISIT_FLOW (user_data), hp_device_get_phase (device));
+}
+
+static void
+hp_visit_flow_dispose (GObject *object)
+{
+  HpVisitFlow *self = HP_VISIT_FLOW (object);
+
+  stop_timers (self);
+  abandon_device (self);
+  g_clear_object (&self->visit);
+  g_clear_object (&self->store);
+  g_clear_object (&self->devices);
+
+  G_OBJECT_CLASS (hp_visit_flow_parent_class)->dispose (object);
+}
+
+static void
+hp_visit_flow_finalize (GObject *object)
+{
+  HpVisitFlow *self = HP_VISIT_FLOW (object);
+
+  g_free (self->default_language);
+  g_free (self->language);
+
+  G_OBJECT_CLASS (hp_visit_flow_parent_class)->finalize (object);
+}
+
+static void
+hp_visit_flow_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  HpVisitFlow *self = HP_VISIT_FLOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STEP:
+      g_value_set_int (value, self->step);
+      break;
+    case PROP_VISIT:
+      g_value_set_object (value, self->visit);
+      break;
+    case PROP_PROBLEM:
+      g_value_set_int (value, self->problem);
+      break;
+    case PROP_PHASE:
+      g_value_set_int (value, self->phase);
+      break;
+    case PROP_WARNING_ACTIVE:
+      g_value_set_boolean (value, hp_visit_flow_get_warning_active (self));
+      break;
+    case PROP_SECONDS_LEFT:
+      g_value_set_uint (value, self->seconds_left);
+      break;
+    case PROP_LANGUAGE:
+      g_value_set_string (value, self->language);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hp_visit_flow_class_init (HpVisitFlowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = hp_visit_flow_dispose;
+  object_class->finalize = hp_visit_flow_finalize;
+  object_class->get_property = hp_visit_flow_get_property;
+
+  /* Enums are exposed as ints: the flow has no registered enum types. */
+  properties[PROP_STEP] =
+    g_param_spec_int ("step", NULL, NULL, 0, HP_VISIT_STEP_OUT_OF_SERVICE, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VISIT] =
+    g_param_spec_object ("visit", NULL, NULL, HP_TYPE_VISIT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROBLEM] =
+    g_param_spec_int ("problem", NULL, NULL, 0, HP_VISIT_PROBLEM_NOT_SAVED, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PHASE] =
+    g_param_spec_int ("phase", NULL, NULL, 0, HP_MEASUREMENT_PHASE_DONE, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WARNING_ACTIVE] =
+    g_param_spec_boolean ("warning-active", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SECONDS_LEFT] =
+    g_param_spec_uint ("seconds-left", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LANGUAGE] =
+    g_param_spec_string ("language", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+hp_visit_flow_init (HpVisitFlow *self)
+{
+  self->step = HP_VISIT_STEP_ATTRACT;
+  self->default_language = g_strdup ("en");
+  self->language = g_strdup ("en");
+}
+
+HpVisitFlow *
+hp_visit_flow_new (HpStore              *store,
+                   HpDeviceManager      *devices,
+                   const HpVisitTimings *timings)
+{
+  HpVisitFlow *self;
+
+  g_return_val_if_fail (store == NULL || HP_IS_STORE (store), NULL);
+  g_return_val_if_fail (HP_IS_DEVICE_MANAGER (devices), NULL);
+  g_return_val_if_fail (timings != NULL, NULL);
+
+  self = g_object_new (HP_TYPE_VISIT_FLOW, NULL);
+  self->store = store != NULL ? g_object_ref (store) : NULL;
+  self->devices = g_object_ref (devices);
+  self->timings = *timings;
+  self->timings.idle_ms = MAX (self->timings.idle_ms, 1);
+  self->timings.tick_ms = MAX (self->timings.tick_ms, 1);
+  self->timings.countdown_ticks = MAX (self->timings.countdown_ticks, 1);
+  if (store == NULL)
+    self->step = HP_VISIT_STEP_OUT_OF_SERVICE;
+  return self;
+}
+
+HpVisitStep
+hp_visit_flow_get_step (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), HP_VISIT_STEP_ATTRACT);
+  return self->step;
+}
+
+HpVisit *
+hp_visit_flow_get_visit (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), NULL);
+  return self->visit;
+}
+
+HpMeasurementKind
+hp_visit_flow_get_kind (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+  return self->kind;
+}
+
+HpVisitProblem
+hp_visit_flow_get_problem (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), HP_VISIT_PROBLEM_NONE);
+  return self->problem;
+}
+
+HpMeasurementPhase
+hp_visit_flow_get_phase (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), HP_MEASUREMENT_PHASE_IDLE);
+  return self->phase;
+}
+
+gboolean
+hp_visit_flow_get_warning_active (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+  return self->seconds_left != 0;
+}
+
+guint
+hp_visit_flow_get_seconds_left (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), 0);
+  return self->seconds_left;
+}
+
+const char *
+hp_visit_flow_get_language (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), NULL);
+  return self->language;
+}
+
+void
+hp_visit_flow_set_language (HpVisitFlow *self,
+                            const char  *language)
+{
+  g_return_if_fail (HP_IS_VISIT_FLOW (self));
+  g_return_if_fail (language != NULL && *language != '\0');
+
+  /* Choosing a language on the attract screen makes it the kiosk's own until
+   * changed; during a visit it lasts until the visit ends. */
+  if (self->step == HP_VISIT_STEP_ATTRACT && self->visit == NULL)
+    replace_str (&self->default_language, language);
+  if (self->visit != NULL)
+    hp_visit_set_language (self->visit, language);
+  if (replace_str (&self->language, language))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
+}
+
+gboolean
+hp_visit_flow_begin (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+
+  if (self->step != HP_VISIT_STEP_ATTRACT)
+    return FALSE;
+
+  self->visit = hp_visit_new ();
+  hp_visit_set_language (self->visit, self->language);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIT]);
+  set_step (self, HP_VISIT_STEP_CHOOSE);
+  return TRUE;
+}
+
+gboolean
+hp_visit_flow_choose (HpVisitFlow       *self,
+                      HpMeasurementKind  kind)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+  g_return_val_if_fail (kind <= HP_MEASUREMENT_KIND_LAST, FALSE);
+
+  if (self->step != HP_VISIT_STEP_CHOOSE)
+    return FALSE;
+
+  self->kind = kind;
+  set_step (self, HP_VISIT_STEP_INSTRUCTIONS);
+  return TRUE;
+}
+
+gboolean
+hp_visit_flow_start_measurement (HpVisitFlow *self)
+{
+  g_autoptr(GError) error = NULL;
+  HpDevice *device;
+
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+
+  if (self->step != HP_VISIT_STEP_INSTRUCTIONS && self->step != HP_VISIT_STEP_PROBLEM)
+    return FALSE;
+  /* A visit that failed to save cannot be measured again: it is finished. */
+  if (self->problem == HP_VISIT_PROBLEM_NOT_SAVED)
+    return FALSE;
+
+  set_problem (self, HP_VISIT_PROBLEM_NONE);
+  device = hp_device_manager_find_by_kind (self->devices, self->kind);
+  if (device == NULL)
+    {
+      set_problem (self, HP_VISIT_PROBLEM_DEVICE_MISSING);
+      set_step (self, HP_VISIT_STEP_PROBLEM);
+      return TRUE;
+    }
+
+  self->device = g_object_ref (device);
+  self->ready_id = g_signal_connect (device, "measurement-ready",
+                                     G_CALLBACK (on_measurement_ready), self);
+  self->failed_id = g_signal_connect (device, "measurement-failed",
+                                      G_CALLBACK (on_measurement_failed), self);
+  self->phase_id = g_signal_connect (device, "notify::phase",
+                                     G_CALLBACK (on_device_phase), self);
+  set_phase (self, HP_MEASUREMENT_PHASE_WAITING_FOR_DEVICE);
+  set_step (self, HP_VISIT_STEP_MEASURING);
+
+  if (!hp_device_start_measurement (device, &error))
+    fail_measurement (self, error);
+  return TRUE;
+}
+
+gboolean
+hp_visit_flow_cancel_measurement (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+
+  if (self->step != HP_VISIT_STEP_MEASURING)
+    return FALSE;
+
+  abandon_device (self);
+  set_phase (self, HP_MEASUREMENT_PHASE_IDLE);
+  set_step (self, HP_VISIT_STEP_INSTRUCTIONS);
+  return TRUE;
+}
+
+gboolean
+hp_visit_flow_finish (HpVisitFlow *self)
+{
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+
+  if (self->step != HP_VISIT_STEP_RESULT || self->visit == NULL)
+    return FALSE;
+
+  now = g_date_time_new_now_utc ();
+  hp_visit_set_finished_at (self->visit, now);
+  if (!hp_store_commit_visit (self->store, self->visit, &error))
+    {
+      /* Store errors name no patient data; staff need the reason. */
+      g_message ("visit not saved: %s", error->message);
+      hp_visit_set_finished_at (self->visit, NULL);
+      set_problem (self, HP_VISIT_PROBLEM_NOT_SAVED);
+      set_step (self, HP_VISIT_STEP_PROBLEM);
+      return TRUE;
+    }
+
+  set_step (self, HP_VISIT_STEP_GOODBYE);
+  return TRUE;
+}
+
+gboolean
+hp_visit_flow_start_over (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+
+  if (self->step == HP_VISIT_STEP_OUT_OF_SERVICE)
+    return FALSE;
+  wipe_visit (self);
+  return TRUE;
+}
+
+void
+hp_visit_flow_user_activity (HpVisitFlow *self)
+{
+  g_return_if_fail (HP_IS_VISIT_FLOW (self));
+
+  if (step_watches_inactivity (self->step))
+    restart_idle_clock (self);
+}

@@ -1,0 +1,75 @@
+/* The visit flow controller: moves one patient's visit from step to step. */
+#pragma once
+
+#include <glib-object.h>
+
+#include "hp-device-manager.h"
+#include "hp-store.h"
+#include "hp-visit.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  HP_VISIT_STEP_ATTRACT,
+  HP_VISIT_STEP_CHOOSE,
+  HP_VISIT_STEP_INSTRUCTIONS,
+  HP_VISIT_STEP_MEASURING,
+  HP_VISIT_STEP_RESULT,
+  HP_VISIT_STEP_PROBLEM,
+  HP_VISIT_STEP_GOODBYE,
+  HP_VISIT_STEP_OUT_OF_SERVICE,
+} HpVisitStep;
+
+/* Why the visit is on the problem step. */
+typedef enum {
+  HP_VISIT_PROBLEM_NONE,
+  HP_VISIT_PROBLEM_DEVICE_MISSING,      /* no device for the chosen measurement */
+  HP_VISIT_PROBLEM_DEVICE_UNPLUGGED,    /* it went away while measuring */
+  HP_VISIT_PROBLEM_DEVICE_NOT_RESPONDING,
+  HP_VISIT_PROBLEM_READING_FAILED,      /* garbled or implausible reading */
+  HP_VISIT_PROBLEM_NOT_SAVED,           /* the store refused the finished visit */
+} HpVisitProblem;
+
+typedef struct {
+  guint idle_ms;          /* quiet time before "Are you still there?" */
+  guint countdown_ticks;  /* how many ticks the warning counts down */
+  guint tick_ms;          /* length of one countdown tick */
+  guint goodbye_ms;       /* how long the goodbye screen stays */
+} HpVisitTimings;
+
+#define HP_TYPE_VISIT_FLOW (hp_visit_flow_get_type ())
+G_DECLARE_FINAL_TYPE (HpVisitFlow, hp_visit_flow, HP, VISIT_FLOW, GObject)
+
+/* @store may be %NULL when the database cannot be opened: the kiosk is then
+ * out of service until staff repair it. */
+HpVisitFlow      *hp_visit_flow_new                (HpStore              *store,
+                                                    HpDeviceManager      *devices,
+                                                    const HpVisitTimings *timings);
+
+HpVisitStep       hp_visit_flow_get_step           (HpVisitFlow *self);
+/* The visit in progress, or %NULL on the attract screen. */
+HpVisit          *hp_visit_flow_get_visit          (HpVisitFlow *self);
+HpMeasurementKind hp_visit_flow_get_kind           (HpVisitFlow *self);
+HpVisitProblem    hp_visit_flow_get_problem        (HpVisitFlow *self);
+HpMeasurementPhase hp_visit_flow_get_phase         (HpVisitFlow *self);
+gboolean          hp_visit_flow_get_warning_active (HpVisitFlow *self);
+guint             hp_visit_flow_get_seconds_left   (HpVisitFlow *self);
+const char       *hp_visit_flow_get_language       (HpVisitFlow *self);
+
+/* Events. Each returns %FALSE, changing nothing, when it does not apply to
+ * the current step. */
+gboolean hp_visit_flow_begin              (HpVisitFlow       *self);
+gboolean hp_visit_flow_choose             (HpVisitFlow       *self,
+                                           HpMeasurementKind  kind);
+gboolean hp_visit_flow_start_measurement  (HpVisitFlow       *self);
+gboolean hp_visit_flow_cancel_measurement (HpVisitFlow       *self);
+gboolean hp_visit_flow_finish             (HpVisitFlow       *self);
+gboolean hp_visit_flow_start_over         (HpVisitFlow       *self);
+/* Any touch: restarts the quiet-time clock and dismisses the warning. */
+void     hp_visit_flow_user_activity      (HpVisitFlow       *self);
+void     hp_visit_flow_set_language       (HpVisitFlow       *self,
+                                           const char        *language);
+
+const char *hp_visit_step_to_string       (HpVisitStep        step);
+
+G_END_DECLS

@@ -1,0 +1,253 @@
+/* A patient's visit as it unfolds: when it began, its language and its measurements. */
+#include "hp-visit.h"
+
+struct _HpVisit
+{
+  GObject parent_instance;
+
+  char *id;
+  GDateTime *started_at;
+  GDateTime *finished_at;
+  char *language;
+  GListStore *measurements;
+};
+
+G_DEFINE_FINAL_TYPE (HpVisit, hp_visit, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_LANGUAGE,
+  PROP_N_MEASUREMENTS,
+  PROP_FINISHED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+hp_visit_finalize (GObject *object)
+{
+  HpVisit *self = HP_VISIT (object);
+
+  g_free (self->id);
+  g_free (self->language);
+  g_clear_pointer (&self->started_at, g_date_time_unref);
+  g_clear_pointer (&self->finished_at, g_date_time_unref);
+  g_clear_object (&self->measurements);
+
+  G_OBJECT_CLASS (hp_visit_parent_class)->finalize (object);
+}
+
+static void
+hp_visit_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  HpVisit *self = HP_VISIT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_LANGUAGE:
+      g_value_set_string (value, self->language);
+      break;
+    case PROP_N_MEASUREMENTS:
+      g_value_set_uint (value, hp_visit_get_n_measurements (self));
+      break;
+    case PROP_FINISHED:
+      g_value_set_boolean (value, hp_visit_is_finished (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hp_visit_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  HpVisit *self = HP_VISIT (object);
+
+  switch (prop_id)
+    {
+    case PROP_LANGUAGE:
+      hp_visit_set_language (self, g_value_get_string (value));
+      break;
+    case PROP_ID:
+    case PROP_N_MEASUREMENTS:
+    case PROP_FINISHED:
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hp_visit_class_init (HpVisitClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hp_visit_finalize;
+  object_class->get_property = hp_visit_get_property;
+  object_class->set_property = hp_visit_set_property;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LANGUAGE] =
+    g_param_spec_string ("language", NULL, NULL, "en",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_MEASUREMENTS] =
+    g_param_spec_uint ("n-measurements", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FINISHED] =
+    g_param_spec_boolean ("finished", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+hp_visit_init (HpVisit *self)
+{
+  self->language = g_strdup ("en");
+  self->measurements = g_list_store_new (HP_TYPE_MEASUREMENT);
+}
+
+HpVisit *
+hp_visit_new (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *id = g_uuid_string_random ();
+
+  return hp_visit_new_full (id, now);
+}
+
+HpVisit *
+hp_visit_new_full (const char *id,
+                   GDateTime  *started_at)
+{
+  HpVisit *self;
+
+  g_return_val_if_fail (id != NULL && *id != '\0', NULL);
+  g_return_val_if_fail (started_at != NULL, NULL);
+
+  self = g_object_new (HP_TYPE_VISIT, NULL);
+  self->id = g_strdup (id);
+  self->started_at = g_date_time_ref (started_at);
+  return self;
+}
+
+const char *
+hp_visit_get_id (HpVisit *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT (self), NULL);
+  return self->id;
+}
+
+GDateTime *
+hp_visit_get_started_at (HpVisit *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT (self), NULL);
+  return self->started_at;
+}
+
+GDateTime *
+hp_visit_get_finished_at (HpVisit *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT (self), NULL);
+  return self->finished_at;
+}
+
+void
+hp_visit_set_finished_at (HpVisit   *self,
+                          GDateTime *finished_at)
+{
+  gboolean was_finished;
+
+  g_return_if_fail (HP_IS_VISIT (self));
+
+  was_finished = self->finished_at != NULL;
+  if (finished_at != NULL)
+    g_date_time_ref (finished_at);
+  g_clear_pointer (&self->finished_at, g_date_time_unref);
+  self->finished_at = finished_at;
+  if (was_finished != (finished_at != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINISHED]);
+}
+
+gboolean
+hp_visit_is_finished (HpVisit *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT (self), FALSE);
+  return self->finished_at != NULL;
+}
+
+const char *
+hp_visit_get_language (HpVisit *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT (self), NULL);
+  return self->language;
+}
+
+void
+hp_visit_set_language (HpVisit    *self,
+                       const char *language)
+{
+  g_return_if_fail (HP_IS_VISIT (self));
+  g_return_if_fail (language != NULL && *language != '\0');
+
+  if (g_strcmp0 (self->language, language) == 0)
+    return;
+  g_free (self->language);
+  self->language = g_strdup (language);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
+}
+
+void
+hp_visit_add_measurement (HpVisit       *self,
+                          HpMeasurement *measurement)
+{
+  g_return_if_fail (HP_IS_VISIT (self));
+  g_return_if_fail (HP_IS_MEASUREMENT (measurement));
+
+  g_list_store_append (self->measurements, measurement);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MEASUREMENTS]);
+}
+
+GListModel *
+hp_visit_get_measurements (HpVisit *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT (self), NULL);
+  return G_LIST_MODEL (self->measurements);
+}
+
+guint
+hp_visit_get_n_measurements (HpVisit *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->measurements));
+}
+
+HpMeasurement *
+hp_visit_find_latest (HpVisit           *self,
+                      HpMeasurementKind  kind)
+{
+  guint n;
+
+  g_return_val_if_fail (HP_IS_VISIT (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->measurements));
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(HpMeasurement) m = g_list_model_get_item (G_LIST_MODEL (self->measurements), i - 1);
+
+      if (hp_measurement_get_kind (m) == kind)
+        return m;
+    }
+  return NULL;
+}

@@ -1,0 +1,322 @@
+/* A measuring device the kiosk can use: its identity, its state, and the readings it gives. */
+#include "hp-device-private.h"
+
+#include "hp-device-enums.h"
+
+G_DEFINE_QUARK (hp-device-error-quark, hp_device_error)
+
+typedef struct
+{
+  char *id;
+  char *name;
+  HpMeasurementKind kind;
+  HpDeviceState state;
+  HpMeasurementPhase phase;
+} HpDevicePrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (HpDevice, hp_device, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_NAME,
+  PROP_KIND,
+  PROP_STATE,
+  PROP_PHASE,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_MEASUREMENT_READY,
+  SIGNAL_MEASUREMENT_FAILED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+hp_device_finalize (GObject *object)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (HP_DEVICE (object));
+
+  g_free (priv->id);
+  g_free (priv->name);
+
+  G_OBJECT_CLASS (hp_device_parent_class)->finalize (object);
+}
+
+static void
+hp_device_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (HP_DEVICE (object));
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, priv->id);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, priv->name);
+      break;
+    case PROP_KIND:
+      g_value_set_uint (value, priv->kind);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, priv->state);
+      break;
+    case PROP_PHASE:
+      g_value_set_uint (value, priv->phase);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hp_device_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (HP_DEVICE (object));
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      priv->id = g_value_dup_string (value);
+      break;
+    case PROP_NAME:
+      priv->name = g_value_dup_string (value);
+      break;
+    case PROP_KIND:
+      priv->kind = (HpMeasurementKind) g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hp_device_class_init (HpDeviceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hp_device_finalize;
+  object_class->get_property = hp_device_get_property;
+  object_class->set_property = hp_device_set_property;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* HpMeasurementKind and HpMeasurementPhase have no GEnum type in data/, so
+   * these two are plain unsigned integers holding the enum values. */
+  properties[PROP_KIND] =
+    g_param_spec_uint ("kind", NULL, NULL,
+                       0, HP_MEASUREMENT_KIND_LAST, HP_MEASUREMENT_KIND_BLOOD_PRESSURE,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       HP_TYPE_DEVICE_STATE, HP_DEVICE_STATE_DISCONNECTED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PHASE] =
+    g_param_spec_uint ("phase", NULL, NULL,
+                       0, HP_MEASUREMENT_PHASE_DONE, HP_MEASUREMENT_PHASE_IDLE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_MEASUREMENT_READY] =
+    g_signal_new ("measurement-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, HP_TYPE_MEASUREMENT);
+  signals[SIGNAL_MEASUREMENT_FAILED] =
+    g_signal_new ("measurement-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+hp_device_init (HpDevice *self)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+
+  /* A subclass says READY once its link to the device is up. */
+  priv->state = HP_DEVICE_STATE_DISCONNECTED;
+  priv->phase = HP_MEASUREMENT_PHASE_IDLE;
+}
+
+const char *
+hp_device_get_id (HpDevice *self)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+
+  g_return_val_if_fail (HP_IS_DEVICE (self), NULL);
+  return priv->id;
+}
+
+const char *
+hp_device_get_name (HpDevice *self)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+
+  g_return_val_if_fail (HP_IS_DEVICE (self), NULL);
+  return priv->name;
+}
+
+HpMeasurementKind
+hp_device_get_kind (HpDevice *self)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+
+  g_return_val_if_fail (HP_IS_DEVICE (self), HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+  return priv->kind;
+}
+
+HpDeviceState
+hp_device_get_state (HpDevice *self)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+
+  g_return_val_if_fail (HP_IS_DEVICE (self), HP_DEVICE_STATE_DISCONNECTED);
+  return priv->state;
+}
+
+HpMeasurementPhase
+hp_device_get_phase (HpDevice *self)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+
+  g_return_val_if_fail (HP_IS_DEVICE (self), HP_MEASUREMENT_PHASE_IDLE);
+  return priv->phase;
+}
+
+void
+hp_device_set_state (HpDevice      *self,
+                     HpDeviceState  state)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+
+  g_return_if_fail (HP_IS_DEVICE (self));
+
+  if (priv->state == state)
+    return;
+  priv->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+void
+hp_device_set_phase (HpDevice           *self,
+                     HpMeasurementPhase  phase)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+
+  g_return_if_fail (HP_IS_DEVICE (self));
+
+  if (priv->phase == phase)
+    return;
+  priv->phase = phase;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PHASE]);
+}
+
+gboolean
+hp_device_start_measurement (HpDevice  *self,
+                             GError   **error)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+  g_autoptr(HpDevice) hold G_GNUC_UNUSED = NULL;
+
+  g_return_val_if_fail (HP_IS_DEVICE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (HP_DEVICE_GET_CLASS (self)->start_measurement != NULL, FALSE);
+
+  switch (priv->state)
+    {
+    case HP_DEVICE_STATE_DISCONNECTED:
+    case HP_DEVICE_STATE_ERROR:
+      g_set_error (error, HP_DEVICE_ERROR, HP_DEVICE_ERROR_NOT_CONNECTED,
+                   "Device “%s” is not connected", priv->name != NULL ? priv->name : priv->id);
+      return FALSE;
+    case HP_DEVICE_STATE_MEASURING:
+      g_set_error (error, HP_DEVICE_ERROR, HP_DEVICE_ERROR_BUSY,
+                   "Device “%s” is already measuring", priv->name != NULL ? priv->name : priv->id);
+      return FALSE;
+    case HP_DEVICE_STATE_READY:
+      break;
+    }
+
+  /* Handlers of the notifications below may drop the last reference. */
+  hold = g_object_ref (self);
+  hp_device_set_state (self, HP_DEVICE_STATE_MEASURING);
+  if (!HP_DEVICE_GET_CLASS (self)->start_measurement (self, error))
+    {
+      if (priv->state == HP_DEVICE_STATE_MEASURING)
+        hp_device_set_state (self, HP_DEVICE_STATE_READY);
+      hp_device_set_phase (self, HP_MEASUREMENT_PHASE_IDLE);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+hp_device_cancel_measurement (HpDevice *self)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+  g_autoptr(HpDevice) hold G_GNUC_UNUSED = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (HP_IS_DEVICE (self));
+
+  if (priv->state != HP_DEVICE_STATE_MEASURING)
+    return;
+
+  hold = g_object_ref (self);
+  if (HP_DEVICE_GET_CLASS (self)->cancel_measurement != NULL)
+    HP_DEVICE_GET_CLASS (self)->cancel_measurement (self);
+
+  /* Every started measurement ends with exactly one of the two signals, so
+   * whoever waits for it learns of the cancellation too. */
+  if (priv->state == HP_DEVICE_STATE_MEASURING)
+    {
+      error = g_error_new_literal (HP_DEVICE_ERROR, HP_DEVICE_ERROR_CANCELLED,
+                                   "Measurement cancelled");
+      hp_device_emit_measurement_failed (self, error);
+    }
+}
+
+void
+hp_device_emit_measurement_ready (HpDevice      *self,
+                                  HpMeasurement *measurement)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+  g_autoptr(HpDevice) hold G_GNUC_UNUSED = NULL;
+
+  g_return_if_fail (HP_IS_DEVICE (self));
+  g_return_if_fail (HP_IS_MEASUREMENT (measurement));
+
+  hold = g_object_ref (self);
+  if (priv->state == HP_DEVICE_STATE_MEASURING)
+    hp_device_set_state (self, HP_DEVICE_STATE_READY);
+  hp_device_set_phase (self, HP_MEASUREMENT_PHASE_DONE);
+  g_signal_emit (self, signals[SIGNAL_MEASUREMENT_READY], 0, measurement);
+}
+
+void
+hp_device_emit_measurement_failed (HpDevice     *self,
+                                   const GError *error)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+  g_autoptr(HpDevice) hold G_GNUC_UNUSED = NULL;
+
+  g_return_if_fail (HP_IS_DEVICE (self));
+  g_return_if_fail (error != NULL);
+
+  hold = g_object_ref (self);
+  if (priv->state == HP_DEVICE_STATE_MEASURING)
+    hp_device_set_state (self, HP_DEVICE_STATE_READY);
+  hp_device_set_phase (self, HP_MEASUREMENT_PHASE_IDLE);
+  g_signal_emit (self, signals[SIGNAL_MEASUREMENT_FAILED], 0, error);
+}

@@ -1,0 +1,166 @@
+/* Tests of the kiosk configuration: defaults, overrides and bad files. */
+#include <glib/gstdio.h>
+#include <string.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "hp-config.h"
+
+static void
+test_defaults (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpConfig) config = hp_config_new ();
+  g_autofree char *db = hp_config_dup_database_path (config);
+
+  assert_false (hp_config_get_demo (config));
+  assert_true (hp_config_get_fullscreen (config));
+  assert_string_equal (hp_config_get_language (config), "en");
+  assert_int_equal (hp_config_get_idle_seconds (config), 60);
+  assert_int_equal (hp_config_get_warning_seconds (config), 20);
+  assert_string_equal (db, "/var/lib/healthpost/healthpost.db");
+}
+
+static void
+test_demo_database_in_user_data_dir (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpConfig) config = hp_config_new ();
+  g_autofree char *db = NULL;
+
+  hp_config_set_demo (config, TRUE);
+  db = hp_config_dup_database_path (config);
+  assert_true (g_str_has_prefix (db, g_get_user_data_dir ()));
+}
+
+static void
+test_overrides (void **state G_GNUC_UNUSED)
+{
+  static const char text[] =
+    "[kiosk]\nfullscreen=false\nlanguages=es;en\nlanguage=es\nlocation=Main St. pharmacy\n"
+    "[visit]\nidle-seconds=90\nwarning-seconds=30\n"
+    "[storage]\ndatabase=/srv/hp/visits.db\n"
+    "[demo]\nenabled=true\nsystolic=150\ndiastolic=95\nfault=unplug\n";
+  g_autoptr(HpConfig) config = hp_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+
+  assert_true (hp_config_merge_data (config, text, sizeof text - 1, &error));
+  assert_null (error);
+  assert_false (hp_config_get_fullscreen (config));
+  assert_string_equal (hp_config_get_language (config), "es");
+  assert_string_equal (hp_config_get_languages (config)[0], "es");
+  assert_string_equal (hp_config_get_location (config), "Main St. pharmacy");
+  assert_int_equal (hp_config_get_idle_seconds (config), 90);
+  assert_int_equal (hp_config_get_warning_seconds (config), 30);
+  assert_true (hp_config_get_demo (config));
+  assert_int_equal (hp_config_get_demo_systolic (config), 150);
+  assert_string_equal (hp_config_get_demo_fault (config), "unplug");
+  db = hp_config_dup_database_path (config);
+  assert_string_equal (db, "/srv/hp/visits.db");
+}
+
+/* A bad value is reported by group and key and changes nothing. */
+static void
+check_rejected (const char *text,
+                const char *expected_words)
+{
+  g_autoptr(HpConfig) config = hp_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  assert_false (hp_config_merge_data (config, text, strlen (text), &error));
+  assert_non_null (error);
+  if (strstr (error->message, expected_words) == NULL)
+    fail_msg ("“%s” does not mention “%s”", error->message, expected_words);
+  assert_int_equal (hp_config_get_idle_seconds (config), 60);
+  assert_string_equal (hp_config_get_language (config), "en");
+  assert_false (hp_config_get_demo (config));
+}
+
+static void
+test_bad_values (void **state G_GNUC_UNUSED)
+{
+  check_rejected ("[visit]\nidle-seconds=-5\n", "[visit] idle-seconds");
+  check_rejected ("[visit]\nidle-seconds=soon\n", "[visit] idle-seconds");
+  check_rejected ("[visit]\nidle-seconds=1\n", "from 5 to 3600");
+  check_rejected ("[visit]\nidle-seconds=99999999999999999999\n", "[visit] idle-seconds");
+  check_rejected ("[kiosk]\nfullscreen=perhaps\n", "[kiosk] fullscreen");
+  check_rejected ("[kiosk]\nlanguage=de\n", "not in [kiosk] languages");
+  check_rejected ("[kiosk]\nlanguages=en;xx\n", "“xx” is not available");
+  check_rejected ("[kiosk]\ngsk-renderer=magic\n", "[kiosk] gsk-renderer");
+  check_rejected ("[storage]\ndatabase=relative/path.db\n", "absolute path");
+  check_rejected ("[demo]\nenabled=true\nsystolic=80\ndiastolic=90\n", "lower than systolic");
+  check_rejected ("[demo]\nfault=explode\n", "[demo] fault");
+  check_rejected ("this is not a key file", "not a valid configuration file");
+  check_rejected ("[visit]\nidle-seconds=90\n[kiosk]\nlanguage=zz\n", "[kiosk] language");
+  check_rejected ("[visit]\nidle-secnds=90\n", "unknown key idle-secnds in [visit]");
+  check_rejected ("[display]\nbrightness=3\n", "unknown group [display]");
+}
+
+static void
+test_load_files (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hp-config-XXXXXX", NULL);
+  g_autofree char *good = g_build_filename (dir, "good.conf", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.conf", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.conf", NULL);
+  g_autoptr(HpConfig) config = NULL;
+  g_autoptr(HpConfig) none = NULL;
+
+  assert_true (g_file_set_contents (good, "[visit]\ngoodbye-seconds=3\n", -1, NULL));
+  assert_true (g_file_set_contents (bad, "[visit]\ngoodbye-seconds=0\n", -1, NULL));
+
+  config = hp_config_load (good, &error);
+  assert_non_null (config);
+  assert_int_equal (hp_config_get_goodbye_seconds (config), 3);
+
+  none = hp_config_load (bad, &error);
+  assert_null (none);
+  assert_true (g_error_matches (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE));
+  assert_non_null (strstr (error->message, bad));
+  g_clear_error (&error);
+
+  /* A file asked for by name must exist. */
+  none = hp_config_load (missing, &error);
+  assert_null (none);
+  assert_true (g_error_matches (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_READ));
+
+  g_unlink (good);
+  g_unlink (bad);
+  g_rmdir (dir);
+}
+
+static void
+test_round_trip (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpConfig) config = hp_config_new ();
+  g_autoptr(HpConfig) copy = hp_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *again = NULL;
+
+  static const char text_in[] = "[visit]\nidle-seconds=45\n[kiosk]\nlanguage=es\n";
+
+  assert_true (hp_config_merge_data (config, text_in, sizeof text_in - 1, &error));
+  text = hp_config_to_data (config);
+  assert_true (hp_config_merge_data (copy, text, strlen (text), &error));
+  again = hp_config_to_data (copy);
+  assert_string_equal (text, again);
+  assert_int_equal (hp_config_get_idle_seconds (copy), 45);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_defaults),
+    cmocka_unit_test (test_demo_database_in_user_data_dir),
+    cmocka_unit_test (test_overrides),
+    cmocka_unit_test (test_bad_values),
+    cmocka_unit_test (test_load_files),
+    cmocka_unit_test (test_round_trip),
+  };
+
+  return cmocka_run_group_tests_name ("config", tests, NULL, NULL);
+}

@@ -1,0 +1,443 @@
+/* Tests of the visit flow controller: every transition, without GTK. */
+#include <glib/gstdio.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "hp-simulated-cuff.h"
+#include "hp-visit-flow.h"
+
+typedef struct {
+  char *dir;
+  char *db_path;
+  HpStore *store;
+  HpDeviceManager *devices;
+  HpVisitFlow *flow;
+} Fixture;
+
+static const HpVisitTimings quick = {
+  .idle_ms = 30,
+  .countdown_ticks = 3,
+  .tick_ms = 10,
+  .goodbye_ms = 30,
+};
+
+/* A guard against a hung test, not a timing assertion. */
+#define HANG_GUARD_US (20 * G_USEC_PER_SEC)
+
+static gboolean
+wait_for_step (HpVisitFlow *flow,
+               HpVisitStep  step)
+{
+  gint64 deadline = g_get_monotonic_time () + HANG_GUARD_US;
+
+  while (hp_visit_flow_get_step (flow) != step)
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return TRUE;
+}
+
+static gboolean
+wait_for_warning (HpVisitFlow *flow)
+{
+  gint64 deadline = g_get_monotonic_time () + HANG_GUARD_US;
+
+  while (!hp_visit_flow_get_warning_active (flow))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return TRUE;
+}
+
+static void
+add_cuff (Fixture     *f,
+          HpCuffFault  fault)
+{
+  HpCuffSimulation sim = {
+    .systolic = 131, .diastolic = 84, .pulse = 66,
+    .measure_ms = 40, .timeout_ms = 200, .fault = fault,
+  };
+  g_autoptr(HpDevice) cuff = hp_simulated_cuff_new (&sim);
+
+  hp_device_manager_add_device (f->devices, cuff);
+}
+
+static int
+setup (void **state)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("hp-flow-XXXXXX", &error);
+  assert_non_null (f->dir);
+  f->db_path = g_build_filename (f->dir, "visits.db", NULL);
+  f->store = hp_store_open (f->db_path, &error);
+  assert_non_null (f->store);
+  f->devices = hp_device_manager_new ();
+  f->flow = hp_visit_flow_new (f->store, f->devices, &quick);
+  *state = f;
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_clear_object (&f->flow);
+  g_clear_object (&f->devices);
+  g_clear_object (&f->store);
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->db_path);
+  g_free (f->dir);
+  g_free (f);
+  return 0;
+}
+
+static gint64
+count_visits (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = hp_store_count_visits (f->store, &error);
+
+  assert_null (error);
+  return n;
+}
+
+static void
+go_to_instructions (Fixture *f)
+{
+  assert_true (hp_visit_flow_begin (f->flow));
+  assert_true (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BLOOD_PRESSURE));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_INSTRUCTIONS);
+}
+
+static void
+test_starts_on_attract (void **state)
+{
+  Fixture *f = *state;
+
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ATTRACT);
+  assert_null (hp_visit_flow_get_visit (f->flow));
+  assert_false (hp_visit_flow_get_warning_active (f->flow));
+}
+
+static void
+test_events_out_of_order_change_nothing (void **state)
+{
+  Fixture *f = *state;
+
+  assert_false (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BLOOD_PRESSURE));
+  assert_false (hp_visit_flow_start_measurement (f->flow));
+  assert_false (hp_visit_flow_cancel_measurement (f->flow));
+  assert_false (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ATTRACT);
+  assert_null (hp_visit_flow_get_visit (f->flow));
+
+  assert_true (hp_visit_flow_begin (f->flow));
+  assert_false (hp_visit_flow_begin (f->flow));
+  assert_false (hp_visit_flow_finish (f->flow));
+  assert_false (hp_visit_flow_start_measurement (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CHOOSE);
+}
+
+static void
+test_full_visit_is_saved (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpVisit) loaded = NULL;
+  g_autofree char *visit_id = NULL;
+  HpMeasurement *m;
+  double value;
+  const char *unit;
+
+  add_cuff (f, HP_CUFF_FAULT_NONE);
+  go_to_instructions (f);
+  visit_id = g_strdup (hp_visit_get_id (hp_visit_flow_get_visit (f->flow)));
+
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_MEASURING);
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+  assert_int_equal (hp_visit_flow_get_phase (f->flow), HP_MEASUREMENT_PHASE_DONE);
+
+  m = hp_visit_find_latest (hp_visit_flow_get_visit (f->flow), HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+  assert_non_null (m);
+  assert_true (hp_measurement_get_value (m, HP_QUANTITY_SYSTOLIC, &value, &unit));
+  assert_int_equal ((int) value, 131);
+  assert_string_equal (unit, "mm[Hg]");
+  assert_true (hp_measurement_get_value (m, HP_QUANTITY_DIASTOLIC, &value, NULL));
+  assert_int_equal ((int) value, 84);
+  assert_true (hp_measurement_get_value (m, HP_QUANTITY_PULSE_RATE, &value, NULL));
+  assert_int_equal ((int) value, 66);
+
+  assert_int_equal (count_visits (f), 0);
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_GOODBYE);
+  assert_int_equal (count_visits (f), 1);
+
+  loaded = hp_store_load_visit (f->store, visit_id, &error);
+  assert_non_null (loaded);
+  assert_int_equal (hp_visit_get_n_measurements (loaded), 1);
+
+  /* The goodbye screen clears itself. */
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_ATTRACT));
+  assert_null (hp_visit_flow_get_visit (f->flow));
+}
+
+static void
+test_cancel_measurement (void **state)
+{
+  Fixture *f = *state;
+
+  add_cuff (f, HP_CUFF_FAULT_NONE);
+  go_to_instructions (f);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (hp_visit_flow_cancel_measurement (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_INSTRUCTIONS);
+  assert_int_equal (hp_visit_flow_get_phase (f->flow), HP_MEASUREMENT_PHASE_IDLE);
+
+  /* A late reading from the cancelled measurement must not land in the visit. */
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  assert_int_equal (hp_visit_get_n_measurements (hp_visit_flow_get_visit (f->flow)), 0);
+
+  /* And the cuff can measure again. */
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+}
+
+static void
+test_no_device (void **state)
+{
+  Fixture *f = *state;
+
+  go_to_instructions (f);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_PROBLEM);
+  assert_int_equal (hp_visit_flow_get_problem (f->flow), HP_VISIT_PROBLEM_DEVICE_MISSING);
+
+  /* Once a cuff is plugged in, "Try again" works. */
+  add_cuff (f, HP_CUFF_FAULT_NONE);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_int_equal (hp_visit_flow_get_problem (f->flow), HP_VISIT_PROBLEM_NONE);
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+}
+
+static void
+check_fault (HpCuffFault fault, HpVisitProblem expected)
+{
+  Fixture *f = NULL;
+
+  setup ((void **) &f);
+  add_cuff (f, fault);
+  go_to_instructions (f);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_PROBLEM));
+  assert_int_equal (hp_visit_flow_get_problem (f->flow), expected);
+  assert_int_equal (hp_visit_get_n_measurements (hp_visit_flow_get_visit (f->flow)), 0);
+  teardown ((void **) &f);
+}
+
+static void
+test_device_faults (void **state G_GNUC_UNUSED)
+{
+  check_fault (HP_CUFF_FAULT_UNPLUG, HP_VISIT_PROBLEM_DEVICE_UNPLUGGED);
+  check_fault (HP_CUFF_FAULT_TIMEOUT, HP_VISIT_PROBLEM_DEVICE_NOT_RESPONDING);
+  check_fault (HP_CUFF_FAULT_GARBLED, HP_VISIT_PROBLEM_READING_FAILED);
+}
+
+static void
+test_inactivity_warning_and_still_here (void **state)
+{
+  Fixture *f = *state;
+  guint first;
+
+  assert_true (hp_visit_flow_begin (f->flow));
+  assert_true (wait_for_warning (f->flow));
+  first = hp_visit_flow_get_seconds_left (f->flow);
+  assert_int_equal (first, quick.countdown_ticks);
+
+  /* "I'm here" keeps the visit. */
+  hp_visit_flow_user_activity (f->flow);
+  assert_false (hp_visit_flow_get_warning_active (f->flow));
+  assert_int_equal (hp_visit_flow_get_seconds_left (f->flow), 0);
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CHOOSE);
+  assert_non_null (hp_visit_flow_get_visit (f->flow));
+}
+
+static void
+test_inactivity_wipes_the_visit (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(HpVisit) visit = NULL;
+
+  add_cuff (f, HP_CUFF_FAULT_NONE);
+  go_to_instructions (f);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+  visit = g_object_ref (hp_visit_flow_get_visit (f->flow));
+  hp_visit_flow_set_language (f->flow, "es");
+
+  assert_true (wait_for_warning (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_ATTRACT));
+
+  /* Nothing of the visit is left, and nothing of it was saved. */
+  assert_null (hp_visit_flow_get_visit (f->flow));
+  assert_false (hp_visit_flow_get_warning_active (f->flow));
+  assert_int_equal (hp_visit_flow_get_problem (f->flow), HP_VISIT_PROBLEM_NONE);
+  assert_int_equal (hp_visit_flow_get_phase (f->flow), HP_MEASUREMENT_PHASE_IDLE);
+  assert_string_equal (hp_visit_flow_get_language (f->flow), "en");
+  assert_int_equal (count_visits (f), 0);
+  /* The flow held the only other reference. */
+  assert_int_equal (G_OBJECT (visit)->ref_count, 1);
+}
+
+static void
+test_no_inactivity_while_measuring (void **state)
+{
+  Fixture *f = *state;
+  HpCuffSimulation slow = {
+    .systolic = 120, .diastolic = 80, .pulse = 70,
+    .measure_ms = 300, .timeout_ms = 2000, .fault = HP_CUFF_FAULT_NONE,
+  };
+  g_autoptr(HpDevice) cuff = hp_simulated_cuff_new (&slow);
+
+  hp_device_manager_add_device (f->devices, cuff);
+  go_to_instructions (f);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+
+  /* The measurement outlasts the idle time many times over. */
+  while (hp_visit_flow_get_step (f->flow) == HP_VISIT_STEP_MEASURING)
+    {
+      assert_false (hp_visit_flow_get_warning_active (f->flow));
+      g_main_context_iteration (NULL, TRUE);
+    }
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_RESULT);
+}
+
+static void
+test_start_over_discards (void **state)
+{
+  Fixture *f = *state;
+
+  add_cuff (f, HP_CUFF_FAULT_NONE);
+  go_to_instructions (f);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+  assert_true (hp_visit_flow_start_over (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ATTRACT);
+  assert_null (hp_visit_flow_get_visit (f->flow));
+  assert_int_equal (count_visits (f), 0);
+}
+
+static void
+test_start_over_while_measuring (void **state)
+{
+  Fixture *f = *state;
+
+  add_cuff (f, HP_CUFF_FAULT_NONE);
+  go_to_instructions (f);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (hp_visit_flow_start_over (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ATTRACT);
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ATTRACT);
+}
+
+static void
+test_failed_save_tells_the_patient (void **state)
+{
+  Fixture *f = *state;
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  /* Another connection makes every visit insert fail, as a full disk would. */
+  assert_int_equal (sqlite3_open (f->db_path, &db), SQLITE_OK);
+  assert_int_equal (sqlite3_exec (db,
+                                  "CREATE TRIGGER refuse BEFORE INSERT ON visits "
+                                  "BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+                                  NULL, NULL, &message), SQLITE_OK);
+  sqlite3_close (db);
+
+  add_cuff (f, HP_CUFF_FAULT_NONE);
+  go_to_instructions (f);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_PROBLEM);
+  assert_int_equal (hp_visit_flow_get_problem (f->flow), HP_VISIT_PROBLEM_NOT_SAVED);
+  assert_false (hp_visit_is_finished (hp_visit_flow_get_visit (f->flow)));
+  /* Retrying a measurement makes no sense once the visit was finished. */
+  assert_false (hp_visit_flow_start_measurement (f->flow));
+  assert_true (hp_visit_flow_start_over (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ATTRACT);
+}
+
+static void
+test_out_of_service_without_store (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpDeviceManager) devices = hp_device_manager_new ();
+  g_autoptr(HpVisitFlow) flow = hp_visit_flow_new (NULL, devices, &quick);
+
+  assert_int_equal (hp_visit_flow_get_step (flow), HP_VISIT_STEP_OUT_OF_SERVICE);
+  assert_false (hp_visit_flow_begin (flow));
+  assert_false (hp_visit_flow_start_over (flow));
+  assert_null (hp_visit_flow_get_visit (flow));
+}
+
+static void
+test_language (void **state)
+{
+  Fixture *f = *state;
+
+  /* Chosen on the attract screen: it becomes the kiosk's language. */
+  hp_visit_flow_set_language (f->flow, "es");
+  assert_true (hp_visit_flow_begin (f->flow));
+  assert_string_equal (hp_visit_get_language (hp_visit_flow_get_visit (f->flow)), "es");
+
+  /* Chosen during a visit: it lasts until the visit ends. */
+  hp_visit_flow_set_language (f->flow, "en");
+  assert_string_equal (hp_visit_get_language (hp_visit_flow_get_visit (f->flow)), "en");
+  assert_true (hp_visit_flow_start_over (f->flow));
+  assert_string_equal (hp_visit_flow_get_language (f->flow), "es");
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_starts_on_attract, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_events_out_of_order_change_nothing, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_full_visit_is_saved, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_cancel_measurement, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_no_device, setup, teardown),
+    cmocka_unit_test (test_device_faults),
+    cmocka_unit_test_setup_teardown (test_inactivity_warning_and_still_here, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_inactivity_wipes_the_visit, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_no_inactivity_while_measuring, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_start_over_discards, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_start_over_while_measuring, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_failed_save_tells_the_patient, setup, teardown),
+    cmocka_unit_test (test_out_of_service_without_store),
+    cmocka_unit_test_setup_teardown (test_language, setup, teardown),
+  };
+
+  return cmocka_run_group_tests_name ("visit-flow", tests, NULL, NULL);
+}

@@ -1,0 +1,45 @@
+/* Shared setup for the store tests: a private temporary folder, sample visits and deep comparisons. */
+#pragma once
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "hp-store.h"
+
+typedef struct {
+  char *dir;
+  char *path;
+} HpStoreFixture;
+
+/* cmocka group setup/teardown: *state becomes an HpStoreFixture whose
+ * folder is created empty and removed, with everything in it, afterwards. */
+int            hp_store_fixture_setup        (void      **state);
+int            hp_store_fixture_teardown     (void      **state);
+
+/* A finished visit holding every kind of measurement, with device times
+ * set and unset, flags and non-UTC offsets. */
+HpVisit       *hp_store_fixture_sample_visit (const char *id,
+                                              gint64      finished_at_unix_ms);
+/* A finished visit with one blood-pressure measurement. */
+HpVisit       *hp_store_fixture_small_visit  (const char *id,
+                                              gint64      finished_at_unix_ms);
+
+void           hp_store_fixture_assert_visits_equal (HpVisit *expected,
+                                                     HpVisit *actual);
+void           hp_store_fixture_assert_error (const GError *error,
+                                              int           code);
+
+GBytes        *hp_store_fixture_read_bytes   (const char *path);
+/* A second connection to the same file, for tampering as another process would. */
+sqlite3       *hp_store_fixture_open_raw     (const char *path);
+void           hp_store_fixture_exec_raw     (sqlite3    *db,
+                                              const char *sql);
+gint64         hp_store_fixture_query_int    (sqlite3    *db,
+                                              const char *sql);
+/* Names of the files in @dir, sorted. */
+GStrv          hp_store_fixture_list_dir     (const char *dir);

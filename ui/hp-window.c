@@ -1,0 +1,364 @@
+/* The kiosk window: a top bar that is always there, and one page at a time. */
+#include "hp-window.h"
+
+#include <glib/gi18n.h>
+
+#include "hp-attract-page.h"
+#include "hp-bp-instructions-page.h"
+#include "hp-choose-page.h"
+#include "hp-goodbye-page.h"
+#include "hp-ui-resources.h"
+#include "hp-measuring-page.h"
+#include "hp-result-page.h"
+
+struct _HpWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  GtkStack *stack;
+  GtkLabel *step_label;
+  GtkWidget *start_over_button;
+  GtkButton *language_button;
+  GtkWidget *warning_scrim;
+  GtkLabel *countdown_label;
+  GtkWidget *notice_scrim;
+  GtkLabel *notice_label;
+
+  GtkWidget *pages[HP_PAGE_LAST + 1];
+  HpPage page;
+  gboolean out_of_service;
+};
+
+G_DEFINE_FINAL_TYPE (HpWindow, hp_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum {
+  SIGNAL_USER_ACTIVITY,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The patient's place in the visit; 0 where no step is shown. */
+static guint
+step_of_page (HpPage page)
+{
+  switch (page)
+    {
+    case HP_PAGE_CHOOSE:
+      return 1;
+    case HP_PAGE_BP_INSTRUCTIONS:
+      return 2;
+    case HP_PAGE_MEASURING:
+      return 3;
+    case HP_PAGE_RESULT:
+      return 4;
+    case HP_PAGE_ATTRACT:
+    case HP_PAGE_PROBLEM:
+    case HP_PAGE_GOODBYE:
+    default:
+      return 0;
+    }
+}
+
+#define N_VISIBLE_STEPS 4
+
+static gboolean
+on_any_event (GtkEventControllerLegacy *controller G_GNUC_UNUSED,
+              GdkEvent                 *event,
+              HpWindow                 *self)
+{
+  switch ((int) gdk_event_get_event_type (event))
+    {
+    case GDK_BUTTON_PRESS:
+    case GDK_TOUCH_BEGIN:
+    case GDK_KEY_PRESS:
+    case GDK_SCROLL:
+      g_signal_emit (self, signals[SIGNAL_USER_ACTIVITY], 0);
+      break;
+    default:
+      break;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+on_help_clicked (HpWindow *self)
+{
+  hp_window_show_notice (self, _("Please ask a staff member at the counter. They are happy to help."));
+}
+
+static void
+on_notice_ok_clicked (HpWindow *self)
+{
+  gtk_widget_set_visible (self->notice_scrim, FALSE);
+}
+
+static void
+hp_window_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), HP_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (hp_window_parent_class)->dispose (object);
+}
+
+static void
+hp_window_class_init (HpWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hp_window_dispose;
+
+  signals[SIGNAL_USER_ACTIVITY] =
+    g_signal_new ("user-activity", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /* Referencing the bundle links it in; its constructor registers it. */
+  g_assert (hp_ui_get_resource () != NULL);
+
+  g_type_ensure (HP_TYPE_ATTRACT_PAGE);
+  g_type_ensure (HP_TYPE_CHOOSE_PAGE);
+  g_type_ensure (HP_TYPE_BP_INSTRUCTIONS_PAGE);
+  g_type_ensure (HP_TYPE_MEASURING_PAGE);
+  g_type_ensure (HP_TYPE_RESULT_PAGE);
+  g_type_ensure (HP_TYPE_PROBLEM_PAGE);
+  g_type_ensure (HP_TYPE_GOODBYE_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/healthpost/ui/hp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HpWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, HpWindow, step_label);
+  gtk_widget_class_bind_template_child (widget_class, HpWindow, start_over_button);
+  gtk_widget_class_bind_template_child (widget_class, HpWindow, language_button);
+  gtk_widget_class_bind_template_child (widget_class, HpWindow, warning_scrim);
+  gtk_widget_class_bind_template_child (widget_class, HpWindow, countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, HpWindow, notice_scrim);
+  gtk_widget_class_bind_template_child (widget_class, HpWindow, notice_label);
+  gtk_widget_class_bind_template_child_full (widget_class, "attract_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_ATTRACT]));
+  gtk_widget_class_bind_template_child_full (widget_class, "choose_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_CHOOSE]));
+  gtk_widget_class_bind_template_child_full (widget_class, "bp_instructions_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_BP_INSTRUCTIONS]));
+  gtk_widget_class_bind_template_child_full (widget_class, "measuring_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_MEASURING]));
+  gtk_widget_class_bind_template_child_full (widget_class, "result_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_RESULT]));
+  gtk_widget_class_bind_template_child_full (widget_class, "problem_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_PROBLEM]));
+  gtk_widget_class_bind_template_child_full (widget_class, "goodbye_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_GOODBYE]));
+  gtk_widget_class_bind_template_callback (widget_class, on_any_event);
+  gtk_widget_class_bind_template_callback (widget_class, on_help_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_notice_ok_clicked);
+}
+
+static void
+hp_window_init (HpWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  hp_window_show_page (self, HP_PAGE_ATTRACT);
+}
+
+HpWindow *
+hp_window_new (GtkApplication *application)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+
+  return g_object_new (HP_TYPE_WINDOW, "application", application, NULL);
+}
+
+void
+hp_window_show_page (HpWindow *self,
+                     HpPage    page)
+{
+  guint step;
+
+  g_return_if_fail (HP_IS_WINDOW (self));
+  g_return_if_fail (page <= HP_PAGE_LAST);
+
+  /* The problem page keeps the step the patient was on. */
+  step = step_of_page (page);
+  if (step != 0)
+    {
+      g_autofree char *text = NULL;
+
+      /* TRANSLATORS: the patient's place in the visit, e.g. "Step 2 of 4" */
+      text = g_strdup_printf (_("Step %u of %u"), step, N_VISIBLE_STEPS);
+      gtk_label_set_label (self->step_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->step_label),
+                          step != 0 || (page == HP_PAGE_PROBLEM && !self->out_of_service));
+  gtk_widget_set_visible (self->start_over_button,
+                          page != HP_PAGE_ATTRACT && page != HP_PAGE_GOODBYE && !self->out_of_service);
+
+  self->page = page;
+  gtk_stack_set_visible_child (self->stack, self->pages[page]);
+}
+
+HpPage
+hp_window_get_page (HpWindow *self)
+{
+  g_return_val_if_fail (HP_IS_WINDOW (self), HP_PAGE_ATTRACT);
+  return self->page;
+}
+
+GtkWidget *
+hp_window_get_page_widget (HpWindow *self,
+                           HpPage    page)
+{
+  g_return_val_if_fail (HP_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (page <= HP_PAGE_LAST, NULL);
+  return self->pages[page];
+}
+
+void
+hp_window_set_available_kinds (HpWindow *self,
+                               gboolean  blood_pressure,
+                               gboolean  body_weight,
+                               gboolean  blood_glucose)
+{
+  HpChoosePage *choose;
+
+  g_return_if_fail (HP_IS_WINDOW (self));
+
+  choose = HP_CHOOSE_PAGE (self->pages[HP_PAGE_CHOOSE]);
+  hp_choose_page_set_available (choose, HP_MEASUREMENT_KIND_BLOOD_PRESSURE, blood_pressure);
+  hp_choose_page_set_available (choose, HP_MEASUREMENT_KIND_BODY_WEIGHT, body_weight);
+  hp_choose_page_set_available (choose, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE, blood_glucose);
+}
+
+void
+hp_window_set_phase (HpWindow           *self,
+                     HpMeasurementPhase  phase)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  hp_measuring_page_set_phase (HP_MEASURING_PAGE (self->pages[HP_PAGE_MEASURING]), phase);
+}
+
+void
+hp_window_set_measurement (HpWindow      *self,
+                           HpMeasurement *measurement)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  hp_result_page_set_measurement (HP_RESULT_PAGE (self->pages[HP_PAGE_RESULT]), measurement);
+}
+
+void
+hp_window_set_problem (HpWindow  *self,
+                       HpProblem  problem)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+
+  self->out_of_service = problem == HP_PROBLEM_OUT_OF_SERVICE;
+  hp_problem_page_set_problem (HP_PROBLEM_PAGE (self->pages[HP_PAGE_PROBLEM]), problem);
+  if (self->page == HP_PAGE_PROBLEM)
+    hp_window_show_page (self, self->page);
+}
+
+void
+hp_window_set_inactivity_warning (HpWindow *self,
+                                  guint     seconds_left)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+
+  if (seconds_left > 0)
+    {
+      g_autofree char *text = NULL;
+
+      text = g_strdup_printf (ngettext ("The screen will be cleared in %u second.",
+                                        "The screen will be cleared in %u seconds.",
+                                        seconds_left),
+                              seconds_left);
+      gtk_label_set_label (self->countdown_label, text);
+    }
+  gtk_widget_set_visible (self->warning_scrim, seconds_left > 0);
+}
+
+gboolean
+hp_window_get_inactivity_warning_visible (HpWindow *self)
+{
+  g_return_val_if_fail (HP_IS_WINDOW (self), FALSE);
+  return gtk_widget_get_visible (self->warning_scrim);
+}
+
+void
+hp_window_show_notice (HpWindow   *self,
+                       const char *text)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  gtk_label_set_label (self->notice_label, text);
+  gtk_widget_set_visible (self->notice_scrim, TRUE);
+}
+
+void
+hp_window_set_next_language (HpWindow   *self,
+                             const char *native_name)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->language_button), native_name != NULL);
+  if (native_name != NULL)
+    gtk_button_set_label (self->language_button, native_name);
+}
+
+gboolean
+hp_window_save_screenshot (HpWindow    *self,
+                           const char  *path,
+                           GError     **error)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+  int width, height;
+
+  g_return_val_if_fail (HP_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  width = gtk_widget_get_width (GTK_WIDGET (self));
+  height = gtk_widget_get_height (GTK_WIDGET (self));
+  renderer = gtk_native_get_renderer (GTK_NATIVE (self));
+  if (width <= 0 || height <= 0 || renderer == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                   "the window is not shown yet");
+      return FALSE;
+    }
+
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the window drew nothing");
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write %s", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+hp_ui_init_style (GdkDisplay *display)
+{
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  g_return_if_fail (GDK_IS_DISPLAY (display));
+
+  if (g_object_get_data (G_OBJECT (display), "hp-style") != NULL)
+    return;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, "/org/healthpost/ui/style.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_set_data (G_OBJECT (display), "hp-style", GINT_TO_POINTER (1));
+}

@@ -1,0 +1,68 @@
+/* The kiosk window: a top bar that is always there, and one page at a time. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "hp-measurement.h"
+#include "hp-problem-page.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  HP_PAGE_ATTRACT,
+  HP_PAGE_CHOOSE,
+  HP_PAGE_BP_INSTRUCTIONS,
+  HP_PAGE_MEASURING,
+  HP_PAGE_RESULT,
+  HP_PAGE_PROBLEM,
+  HP_PAGE_GOODBYE,
+} HpPage;
+
+#define HP_PAGE_LAST HP_PAGE_GOODBYE
+
+#define HP_TYPE_WINDOW (hp_window_get_type ())
+G_DECLARE_FINAL_TYPE (HpWindow, hp_window, HP, WINDOW, GtkApplicationWindow)
+
+/* Buttons activate actions of the "visit" group, which the owner of the
+ * window inserts: begin, choose(s), start-measurement, cancel-measurement,
+ * finish, start-over, still-here, call-clinician, next-language. Any touch or
+ * key press emits "user-activity". */
+HpWindow   *hp_window_new                 (GtkApplication     *application);
+
+void        hp_window_show_page           (HpWindow           *self,
+                                           HpPage              page);
+HpPage      hp_window_get_page            (HpWindow           *self);
+/* The widget of @page, for tests and screenshots. */
+GtkWidget  *hp_window_get_page_widget     (HpWindow           *self,
+                                           HpPage              page);
+
+void        hp_window_set_available_kinds (HpWindow           *self,
+                                           gboolean            blood_pressure,
+                                           gboolean            body_weight,
+                                           gboolean            blood_glucose);
+void        hp_window_set_phase           (HpWindow           *self,
+                                           HpMeasurementPhase  phase);
+void        hp_window_set_measurement     (HpWindow           *self,
+                                           HpMeasurement      *measurement);
+void        hp_window_set_problem         (HpWindow           *self,
+                                           HpProblem           problem);
+/* 0 hides the "Are you still there?" warning. */
+void        hp_window_set_inactivity_warning (HpWindow        *self,
+                                              guint            seconds_left);
+gboolean    hp_window_get_inactivity_warning_visible (HpWindow *self);
+/* A short message with an OK button, over the page. */
+void        hp_window_show_notice         (HpWindow           *self,
+                                           const char         *text);
+/* The name of the language the language button switches to. */
+void        hp_window_set_next_language   (HpWindow           *self,
+                                           const char         *native_name);
+
+/* Renders the window as it is now into a PNG file. */
+gboolean    hp_window_save_screenshot     (HpWindow           *self,
+                                           const char         *path,
+                                           GError            **error);
+
+/* Loads the kiosk's style sheet for @display, once. */
+void        hp_ui_init_style              (GdkDisplay         *display);
+
+G_END_DECLS
