@@ -3,12 +3,13 @@
 
 #include "hp-build-config.h"
 
+#include <string.h>
+
 G_DEFINE_QUARK (hp-config-error-quark, hp_config_error)
 
-struct _HpConfig
-{
-  GObject parent_instance;
-
+/* Every setting, kept apart so a file can be read into a copy and taken
+ * whole only when all of it is valid. */
+typedef struct {
   gboolean demo;
   gboolean fullscreen;
   char *language;
@@ -24,6 +25,13 @@ struct _HpConfig
   guint demo_pulse;
   guint demo_measure_ms;
   char *demo_fault;
+} HpSettings;
+
+struct _HpConfig
+{
+  GObject parent_instance;
+
+  HpSettings s;
 };
 
 G_DEFINE_FINAL_TYPE (HpConfig, hp_config, G_TYPE_OBJECT)
@@ -78,16 +86,35 @@ check_known_keys (GKeyFile  *file,
 }
 
 static void
+settings_clear (HpSettings *settings)
+{
+  g_clear_pointer (&settings->language, g_free);
+  g_clear_pointer (&settings->languages, g_strfreev);
+  g_clear_pointer (&settings->location, g_free);
+  g_clear_pointer (&settings->gsk_renderer, g_free);
+  g_clear_pointer (&settings->database, g_free);
+  g_clear_pointer (&settings->demo_fault, g_free);
+}
+
+static void
+settings_copy (HpSettings       *copy,
+               const HpSettings *settings)
+{
+  *copy = *settings;
+  copy->language = g_strdup (settings->language);
+  copy->languages = g_strdupv (settings->languages);
+  copy->location = g_strdup (settings->location);
+  copy->gsk_renderer = g_strdup (settings->gsk_renderer);
+  copy->database = g_strdup (settings->database);
+  copy->demo_fault = g_strdup (settings->demo_fault);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HpSettings, settings_clear)
+
+static void
 hp_config_finalize (GObject *object)
 {
-  HpConfig *self = HP_CONFIG (object);
-
-  g_free (self->language);
-  g_strfreev (self->languages);
-  g_free (self->location);
-  g_free (self->gsk_renderer);
-  g_free (self->database);
-  g_free (self->demo_fault);
+  settings_clear (&HP_CONFIG (object)->s);
 
   G_OBJECT_CLASS (hp_config_parent_class)->finalize (object);
 }
@@ -101,19 +128,19 @@ hp_config_class_init (HpConfigClass *klass)
 static void
 hp_config_init (HpConfig *self)
 {
-  self->fullscreen = TRUE;
-  self->language = g_strdup ("en");
-  self->languages = g_strdupv ((char **) known_languages);
-  self->location = g_strdup ("");
-  self->gsk_renderer = g_strdup ("");
-  self->idle_seconds = 60;
-  self->warning_seconds = 20;
-  self->goodbye_seconds = 10;
-  self->demo_systolic = 118;
-  self->demo_diastolic = 76;
-  self->demo_pulse = 72;
-  self->demo_measure_ms = 4000;
-  self->demo_fault = g_strdup ("none");
+  self->s.fullscreen = TRUE;
+  self->s.language = g_strdup ("en");
+  self->s.languages = g_strdupv ((char **) known_languages);
+  self->s.location = g_strdup ("");
+  self->s.gsk_renderer = g_strdup ("");
+  self->s.idle_seconds = 60;
+  self->s.warning_seconds = 20;
+  self->s.goodbye_seconds = 10;
+  self->s.demo_systolic = 118;
+  self->s.demo_diastolic = 76;
+  self->s.demo_pulse = 72;
+  self->s.demo_measure_ms = 4000;
+  self->s.demo_fault = g_strdup ("none");
 }
 
 HpConfig *
@@ -270,7 +297,7 @@ hp_config_merge_data (HpConfig    *self,
 {
   g_autoptr(GKeyFile) file = g_key_file_new ();
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(HpConfig) next = NULL;
+  g_auto(HpSettings) next = { 0 };
 
   g_return_val_if_fail (HP_IS_CONFIG (self), FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
@@ -287,57 +314,42 @@ hp_config_merge_data (HpConfig    *self,
     return FALSE;
 
   /* Read into a copy so that a bad value leaves the current settings whole. */
-  next = hp_config_new ();
-  next->demo = self->demo;
-  next->fullscreen = self->fullscreen;
-  g_free (next->language); next->language = g_strdup (self->language);
-  g_strfreev (next->languages); next->languages = g_strdupv (self->languages);
-  g_free (next->location); next->location = g_strdup (self->location);
-  g_free (next->gsk_renderer); next->gsk_renderer = g_strdup (self->gsk_renderer);
-  next->database = g_strdup (self->database);
-  next->idle_seconds = self->idle_seconds;
-  next->warning_seconds = self->warning_seconds;
-  next->goodbye_seconds = self->goodbye_seconds;
-  next->demo_systolic = self->demo_systolic;
-  next->demo_diastolic = self->demo_diastolic;
-  next->demo_pulse = self->demo_pulse;
-  next->demo_measure_ms = self->demo_measure_ms;
-  g_free (next->demo_fault); next->demo_fault = g_strdup (self->demo_fault);
+  settings_copy (&next, &self->s);
 
-  if (!read_bool (file, "kiosk", "fullscreen", &next->fullscreen, error) ||
-      !read_languages (file, &next->languages, error) ||
-      !read_string (file, "kiosk", "language", &next->language, error) ||
-      !read_string (file, "kiosk", "location", &next->location, error) ||
+  if (!read_bool (file, "kiosk", "fullscreen", &next.fullscreen, error) ||
+      !read_languages (file, &next.languages, error) ||
+      !read_string (file, "kiosk", "language", &next.language, error) ||
+      !read_string (file, "kiosk", "location", &next.location, error) ||
       !read_choice (file, "kiosk", "gsk-renderer",
                     (const char * const []) { "", "cairo", "gl", "ngl", "vulkan", NULL },
-                    &next->gsk_renderer, error) ||
-      !read_string (file, "storage", "database", &next->database, error) ||
-      !read_uint (file, "visit", "idle-seconds", 5, 3600, &next->idle_seconds, error) ||
-      !read_uint (file, "visit", "warning-seconds", 5, 600, &next->warning_seconds, error) ||
-      !read_uint (file, "visit", "goodbye-seconds", 1, 600, &next->goodbye_seconds, error) ||
-      !read_bool (file, "demo", "enabled", &next->demo, error) ||
-      !read_uint (file, "demo", "systolic", 40, 300, &next->demo_systolic, error) ||
-      !read_uint (file, "demo", "diastolic", 20, 200, &next->demo_diastolic, error) ||
-      !read_uint (file, "demo", "pulse", 20, 250, &next->demo_pulse, error) ||
-      !read_uint (file, "demo", "measure-ms", 0, 120000, &next->demo_measure_ms, error) ||
-      !read_choice (file, "demo", "fault", known_faults, &next->demo_fault, error))
+                    &next.gsk_renderer, error) ||
+      !read_string (file, "storage", "database", &next.database, error) ||
+      !read_uint (file, "visit", "idle-seconds", 5, 3600, &next.idle_seconds, error) ||
+      !read_uint (file, "visit", "warning-seconds", 5, 600, &next.warning_seconds, error) ||
+      !read_uint (file, "visit", "goodbye-seconds", 1, 600, &next.goodbye_seconds, error) ||
+      !read_bool (file, "demo", "enabled", &next.demo, error) ||
+      !read_uint (file, "demo", "systolic", 40, 300, &next.demo_systolic, error) ||
+      !read_uint (file, "demo", "diastolic", 20, 200, &next.demo_diastolic, error) ||
+      !read_uint (file, "demo", "pulse", 20, 250, &next.demo_pulse, error) ||
+      !read_uint (file, "demo", "measure-ms", 0, 120000, &next.demo_measure_ms, error) ||
+      !read_choice (file, "demo", "fault", known_faults, &next.demo_fault, error))
     return FALSE;
 
-  if (!g_strv_contains ((const char * const *) next->languages, next->language))
+  if (!g_strv_contains ((const char * const *) next.languages, next.language))
     {
       g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                   "[kiosk] language “%s” is not in [kiosk] languages", next->language);
+                   "[kiosk] language “%s” is not in [kiosk] languages", next.language);
       return FALSE;
     }
-  if (next->database != NULL && *next->database == '\0')
-    g_clear_pointer (&next->database, g_free);
-  if (next->database != NULL && !g_path_is_absolute (next->database))
+  if (next.database != NULL && *next.database == '\0')
+    g_clear_pointer (&next.database, g_free);
+  if (next.database != NULL && !g_path_is_absolute (next.database))
     {
       g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
                    "[storage] database must be an absolute path");
       return FALSE;
     }
-  if (next->demo_diastolic >= next->demo_systolic)
+  if (next.demo_diastolic >= next.demo_systolic)
     {
       g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
                    "[demo] diastolic must be lower than systolic");
@@ -345,21 +357,10 @@ hp_config_merge_data (HpConfig    *self,
     }
 
   /* Every value is valid: take them all. */
-  self->demo = next->demo;
-  self->fullscreen = next->fullscreen;
-  self->idle_seconds = next->idle_seconds;
-  self->warning_seconds = next->warning_seconds;
-  self->goodbye_seconds = next->goodbye_seconds;
-  self->demo_systolic = next->demo_systolic;
-  self->demo_diastolic = next->demo_diastolic;
-  self->demo_pulse = next->demo_pulse;
-  self->demo_measure_ms = next->demo_measure_ms;
-  g_free (self->language); self->language = g_steal_pointer (&next->language);
-  g_strfreev (self->languages); self->languages = g_steal_pointer (&next->languages);
-  g_free (self->location); self->location = g_steal_pointer (&next->location);
-  g_free (self->gsk_renderer); self->gsk_renderer = g_steal_pointer (&next->gsk_renderer);
-  g_free (self->database); self->database = g_steal_pointer (&next->database);
-  g_free (self->demo_fault); self->demo_fault = g_steal_pointer (&next->demo_fault);
+  settings_clear (&self->s);
+  self->s = next;
+  /* The fields now belong to self; leave nothing for the cleanup to free. */
+  memset (&next, 0, sizeof next);
   return TRUE;
 }
 
@@ -398,49 +399,49 @@ hp_config_set_demo (HpConfig *self,
                     gboolean  demo)
 {
   g_return_if_fail (HP_IS_CONFIG (self));
-  self->demo = !!demo;
+  self->s.demo = !!demo;
 }
 
 gboolean
 hp_config_get_demo (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), FALSE);
-  return self->demo;
+  return self->s.demo;
 }
 
 gboolean
 hp_config_get_fullscreen (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), TRUE);
-  return self->fullscreen;
+  return self->s.fullscreen;
 }
 
 const char *
 hp_config_get_language (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
-  return self->language;
+  return self->s.language;
 }
 
 const char * const *
 hp_config_get_languages (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
-  return (const char * const *) self->languages;
+  return (const char * const *) self->s.languages;
 }
 
 const char *
 hp_config_get_location (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
-  return self->location;
+  return self->s.location;
 }
 
 const char *
 hp_config_get_gsk_renderer (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
-  return self->gsk_renderer;
+  return self->s.gsk_renderer;
 }
 
 char *
@@ -448,9 +449,9 @@ hp_config_dup_database_path (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
 
-  if (self->database != NULL)
-    return g_strdup (self->database);
-  if (self->demo)
+  if (self->s.database != NULL)
+    return g_strdup (self->s.database);
+  if (self->s.demo)
     return g_build_filename (g_get_user_data_dir (), "healthpost", "demo.db", NULL);
   return g_strdup ("/var/lib/healthpost/healthpost.db");
 }
@@ -459,56 +460,56 @@ guint
 hp_config_get_idle_seconds (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), 60);
-  return self->idle_seconds;
+  return self->s.idle_seconds;
 }
 
 guint
 hp_config_get_warning_seconds (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), 20);
-  return self->warning_seconds;
+  return self->s.warning_seconds;
 }
 
 guint
 hp_config_get_goodbye_seconds (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), 10);
-  return self->goodbye_seconds;
+  return self->s.goodbye_seconds;
 }
 
 guint
 hp_config_get_demo_systolic (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), 0);
-  return self->demo_systolic;
+  return self->s.demo_systolic;
 }
 
 guint
 hp_config_get_demo_diastolic (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), 0);
-  return self->demo_diastolic;
+  return self->s.demo_diastolic;
 }
 
 guint
 hp_config_get_demo_pulse (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), 0);
-  return self->demo_pulse;
+  return self->s.demo_pulse;
 }
 
 guint
 hp_config_get_demo_measure_ms (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), 0);
-  return self->demo_measure_ms;
+  return self->s.demo_measure_ms;
 }
 
 const char *
 hp_config_get_demo_fault (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
-  return self->demo_fault;
+  return self->s.demo_fault;
 }
 
 char *
@@ -520,22 +521,22 @@ hp_config_to_data (HpConfig *self)
   g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
 
   database = hp_config_dup_database_path (self);
-  g_key_file_set_boolean (file, "kiosk", "fullscreen", self->fullscreen);
-  g_key_file_set_string (file, "kiosk", "language", self->language);
+  g_key_file_set_boolean (file, "kiosk", "fullscreen", self->s.fullscreen);
+  g_key_file_set_string (file, "kiosk", "language", self->s.language);
   g_key_file_set_string_list (file, "kiosk", "languages",
-                              (const char * const *) self->languages,
-                              g_strv_length (self->languages));
-  g_key_file_set_string (file, "kiosk", "location", self->location);
-  g_key_file_set_string (file, "kiosk", "gsk-renderer", self->gsk_renderer);
+                              (const char * const *) self->s.languages,
+                              g_strv_length (self->s.languages));
+  g_key_file_set_string (file, "kiosk", "location", self->s.location);
+  g_key_file_set_string (file, "kiosk", "gsk-renderer", self->s.gsk_renderer);
   g_key_file_set_string (file, "storage", "database", database);
-  g_key_file_set_uint64 (file, "visit", "idle-seconds", self->idle_seconds);
-  g_key_file_set_uint64 (file, "visit", "warning-seconds", self->warning_seconds);
-  g_key_file_set_uint64 (file, "visit", "goodbye-seconds", self->goodbye_seconds);
-  g_key_file_set_boolean (file, "demo", "enabled", self->demo);
-  g_key_file_set_uint64 (file, "demo", "systolic", self->demo_systolic);
-  g_key_file_set_uint64 (file, "demo", "diastolic", self->demo_diastolic);
-  g_key_file_set_uint64 (file, "demo", "pulse", self->demo_pulse);
-  g_key_file_set_uint64 (file, "demo", "measure-ms", self->demo_measure_ms);
-  g_key_file_set_string (file, "demo", "fault", self->demo_fault);
+  g_key_file_set_uint64 (file, "visit", "idle-seconds", self->s.idle_seconds);
+  g_key_file_set_uint64 (file, "visit", "warning-seconds", self->s.warning_seconds);
+  g_key_file_set_uint64 (file, "visit", "goodbye-seconds", self->s.goodbye_seconds);
+  g_key_file_set_boolean (file, "demo", "enabled", self->s.demo);
+  g_key_file_set_uint64 (file, "demo", "systolic", self->s.demo_systolic);
+  g_key_file_set_uint64 (file, "demo", "diastolic", self->s.demo_diastolic);
+  g_key_file_set_uint64 (file, "demo", "pulse", self->s.demo_pulse);
+  g_key_file_set_uint64 (file, "demo", "measure-ms", self->s.demo_measure_ms);
+  g_key_file_set_string (file, "demo", "fault", self->s.demo_fault);
   return g_key_file_to_data (file, NULL, NULL);
 }

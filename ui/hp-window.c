@@ -176,7 +176,8 @@ hp_window_show_page (HpWindow *self,
   g_return_if_fail (HP_IS_WINDOW (self));
   g_return_if_fail (page <= HP_PAGE_LAST);
 
-  /* The problem page keeps the step the patient was on. */
+  /* The problem page keeps the step the patient was on. The label stays in
+   * place even when empty, so the bar's buttons never move. */
   step = step_of_page (page);
   if (step != 0)
     {
@@ -186,8 +187,8 @@ hp_window_show_page (HpWindow *self,
       text = g_strdup_printf (_("Step %u of %u"), step, N_VISIBLE_STEPS);
       gtk_label_set_label (self->step_label, text);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->step_label),
-                          step != 0 || (page == HP_PAGE_PROBLEM && !self->out_of_service));
+  else if (page != HP_PAGE_PROBLEM || self->out_of_service)
+    gtk_label_set_label (self->step_label, "");
   gtk_widget_set_visible (self->start_over_button,
                           page != HP_PAGE_ATTRACT && page != HP_PAGE_GOODBYE && !self->out_of_service);
 

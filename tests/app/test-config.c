@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "hp-config.h"
+#include "hp-test-tmpdir.h"
 
 static void
 test_defaults (void **state G_GNUC_UNUSED)
@@ -126,9 +127,7 @@ test_load_files (void **state G_GNUC_UNUSED)
   assert_null (none);
   assert_true (g_error_matches (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_READ));
 
-  g_unlink (good);
-  g_unlink (bad);
-  g_rmdir (dir);
+  assert_true (hp_test_tmpdir_remove (dir));
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "hp-simulated-cuff.h"
+#include "hp-test-tmpdir.h"
 #include "hp-visit-flow.h"
 
 typedef struct {
@@ -90,19 +91,11 @@ static int
 teardown (void **state)
 {
   Fixture *f = *state;
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
 
   g_clear_object (&f->flow);
   g_clear_object (&f->devices);
   g_clear_object (&f->store);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  assert_true (hp_test_tmpdir_remove (f->dir));
   g_free (f->db_path);
   g_free (f->dir);
   g_free (f);

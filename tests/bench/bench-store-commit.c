@@ -4,6 +4,8 @@
 
 #include <glib/gstdio.h>
 
+#include "hp-test-tmpdir.h"
+
 #include "hp-store.h"
 
 #define DEFAULT_VISITS 2000
@@ -45,21 +47,6 @@ file_size (const char *path)
   return g_stat (path, &info) == 0 ? (gint64) info.st_size : 0;
 }
 
-static void
-remove_tree (const char *dir_path)
-{
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir_path, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (dir_path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -97,7 +84,7 @@ main (int    argc,
   if (store == NULL)
     {
       g_printerr ("%s\n", error->message);
-      remove_tree (dir);
+      hp_test_tmpdir_remove (dir);
       return EXIT_FAILURE;
     }
 
@@ -112,7 +99,7 @@ main (int    argc,
         {
           g_printerr ("commit %u failed: %s\n", i, error->message);
           g_clear_object (&store);
-          remove_tree (dir);
+          hp_test_tmpdir_remove (dir);
           return EXIT_FAILURE;
         }
       durations[i] = g_get_monotonic_time () - before;
@@ -133,6 +120,6 @@ main (int    argc,
   g_clear_object (&store);
   printf ("  after close     %" G_GINT64_FORMAT " bytes, %.0f bytes/visit\n",
           file_size (path), file_size (path) / (double) n_visits);
-  remove_tree (dir);
+  hp_test_tmpdir_remove (dir);
   return EXIT_SUCCESS;
 }

@@ -3,6 +3,8 @@
 
 #include <glib/gstdio.h>
 
+#include "hp-test-tmpdir.h"
+
 int
 hp_store_fixture_setup (void **state)
 {
@@ -25,22 +27,8 @@ int
 hp_store_fixture_teardown (void **state)
 {
   HpStoreFixture *fixture = *state;
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-  int result = 0;
+  int result = hp_test_tmpdir_remove (fixture->dir) ? 0 : -1;
 
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  if (dir == NULL)
-    result = -1;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (fixture->dir, name, NULL);
-
-      if (g_remove (file) != 0)
-        result = -1;
-    }
-  if (g_rmdir (fixture->dir) != 0)
-    result = -1;
   g_free (fixture->dir);
   g_free (fixture->path);
   g_free (fixture);

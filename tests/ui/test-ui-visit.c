@@ -8,6 +8,7 @@
 
 #include "hp-application.h"
 #include "hp-i18n.h"
+#include "hp-test-tmpdir.h"
 
 /* A guard against a hung test, not a timing assertion. */
 #define HANG_GUARD_US (30 * G_USEC_PER_SEC)
@@ -208,22 +209,13 @@ start_kiosk (const char *extra_config)
 static void
 stop_kiosk (Fixture *f)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   gtk_window_destroy (GTK_WINDOW (window_of (f)));
   g_application_quit (G_APPLICATION (f->app));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_object (&f->app);
 
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  assert_true (hp_test_tmpdir_remove (f->dir));
   g_free (f->db_path);
   g_free (f->dir);
   g_free (f);
