@@ -49,11 +49,12 @@ step_of_page (HpPage page)
     case HP_PAGE_BP_INSTRUCTIONS:
       return 2;
     case HP_PAGE_MEASURING:
+    case HP_PAGE_PROBLEM:
+      /* Problems arise while measuring (or saving what was measured). */
       return 3;
     case HP_PAGE_RESULT:
       return 4;
     case HP_PAGE_ATTRACT:
-    case HP_PAGE_PROBLEM:
     case HP_PAGE_GOODBYE:
     default:
       return 0;
@@ -176,9 +177,8 @@ hp_window_show_page (HpWindow *self,
   g_return_if_fail (HP_IS_WINDOW (self));
   g_return_if_fail (page <= HP_PAGE_LAST);
 
-  /* The problem page keeps the step the patient was on. The label stays in
-   * place even when empty, so the bar's buttons never move. */
-  step = step_of_page (page);
+  /* The label stays in place even when empty, so the bar's buttons never move. */
+  step = self->out_of_service ? 0 : step_of_page (page);
   if (step != 0)
     {
       g_autofree char *text = NULL;
@@ -187,7 +187,7 @@ hp_window_show_page (HpWindow *self,
       text = g_strdup_printf (_("Step %u of %u"), step, N_VISIBLE_STEPS);
       gtk_label_set_label (self->step_label, text);
     }
-  else if (page != HP_PAGE_PROBLEM || self->out_of_service)
+  else
     gtk_label_set_label (self->step_label, "");
   gtk_widget_set_visible (self->start_over_button,
                           page != HP_PAGE_ATTRACT && page != HP_PAGE_GOODBYE && !self->out_of_service);

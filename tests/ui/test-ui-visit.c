@@ -181,8 +181,10 @@ assert_contains (const char *haystack,
     fail_msg ("expected “%s” in:\n%s", needle, haystack);
 }
 
+/* @database_bytes, when given, are written where the database goes first. */
 static Fixture *
-start_kiosk (const char *extra_config)
+start_kiosk_with_file (const char *extra_config,
+                       const char *database_bytes)
 {
   Fixture *f = g_new0 (Fixture, 1);
   g_autoptr(HpConfig) config = hp_config_new ();
@@ -192,6 +194,8 @@ start_kiosk (const char *extra_config)
   f->dir = g_dir_make_tmp ("hp-ui-XXXXXX", &error);
   assert_non_null (f->dir);
   f->db_path = g_build_filename (f->dir, "visits.db", NULL);
+  if (database_bytes != NULL)
+    assert_true (g_file_set_contents (f->db_path, database_bytes, -1, NULL));
   text = g_strdup_printf ("[storage]\ndatabase=%s\n"
                           "[demo]\nenabled=true\nsystolic=131\ndiastolic=84\npulse=66\nmeasure-ms=300\n"
                           "[kiosk]\nfullscreen=false\n%s",
@@ -204,6 +208,12 @@ start_kiosk (const char *extra_config)
   g_application_activate (G_APPLICATION (f->app));
   wait_until (f, services_ready, NULL, "the kiosk's services");
   return f;
+}
+
+static Fixture *
+start_kiosk (const char *extra_config)
+{
+  return start_kiosk_with_file (extra_config, NULL);
 }
 
 static void
@@ -303,7 +313,10 @@ test_problem_and_inactivity (void **state G_GNUC_UNUSED)
 {
   Fixture *f = start_kiosk ("[demo]\nfault=unplug\n[visit]\nidle-seconds=5\nwarning-seconds=5\n");
   g_autofree char *problem = NULL;
+  g_autofree char *problem_es = NULL;
 
+  /* Numbered after the visit's screens, beside them in the same folders. */
+  f->shots = 6;
   press (f, "visit.begin");
   press (f, "visit.choose");
   press (f, "visit.start-measurement");
@@ -321,10 +334,51 @@ test_problem_and_inactivity (void **state G_GNUC_UNUSED)
   assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_PROBLEM)));
   assert_non_null (hp_visit_flow_get_visit (hp_application_get_flow (f->app)));
 
-  /* Left alone, the kiosk wipes the visit and returns to the start. */
+  /* Switching language mid-visit keeps the visit and its problem. */
+  f->shots = 6;
+  press (f, "visit.next-language");
+  assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_PROBLEM)));
+  problem_es = page_text (f, HP_PAGE_PROBLEM);
+  assert_contains (problem_es, "El brazalete se desconectó.");
+  screenshot (f, "es", "problem-unplugged");
+  wait_until (f, warning_shown, GINT_TO_POINTER (TRUE), "the inactivity warning");
+  screenshot (f, "es", "still-there");
+
+  /* Left alone, the kiosk wipes the visit and returns to the start, in the
+   * kiosk's own language again. */
   wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page after inactivity");
   assert_null (hp_visit_flow_get_visit (hp_application_get_flow (f->app)));
   assert_false (hp_window_get_inactivity_warning_visible (window_of (f)));
+  assert_string_equal (hp_visit_flow_get_language (hp_application_get_flow (f->app)), "en");
+  {
+    g_autofree char *attract = page_text (f, HP_PAGE_ATTRACT);
+    assert_contains (attract, english.start_words);
+  }
+  stop_kiosk (f);
+}
+
+static void
+test_out_of_service (void **state G_GNUC_UNUSED)
+{
+  /* A database file that is not a database: the kiosk must not measure
+   * anyone it cannot keep, and must not touch the file staff will inspect. */
+  static const char garbage[] = "this is not an SQLite database, and staff must see it untouched";
+  Fixture *f = start_kiosk_with_file ("", garbage);
+  g_autofree char *text = NULL;
+  g_autofree char *kept = NULL;
+
+  assert_int_equal (hp_visit_flow_get_step (hp_application_get_flow (f->app)),
+                    HP_VISIT_STEP_OUT_OF_SERVICE);
+  assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_PROBLEM)));
+  text = page_text (f, HP_PAGE_PROBLEM);
+  assert_contains (text, "This kiosk is not working right now.");
+  assert_null (find_button (GTK_WIDGET (window_of (f)), "visit.start-measurement"));
+  assert_null (find_button (GTK_WIDGET (window_of (f)), "visit.start-over"));
+  f->shots = 8;
+  screenshot (f, "en", "out-of-service");
+
+  assert_true (g_file_get_contents (f->db_path, &kept, NULL, NULL));
+  assert_string_equal (kept, garbage);
   stop_kiosk (f);
 }
 
@@ -335,6 +389,7 @@ main (int   argc,
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_visit_in_english_and_spanish),
     cmocka_unit_test (test_problem_and_inactivity),
+    cmocka_unit_test (test_out_of_service),
   };
 
   /* One kiosk per process: each test names the one it runs. */
