@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "hp-config.h"
-#include "hp-test-tmpdir.h"
+#include "hp-test-util.h"
 
 static void
 test_defaults (void **state G_GNUC_UNUSED)

@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 
 #include "hp-simulated-cuff.h"
-#include "hp-test-tmpdir.h"
+#include "hp-test-util.h"
 #include "hp-visit-flow.h"
 
 typedef struct {
@@ -26,35 +26,37 @@ static const HpVisitTimings quick = {
 };
 
 /* A guard against a hung test, not a timing assertion. */
-#define HANG_GUARD_US (20 * G_USEC_PER_SEC)
+#define HANG_GUARD_SECONDS 20
+
+static HpVisitFlow *waited_flow;
+static HpVisitStep waited_step;
+
+static gboolean
+flow_reached_step (gconstpointer data G_GNUC_UNUSED)
+{
+  return hp_visit_flow_get_step (waited_flow) == waited_step;
+}
+
+static gboolean
+flow_warns (gconstpointer data G_GNUC_UNUSED)
+{
+  return hp_visit_flow_get_warning_active (waited_flow);
+}
 
 static gboolean
 wait_for_step (HpVisitFlow *flow,
                HpVisitStep  step)
 {
-  gint64 deadline = g_get_monotonic_time () + HANG_GUARD_US;
-
-  while (hp_visit_flow_get_step (flow) != step)
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, TRUE);
-    }
-  return TRUE;
+  waited_flow = flow;
+  waited_step = step;
+  return hp_test_iterate_until (flow_reached_step, NULL, HANG_GUARD_SECONDS);
 }
 
 static gboolean
 wait_for_warning (HpVisitFlow *flow)
 {
-  gint64 deadline = g_get_monotonic_time () + HANG_GUARD_US;
-
-  while (!hp_visit_flow_get_warning_active (flow))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, TRUE);
-    }
-  return TRUE;
+  waited_flow = flow;
+  return hp_test_iterate_until (flow_warns, NULL, HANG_GUARD_SECONDS);
 }
 
 static void

@@ -5,26 +5,26 @@
 
 #include "hp-application.h"
 #include "hp-i18n.h"
-#include "hp-test-tmpdir.h"
+#include "hp-test-util.h"
 
 static gint64 start_us;
 static gint64 first_frame_us;
+static gulong after_paint_id;
 
 static void
 on_after_paint (GdkFrameClock *clock,
                 gpointer       user_data G_GNUC_UNUSED)
 {
-  if (first_frame_us == 0)
-    first_frame_us = g_get_monotonic_time ();
-  g_signal_handlers_disconnect_matched (clock, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, &start_us);
+  first_frame_us = g_get_monotonic_time ();
+  g_clear_signal_handler (&after_paint_id, clock);
 }
 
 static void
 watch_first_frame (GtkWidget *window)
 {
   gtk_widget_realize (window);
-  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
-                    G_CALLBACK (on_after_paint), &start_us);
+  after_paint_id = g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                                     G_CALLBACK (on_after_paint), NULL);
 }
 
 /* Proportional set size from the kernel, in KiB; -1 if unknown. */
@@ -41,29 +41,15 @@ pss_kib (void)
 }
 
 static gboolean
-iterate_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, TRUE);
-    }
-  return TRUE;
-}
-
-static gboolean
-frame_painted (gpointer data G_GNUC_UNUSED)
+frame_painted (gconstpointer data G_GNUC_UNUSED)
 {
   return first_frame_us != 0;
 }
 
 static gboolean
-kiosk_ready (gpointer data)
+kiosk_ready (gconstpointer data)
 {
-  return first_frame_us != 0 && hp_application_get_flow (data) != NULL;
+  return first_frame_us != 0 && hp_application_get_flow ((HpApplication *) data) != NULL;
 }
 
 static int
@@ -77,7 +63,7 @@ run_empty_window (void)
   gtk_window_set_child (GTK_WINDOW (window), gtk_button_new_with_label ("Start"));
   watch_first_frame (window);
   gtk_window_present (GTK_WINDOW (window));
-  if (!iterate_until (frame_painted, NULL))
+  if (!hp_test_iterate_until (frame_painted, NULL, 60))
     return 1;
   g_print ("empty GTK window: first frame %.1f ms, PSS %.1f MiB\n",
            (first_frame_us - start_us) / 1000.0, pss_kib () / 1024.0);
@@ -109,7 +95,7 @@ run_kiosk (void)
     }
   g_application_activate (G_APPLICATION (app));
   watch_first_frame (GTK_WIDGET (hp_application_get_window (app)));
-  if (!iterate_until (kiosk_ready, app))
+  if (!hp_test_iterate_until (kiosk_ready, app, 60))
     return 1;
   services_us = g_get_monotonic_time ();
 

@@ -4,7 +4,7 @@
 
 #include <glib/gstdio.h>
 
-#include "hp-test-tmpdir.h"
+#include "hp-test-util.h"
 
 #include "hp-store.h"
 

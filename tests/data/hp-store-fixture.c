@@ -3,7 +3,7 @@
 
 #include <glib/gstdio.h>
 
-#include "hp-test-tmpdir.h"
+#include "hp-test-util.h"
 
 int
 hp_store_fixture_setup (void **state)

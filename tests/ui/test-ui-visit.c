@@ -8,10 +8,10 @@
 
 #include "hp-application.h"
 #include "hp-i18n.h"
-#include "hp-test-tmpdir.h"
+#include "hp-test-util.h"
 
 /* A guard against a hung test, not a timing assertion. */
-#define HANG_GUARD_US (30 * G_USEC_PER_SEC)
+#define HANG_GUARD_SECONDS 30
 
 typedef struct {
   char *dir;
@@ -22,23 +22,33 @@ typedef struct {
 
 typedef gboolean (*Condition) (Fixture *f, gconstpointer data);
 
+typedef struct {
+  Fixture *f;
+  Condition condition;
+  gconstpointer data;
+} Waiting;
+
+static gboolean
+waiting_done (gconstpointer data)
+{
+  const Waiting *waiting = data;
+
+  return waiting->condition (waiting->f, waiting->data);
+}
+
 static void
 wait_until (Fixture       *f,
             Condition      condition,
             gconstpointer  data,
             const char    *what)
 {
-  gint64 deadline = g_get_monotonic_time () + HANG_GUARD_US;
+  Waiting waiting = { f, condition, data };
 
-  while (!condition (f, data))
+  if (!hp_test_iterate_until (waiting_done, &waiting, HANG_GUARD_SECONDS))
     {
-      if (g_get_monotonic_time () > deadline)
-        {
-          HpVisitFlow *flow = hp_application_get_flow (f->app);
-          fail_msg ("gave up waiting for %s (visit step: %s)", what,
-                    flow != NULL ? hp_visit_step_to_string (hp_visit_flow_get_step (flow)) : "none");
-        }
-      g_main_context_iteration (NULL, TRUE);
+      HpVisitFlow *flow = hp_application_get_flow (f->app);
+      fail_msg ("gave up waiting for %s (visit step: %s)", what,
+                flow != NULL ? hp_visit_step_to_string (hp_visit_flow_get_step (flow)) : "none");
     }
 }
 

@@ -1,0 +1,21 @@
+/* Helpers shared by tests and benchmarks: temporary folders, waiting on the main loop. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Removes the files in @path, then @path itself (tests make no subfolders).
+ * Returns FALSE if anything could not be removed. */
+gboolean hp_test_tmpdir_remove (const char *path);
+
+typedef gboolean (*HpTestCondition) (gconstpointer data);
+
+/* Iterates the thread-default main context until @done returns TRUE.
+ * Returns FALSE after @seconds: a guard against a hung test, never a timing
+ * assertion. */
+gboolean hp_test_iterate_until (HpTestCondition done,
+                                gconstpointer   data,
+                                guint           seconds);
+
+G_END_DECLS
