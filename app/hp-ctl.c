@@ -1,9 +1,11 @@
 /* healthpost-ctl: the staff and installer's command-line tool. */
 #include <glib/gi18n.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "hp-build-config.h"
 #include "hp-config.h"
+#include "hp-ctl.h"
 #include "hp-i18n.h"
 #include "hp-store.h"
 
@@ -16,47 +18,83 @@ static const GOptionEntry global_entries[] = {
   G_OPTION_ENTRY_NULL
 };
 
-static HpConfig *
-load_config (GError **error)
+HpConfig *
+hp_ctl_load_config (void)
 {
-  HpConfig *config = hp_config_load (config_path, error);
+  g_autoptr(GError) error = NULL;
+  HpConfig *config = hp_config_load (config_path, &error);
 
-  if (config != NULL && demo)
+  if (config == NULL)
+    {
+      hp_ctl_fail ("%s", error->message);
+      return NULL;
+    }
+  if (demo)
     hp_config_set_demo (config, TRUE);
   return config;
 }
 
-static int
-command_config (void)
+int
+hp_ctl_fail (const char *format,
+             ...)
 {
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("healthpost-ctl: %s\n", message);
+  return 1;
+}
+
+gboolean
+hp_ctl_parse_options (const HpCtlCommand *command,
+                      const GOptionEntry *entries,
+                      int                *argc,
+                      char             ***argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(HpConfig) config = load_config (&error);
+
+  g_option_context_set_help_enabled (context, FALSE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("healthpost-ctl %s: %s\nusage: healthpost-ctl %s\n",
+                  command->name, error->message, command->usage);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+command_config (int    argc G_GNUC_UNUSED,
+                char **argv G_GNUC_UNUSED)
+{
+  g_autoptr(HpConfig) config = hp_ctl_load_config ();
   g_autofree char *text = NULL;
 
   if (config == NULL)
-    {
-      g_printerr ("healthpost-ctl: %s\n", error->message);
-      return 1;
-    }
+    return 1;
   text = hp_config_to_data (config);
   fputs (text, stdout);
   return 0;
 }
 
 static int
-command_status (void)
+command_status (int    argc G_GNUC_UNUSED,
+                char **argv G_GNUC_UNUSED)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(HpConfig) config = load_config (&error);
+  g_autoptr(HpConfig) config = hp_ctl_load_config ();
   g_autoptr(HpStore) store = NULL;
   g_autofree char *path = NULL;
   gint64 visits;
 
   if (config == NULL)
-    {
-      g_printerr ("healthpost-ctl: %s\n", error->message);
-      return 1;
-    }
+    return 1;
   path = hp_config_dup_database_path (config);
   g_print ("database: %s\n", path);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
@@ -82,11 +120,29 @@ command_status (void)
   return 0;
 }
 
-static const char summary[] =
-  "Commands:\n"
-  "  status     database location, schema version and number of visits\n"
-  "  config     the effective configuration (defaults and file)\n"
-  "  version    the version of this tool";
+static int
+command_version (int    argc G_GNUC_UNUSED,
+                 char **argv G_GNUC_UNUSED)
+{
+  g_print ("healthpost-ctl %s\n", HP_VERSION);
+  return 0;
+}
+
+static const HpCtlCommand commands[] = {
+  { "status", "status", "database location, schema version and number of visits", command_status },
+  { "config", "config", "the effective configuration (defaults and file)", command_config },
+  { "version", "version", "the version of this tool", command_version },
+};
+
+static char *
+commands_summary (void)
+{
+  GString *text = g_string_new ("Commands:");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (text, "\n  %-44s %s", commands[i].usage, commands[i].summary);
+  return g_string_free (text, FALSE);
+}
 
 int
 main (int   argc,
@@ -94,35 +150,31 @@ main (int   argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  const char *command;
+  g_autofree char *summary = commands_summary ();
 
   hp_i18n_init ();
 
-  context = g_option_context_new ("COMMAND");
+  context = g_option_context_new ("COMMAND [ARGUMENTS…]");
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
+  /* Stop at the command: what follows it is the command's own. */
+  g_option_context_set_strict_posix (context, TRUE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("healthpost-ctl: %s\n", error->message);
       return 2;
     }
-  if (argc != 2)
+  if (argc < 2)
     {
       g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
       g_printerr ("%s", help);
       return 2;
     }
 
-  command = argv[1];
-  if (g_str_equal (command, "status"))
-    return command_status ();
-  if (g_str_equal (command, "config"))
-    return command_config ();
-  if (g_str_equal (command, "version"))
-    {
-      g_print ("healthpost-ctl %s\n", HP_VERSION);
-      return 0;
-    }
-  g_printerr ("healthpost-ctl: unknown command “%s”\n", command);
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].run (argc - 1, argv + 1);
+
+  g_printerr ("healthpost-ctl: unknown command “%s”\n", argv[1]);
   return 2;
 }

@@ -5,6 +5,7 @@ typedef struct {
   gboolean set;
   double value;
   char *unit;
+  guint32 mdc_code;
 } HpQuantityValue;
 
 struct _HpMeasurement
@@ -98,6 +99,27 @@ hp_measurement_set_value (HpMeasurement *self,
   self->values[quantity].value = value;
   g_free (self->values[quantity].unit);
   self->values[quantity].unit = g_strdup (unit);
+}
+
+void
+hp_measurement_set_mdc_code (HpMeasurement *self,
+                             HpQuantity     quantity,
+                             guint32        mdc_code)
+{
+  g_return_if_fail (HP_IS_MEASUREMENT (self));
+  g_return_if_fail (quantity <= HP_QUANTITY_LAST);
+
+  self->values[quantity].mdc_code = mdc_code;
+}
+
+guint32
+hp_measurement_get_mdc_code (HpMeasurement *self,
+                             HpQuantity     quantity)
+{
+  g_return_val_if_fail (HP_IS_MEASUREMENT (self), 0);
+  g_return_val_if_fail (quantity <= HP_QUANTITY_LAST, 0);
+
+  return self->values[quantity].set ? self->values[quantity].mdc_code : 0;
 }
 
 gboolean

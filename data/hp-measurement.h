@@ -56,6 +56,13 @@ gboolean           hp_measurement_get_value      (HpMeasurement     *self,
                                                   HpQuantity         quantity,
                                                   double            *value,
                                                   const char       **unit);
+/* The IEEE 11073-10101 code (partition << 16 | term code) the device gave
+ * for @quantity, or 0 when it gave none (proprietary protocols). */
+void               hp_measurement_set_mdc_code   (HpMeasurement     *self,
+                                                  HpQuantity         quantity,
+                                                  guint32            mdc_code);
+guint32            hp_measurement_get_mdc_code   (HpMeasurement     *self,
+                                                  HpQuantity         quantity);
 gboolean           hp_measurement_has_value      (HpMeasurement     *self,
                                                   HpQuantity         quantity);
 

@@ -1,5 +1,6 @@
 /* The kiosk's local record of visits: an SQLite file kept with versioned migrations. */
 #include "hp-store.h"
+#include "hp-store-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1017,4 +1018,11 @@ hp_store_list_visit_ids (HpStore  *self,
       return NULL;
     }
   return g_strv_builder_end (ids);
+}
+
+sqlite3 *
+hp_store_get_db (HpStore *self)
+{
+  g_return_val_if_fail (HP_IS_STORE (self), NULL);
+  return self->db;
 }

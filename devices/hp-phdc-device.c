@@ -686,3 +686,51 @@ hp_phdc_device_get_transport (HpPhdcDevice *self)
   g_return_val_if_fail (HP_IS_PHDC_DEVICE (self), NULL);
   return self->transport;
 }
+
+/* IEEE 11073-20601 specializations (MDC_DEV_SPEC_PROFILE_*) as listed in the
+ * PHDC 11073 function descriptor. */
+#define SPECIALIZATION_BLOOD_PRESSURE 0x1007
+#define SPECIALIZATION_WEIGHING_SCALE 0x100F
+#define SPECIALIZATION_GLUCOSE        0x1011
+
+static HpDevice *
+create_from_usb (const char            *id,
+                 const HpUsbDeviceInfo *info,
+                 HpTransport           *transport)
+{
+  HpMeasurementKind kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE;
+
+  for (gsize i = 0; i < info->n_specializations; i++)
+    {
+      switch (info->specializations[i])
+        {
+        case SPECIALIZATION_BLOOD_PRESSURE:
+          kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE;
+          break;
+        case SPECIALIZATION_WEIGHING_SCALE:
+          kind = HP_MEASUREMENT_KIND_BODY_WEIGHT;
+          break;
+        case SPECIALIZATION_GLUCOSE:
+          kind = HP_MEASUREMENT_KIND_BLOOD_GLUCOSE;
+          break;
+        default:
+          continue;
+        }
+      break;
+    }
+  return hp_phdc_device_new (id, info->model, kind, transport);
+}
+
+static const HpUsbMatch phdc_matches[] = {
+  { .kind = HP_USB_MATCH_INTERFACE_CLASS, .interface_class = 0x0F },
+};
+
+const HpDriver hp_phdc_driver = {
+  .protocol = "ieee11073",
+  .description = "IEEE 11073-20601 Personal Health Device over USB PHDC",
+  .transport_kind = HP_TRANSPORT_KIND_BULK_STREAM,
+  .matches = phdc_matches,
+  .n_matches = G_N_ELEMENTS (phdc_matches),
+  .create = create_from_usb,
+  .decode = NULL,
+};

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "hp-device.h"
+#include "hp-driver.h"
 #include "hp-transport.h"
 
 G_BEGIN_DECLS
@@ -32,5 +33,8 @@ void         hp_phdc_device_set_timeouts  (HpPhdcDevice      *self,
                                            guint              response_timeout_ms);
 
 HpTransport *hp_phdc_device_get_transport (HpPhdcDevice      *self);
+
+/* The registry entry: any interface of class 0x0F. */
+extern const HpDriver hp_phdc_driver;
 
 G_END_DECLS

@@ -26,6 +26,10 @@ struct _HpSimulatorTransport
   GObject *agent;
   gboolean open;
   gboolean unplugged;
+
+  HpSimulatorControlFunc control_func;
+  gpointer control_data;
+  GDestroyNotify control_destroy;
 };
 
 static void hp_simulator_transport_iface_init (HpTransportInterface *iface);
@@ -183,11 +187,72 @@ hp_simulator_transport_send (HpTransport  *transport,
 }
 
 static void
+hp_simulator_transport_control_async (HpTransport          *transport,
+                                      const HpControlSetup *setup,
+                                      GBytes               *data_out,
+                                      guint16               length_in,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data)
+{
+  HpSimulatorTransport *self = HP_SIMULATOR_TRANSPORT (transport);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  GBytes *answer;
+
+  if (self->unplugged || !self->open)
+    {
+      g_task_return_new_error (task, HP_DEVICE_ERROR, HP_DEVICE_ERROR_DISCONNECTED,
+                               self->unplugged ? "The simulated device was unplugged"
+                                               : "The simulator transport is not open");
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (self->control_func == NULL)
+    {
+      g_task_return_new_error (task, HP_DEVICE_ERROR, HP_DEVICE_ERROR_PROTOCOL,
+                               "The simulated device stalled the control request");
+      return;
+    }
+
+  answer = self->control_func (self, setup, data_out, length_in, self->control_data, &error);
+  if (answer == NULL)
+    {
+      if (error == NULL)
+        error = g_error_new_literal (HP_DEVICE_ERROR, HP_DEVICE_ERROR_PROTOCOL,
+                                     "The simulated device stalled the control request");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if ((setup->request_type & 0x80) != 0 && g_bytes_get_size (answer) > length_in)
+    {
+      GBytes *whole = answer;
+
+      answer = g_bytes_new_from_bytes (whole, 0, length_in);
+      g_bytes_unref (whole);
+    }
+  g_task_return_pointer (task, answer, (GDestroyNotify) g_bytes_unref);
+}
+
+static GBytes *
+hp_simulator_transport_control_finish (HpTransport   *transport,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, transport), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 hp_simulator_transport_iface_init (HpTransportInterface *iface)
 {
   iface->open = hp_simulator_transport_open;
   iface->close = hp_simulator_transport_close;
   iface->send = hp_simulator_transport_send;
+  iface->control_async = hp_simulator_transport_control_async;
+  iface->control_finish = hp_simulator_transport_control_finish;
 }
 
 static void
@@ -202,6 +267,7 @@ hp_simulator_transport_dispose (GObject *object)
     }
   g_queue_clear_full (&self->events, event_free);
   g_clear_object (&self->agent);
+  hp_simulator_transport_set_control_handler (self, NULL, NULL, NULL);
 
   G_OBJECT_CLASS (hp_simulator_transport_parent_class)->dispose (object);
 }
@@ -256,6 +322,26 @@ hp_simulator_transport_set_agent (HpSimulatorTransport *self,
   g_return_if_fail (agent == NULL || G_IS_OBJECT (agent));
 
   g_set_object (&self->agent, agent);
+}
+
+void
+hp_simulator_transport_set_control_handler (HpSimulatorTransport  *self,
+                                            HpSimulatorControlFunc func,
+                                            gpointer               user_data,
+                                            GDestroyNotify         destroy)
+{
+  GDestroyNotify old_destroy;
+  gpointer old_data;
+
+  g_return_if_fail (HP_IS_SIMULATOR_TRANSPORT (self));
+
+  old_destroy = self->control_destroy;
+  old_data = self->control_data;
+  self->control_func = func;
+  self->control_data = user_data;
+  self->control_destroy = destroy;
+  if (old_destroy != NULL)
+    old_destroy (old_data);
 }
 
 gboolean

@@ -23,6 +23,24 @@ gboolean              hp_simulator_transport_is_open    (HpSimulatorTransport *s
 void                  hp_simulator_transport_agent_send (HpSimulatorTransport *self,
                                                          const guint8         *data,
                                                          gsize                 len);
+/* Answers the host's control transfers for the simulated device: returns the
+ * data stage of a device-to-host request (at most @length_in bytes), an empty
+ * GBytes to acknowledge a host-to-device one, or %NULL with @error set (an
+ * HP_DEVICE_ERROR) to fail it, as a stall or timeout would. Called
+ * synchronously; the host hears the answer from an idle callback. Without a
+ * handler every control transfer stalls. */
+typedef GBytes *(*HpSimulatorControlFunc) (HpSimulatorTransport  *transport,
+                                           const HpControlSetup  *setup,
+                                           GBytes                *data_out,
+                                           guint16                length_in,
+                                           gpointer               user_data,
+                                           GError               **error);
+
+void                  hp_simulator_transport_set_control_handler (HpSimulatorTransport  *self,
+                                                                  HpSimulatorControlFunc func,
+                                                                  gpointer               user_data,
+                                                                  GDestroyNotify         destroy);
+
 /* The device disappears: the host hears "closed" and cannot open again. */
 void                  hp_simulator_transport_unplug     (HpSimulatorTransport *self);
 

@@ -1,5 +1,7 @@
-/* A byte link between a protocol driver and its device (USB bulk pipes, or a simulator). */
+/* A link between a protocol driver and its device (USB pipes and control requests, or a simulator). */
 #include "hp-transport.h"
+
+#include "hp-device.h"
 
 G_DEFINE_INTERFACE (HpTransport, hp_transport, G_TYPE_OBJECT)
 
@@ -50,6 +52,48 @@ hp_transport_send (HpTransport  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return HP_TRANSPORT_GET_IFACE (self)->send (self, bytes, error);
+}
+
+/* Source tag of the errors reported for links without control requests. */
+static const char no_control_tag;
+
+void
+hp_transport_control_async (HpTransport          *self,
+                            const HpControlSetup *setup,
+                            GBytes               *data_out,
+                            guint16               length_in,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
+{
+  HpTransportInterface *iface;
+
+  g_return_if_fail (HP_IS_TRANSPORT (self));
+  g_return_if_fail (setup != NULL);
+  g_return_if_fail ((setup->request_type & 0x80) != 0 ? data_out == NULL : length_in == 0);
+
+  iface = HP_TRANSPORT_GET_IFACE (self);
+  if (iface->control_async == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, (gpointer) &no_control_tag,
+                               HP_DEVICE_ERROR, HP_DEVICE_ERROR_PROTOCOL,
+                               "This link carries no control requests");
+      return;
+    }
+  iface->control_async (self, setup, data_out, length_in, cancellable, callback, user_data);
+}
+
+GBytes *
+hp_transport_control_finish (HpTransport   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (HP_IS_TRANSPORT (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_async_result_is_tagged (result, (gpointer) &no_control_tag))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return HP_TRANSPORT_GET_IFACE (self)->control_finish (self, result, error);
 }
 
 void

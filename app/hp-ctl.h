@@ -1,0 +1,35 @@
+/* healthpost-ctl's commands: each lives in its own file and is listed in hp-ctl.c. */
+#pragma once
+
+#include "hp-config.h"
+
+G_BEGIN_DECLS
+
+/* A command gets the words after the global options, its own name first
+ * (argv[0]), and parses its own options. It returns the process's exit
+ * status: 0 done, 1 failed (a message on stderr), 2 wrong usage. */
+typedef int (*HpCtlRunFunc) (int argc, char **argv);
+
+typedef struct {
+  const char  *name;
+  const char  *usage;   /* "export --fhir [--since DATE] FILE" */
+  const char  *summary; /* one line */
+  HpCtlRunFunc run;
+} HpCtlCommand;
+
+/* The configuration the global --config and --demo options select; prints
+ * why and returns %NULL when it cannot be read. */
+HpConfig *hp_ctl_load_config (void);
+
+/* Prints "healthpost-ctl: MESSAGE" on stderr and returns 1. */
+int       hp_ctl_fail        (const char *format,
+                              ...) G_GNUC_PRINTF (1, 2);
+
+/* Parses a command's own options from argv (argv[0] is the command);
+ * on a bad option prints why with the usage line and returns FALSE. */
+gboolean  hp_ctl_parse_options (const HpCtlCommand *command,
+                                const GOptionEntry *entries,
+                                int                *argc,
+                                char             ***argv);
+
+G_END_DECLS

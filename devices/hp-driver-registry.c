@@ -1,0 +1,77 @@
+/* Every protocol driver the kiosk has, and how a USB device finds its own. */
+#include "hp-driver.h"
+
+#include <string.h>
+
+#include "hp-phdc-device.h"
+
+/* Proprietary drivers (VID:PID tables) come first, class matches last. */
+static const HpDriver * const drivers[] = {
+  &hp_phdc_driver,
+};
+
+const HpDriver * const *
+hp_driver_registry_list (gsize *n_drivers)
+{
+  if (n_drivers != NULL)
+    *n_drivers = G_N_ELEMENTS (drivers);
+  return drivers;
+}
+
+const HpDriver *
+hp_driver_registry_find_protocol (const char *protocol)
+{
+  g_return_val_if_fail (protocol != NULL, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (drivers); i++)
+    if (strcmp (drivers[i]->protocol, protocol) == 0)
+      return drivers[i];
+  return NULL;
+}
+
+static gboolean
+usb_match_applies (const HpUsbMatch *match,
+                   guint16           vendor_id,
+                   guint16           product_id,
+                   guint8            interface_class,
+                   guint16           usage_page)
+{
+  switch (match->kind)
+    {
+    case HP_USB_MATCH_VID_PID:
+      return match->vendor_id == vendor_id && match->product_id == product_id;
+    case HP_USB_MATCH_INTERFACE_CLASS:
+      return interface_class != 0 && match->interface_class == interface_class;
+    case HP_USB_MATCH_HID_USAGE_PAGE:
+      return usage_page != 0 && match->usage_page == usage_page;
+    default:
+      return FALSE;
+    }
+}
+
+const HpDriver *
+hp_driver_registry_match (guint16            vendor_id,
+                          guint16            product_id,
+                          guint8             interface_class,
+                          guint16            usage_page,
+                          const HpUsbMatch **match)
+{
+  /* Two passes: an exact VID:PID entry of any driver wins over a class or
+   * usage-page entry of another. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (gsize i = 0; i < G_N_ELEMENTS (drivers); i++)
+      for (gsize j = 0; j < drivers[i]->n_matches; j++)
+        {
+          const HpUsbMatch *candidate = &drivers[i]->matches[j];
+
+          if ((pass == 0) != (candidate->kind == HP_USB_MATCH_VID_PID))
+            continue;
+          if (usb_match_applies (candidate, vendor_id, product_id, interface_class, usage_page))
+            {
+              if (match != NULL)
+                *match = candidate;
+              return drivers[i];
+            }
+        }
+  return NULL;
+}
