@@ -1,6 +1,8 @@
 /* A patient's visit as it unfolds: when it began, its language and its measurements. */
 #include "hp-visit.h"
 
+#include <string.h>
+
 struct _HpVisit
 {
   GObject parent_instance;
@@ -9,6 +11,7 @@ struct _HpVisit
   GDateTime *started_at;
   GDateTime *finished_at;
   char *language;
+  char *patient_code;
   GListStore *measurements;
 };
 
@@ -32,6 +35,9 @@ hp_visit_finalize (GObject *object)
 
   g_free (self->id);
   g_free (self->language);
+  if (self->patient_code != NULL)
+    memset (self->patient_code, 0, strlen (self->patient_code));
+  g_free (self->patient_code);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_clear_pointer (&self->finished_at, g_date_time_unref);
   g_clear_object (&self->measurements);
@@ -250,4 +256,23 @@ hp_visit_find_latest (HpVisit           *self,
         return m;
     }
   return NULL;
+}
+
+const char *
+hp_visit_get_patient_code (HpVisit *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT (self), NULL);
+  return self->patient_code;
+}
+
+void
+hp_visit_set_patient_code (HpVisit    *self,
+                           const char *patient_code)
+{
+  g_return_if_fail (HP_IS_VISIT (self));
+
+  if (self->patient_code != NULL)
+    memset (self->patient_code, 0, strlen (self->patient_code));
+  g_free (self->patient_code);
+  self->patient_code = g_strdup (patient_code);
 }

@@ -26,6 +26,12 @@ const char    *hp_visit_get_language        (HpVisit       *self);
 void           hp_visit_set_language        (HpVisit       *self,
                                              const char    *language);
 
+/* The returning patient's personal code (from an earlier printout), or
+ * %NULL for an anonymous visit. Personal data: never log it. */
+const char    *hp_visit_get_patient_code    (HpVisit       *self);
+void           hp_visit_set_patient_code    (HpVisit       *self,
+                                             const char    *patient_code);
+
 void           hp_visit_add_measurement     (HpVisit       *self,
                                              HpMeasurement *measurement);
 /* A GListModel of HpMeasurement, in the order they were taken. */
