@@ -284,6 +284,8 @@ problem_for_error (const GError *error)
       return HP_VISIT_PROBLEM_DEVICE_NOT_RESPONDING;
     case HP_DEVICE_ERROR_PROTOCOL:
     case HP_DEVICE_ERROR_IMPLAUSIBLE:
+    case HP_DEVICE_ERROR_NO_NEW_READING:
+    case HP_DEVICE_ERROR_UNSUPPORTED:
     case HP_DEVICE_ERROR_CANCELLED:
     default:
       return HP_VISIT_PROBLEM_READING_FAILED;
@@ -403,7 +405,7 @@ hp_visit_flow_class_init (HpVisitFlowClass *klass)
     g_param_spec_int ("problem", NULL, NULL, 0, HP_VISIT_PROBLEM_NOT_SAVED, 0,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PHASE] =
-    g_param_spec_int ("phase", NULL, NULL, 0, HP_MEASUREMENT_PHASE_DONE, 0,
+    g_param_spec_int ("phase", NULL, NULL, 0, HP_MEASUREMENT_PHASE_LAST, 0,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_WARNING_ACTIVE] =
     g_param_spec_boolean ("warning-active", NULL, NULL, FALSE,

@@ -101,6 +101,74 @@ hp_measurement_set_value (HpMeasurement *self,
   self->values[quantity].unit = g_strdup (unit);
 }
 
+/* Conversions into the canonical unit of each quantity: UCUM code, factor. */
+typedef struct {
+  const char *unit;
+  double factor;
+} UnitFactor;
+
+/* 1 kPa = 7.50062 mmHg. */
+static const UnitFactor pressure_units[] = { { "mm[Hg]", 1.0 }, { "kPa", 7.50062 }, { NULL, 0 } };
+static const UnitFactor rate_units[] = { { "/min", 1.0 }, { "{beats}/min", 1.0 }, { NULL, 0 } };
+/* The international avoirdupois pound is exactly 0.45359237 kg. */
+static const UnitFactor mass_units[] = { { "kg", 1.0 }, { "g", 0.001 }, { "[lb_av]", 0.45359237 }, { NULL, 0 } };
+/* Glucose, molar mass 180.16 g/mol: 1 mmol/L = 18.016 mg/dL. */
+static const UnitFactor glucose_units[] = { { "mg/dL", 1.0 }, { "mmol/L", 18.016 }, { NULL, 0 } };
+
+static const UnitFactor *
+units_for (HpQuantity quantity)
+{
+  switch (quantity)
+    {
+    case HP_QUANTITY_SYSTOLIC:
+    case HP_QUANTITY_DIASTOLIC:
+    case HP_QUANTITY_MEAN_ARTERIAL:
+      return pressure_units;
+    case HP_QUANTITY_PULSE_RATE:
+      return rate_units;
+    case HP_QUANTITY_BODY_WEIGHT:
+      return mass_units;
+    case HP_QUANTITY_BLOOD_GLUCOSE:
+      return glucose_units;
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+const char *
+hp_quantity_get_canonical_unit (HpQuantity quantity)
+{
+  const UnitFactor *units;
+
+  g_return_val_if_fail (quantity <= HP_QUANTITY_LAST, NULL);
+
+  units = units_for (quantity);
+  return units != NULL ? units[0].unit : NULL;
+}
+
+gboolean
+hp_measurement_get_normalized_value (HpMeasurement *self,
+                                     HpQuantity     quantity,
+                                     double        *value)
+{
+  const UnitFactor *units;
+
+  g_return_val_if_fail (HP_IS_MEASUREMENT (self), FALSE);
+  g_return_val_if_fail (quantity <= HP_QUANTITY_LAST, FALSE);
+
+  if (!self->values[quantity].set)
+    return FALSE;
+  units = units_for (quantity);
+  for (; units != NULL && units->unit != NULL; units++)
+    if (g_strcmp0 (units->unit, self->values[quantity].unit) == 0)
+      {
+        if (value != NULL)
+          *value = self->values[quantity].value * units->factor;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 void
 hp_measurement_set_mdc_code (HpMeasurement *self,
                              HpQuantity     quantity,

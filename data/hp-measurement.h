@@ -33,7 +33,13 @@ typedef enum {
   HP_MEASUREMENT_PHASE_MEASURING,
   HP_MEASUREMENT_PHASE_RECEIVING,
   HP_MEASUREMENT_PHASE_DONE,
+  /* The device needs the patient: a scale in motion, a monitor that waits
+   * for its own START button to be pressed. */
+  HP_MEASUREMENT_PHASE_STAND_STILL,
+  HP_MEASUREMENT_PHASE_PRESS_START,
 } HpMeasurementPhase;
+
+#define HP_MEASUREMENT_PHASE_LAST HP_MEASUREMENT_PHASE_PRESS_START
 
 typedef enum /*< flags >*/ {
   HP_MEASUREMENT_FLAG_NONE = 0,
@@ -63,6 +69,13 @@ void               hp_measurement_set_mdc_code   (HpMeasurement     *self,
                                                   guint32            mdc_code);
 guint32            hp_measurement_get_mdc_code   (HpMeasurement     *self,
                                                   HpQuantity         quantity);
+/* The value of @quantity in the kiosk's canonical unit for it (mm[Hg],
+ * /min, kg, mg/dL), converted from the unit the device sent. FALSE when the
+ * quantity is absent or its unit is not one the kiosk knows. */
+gboolean           hp_measurement_get_normalized_value (HpMeasurement *self,
+                                                        HpQuantity     quantity,
+                                                        double        *value);
+const char        *hp_quantity_get_canonical_unit (HpQuantity        quantity);
 gboolean           hp_measurement_has_value      (HpMeasurement     *self,
                                                   HpQuantity         quantity);
 

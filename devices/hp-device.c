@@ -2,6 +2,7 @@
 #include "hp-device-private.h"
 
 #include "hp-device-enums.h"
+#include "hp-plausibility.h"
 
 G_DEFINE_QUARK (hp-device-error-quark, hp_device_error)
 
@@ -12,6 +13,9 @@ typedef struct
   HpMeasurementKind kind;
   HpDeviceState state;
   HpMeasurementPhase phase;
+  GDateTime *visit_start;
+  /* Dedupe keys of the readings given, so a history is never read twice. */
+  GHashTable *given;
 } HpDevicePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (HpDevice, hp_device, G_TYPE_OBJECT)
@@ -42,6 +46,8 @@ hp_device_finalize (GObject *object)
 
   g_free (priv->id);
   g_free (priv->name);
+  g_clear_pointer (&priv->visit_start, g_date_time_unref);
+  g_clear_pointer (&priv->given, g_hash_table_unref);
 
   G_OBJECT_CLASS (hp_device_parent_class)->finalize (object);
 }
@@ -127,7 +133,7 @@ hp_device_class_init (HpDeviceClass *klass)
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PHASE] =
     g_param_spec_uint ("phase", NULL, NULL,
-                       0, HP_MEASUREMENT_PHASE_DONE, HP_MEASUREMENT_PHASE_IDLE,
+                       0, HP_MEASUREMENT_PHASE_LAST, HP_MEASUREMENT_PHASE_IDLE,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -147,6 +153,7 @@ hp_device_init (HpDevice *self)
   /* A subclass says READY once its link to the device is up. */
   priv->state = HP_DEVICE_STATE_DISCONNECTED;
   priv->phase = HP_MEASUREMENT_PHASE_IDLE;
+  priv->given = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 const char *
@@ -288,14 +295,93 @@ hp_device_cancel_measurement (HpDevice *self)
 }
 
 void
+hp_device_set_visit_start (HpDevice  *self,
+                           GDateTime *visit_start)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+
+  g_return_if_fail (HP_IS_DEVICE (self));
+
+  if (visit_start != NULL)
+    g_date_time_ref (visit_start);
+  g_clear_pointer (&priv->visit_start, g_date_time_unref);
+  priv->visit_start = visit_start;
+}
+
+GDateTime *
+hp_device_get_visit_start (HpDevice *self)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+
+  g_return_val_if_fail (HP_IS_DEVICE (self), NULL);
+  return priv->visit_start;
+}
+
+/* Device time and exact values: what makes one reading of one device. The
+ * key stays in memory only; it holds health values. */
+static char *
+dedupe_key (HpMeasurement *measurement)
+{
+  GDateTime *device_time = hp_measurement_get_device_time (measurement);
+  GString *key = g_string_new (hp_measurement_kind_to_string (hp_measurement_get_kind (measurement)));
+
+  if (device_time != NULL)
+    g_string_append_printf (key, "|%" G_GINT64_FORMAT ".%06d", g_date_time_to_unix (device_time),
+                            g_date_time_get_microsecond (device_time));
+  for (guint q = 0; q <= HP_QUANTITY_LAST; q++)
+    {
+      double value;
+      const char *unit;
+
+      if (hp_measurement_get_value (measurement, q, &value, &unit))
+        g_string_append_printf (key, "|%u=%.17g %s", q, value, unit);
+    }
+  return g_string_free (key, FALSE);
+}
+
+gboolean
+hp_device_has_given (HpDevice      *self,
+                     HpMeasurement *measurement)
+{
+  HpDevicePrivate *priv = hp_device_get_instance_private (self);
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (HP_IS_DEVICE (self), FALSE);
+  g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), FALSE);
+
+  /* A reading without a device time cannot be told from the next identical
+   * one (two equal weights in a row are common), so it is never a repeat. */
+  if (hp_measurement_get_device_time (measurement) == NULL)
+    return FALSE;
+  key = dedupe_key (measurement);
+  return g_hash_table_contains (priv->given, key);
+}
+
+void
 hp_device_emit_measurement_ready (HpDevice      *self,
                                   HpMeasurement *measurement)
 {
   HpDevicePrivate *priv = hp_device_get_instance_private (self);
   g_autoptr(HpDevice) hold G_GNUC_UNUSED = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (HP_IS_DEVICE (self));
   g_return_if_fail (HP_IS_MEASUREMENT (measurement));
+
+  if (!hp_plausibility_check (measurement, &error))
+    {
+      hp_device_emit_measurement_failed (self, error);
+      return;
+    }
+  if (hp_device_has_given (self, measurement))
+    {
+      error = g_error_new_literal (HP_DEVICE_ERROR, HP_DEVICE_ERROR_NO_NEW_READING,
+                                   "The device has no reading newer than the one already taken");
+      hp_device_emit_measurement_failed (self, error);
+      return;
+    }
+  if (hp_measurement_get_device_time (measurement) != NULL)
+    g_hash_table_add (priv->given, dedupe_key (measurement));
 
   hold = g_object_ref (self);
   if (priv->state == HP_DEVICE_STATE_MEASURING)

@@ -18,6 +18,8 @@ typedef enum {
   HP_DEVICE_ERROR_PERMISSION,    /* present but the kiosk may not open it */
   HP_DEVICE_ERROR_BUSY,          /* a measurement is already running */
   HP_DEVICE_ERROR_CANCELLED,
+  HP_DEVICE_ERROR_NO_NEW_READING, /* the device holds no reading taken during this visit */
+  HP_DEVICE_ERROR_UNSUPPORTED,   /* a model or configuration the driver does not know */
 } HpDeviceError;
 
 GQuark hp_device_error_quark (void);
@@ -50,6 +52,13 @@ const char        *hp_device_get_name          (HpDevice  *self);
 HpMeasurementKind  hp_device_get_kind          (HpDevice  *self);
 HpDeviceState      hp_device_get_state         (HpDevice  *self);
 HpMeasurementPhase hp_device_get_phase         (HpDevice  *self);
+
+/* When the patient's visit began: devices that keep a history (meters,
+ * some cuffs) give only readings taken since then, and never one reading
+ * twice. %NULL (the default) accepts the newest reading of any age. */
+void               hp_device_set_visit_start   (HpDevice  *self,
+                                                GDateTime *visit_start);
+GDateTime         *hp_device_get_visit_start   (HpDevice  *self);
 
 gboolean           hp_device_start_measurement (HpDevice  *self,
                                                 GError   **error);

@@ -50,6 +50,12 @@ hp_measuring_page_set_phase (HpMeasuringPage    *self,
     case HP_MEASUREMENT_PHASE_RECEIVING:
       text = _("Reading your result…");
       break;
+    case HP_MEASUREMENT_PHASE_STAND_STILL:
+      text = _("Please stand still.");
+      break;
+    case HP_MEASUREMENT_PHASE_PRESS_START:
+      text = _("Press the START button on the device.");
+      break;
     case HP_MEASUREMENT_PHASE_DONE:
     default:
       text = _("Done.");
