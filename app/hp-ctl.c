@@ -132,6 +132,9 @@ static const HpCtlCommand commands[] = {
   { "status", "status", "database location, schema version and number of visits", command_status },
   { "config", "config", "the effective configuration (defaults and file)", command_config },
   { "version", "version", "the version of this tool", command_version },
+  { "devices", "devices", "the USB devices present and the measuring devices with their state", hp_ctl_devices },
+  { "read", "read DEVICE | read --simulated KIND", "take one reading from a device and print it", hp_ctl_read },
+  { "decode", "decode --protocol NAME FILE", "decode a captured exchange (hex, one message per line)", hp_ctl_decode },
 };
 
 static char *

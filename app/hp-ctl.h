@@ -32,4 +32,9 @@ gboolean  hp_ctl_parse_options (const HpCtlCommand *command,
                                 int                *argc,
                                 char             ***argv);
 
+/* The commands, one per file. */
+int hp_ctl_devices (int argc, char **argv);
+int hp_ctl_read    (int argc, char **argv);
+int hp_ctl_decode  (int argc, char **argv);
+
 G_END_DECLS

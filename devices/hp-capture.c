@@ -69,11 +69,19 @@ parse_line (const char        *line,
                        line_number, i + 1);
           return FALSE;
         }
-      if (i + 1 >= length || (low = hex_value (line[i + 1])) < 0)
+      if (i + 1 >= length || strchr (" \t\r:#", line[i + 1]) != NULL)
         {
           g_set_error (error, HP_CAPTURE_ERROR, HP_CAPTURE_ERROR_SYNTAX,
                        "line %u, column %" G_GSIZE_FORMAT ": a byte needs two hex digits",
                        line_number, i + 1);
+          return FALSE;
+        }
+      low = hex_value (line[i + 1]);
+      if (low < 0)
+        {
+          g_set_error (error, HP_CAPTURE_ERROR, HP_CAPTURE_ERROR_SYNTAX,
+                       "line %u, column %" G_GSIZE_FORMAT ": expected a hex digit",
+                       line_number, i + 2);
           return FALSE;
         }
       g_byte_array_append (bytes, (const guint8[]) { (guint8) (high << 4 | low) }, 1);

@@ -1,0 +1,303 @@
+/* healthpost-ctl devices, read and decode: what staff use to see and diagnose the measuring devices. */
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "hp-ctl.h"
+#include "hp-device-manager.h"
+#include "hp-driver.h"
+#include "hp-simulated-cuff.h"
+
+/* How long enumeration and opening may take before the list is printed. */
+#define SETTLE_MS 1500
+
+static const char *
+state_to_string (HpDeviceState state)
+{
+  switch (state)
+    {
+    case HP_DEVICE_STATE_DISCONNECTED:
+      return "disconnected";
+    case HP_DEVICE_STATE_READY:
+      return "ready";
+    case HP_DEVICE_STATE_MEASURING:
+      return "measuring";
+    case HP_DEVICE_STATE_ERROR:
+      return "error";
+    default:
+      return "unknown";
+    }
+}
+
+static gboolean
+settle_done (gpointer user_data)
+{
+  gboolean *done = user_data;
+
+  *done = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, settle_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static HpDeviceManager *
+start_manager (void)
+{
+  HpDeviceManager *manager = hp_device_manager_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!hp_device_manager_start_usb (manager, &error))
+    g_printerr ("healthpost-ctl: USB is not available: %s\n", error->message);
+  else
+    settle (SETTLE_MS);
+  return manager;
+}
+
+int
+hp_ctl_devices (int    argc,
+                char **argv)
+{
+  static const HpCtlCommand self = { "devices", "devices", NULL, NULL };
+  g_autoptr(HpDeviceManager) manager = NULL;
+  GListModel *devices;
+  guint n_usb;
+
+  if (!hp_ctl_parse_options (&self, NULL, &argc, &argv))
+    return 2;
+  if (argc != 1)
+    {
+      g_printerr ("usage: healthpost-ctl %s\n", self.usage);
+      return 2;
+    }
+
+  manager = start_manager ();
+  devices = hp_device_manager_get_devices (manager);
+  n_usb = hp_device_manager_get_n_usb_devices (manager);
+
+  g_print ("USB devices present: %u\n", n_usb);
+  for (guint i = 0; i < n_usb; i++)
+    {
+      guint16 vendor_id, product_id;
+      const HpUsbMatch *match = NULL;
+      const HpDriver *driver;
+
+      if (!hp_device_manager_get_usb_device (manager, i, &vendor_id, &product_id))
+        continue;
+      driver = hp_driver_registry_match (vendor_id, product_id, 0, 0, &match);
+      g_print ("  %04x:%04x  %s\n", vendor_id, product_id,
+               driver != NULL ? driver->protocol : "-");
+    }
+
+  g_print ("Measuring devices: %u\n", g_list_model_get_n_items (devices));
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(HpDevice) device = g_list_model_get_item (devices, i);
+
+      g_print ("  %-32s %-16s %-12s %s\n", hp_device_get_id (device),
+               hp_measurement_kind_to_string (hp_device_get_kind (device)),
+               state_to_string (hp_device_get_state (device)),
+               hp_device_get_name (device) != NULL ? hp_device_get_name (device) : "");
+    }
+  return 0;
+}
+
+/* Prints one measurement for staff: kind, each value with its unit as
+ * sent, device time and flags. */
+static void
+print_measurement (HpMeasurement *measurement)
+{
+  GDateTime *device_time = hp_measurement_get_device_time (measurement);
+
+  g_print ("%s", hp_measurement_kind_to_string (hp_measurement_get_kind (measurement)));
+  for (guint q = 0; q <= HP_QUANTITY_LAST; q++)
+    {
+      double value;
+      const char *unit;
+
+      if (hp_measurement_get_value (measurement, q, &value, &unit))
+        g_print (" %s=%g %s", hp_quantity_to_string (q), value, unit);
+    }
+  if (device_time != NULL)
+    {
+      g_autofree char *text = g_date_time_format_iso8601 (device_time);
+      g_print (" device-time=%s", text);
+    }
+  if (hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID)
+    g_print (" device-clock-invalid");
+  if (hp_measurement_get_device_id (measurement) != NULL)
+    g_print (" device=%s", hp_measurement_get_device_id (measurement));
+  g_print ("\n");
+}
+
+typedef struct {
+  HpMeasurement *measurement;
+  GError *error;
+  gboolean done;
+} Reading;
+
+static void
+on_ready (HpDevice      *device G_GNUC_UNUSED,
+          HpMeasurement *measurement,
+          gpointer       user_data)
+{
+  Reading *reading = user_data;
+
+  reading->measurement = g_object_ref (measurement);
+  reading->done = TRUE;
+}
+
+static void
+on_failed (HpDevice     *device G_GNUC_UNUSED,
+           const GError *error,
+           gpointer      user_data)
+{
+  Reading *reading = user_data;
+
+  reading->error = g_error_copy (error);
+  reading->done = TRUE;
+}
+
+static HpDevice *
+find_device (GListModel *devices,
+             const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(HpDevice) device = g_list_model_get_item (devices, i);
+
+      if (g_strcmp0 (hp_device_get_id (device), name) == 0)
+        return g_steal_pointer (&device);
+    }
+  return NULL;
+}
+
+static HpDevice *
+make_simulated (const char *kind)
+{
+  if (g_str_equal (kind, "blood-pressure"))
+    {
+      HpCuffSimulation simulation = { .systolic = 121, .diastolic = 79, .pulse = 68, .measure_ms = 500 };
+      return hp_simulated_cuff_new (&simulation);
+    }
+  return NULL;
+}
+
+int
+hp_ctl_read (int    argc,
+             char **argv)
+{
+  static const HpCtlCommand self = { "read", "read DEVICE | read --simulated KIND", NULL, NULL };
+  g_autofree char *simulated = NULL;
+  const GOptionEntry entries[] = {
+    { "simulated", 0, 0, G_OPTION_ARG_STRING, &simulated, "Read a simulated device of KIND", "KIND" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(HpDeviceManager) manager = NULL;
+  g_autoptr(HpDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  Reading reading = { 0 };
+
+  if (!hp_ctl_parse_options (&self, entries, &argc, &argv))
+    return 2;
+  if ((simulated == NULL) != (argc == 2) || argc > 2)
+    {
+      g_printerr ("usage: healthpost-ctl %s\n", self.usage);
+      return 2;
+    }
+
+  if (simulated != NULL)
+    {
+      device = make_simulated (simulated);
+      if (device == NULL)
+        return hp_ctl_fail ("no simulated device of kind “%s”", simulated);
+    }
+  else
+    {
+      manager = start_manager ();
+      device = find_device (hp_device_manager_get_devices (manager), argv[1]);
+      if (device == NULL)
+        return hp_ctl_fail ("no measuring device “%s” (see healthpost-ctl devices)", argv[1]);
+    }
+
+  g_signal_connect (device, "measurement-ready", G_CALLBACK (on_ready), &reading);
+  g_signal_connect (device, "measurement-failed", G_CALLBACK (on_failed), &reading);
+  g_print ("Reading %s: take the measurement on the device now.\n", hp_device_get_id (device));
+  if (!hp_device_start_measurement (device, &error))
+    return hp_ctl_fail ("%s", error->message);
+  while (!reading.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_data (device, &reading);
+
+  if (reading.error != NULL)
+    {
+      int status = hp_ctl_fail ("%s", reading.error->message);
+      g_error_free (reading.error);
+      return status;
+    }
+  print_measurement (reading.measurement);
+  g_object_unref (reading.measurement);
+  return 0;
+}
+
+int
+hp_ctl_decode (int    argc,
+               char **argv)
+{
+  static const HpCtlCommand self = { "decode", "decode --protocol NAME FILE", NULL, NULL };
+  g_autofree char *protocol = NULL;
+  const GOptionEntry entries[] = {
+    { "protocol", 'p', 0, G_OPTION_ARG_STRING, &protocol, "The device protocol", "NAME" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gsize length;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GPtrArray) measurements = g_ptr_array_new_with_free_func (g_object_unref);
+  const HpDriver *driver;
+  gboolean decoded;
+
+  if (!hp_ctl_parse_options (&self, entries, &argc, &argv))
+    return 2;
+  if (protocol == NULL || argc != 2)
+    {
+      g_printerr ("usage: healthpost-ctl %s\n", self.usage);
+      return 2;
+    }
+
+  driver = hp_driver_registry_find_protocol (protocol);
+  if (driver == NULL || driver->decode == NULL)
+    {
+      gsize n;
+      const HpDriver * const *drivers = hp_driver_registry_list (&n);
+      g_autoptr(GString) known = g_string_new (NULL);
+
+      for (gsize i = 0; i < n; i++)
+        if (drivers[i]->decode != NULL)
+          g_string_append_printf (known, "%s%s", known->len > 0 ? ", " : "", drivers[i]->protocol);
+      return hp_ctl_fail ("no decoder for protocol “%s” (known: %s)", protocol,
+                          known->len > 0 ? known->str : "none");
+    }
+
+  if (!g_file_get_contents (argv[1], &text, &length, &error))
+    return hp_ctl_fail ("%s", error->message);
+  messages = hp_capture_parse (text, length, &error);
+  if (messages == NULL)
+    return hp_ctl_fail ("%s: %s", argv[1], error->message);
+
+  decoded = driver->decode (messages, measurements, &error);
+  for (guint i = 0; i < measurements->len; i++)
+    print_measurement (g_ptr_array_index (measurements, i));
+  if (!decoded)
+    return hp_ctl_fail ("%s: %s", argv[1], error->message);
+  if (measurements->len == 0)
+    g_print ("no measurement in %u messages\n", messages->len);
+  return 0;
+}
