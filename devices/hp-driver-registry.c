@@ -3,10 +3,19 @@
 
 #include <string.h>
 
+#include "hp-contour-device.h"
+#include "hp-freestyle-device.h"
+#include "hp-hid-scale-device.h"
+#include "hp-omron-device.h"
 #include "hp-phdc-device.h"
 
 /* Proprietary drivers (VID:PID tables) come first, class matches last. */
 static const HpDriver * const drivers[] = {
+  &hp_omron_hem790_driver,
+  &hp_omron_hem7322_driver,
+  &hp_hid_scale_driver,
+  &hp_contour_driver,
+  &hp_freestyle_driver,
   &hp_phdc_driver,
 };
 

@@ -139,3 +139,66 @@ hp_usb_source_stop (GSource *source)
   libusb_set_pollfd_notifiers (self->ctx, NULL, NULL, NULL);
   g_source_destroy (source);
 }
+
+struct _HpUsbContext
+{
+  libusb_context *ctx;
+  GMainContext *main_context;
+  GSource *source;
+};
+
+HpUsbContext *
+hp_usb_context_new (libusb_context *ctx,
+                    GMainContext   *main_context)
+{
+  HpUsbContext *self;
+
+  g_return_val_if_fail (ctx != NULL, NULL);
+
+  self = g_rc_box_new0 (HpUsbContext);
+  self->ctx = ctx;
+  self->main_context = main_context != NULL ? g_main_context_ref (main_context) : g_main_context_ref_thread_default ();
+  self->source = hp_usb_source_new (ctx);
+  /* At idle priority, like the simulator transports' deliveries: a device
+   * that keeps libusb busy (or a usbfs node that always polls ready, as
+   * umockdev's do) cannot starve GTK's drawing or the idle callbacks the
+   * manager and transports schedule. */
+  g_source_set_priority (self->source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_attach (self->source, self->main_context);
+  return self;
+}
+
+HpUsbContext *
+hp_usb_context_ref (HpUsbContext *self)
+{
+  return g_rc_box_acquire (self);
+}
+
+static void
+usb_context_clear (gpointer data)
+{
+  HpUsbContext *self = data;
+
+  hp_usb_source_stop (self->source);
+  g_source_unref (self->source);
+  libusb_exit (self->ctx);
+  g_main_context_unref (self->main_context);
+}
+
+void
+hp_usb_context_unref (HpUsbContext *self)
+{
+  g_rc_box_release_full (self, usb_context_clear);
+}
+
+libusb_context *
+hp_usb_context_get_libusb (HpUsbContext *self)
+{
+  return self->ctx;
+}
+
+GMainContext *
+hp_usb_context_get_main_context (HpUsbContext *self)
+{
+  return self->main_context;
+}

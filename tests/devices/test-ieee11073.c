@@ -663,6 +663,548 @@ test_framing (void **state G_GNUC_UNUSED)
   assert_int_equal (frame_len, sizeof mislabelled_rlre);
 }
 
+/* ---- configurations and the other scan report forms ------------------- */
+
+/* signove/antidote tests/resources/apdu/blood_pressure/roiv_mdc_noti_config:
+ * an extended configuration 0x4000 of a blood-pressure agent, three numeric
+ * objects (pressure compound, pulse, a dimensionless manufacturer metric). */
+static const guint8 antidote_bp_config_4000[] = {
+  0xe7, 0x00, 0x00, 0xb0, 0x00, 0xae, 0x00, 0x01, 0x01, 0x01, 0x00, 0xa8, 0x00, 0x00, 0xff, 0xff,
+  0xff, 0xff, 0x0d, 0x1c, 0x00, 0x9e, 0x40, 0x00, 0x00, 0x03, 0x00, 0x98, 0x00, 0x06, 0x00, 0x01,
+  0x00, 0x06, 0x00, 0x38, 0x09, 0x2f, 0x00, 0x04, 0x00, 0x02, 0x4a, 0x04, 0x0a, 0x46, 0x00, 0x02,
+  0xf0, 0x40, 0x0a, 0x73, 0x00, 0x02, 0x03, 0x03, 0x09, 0x96, 0x00, 0x02, 0x0f, 0x20, 0x0a, 0x76,
+  0x00, 0x0a, 0x00, 0x03, 0x00, 0x06, 0x4a, 0x05, 0x4a, 0x06, 0x4a, 0x07, 0x0a, 0x55, 0x00, 0x0c,
+  0x00, 0x02, 0x00, 0x08, 0x0a, 0x75, 0x00, 0x0a, 0x09, 0x90, 0x00, 0x08, 0x00, 0x06, 0x00, 0x02,
+  0x00, 0x04, 0x00, 0x24, 0x09, 0x2f, 0x00, 0x04, 0x00, 0x02, 0x48, 0x2a, 0x0a, 0x46, 0x00, 0x02,
+  0xf0, 0x40, 0x09, 0x96, 0x00, 0x02, 0x0a, 0xa0, 0x0a, 0x55, 0x00, 0x0c, 0x00, 0x02, 0x00, 0x08,
+  0x0a, 0x4c, 0x00, 0x02, 0x09, 0x90, 0x00, 0x08, 0x00, 0x06, 0x00, 0x03, 0x00, 0x04, 0x00, 0x24,
+  0x09, 0x2f, 0x00, 0x04, 0x00, 0x02, 0xf0, 0x12, 0x0a, 0x46, 0x00, 0x02, 0xf0, 0x40, 0x09, 0x96,
+  0x00, 0x02, 0x02, 0x00, 0x0a, 0x55, 0x00, 0x0c, 0x00, 0x02, 0x00, 0x08, 0x0a, 0x4c, 0x00, 0x02,
+  0x09, 0x90, 0x00, 0x08,
+};
+
+/* .../blood_pressure/roiv_mds_note_scan_report_mp_fixed: under that
+ * configuration, person 0x42: 113/71 mean 85, pulse 71, 2010-07-21 15:35:53. */
+static const guint8 antidote_bp_mp_fixed[] = {
+  0xe7, 0x00, 0x00, 0x52, 0x00, 0x50, 0x00, 0x01, 0x01, 0x01, 0x00, 0x4a, 0x00, 0x00, 0xff, 0xff,
+  0xff, 0xff, 0x0d, 0x1f, 0x00, 0x40, 0xf0, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x38, 0x00, 0x42,
+  0x00, 0x03, 0x00, 0x32, 0x00, 0x01, 0x00, 0x12, 0x00, 0x03, 0x00, 0x06, 0x00, 0x71, 0x00, 0x47,
+  0x00, 0x55, 0x20, 0x10, 0x07, 0x21, 0x15, 0x35, 0x53, 0x00, 0x00, 0x02, 0x00, 0x0a, 0x00, 0x47,
+  0x20, 0x10, 0x07, 0x21, 0x15, 0x35, 0x53, 0x00, 0x00, 0x03, 0x00, 0x0a, 0x00, 0x00, 0x20, 0x10,
+  0x07, 0x21, 0x15, 0x35, 0x53, 0x00,
+};
+
+/* .../blood_pressure/rors_accepted_config: the manager accepts 0x4000. */
+static const guint8 antidote_rors_accepted_config[] = {
+  0xe7, 0x00, 0x00, 0x16, 0x00, 0x14, 0x00, 0x01, 0x02, 0x01, 0x00, 0x0e, 0x00, 0x00, 0xff, 0xff,
+  0xff, 0xff, 0x0d, 0x1c, 0x00, 0x04, 0x40, 0x00, 0x00, 0x00,
+};
+
+/* .../weighing_scale/std_config_05DC: the standard scale configuration as
+ * an agent would send it: body weight, FLOAT, kg. */
+static const guint8 antidote_scale_config_05dc[] = {
+  0xe7, 0x00, 0x00, 0x44, 0x00, 0x42, 0x12, 0x45, 0x01, 0x01, 0x00, 0x3c, 0x00, 0x00, 0xff, 0xff,
+  0xff, 0xff, 0x0d, 0x1c, 0x00, 0x32, 0x05, 0xdc, 0x00, 0x01, 0x00, 0x2c, 0x00, 0x06, 0x00, 0x01,
+  0x00, 0x04, 0x00, 0x24, 0x09, 0x2f, 0x00, 0x04, 0x00, 0x02, 0xe1, 0x40, 0x0a, 0x46, 0x00, 0x02,
+  0xf0, 0x40, 0x09, 0x96, 0x00, 0x02, 0x06, 0xc3, 0x0a, 0x55, 0x00, 0x0c, 0x00, 0x02, 0x00, 0x08,
+  0x0a, 0x56, 0x00, 0x04, 0x09, 0x90, 0x00, 0x08,
+};
+
+/* .../H241_ID_05DC: a fixed report under 0x05DC with two stored readings:
+ * weight 76.2 kg and BMI 24.3 at 12:10, then 76.0 kg and 24.2 at 20:05. */
+static const guint8 antidote_scale_fixed_05dc[] = {
+  0xe7, 0x00, 0x00, 0x5a, 0x00, 0x58, 0x12, 0x36, 0x01, 0x01, 0x00, 0x52, 0x00, 0x00, 0x00, 0x00,
+  0x00, 0x00, 0x0d, 0x1d, 0x00, 0x48, 0xf0, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0x40, 0x00, 0x01,
+  0x00, 0x0c, 0xff, 0x00, 0x02, 0xfa, 0x20, 0x07, 0x12, 0x06, 0x12, 0x10, 0x00, 0x00, 0x00, 0x03,
+  0x00, 0x0c, 0xff, 0x00, 0x00, 0xf3, 0x20, 0x07, 0x12, 0x06, 0x12, 0x10, 0x00, 0x00, 0x00, 0x01,
+  0x00, 0x0c, 0xff, 0x00, 0x02, 0xf8, 0x20, 0x07, 0x12, 0x06, 0x20, 0x05, 0x00, 0x00, 0x00, 0x03,
+  0x00, 0x0c, 0xff, 0x00, 0x00, 0xf2, 0x20, 0x07, 0x12, 0x06, 0x20, 0x05, 0x00, 0x00,
+};
+
+/* .../scan_report_info_var: a var report of 120/80/100 and pulse 60. The
+ * file's lengths are partly those of the fixed report it was made from:
+ * the event report says 54 bytes (offset 10) where it holds 74, and the two
+ * attribute lists say 8 bytes where they hold 26 and 18 (offsets 34 and
+ * 66); the list around them has the right length. */
+static const guint8 antidote_bp_var[] = {
+  0xe7, 0x00, 0x00, 0x52, 0x00, 0x50, 0x00, 0x54, 0x01, 0x01, 0x00, 0x36, 0x00, 0x00, 0x00, 0x49,
+  0x00, 0x50, 0x0d, 0x1e, 0x00, 0x40, 0x0f, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x38, 0x00, 0x01,
+  0x00, 0x02, 0x00, 0x08, 0x0a, 0x75, 0x00, 0x0a, 0x00, 0x03, 0x00, 0x06, 0x00, 0x78, 0x00, 0x50,
+  0x00, 0x64, 0x09, 0x90, 0x00, 0x08, 0x20, 0x07, 0x12, 0x06, 0x12, 0x10, 0x00, 0x00, 0x00, 0x02,
+  0x00, 0x02, 0x00, 0x08, 0x0a, 0x4c, 0x00, 0x02, 0xf2, 0x58, 0x09, 0x90, 0x00, 0x08, 0x20, 0x07,
+  0x12, 0x06, 0x12, 0x10, 0x00, 0x00,
+};
+#define ANTIDOTE_VAR_ARGS_LENGTH_AT  10
+#define ANTIDOTE_VAR_LIST1_LENGTH_AT 34
+#define ANTIDOTE_VAR_LIST2_LENGTH_AT 66
+
+/* Hand-built from IEEE 11073-10417's standard configuration 0x06A4: one
+ * glucose value, 104 mg/dL (SFLOAT 0x0068), 2024-03-05 07:45:30. */
+static const guint8 glucose_fixed_06a4[] = {
+  0xe7, 0x00, 0x00, 0x28, 0x00, 0x26, 0x00, 0x07, 0x01, 0x01, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00,
+  0x00, 0x10, 0x0d, 0x1d, 0x00, 0x16, 0xf0, 0x00, 0x00, 0x02, 0x00, 0x01, 0x00, 0x0e, 0x00, 0x01,
+  0x00, 0x0a, 0x00, 0x68, 0x20, 0x24, 0x03, 0x05, 0x07, 0x45, 0x30, 0x00,
+};
+
+static HpIeee11073Config *
+decode_config_apdu (const guint8 *data,
+                    gsize         len)
+{
+  g_autoptr(GError) error = NULL;
+  HpIeee11073Apdu apdu;
+  HpIeee11073Config *config;
+
+  assert_true (hp_ieee11073_decode_apdu (data, len, &apdu, NULL, &error));
+  config = hp_ieee11073_decode_config_report (&apdu.u.prst, NULL, &error);
+  assert_null (error);
+  assert_non_null (config);
+  return config;
+}
+
+static void
+decode_report (const guint8            *data,
+               gsize                    len,
+               const HpIeee11073Config *config,
+               HpIeee11073ScanReport   *report)
+{
+  g_autoptr(GError) error = NULL;
+  HpIeee11073Apdu apdu;
+
+  assert_true (hp_ieee11073_decode_apdu (data, len, &apdu, NULL, &error));
+  assert_true (hp_ieee11073_decode_scan_report (&apdu.u.prst, config, report, NULL, &error));
+  assert_null (error);
+}
+
+static const HpIeee11073NumericObservation *
+observation (const HpIeee11073ScanReport *report,
+             guint                        index)
+{
+  assert_true (index < report->observations->len);
+  return &g_array_index (report->observations, HpIeee11073NumericObservation, index);
+}
+
+static void
+test_config_report_extended (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpIeee11073Config) config = decode_config_apdu (antidote_bp_config_4000, sizeof antidote_bp_config_4000);
+  g_autoptr(HpIeee11073Config) again = NULL;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  const HpIeee11073ConfigObject *pressure, *pulse, *extra;
+  HpIeee11073ScanReport report;
+  const HpIeee11073NumericObservation *obs;
+
+  assert_int_equal (config->dev_config_id, 0x4000);
+  assert_int_equal (config->n_objects, 3);
+  pressure = hp_ieee11073_config_find (config, 1);
+  assert_non_null (pressure);
+  assert_int_equal (pressure->obj_class, HP_IEEE11073_CLASS_METRIC_NUMERIC);
+  assert_int_equal (pressure->type, HP_IEEE11073_SCADA (HP_IEEE11073_MDC_PRESS_BLD_NONINV));
+  assert_int_equal (pressure->type, 150020);
+  assert_int_equal (pressure->unit_code, HP_IEEE11073_MDC_DIM_MMHG);
+  assert_int_equal (pressure->metric_spec_small, 0xF040);
+  assert_int_equal (pressure->metric_struct_small, 0x0303);
+  assert_int_equal (pressure->n_physio_ids, 3);
+  assert_int_equal (pressure->physio_ids[0], HP_IEEE11073_MDC_PRESS_BLD_NONINV_SYS);
+  assert_int_equal (pressure->physio_ids[2], HP_IEEE11073_MDC_PRESS_BLD_NONINV_MEAN);
+  assert_int_equal (pressure->n_value_map, 2);
+  assert_int_equal (pressure->value_map[0].attribute_id, HP_IEEE11073_ATTR_NU_CMPD_VAL_OBS_BASIC);
+  assert_int_equal (pressure->value_map[0].length, 10);
+  assert_int_equal (pressure->value_map[1].attribute_id, HP_IEEE11073_ATTR_TIME_STAMP_ABS);
+  pulse = hp_ieee11073_config_find (config, 2);
+  assert_int_equal (pulse->type, 149546);
+  assert_int_equal (pulse->unit_code, HP_IEEE11073_MDC_DIM_BEAT_PER_MIN);
+  extra = hp_ieee11073_config_find (config, 3);
+  assert_int_equal (extra->unit_code, HP_IEEE11073_MDC_DIM_DIMLESS);
+  assert_null (hp_ieee11073_config_find (config, 4));
+
+  /* Our encoder writes the very event info the agent sent. */
+  hp_ieee11073_encode_config (out, config);
+  assert_int_equal (out->len, sizeof antidote_bp_config_4000 - 22);
+  assert_memory_equal (out->data, antidote_bp_config_4000 + 22, out->len);
+  again = hp_ieee11073_decode_config (out->data, out->len, 0, NULL, NULL);
+  assert_non_null (again);
+  assert_int_equal (again->n_objects, 3);
+  assert_memory_equal (again->objects, config->objects, sizeof *config->objects * 3);
+
+  /* The multi-person fixed report of the same agent decodes against it. */
+  decode_report (antidote_bp_mp_fixed, sizeof antidote_bp_mp_fixed, config, &report);
+  assert_int_equal (report.event_type, HP_IEEE11073_NOTI_SCAN_REPORT_MP_FIXED);
+  assert_int_equal (report.data_req_id, 0xF000);
+  assert_int_equal (report.scan_report_no, 1);
+  assert_int_equal (report.observations->len, 3);
+  obs = observation (&report, 0);
+  assert_int_equal (obs->person_id, 0x42);
+  assert_int_equal (obs->n_values, 3);
+  assert_true (obs->values[0] == 113 && obs->values[1] == 71 && obs->values[2] == 85);
+  assert_int_equal (obs->value_types[0], 150021);
+  assert_int_equal (obs->value_types[1], 150022);
+  assert_int_equal (obs->value_types[2], 150023);
+  assert_int_equal (obs->special_mask, 0);
+  assert_true (obs->has_time && obs->time_valid);
+  assert_int_equal (obs->time.year, 2010);
+  assert_int_equal (obs->time.second, 53);
+  obs = observation (&report, 1);
+  assert_int_equal (obs->type, 149546);
+  assert_true (obs->values[0] == 71);
+  hp_ieee11073_scan_report_clear (&report);
+
+  /* ... but not against the standard configuration, which lacks handle 3. */
+  {
+    g_autoptr(HpIeee11073Config) standard = hp_ieee11073_config_new_standard (HP_IEEE11073_CONFIG_BLOOD_PRESSURE);
+    g_autoptr(GError) error = NULL;
+    HpIeee11073Apdu apdu;
+    gsize offset = 0;
+
+    assert_true (hp_ieee11073_decode_apdu (antidote_bp_mp_fixed, sizeof antidote_bp_mp_fixed, &apdu, NULL, NULL));
+    assert_false (hp_ieee11073_decode_scan_report (&apdu.u.prst, standard, &report, &offset, &error));
+    hp_ieee11073_scan_report_clear (&report);
+    assert_true (g_error_matches (error, HP_IEEE11073_ERROR, HP_IEEE11073_ERROR_UNSUPPORTED));
+    assert_int_equal (offset, 72);
+  }
+}
+
+static void
+test_config_report_response (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  HpIeee11073Apdu apdu;
+  guint16 config_id = 0, result = 99;
+
+  hp_ieee11073_encode_config_report_response (out, 0x0001, 0x4000, HP_IEEE11073_CONFIG_ACCEPTED);
+  /* Antidote's manager stamps 0xFFFFFFFF where we send 0; all else is equal. */
+  assert_int_equal (out->len, sizeof antidote_rors_accepted_config);
+  assert_memory_equal (out->data, antidote_rors_accepted_config, 14);
+  assert_memory_equal (out->data + 18, antidote_rors_accepted_config + 18, out->len - 18);
+
+  assert_true (hp_ieee11073_decode_apdu (antidote_rors_accepted_config, sizeof antidote_rors_accepted_config,
+                                         &apdu, NULL, NULL));
+  assert_true (hp_ieee11073_decode_config_report_response (&apdu.u.prst, &config_id, &result, NULL));
+  assert_int_equal (config_id, 0x4000);
+  assert_int_equal (result, HP_IEEE11073_CONFIG_ACCEPTED);
+  /* The agent's report is not a response. */
+  assert_true (hp_ieee11073_decode_apdu (antidote_bp_config_4000, sizeof antidote_bp_config_4000, &apdu, NULL, NULL));
+  assert_false (hp_ieee11073_decode_config_report_response (&apdu.u.prst, NULL, NULL, NULL));
+}
+
+static void
+test_standard_configurations (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpIeee11073Config) sent = decode_config_apdu (antidote_scale_config_05dc, sizeof antidote_scale_config_05dc);
+  g_autoptr(HpIeee11073Config) scale = hp_ieee11073_config_new_standard (HP_IEEE11073_CONFIG_WEIGHING_SCALE);
+  g_autoptr(HpIeee11073Config) bp = hp_ieee11073_config_new_standard (HP_IEEE11073_CONFIG_BLOOD_PRESSURE);
+  g_autoptr(HpIeee11073Config) glucose = hp_ieee11073_config_new_standard (HP_IEEE11073_CONFIG_GLUCOSE);
+  g_autoptr(HpIeee11073Config) antidote_bp = decode_config_apdu (antidote_bp_config_4000, sizeof antidote_bp_config_4000);
+  HpIeee11073ScanReport report;
+  const HpIeee11073NumericObservation *obs;
+
+  assert_null (hp_ieee11073_config_new_standard (0x4000));
+  assert_null (hp_ieee11073_config_new_standard (0x0190)); /* pulse oximeter: not ours */
+
+  /* What the agent says 0x05DC is, we know it to be. */
+  assert_int_equal (sent->dev_config_id, 0x05DC);
+  assert_int_equal (sent->n_objects, 1);
+  assert_memory_equal (&sent->objects[0], &scale->objects[0], sizeof sent->objects[0]);
+  assert_int_equal (scale->objects[0].type, 188736);
+  /* The pressure and pulse objects of 0x02BC have the layout antidote's 0x4000 has. */
+  assert_memory_equal (&bp->objects[0], &antidote_bp->objects[0], sizeof bp->objects[0]);
+  assert_memory_equal (&bp->objects[1], &antidote_bp->objects[1], sizeof bp->objects[1]);
+  assert_int_equal (glucose->objects[0].type, 160184);
+  assert_int_equal (glucose->objects[0].unit_code, HP_IEEE11073_MDC_DIM_MILLI_G_PER_DL);
+
+  /* A scale's fixed report with two stored readings (FLOATs). */
+  decode_report (antidote_scale_fixed_05dc, sizeof antidote_scale_fixed_05dc, scale, &report);
+  assert_int_equal (report.observations->len, 4);
+  obs = observation (&report, 0);
+  assert_int_equal (obs->type, 188736);
+  assert_int_equal (obs->unit_code, HP_IEEE11073_MDC_DIM_KILO_G);
+  assert_true (fabs (obs->values[0] - 76.2) < 1e-9);
+  assert_int_equal (obs->time.hour, 12);
+  assert_true (fabs (observation (&report, 1)->values[0] - 24.3) < 1e-9);
+  obs = observation (&report, 2);
+  assert_true (fabs (obs->values[0] - 76.0) < 1e-9);
+  assert_int_equal (obs->time.hour, 20);
+  assert_int_equal (obs->time.minute, 5);
+  hp_ieee11073_scan_report_clear (&report);
+
+  /* A glucose meter's. */
+  decode_report (glucose_fixed_06a4, sizeof glucose_fixed_06a4, glucose, &report);
+  assert_int_equal (report.observations->len, 1);
+  obs = observation (&report, 0);
+  assert_true (obs->values[0] == 104);
+  assert_int_equal (obs->value_types[0], 160184);
+  assert_int_equal (obs->time.year, 2024);
+  assert_int_equal (obs->time.minute, 45);
+  hp_ieee11073_scan_report_clear (&report);
+
+  /* And the 0x02BC capture through the generic decoder. */
+  decode_report (bp_report, sizeof bp_report, bp, &report);
+  assert_int_equal (report.observations->len, 2);
+  assert_true (observation (&report, 0)->values[1] == 80);
+  assert_true (observation (&report, 1)->values[0] == 60);
+  hp_ieee11073_scan_report_clear (&report);
+}
+
+static void
+test_var_report (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpIeee11073Config) bp = hp_ieee11073_config_new_standard (HP_IEEE11073_CONFIG_BLOOD_PRESSURE);
+  g_autofree guint8 *fixed = copy_of (antidote_bp_var, sizeof antidote_bp_var);
+  g_autoptr(GError) error = NULL;
+  HpIeee11073ScanReport report;
+  HpIeee11073Apdu apdu;
+  gsize offset = 0;
+
+  /* As the file has it: the event report ends 20 bytes before the data APDU. */
+  assert_false (hp_ieee11073_decode_apdu (antidote_bp_var, sizeof antidote_bp_var, &apdu, &offset, &error));
+  assert_true (g_error_matches (error, HP_IEEE11073_ERROR, HP_IEEE11073_ERROR_MALFORMED));
+  assert_int_equal (offset, 66);
+  g_clear_error (&error);
+
+  /* With that fixed, the first attribute list is too short for its items. */
+  fixed[ANTIDOTE_VAR_ARGS_LENGTH_AT + 1] = 0x4a;
+  assert_true (hp_ieee11073_decode_apdu (fixed, sizeof antidote_bp_var, &apdu, NULL, NULL));
+  assert_false (hp_ieee11073_decode_scan_report (&apdu.u.prst, bp, &report, &offset, &error));
+  hp_ieee11073_scan_report_clear (&report);
+  assert_non_null (error);
+  assert_true (offset >= 36 && offset < 36 + 8 + 4);
+  g_clear_error (&error);
+
+  /* With the lengths the lists really have. */
+  fixed[ANTIDOTE_VAR_LIST1_LENGTH_AT + 1] = 26;
+  fixed[ANTIDOTE_VAR_LIST2_LENGTH_AT + 1] = 18;
+  decode_report (fixed, sizeof antidote_bp_var, bp, &report);
+  assert_int_equal (report.event_type, HP_IEEE11073_NOTI_SCAN_REPORT_VAR);
+  assert_int_equal (report.data_req_id, 0x0F00);
+  assert_int_equal (report.observations->len, 2);
+  assert_true (observation (&report, 0)->values[0] == 120);
+  assert_true (observation (&report, 0)->values[2] == 100);
+  assert_int_equal (observation (&report, 0)->value_types[1], 150022);
+  assert_true (observation (&report, 1)->values[0] == 60);
+  assert_int_equal (observation (&report, 1)->time.day, 6);
+  hp_ieee11073_scan_report_clear (&report);
+}
+
+static void
+test_scan_report_round_trip_and_specials (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpIeee11073Config) glucose = hp_ieee11073_config_new_standard (HP_IEEE11073_CONFIG_GLUCOSE);
+  static const guint8 time[8] = { 0x20, 0x24, 0x03, 0x05, 0x07, 0x45, 0x30, 0x00 };
+  static const guint16 event_types[] = {
+    HP_IEEE11073_NOTI_SCAN_REPORT_FIXED, HP_IEEE11073_NOTI_SCAN_REPORT_VAR,
+    HP_IEEE11073_NOTI_SCAN_REPORT_MP_FIXED, HP_IEEE11073_NOTI_SCAN_REPORT_MP_VAR,
+  };
+  static const guint16 raws[] = { 0x0068, HP_IEEE11073_SFLOAT_NAN, HP_IEEE11073_SFLOAT_NRES,
+                                  HP_IEEE11073_SFLOAT_PINF, HP_IEEE11073_SFLOAT_NINF };
+
+  for (gsize t = 0; t < G_N_ELEMENTS (event_types); t++)
+    for (gsize r = 0; r < G_N_ELEMENTS (raws); r++)
+      {
+        gboolean var = event_types[t] == HP_IEEE11073_NOTI_SCAN_REPORT_VAR ||
+                       event_types[t] == HP_IEEE11073_NOTI_SCAN_REPORT_MP_VAR;
+        gboolean mp = event_types[t] >= HP_IEEE11073_NOTI_SCAN_REPORT_MP_FIXED;
+        g_autoptr(GByteArray) payload = g_byte_array_new ();
+        g_autoptr(GByteArray) out = g_byte_array_new ();
+        guint8 value[2] = { (guint8) (raws[r] >> 8), (guint8) raws[r] };
+        HpIeee11073ScanEntry entries[2];
+        HpIeee11073ScanReport report;
+
+        if (var)
+          g_byte_array_append (payload, (const guint8[]) { 0, 2, 0, 18, 0x0a, 0x4c, 0, 2 }, 8);
+        g_byte_array_append (payload, value, 2);
+        if (var)
+          g_byte_array_append (payload, (const guint8[]) { 0x09, 0x90, 0, 8 }, 4);
+        g_byte_array_append (payload, time, 8);
+        /* Two people on a multi-person meter: the first comes first. */
+        entries[0] = (HpIeee11073ScanEntry) { 7, 1, payload->data, payload->len };
+        entries[1] = (HpIeee11073ScanEntry) { 9, 1, payload->data, payload->len };
+        hp_ieee11073_encode_scan_report (out, 3, 0, event_types[t], 0xF000, 5, entries, mp ? 2 : 1);
+        decode_report (out->data, out->len, glucose, &report);
+        assert_int_equal (report.event_type, event_types[t]);
+        assert_int_equal (report.scan_report_no, 5);
+        assert_int_equal (report.observations->len, mp ? 2 : 1);
+        assert_int_equal (observation (&report, 0)->person_id, mp ? 7 : 0);
+        if (mp)
+          assert_int_equal (observation (&report, 1)->person_id, 9);
+        if (r == 0)
+          {
+            assert_int_equal (observation (&report, 0)->special_mask, 0);
+            assert_true (observation (&report, 0)->values[0] == 104);
+          }
+        else
+          assert_int_equal (observation (&report, 0)->special_mask, 1);
+        hp_ieee11073_scan_report_clear (&report);
+      }
+}
+
+static void
+test_time_stamps_in_reports (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpIeee11073Config) glucose = hp_ieee11073_config_new_standard (HP_IEEE11073_CONFIG_GLUCOSE);
+  g_autofree guint8 *data = copy_of (glucose_fixed_06a4, sizeof glucose_fixed_06a4);
+  g_autoptr(GError) error = NULL;
+  HpIeee11073ScanReport report;
+  HpIeee11073Apdu apdu;
+  gsize offset = 0;
+
+  /* An unset clock: all zeros, or all ones. The value stands. */
+  memset (data + 36, 0x00, 8);
+  decode_report (data, sizeof glucose_fixed_06a4, glucose, &report);
+  assert_true (observation (&report, 0)->has_time);
+  assert_false (observation (&report, 0)->time_valid);
+  hp_ieee11073_scan_report_clear (&report);
+  memset (data + 36, 0xFF, 8);
+  decode_report (data, sizeof glucose_fixed_06a4, glucose, &report);
+  assert_false (observation (&report, 0)->time_valid);
+  hp_ieee11073_scan_report_clear (&report);
+
+  /* BCD that is no date (month 13) is a lost clock too... */
+  memcpy (data + 36, glucose_fixed_06a4 + 36, 8);
+  data[38] = 0x13;
+  decode_report (data, sizeof glucose_fixed_06a4, glucose, &report);
+  assert_false (observation (&report, 0)->time_valid);
+  hp_ieee11073_scan_report_clear (&report);
+
+  /* ... but bytes that are not BCD are malformed, and say where. */
+  data[40] = 0x3A;
+  assert_true (hp_ieee11073_decode_apdu (data, sizeof glucose_fixed_06a4, &apdu, NULL, NULL));
+  assert_false (hp_ieee11073_decode_scan_report (&apdu.u.prst, glucose, &report, &offset, &error));
+  hp_ieee11073_scan_report_clear (&report);
+  assert_true (g_error_matches (error, HP_IEEE11073_ERROR, HP_IEEE11073_ERROR_MALFORMED));
+  assert_int_equal (offset, 40);
+
+  /* A value that does not fill its map entry. */
+  g_clear_error (&error);
+  memcpy (data, glucose_fixed_06a4, sizeof glucose_fixed_06a4);
+  data[33] = 0x09;
+  assert_true (hp_ieee11073_decode_apdu (data, sizeof glucose_fixed_06a4, &apdu, NULL, NULL));
+  assert_false (hp_ieee11073_decode_scan_report (&apdu.u.prst, glucose, &report, &offset, &error));
+  hp_ieee11073_scan_report_clear (&report);
+  assert_non_null (error);
+}
+
+static void
+test_learned_configurations_blob (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(GPtrArray) learned = g_ptr_array_new_with_free_func ((GDestroyNotify) hp_ieee11073_learned_config_free);
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GByteArray) blob = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  HpIeee11073LearnedConfig *entry = g_new0 (HpIeee11073LearnedConfig, 1);
+
+  memcpy (entry->system_id, bp_aarq_4000_system_id, 8);
+  entry->system_id_len = 8;
+  entry->config = decode_config_apdu (antidote_bp_config_4000, sizeof antidote_bp_config_4000);
+  g_ptr_array_add (learned, entry);
+  entry = g_new0 (HpIeee11073LearnedConfig, 1);
+  entry->config = hp_ieee11073_config_new_standard (HP_IEEE11073_CONFIG_GLUCOSE);
+  entry->config->dev_config_id = 0x7FFF;
+  g_ptr_array_add (learned, entry);
+
+  hp_ieee11073_encode_learned_configs (blob, learned);
+  back = hp_ieee11073_decode_learned_configs (blob->data, blob->len, &error);
+  assert_null (error);
+  assert_non_null (back);
+  assert_int_equal (back->len, 2);
+  entry = g_ptr_array_index (back, 0);
+  assert_int_equal (entry->system_id_len, 8);
+  assert_memory_equal (entry->system_id, bp_aarq_4000_system_id, 8);
+  assert_int_equal (entry->config->dev_config_id, 0x4000);
+  assert_int_equal (entry->config->n_objects, 3);
+  entry = g_ptr_array_index (back, 1);
+  assert_int_equal (entry->system_id_len, 0);
+  assert_int_equal (entry->config->dev_config_id, 0x7FFF);
+
+  /* Every cut and a wrong version fail with an error, never a crash. */
+  for (gsize n = 0; n < blob->len; n++)
+    {
+      g_autofree guint8 *cut = copy_of (blob->data, n);
+      g_autoptr(GPtrArray) none = hp_ieee11073_decode_learned_configs (cut, n, &error);
+
+      assert_null (none);
+      assert_non_null (error);
+      g_clear_error (&error);
+    }
+  blob->data[8] = 2;
+  assert_null (hp_ieee11073_decode_learned_configs (blob->data, blob->len, &error));
+  assert_true (g_error_matches (error, HP_IEEE11073_ERROR, HP_IEEE11073_ERROR_UNSUPPORTED));
+}
+
+static void
+test_units_and_float_encoding (void **state G_GNUC_UNUSED)
+{
+  guint32 raw;
+
+  assert_string_equal (hp_ieee11073_unit_to_ucum (3872), "mm[Hg]");
+  assert_string_equal (hp_ieee11073_unit_to_ucum (3843), "kPa");
+  assert_string_equal (hp_ieee11073_unit_to_ucum (2720), "/min");
+  assert_string_equal (hp_ieee11073_unit_to_ucum (1731), "kg");
+  /* MDC_DIM_LB is 1760 (antidote's nomenclature.h; HL7 code 263904 = 4 << 16 | 1760). */
+  assert_string_equal (hp_ieee11073_unit_to_ucum (1760), "[lb_av]");
+  assert_string_equal (hp_ieee11073_unit_to_ucum (2130), "mg/dL");
+  assert_string_equal (hp_ieee11073_unit_to_ucum (4722), "mmol/L");
+  assert_null (hp_ieee11073_unit_to_ucum (0));
+  assert_null (hp_ieee11073_unit_to_ucum (1890));
+
+  assert_true (hp_ieee11073_float_from_double (76.2, &raw));
+  assert_int_equal (raw, 0xFF0002FA);
+  assert_true (hp_ieee11073_float_from_double (72.63, &raw));
+  assert_int_equal (raw, 0xFE001C5F);
+  assert_true (hp_ieee11073_float_from_double (-1, &raw));
+  assert_int_equal (raw, 0x00FFFFFF);
+  assert_true (hp_ieee11073_float_from_double (NAN, &raw));
+  assert_int_equal (raw, HP_IEEE11073_FLOAT_NAN);
+  assert_false (hp_ieee11073_float_from_double (1e300, &raw));
+}
+
+static void
+test_new_fixtures_truncated (void **state G_GNUC_UNUSED)
+{
+  const struct { const guint8 *data; gsize len; guint16 config; } fixtures[] = {
+    { antidote_bp_config_4000, sizeof antidote_bp_config_4000, 0 },
+    { antidote_scale_config_05dc, sizeof antidote_scale_config_05dc, 0 },
+    { antidote_scale_fixed_05dc, sizeof antidote_scale_fixed_05dc, HP_IEEE11073_CONFIG_WEIGHING_SCALE },
+    { glucose_fixed_06a4, sizeof glucose_fixed_06a4, HP_IEEE11073_CONFIG_GLUCOSE },
+    { antidote_bp_mp_fixed, sizeof antidote_bp_mp_fixed, 0x4000 },
+  };
+  g_autoptr(HpIeee11073Config) extended = decode_config_apdu (antidote_bp_config_4000, sizeof antidote_bp_config_4000);
+
+  for (gsize f = 0; f < G_N_ELEMENTS (fixtures); f++)
+    {
+      g_autoptr(HpIeee11073Config) standard = hp_ieee11073_config_new_standard (fixtures[f].config);
+      const HpIeee11073Config *config = fixtures[f].config == 0x4000 ? extended : standard;
+
+      /* Keep the outer lengths consistent so the inner ones must catch it. */
+      for (gsize n = HP_IEEE11073_APDU_HEADER_SIZE; n < fixtures[f].len; n++)
+        {
+          g_autofree guint8 *cut = copy_of (fixtures[f].data, n);
+          g_autoptr(GError) error = NULL;
+          HpIeee11073Apdu apdu;
+          gsize offset = G_MAXSIZE;
+          gboolean ok;
+
+          cut[2] = (guint8) ((n - 4) >> 8);
+          cut[3] = (guint8) (n - 4);
+          ok = hp_ieee11073_decode_apdu (cut, n, &apdu, &offset, &error);
+          if (ok && config == NULL)
+            {
+              g_autoptr(HpIeee11073Config) none = hp_ieee11073_decode_config_report (&apdu.u.prst, &offset, &error);
+
+              ok = none != NULL;
+            }
+          else if (ok)
+            {
+              HpIeee11073ScanReport report;
+
+              ok = hp_ieee11073_decode_scan_report (&apdu.u.prst, config, &report, &offset, &error);
+              hp_ieee11073_scan_report_clear (&report);
+            }
+          assert_false (ok);
+          assert_non_null (error);
+          assert_true (offset <= n);
+        }
+    }
+}
+
 static void
 test_system_id_string (void **state G_GNUC_UNUSED)
 {
@@ -694,6 +1236,15 @@ main (void)
     cmocka_unit_test (test_blood_pressure_variants),
     cmocka_unit_test (test_framing),
     cmocka_unit_test (test_system_id_string),
+    cmocka_unit_test (test_config_report_extended),
+    cmocka_unit_test (test_config_report_response),
+    cmocka_unit_test (test_standard_configurations),
+    cmocka_unit_test (test_var_report),
+    cmocka_unit_test (test_scan_report_round_trip_and_specials),
+    cmocka_unit_test (test_time_stamps_in_reports),
+    cmocka_unit_test (test_learned_configurations_blob),
+    cmocka_unit_test (test_units_and_float_encoding),
+    cmocka_unit_test (test_new_fixtures_truncated),
   };
 
   return cmocka_run_group_tests_name ("ieee11073", tests, NULL, NULL);

@@ -78,21 +78,28 @@ add_usb_device (UMockdevTestbed *testbed,
                 const char      *name,
                 const char      *devnum)
 {
-  g_autofree char *devname = g_strdup_printf ("/dev/bus/usb/001/%s", devnum);
-  char *syspath = umockdev_testbed_add_device (testbed, "usb", name, NULL,
-                                               "busnum", "1",
-                                               "devnum", devnum,
-                                               "speed", "480",
-                                               "bConfigurationValue", "1",
-                                               NULL,
-                                               "DEVNAME", devname,
-                                               "DEVTYPE", "usb_device",
-                                               NULL);
+  g_autoptr(GString) hex = g_string_new (NULL);
+  g_autofree char *record = NULL;
+  g_autoptr(GError) error = NULL;
 
-  assert_non_null (syspath);
-  /* The umockdev API takes a non-const buffer but only copies it. */
-  umockdev_testbed_set_attribute_binary (testbed, syspath, "descriptors", (guint8 *) descriptors, sizeof descriptors);
-  return syspath;
+  for (gsize i = 0; i < sizeof descriptors; i++)
+    g_string_append_printf (hex, "%02x", descriptors[i]);
+  /* One record with the descriptors in it: adding the device sends the
+   * "add" uevent at once, and libusb reads the descriptors when it hears it,
+   * so they cannot be set afterwards. */
+  record = g_strdup_printf ("P: /devices/%s\n"
+                            "E: SUBSYSTEM=usb\n"
+                            "E: DEVNAME=/dev/bus/usb/001/%s\n"
+                            "E: DEVTYPE=usb_device\n"
+                            "A: busnum=1\\n\n"
+                            "A: devnum=%s\\n\n"
+                            "A: speed=480\\n\n"
+                            "A: bConfigurationValue=1\\n\n"
+                            "H: descriptors=%s\n",
+                            name, devnum, devnum, hex->str);
+  assert_true (umockdev_testbed_add_from_string (testbed, record, &error));
+  assert_null (error);
+  return g_strdup_printf ("/sys/devices/%s", name);
 }
 
 static void

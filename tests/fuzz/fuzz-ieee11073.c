@@ -1,4 +1,4 @@
-/* libFuzzer target: the IEEE 11073-20601 APDU decoder and the blood-pressure scan report decoder. */
+/* libFuzzer target: the IEEE 11073-20601 APDU decoder, configuration reports, scan reports of every form, learned-configuration blobs. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -40,6 +40,72 @@ check_numbers (const uint8_t *data,
     }
 }
 
+/* A configuration that decodes encodes again to one with the same objects. */
+static void
+check_config (const HpIeee11073Config *config)
+{
+  GByteArray *again = g_byte_array_new ();
+  HpIeee11073Config *back;
+
+  hp_ieee11073_encode_config (again, config);
+  back = hp_ieee11073_decode_config (again->data, again->len, 0, NULL, NULL);
+  if (back == NULL || back->n_objects != config->n_objects || back->dev_config_id != config->dev_config_id)
+    __builtin_trap ();
+  hp_ieee11073_config_free (back);
+  g_byte_array_unref (again);
+}
+
+static void
+check_scan_report (const HpIeee11073DataApdu *prst,
+                   const HpIeee11073Config   *config,
+                   size_t                     size)
+{
+  HpIeee11073ScanReport report;
+  GError *error = NULL;
+  gsize offset = G_MAXSIZE;
+
+  if (!hp_ieee11073_decode_scan_report (prst, config, &report, &offset, &error))
+    {
+      if (error == NULL || offset > size)
+        __builtin_trap ();
+      g_clear_error (&error);
+    }
+  else
+    {
+      for (guint i = 0; i < report.observations->len; i++)
+        {
+          const HpIeee11073NumericObservation *obs =
+            &g_array_index (report.observations, HpIeee11073NumericObservation, i);
+
+          if (obs->n_values > HP_IEEE11073_MAX_COMPOUND || obs->offset > size)
+            __builtin_trap ();
+        }
+    }
+  hp_ieee11073_scan_report_clear (&report);
+}
+
+/* The same bytes read as a learned-configuration blob and as a bare
+ * configuration. */
+static void
+check_blobs (const uint8_t *data,
+             size_t         size)
+{
+  GPtrArray *learned = hp_ieee11073_decode_learned_configs (data, size, NULL);
+  HpIeee11073Config *config = hp_ieee11073_decode_config (data, size, 0, NULL, NULL);
+
+  if (learned != NULL)
+    {
+      for (guint i = 0; i < learned->len; i++)
+        check_config (((HpIeee11073LearnedConfig *) g_ptr_array_index (learned, i))->config);
+      g_ptr_array_unref (learned);
+    }
+  if (config != NULL)
+    {
+      check_config (config);
+      hp_ieee11073_config_free (config);
+    }
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -51,6 +117,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   gsize frame_len;
 
   check_numbers (data, size);
+  check_blobs (data, size);
 
   if (hp_ieee11073_apdu_complete (data, size, &frame_len) && frame_len > size)
     __builtin_trap ();
@@ -69,6 +136,28 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (apdu.type == HP_IEEE11073_APDU_PRST && apdu.u.prst.is_event_report &&
       apdu.u.prst.event_info_offset + apdu.u.prst.event_info_len > size)
     __builtin_trap ();
+
+  if (apdu.type == HP_IEEE11073_APDU_PRST && apdu.u.prst.is_event_report)
+    {
+      static const guint16 standard_ids[] = {
+        HP_IEEE11073_CONFIG_BLOOD_PRESSURE, HP_IEEE11073_CONFIG_WEIGHING_SCALE, HP_IEEE11073_CONFIG_GLUCOSE,
+      };
+      HpIeee11073Config *config = hp_ieee11073_decode_config_report (&apdu.u.prst, &offset, &error);
+
+      if (config != NULL)
+        {
+          check_config (config);
+          hp_ieee11073_config_free (config);
+        }
+      g_clear_error (&error);
+      (void) hp_ieee11073_decode_config_report_response (&apdu.u.prst, NULL, NULL, NULL);
+      for (gsize i = 0; i < G_N_ELEMENTS (standard_ids); i++)
+        {
+          config = hp_ieee11073_config_new_standard (standard_ids[i]);
+          check_scan_report (&apdu.u.prst, config, size);
+          hp_ieee11073_config_free (config);
+        }
+    }
 
   if (apdu.type == HP_IEEE11073_APDU_PRST)
     {

@@ -1,0 +1,41 @@
+/* The Abbott FreeStyle glucometer driver: the shared HID protocol's text commands over 64-byte reports. */
+#pragma once
+
+#include "hp-capture.h"
+#include "hp-device.h"
+#include "hp-driver.h"
+#include "hp-freestyle-codec.h"
+#include "hp-transport.h"
+
+G_BEGIN_DECLS
+
+/* The meters answer within a second; a memory dump streams without pause. */
+#define HP_FREESTYLE_RESPONSE_TIMEOUT_MS 5000
+/* A reply whose checksum fails is asked for again this many times. */
+#define HP_FREESTYLE_MAX_RETRIES 3
+
+#define HP_TYPE_FREESTYLE_DEVICE (hp_freestyle_device_get_type ())
+G_DECLARE_FINAL_TYPE (HpFreestyleDevice, hp_freestyle_device, HP, FREESTYLE_DEVICE, HpDevice)
+
+/* On start_measurement the driver sends INIT, asks for the serial number,
+ * the meter's date and time and its memory, and gives the newest reading of
+ * this visit (see hp-glucometer-history.h). */
+HpDevice *hp_freestyle_device_new          (const char         *id,
+                                            const char         *name,
+                                            HpFreestyleLayout   layout,
+                                            HpTransport        *transport);
+
+void      hp_freestyle_device_set_timeouts (HpFreestyleDevice  *self,
+                                            guint               response_timeout_ms);
+
+/* The capture decoder: lines are the meter's input reports ("<") and the
+ * kiosk's output reports (">"); the host's text commands say which reply is
+ * which, and every patient glucose record becomes a measurement. */
+gboolean  hp_freestyle_decode_capture      (GPtrArray          *messages,
+                                            GPtrArray          *measurements,
+                                            GError            **error);
+
+/* The registry entry: Abbott's VID 0x1a61 with InsuLinx, Libre and Neo. */
+extern const HpDriver hp_freestyle_driver;
+
+G_END_DECLS
