@@ -7,11 +7,15 @@
 
 #include "hp-build-config.h"
 #include "hp-call-service.h"
+#include "hp-contour-simulator.h"
 #include "hp-demo-tour.h"
 #include "hp-device-manager.h"
+#include "hp-hid-scale-simulator.h"
 #include "hp-i18n.h"
+#include "hp-phdc-device.h"
 #include "hp-simulated-cuff.h"
 #include "hp-store.h"
+#include "hp-store-damage.h"
 
 struct _HpApplication
 {
@@ -134,11 +138,14 @@ update_available_kinds (HpApplication *self)
 {
   if (self->window == NULL || self->devices == NULL)
     return;
+  /* The pages guide a patient through blood pressure only so far: a scale
+   * or meter is found, read by staff (healthpost-ctl read) and kept in the
+   * device list, but offered to patients once their pages exist. */
   hp_window_set_available_kinds (
     self->window,
     hp_device_manager_find_by_kind (self->devices, HP_MEASUREMENT_KIND_BLOOD_PRESSURE) != NULL,
-    hp_device_manager_find_by_kind (self->devices, HP_MEASUREMENT_KIND_BODY_WEIGHT) != NULL,
-    hp_device_manager_find_by_kind (self->devices, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE) != NULL);
+    FALSE,
+    FALSE);
 }
 
 /* Makes the window show exactly what the flow holds; nothing else feeds it. */
@@ -220,21 +227,49 @@ on_flow_language (HpApplication *self)
   rebuild_window (self);
 }
 
+/* Opening checks the whole file (SQLite's quick check: seconds for years
+ * of visits), so it runs on a worker thread while the attract screen is
+ * already up. The store is handed to the main thread when it is open and
+ * used only there afterwards. */
 static void
-open_store (HpApplication *self)
+open_store_in_thread (GTask        *task,
+                      gpointer      source_object G_GNUC_UNUSED,
+                      gpointer      task_data,
+                      GCancellable *cancellable G_GNUC_UNUSED)
 {
+  HpConfig *config = task_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = hp_config_dup_database_path (self->config);
+  g_autofree char *path = hp_config_dup_database_path (config);
   g_autofree char *folder = g_path_get_dirname (path);
+  g_autoptr(HpKeyring) keyring = NULL;
+  g_autoptr(HpStoreAlarm) alarm = NULL;
+  HpStore *store;
 
   if (g_mkdir_with_parents (folder, 0700) != 0)
     {
-      g_message ("cannot create the database folder %s: %s", folder, g_strerror (errno));
+      g_task_return_new_error (task, G_FILE_ERROR, g_file_error_from_errno (errno),
+                               "cannot create the database folder %s: %s", folder, g_strerror (errno));
       return;
     }
-  self->store = hp_store_open (path, &error);
-  if (self->store == NULL)
-    g_message ("the kiosk is out of service: %s", error->message);
+  keyring = hp_config_load_keyring (config, &error);
+  if (keyring == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  store = hp_store_open_recovering (path, keyring, &alarm, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (alarm != NULL)
+    {
+      /* For staff; the sentence names files and times, never a patient. */
+      g_autofree char *text = hp_store_alarm_describe (alarm);
+      g_warning ("%s", text);
+    }
+  g_task_return_pointer (task, store, g_object_unref);
 }
 
 static HpCuffFault
@@ -270,8 +305,17 @@ start_devices (HpApplication *self)
         .fault = demo_fault (self->config),
       };
       g_autoptr(HpDevice) cuff = hp_simulated_cuff_new (&simulation);
+      g_autoptr(HpDevice) scale = hp_simulated_scale_new (hp_config_get_demo_weight_kg (self->config),
+                                                          HP_SCALE_FAULT_NONE);
+      g_autoptr(HpDevice) meter = hp_simulated_contour_new ("mg/dL",
+                                                            hp_config_get_demo_glucose_mg_dl (self->config),
+                                                            HP_CONTOUR_FAULT_NONE);
 
+      /* Each simulator speaks its device's bytes to the real driver: an
+       * IEEE 11073 cuff, a HID point-of-sale scale, an ASTM glucose meter. */
       hp_device_manager_add_device (self->devices, cuff);
+      hp_device_manager_add_device (self->devices, scale);
+      hp_device_manager_add_device (self->devices, meter);
     }
   g_signal_connect_object (hp_device_manager_get_devices (self->devices), "items-changed",
                            G_CALLBACK (update_available_kinds), self, G_CONNECT_SWAPPED);
@@ -285,11 +329,13 @@ on_tour_finished (HpApplication *self,
   g_application_quit (G_APPLICATION (self));
 }
 
-/* Everything the first frame does not need starts here, after it is shown. */
-static gboolean
-start_services (gpointer user_data)
+static void
+on_store_opened (GObject      *source G_GNUC_UNUSED,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  HpApplication *self = user_data;
+  g_autoptr(HpApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
   HpVisitTimings timings = {
     .idle_ms = hp_config_get_idle_seconds (self->config) * 1000,
     .countdown_ticks = hp_config_get_warning_seconds (self->config),
@@ -297,7 +343,11 @@ start_services (gpointer user_data)
     .goodbye_ms = hp_config_get_goodbye_seconds (self->config) * 1000,
   };
 
-  open_store (self);
+  self->store = g_task_propagate_pointer (G_TASK (result), &error);
+  if (self->store == NULL)
+    g_message ("the kiosk is out of service: %s", error->message);
+  else
+    load_learned_configurations (self);
   start_devices (self);
   self->calls = hp_call_service_new ();
   self->flow = hp_visit_flow_new (self->store, self->devices, &timings);
@@ -325,6 +375,17 @@ start_services (gpointer user_data)
                                G_CALLBACK (on_tour_finished), self, G_CONNECT_SWAPPED);
       hp_demo_tour_start (self->tour);
     }
+}
+
+/* Everything the first frame does not need starts here, after it is shown. */
+static gboolean
+start_services (gpointer user_data)
+{
+  HpApplication *self = user_data;
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_store_opened, g_object_ref (self));
+
+  g_task_set_task_data (task, g_object_ref (self->config), g_object_unref);
+  g_task_run_in_thread (task, open_store_in_thread);
   return G_SOURCE_REMOVE;
 }
 
@@ -510,11 +571,55 @@ hp_application_activate (GApplication *app)
   gtk_window_present (GTK_WINDOW (self->window));
 }
 
+/* Extended IEEE 11073 configurations learned from agents are kept in the
+ * store's settings, so a device is not asked for its configuration again
+ * after a restart. The blob names agents' system ids and object layouts:
+ * no patient data. */
+#define LEARNED_CONFIGURATIONS_SETTING "ieee11073.learned-configurations"
+
+static void
+load_learned_configurations (HpApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree guint8 *data = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  gsize length;
+
+  text = hp_store_get_setting (self->store, LEARNED_CONFIGURATIONS_SETTING, &error);
+  if (text == NULL)
+    {
+      if (!g_error_matches (error, HP_STORE_ERROR, HP_STORE_ERROR_NOT_FOUND))
+        g_message ("learned device configurations not read: %s", error->message);
+      return;
+    }
+  data = g_base64_decode (text, &length);
+  blob = g_bytes_new_take (g_steal_pointer (&data), length);
+  if (!hp_phdc_device_load_learned_configurations (blob, &error))
+    g_message ("learned device configurations ignored: %s", error->message);
+}
+
+static void
+save_learned_configurations (HpApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->store == NULL || hp_phdc_device_count_learned_configurations () == 0)
+    return;
+  blob = hp_phdc_device_save_learned_configurations ();
+  text = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+  if (!hp_store_set_setting (self->store, LEARNED_CONFIGURATIONS_SETTING, text, &error))
+    g_message ("learned device configurations not kept: %s", error->message);
+}
+
 static void
 hp_application_shutdown (GApplication *app)
 {
   HpApplication *self = HP_APPLICATION (app);
 
+  save_learned_configurations (self);
   g_clear_object (&self->tour);
   g_clear_object (&self->flow);
   g_clear_object (&self->calls);

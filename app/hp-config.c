@@ -2,6 +2,7 @@
 #include "hp-config.h"
 
 #include "hp-build-config.h"
+#include "hp-retention.h"
 
 #include <string.h>
 
@@ -17,6 +18,7 @@ typedef struct {
   char *location;
   char *gsk_renderer;
   char *database;
+  guint retention_days;
   guint idle_seconds;
   guint warning_seconds;
   guint goodbye_seconds;
@@ -25,6 +27,8 @@ typedef struct {
   guint demo_pulse;
   guint demo_measure_ms;
   char *demo_fault;
+  guint demo_weight_kg;
+  guint demo_glucose_mg_dl;
 } HpSettings;
 
 struct _HpConfig
@@ -47,9 +51,9 @@ static const struct {
   const char * const keys[9];
 } known_keys[] = {
   { "kiosk", { "fullscreen", "language", "languages", "location", "gsk-renderer", NULL } },
-  { "storage", { "database", NULL } },
+  { "storage", { "database", "retention-days", NULL } },
   { "visit", { "idle-seconds", "warning-seconds", "goodbye-seconds", NULL } },
-  { "demo", { "enabled", "systolic", "diastolic", "pulse", "measure-ms", "fault", NULL } },
+  { "demo", { "enabled", "systolic", "diastolic", "pulse", "measure-ms", "fault", "weight-kg", "glucose-mg-dl", NULL } },
 };
 
 static gboolean
@@ -133,6 +137,7 @@ hp_config_init (HpConfig *self)
   self->s.languages = g_strdupv ((char **) known_languages);
   self->s.location = g_strdup ("");
   self->s.gsk_renderer = g_strdup ("");
+  self->s.retention_days = HP_RETENTION_DAYS_DEFAULT;
   self->s.idle_seconds = 60;
   self->s.warning_seconds = 20;
   self->s.goodbye_seconds = 10;
@@ -141,6 +146,8 @@ hp_config_init (HpConfig *self)
   self->s.demo_pulse = 72;
   self->s.demo_measure_ms = 4000;
   self->s.demo_fault = g_strdup ("none");
+  self->s.demo_weight_kg = 72;
+  self->s.demo_glucose_mg_dl = 104;
 }
 
 HpConfig *
@@ -324,6 +331,8 @@ hp_config_merge_data (HpConfig    *self,
                     (const char * const []) { "", "cairo", "gl", "ngl", "vulkan", NULL },
                     &next.gsk_renderer, error) ||
       !read_string (file, "storage", "database", &next.database, error) ||
+      !read_uint (file, "storage", "retention-days",
+                  HP_RETENTION_DAYS_MIN, HP_RETENTION_DAYS_MAX, &next.retention_days, error) ||
       !read_uint (file, "visit", "idle-seconds", 5, 3600, &next.idle_seconds, error) ||
       !read_uint (file, "visit", "warning-seconds", 5, 600, &next.warning_seconds, error) ||
       !read_uint (file, "visit", "goodbye-seconds", 1, 600, &next.goodbye_seconds, error) ||
@@ -332,7 +341,9 @@ hp_config_merge_data (HpConfig    *self,
       !read_uint (file, "demo", "diastolic", 20, 200, &next.demo_diastolic, error) ||
       !read_uint (file, "demo", "pulse", 20, 250, &next.demo_pulse, error) ||
       !read_uint (file, "demo", "measure-ms", 0, 120000, &next.demo_measure_ms, error) ||
-      !read_choice (file, "demo", "fault", known_faults, &next.demo_fault, error))
+      !read_choice (file, "demo", "fault", known_faults, &next.demo_fault, error) ||
+      !read_uint (file, "demo", "weight-kg", 10, 300, &next.demo_weight_kg, error) ||
+      !read_uint (file, "demo", "glucose-mg-dl", 20, 600, &next.demo_glucose_mg_dl, error))
     return FALSE;
 
   if (!g_strv_contains ((const char * const *) next.languages, next.language))
@@ -457,6 +468,31 @@ hp_config_dup_database_path (HpConfig *self)
 }
 
 guint
+hp_config_get_retention_days (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), HP_RETENTION_DAYS_DEFAULT);
+  return self->s.retention_days;
+}
+
+HpKeyring *
+hp_config_load_keyring (HpConfig  *self,
+                        GError   **error)
+{
+  g_autofree char *database = NULL;
+  g_autofree char *key_path = NULL;
+
+  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
+
+  if (!self->s.demo)
+    return hp_keyring_new_from_credential (HP_KEYRING_CREDENTIAL_NAME, error);
+  /* Demo data is made up, and the key lies beside it on the same disk: it
+   * keeps the code path of production, not its protection. */
+  database = hp_config_dup_database_path (self);
+  key_path = g_strconcat (database, ".key", NULL);
+  return hp_keyring_new_from_file (key_path, TRUE, error);
+}
+
+guint
 hp_config_get_idle_seconds (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), 60);
@@ -529,6 +565,7 @@ hp_config_to_data (HpConfig *self)
   g_key_file_set_string (file, "kiosk", "location", self->s.location);
   g_key_file_set_string (file, "kiosk", "gsk-renderer", self->s.gsk_renderer);
   g_key_file_set_string (file, "storage", "database", database);
+  g_key_file_set_uint64 (file, "storage", "retention-days", self->s.retention_days);
   g_key_file_set_uint64 (file, "visit", "idle-seconds", self->s.idle_seconds);
   g_key_file_set_uint64 (file, "visit", "warning-seconds", self->s.warning_seconds);
   g_key_file_set_uint64 (file, "visit", "goodbye-seconds", self->s.goodbye_seconds);
@@ -537,6 +574,22 @@ hp_config_to_data (HpConfig *self)
   g_key_file_set_uint64 (file, "demo", "diastolic", self->s.demo_diastolic);
   g_key_file_set_uint64 (file, "demo", "pulse", self->s.demo_pulse);
   g_key_file_set_uint64 (file, "demo", "measure-ms", self->s.demo_measure_ms);
+  g_key_file_set_uint64 (file, "demo", "weight-kg", self->s.demo_weight_kg);
+  g_key_file_set_uint64 (file, "demo", "glucose-mg-dl", self->s.demo_glucose_mg_dl);
   g_key_file_set_string (file, "demo", "fault", self->s.demo_fault);
   return g_key_file_to_data (file, NULL, NULL);
+}
+
+guint
+hp_config_get_demo_weight_kg (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), 72);
+  return self->s.demo_weight_kg;
+}
+
+guint
+hp_config_get_demo_glucose_mg_dl (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), 104);
+  return self->s.demo_glucose_mg_dl;
 }

@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "hp-keyring.h"
+
 G_BEGIN_DECLS
 
 #define HP_CONFIG_ERROR (hp_config_error_quark ())
@@ -41,6 +43,13 @@ const char  *hp_config_get_location        (HpConfig    *self);
 const char  *hp_config_get_gsk_renderer    (HpConfig    *self);
 /* The database file: the configured one, or the default for the mode. */
 char        *hp_config_dup_database_path   (HpConfig    *self);
+/* The database's root key. Demo mode: the key file beside the database
+ * ("DATABASE.key"), created mode 0600 on first start. Production: the
+ * systemd credential HP_KEYRING_CREDENTIAL_NAME, which must exist. */
+HpKeyring   *hp_config_load_keyring        (HpConfig    *self,
+                                            GError     **error);
+/* Days a finished visit is kept before retention deletes it (1 to 3650). */
+guint        hp_config_get_retention_days  (HpConfig    *self);
 guint        hp_config_get_idle_seconds    (HpConfig    *self);
 guint        hp_config_get_warning_seconds (HpConfig    *self);
 guint        hp_config_get_goodbye_seconds (HpConfig    *self);
@@ -51,6 +60,9 @@ guint        hp_config_get_demo_diastolic  (HpConfig    *self);
 guint        hp_config_get_demo_pulse      (HpConfig    *self);
 guint        hp_config_get_demo_measure_ms (HpConfig    *self);
 const char  *hp_config_get_demo_fault      (HpConfig    *self);
+/* What the demo scale and glucose meter read. */
+guint        hp_config_get_demo_weight_kg  (HpConfig    *self);
+guint        hp_config_get_demo_glucose_mg_dl (HpConfig *self);
 
 /* The effective configuration as key-file text, for staff diagnostics. */
 char        *hp_config_to_data             (HpConfig    *self);

@@ -5,7 +5,11 @@
 #include "hp-ctl.h"
 #include "hp-device-manager.h"
 #include "hp-driver.h"
-#include "hp-simulated-cuff.h"
+#include "hp-contour-simulator.h"
+#include "hp-freestyle-simulator.h"
+#include "hp-hid-scale-simulator.h"
+#include "hp-omron-simulator.h"
+#include "hp-simulated-phdc.h"
 
 /* How long enumeration and opening may take before the list is printed. */
 #define SETTLE_MS 1500
@@ -66,8 +70,8 @@ hp_ctl_devices (int    argc,
 {
   static const HpCtlCommand self = { "devices", "devices", NULL, NULL };
   g_autoptr(HpDeviceManager) manager = NULL;
+  g_autoptr(GPtrArray) usb = NULL;
   GListModel *devices;
-  guint n_usb;
 
   if (!hp_ctl_parse_options (&self, NULL, &argc, &argv))
     return 2;
@@ -79,20 +83,22 @@ hp_ctl_devices (int    argc,
 
   manager = start_manager ();
   devices = hp_device_manager_get_devices (manager);
-  n_usb = hp_device_manager_get_n_usb_devices (manager);
 
-  g_print ("USB devices present: %u\n", n_usb);
-  for (guint i = 0; i < n_usb; i++)
+  usb = hp_device_manager_describe_usb_devices (manager);
+  g_print ("USB devices present: %u\n", usb->len);
+  for (guint i = 0; i < usb->len; i++)
     {
-      guint16 vendor_id, product_id;
-      const HpUsbMatch *match = NULL;
-      const HpDriver *driver;
+      HpUsbDeviceDescription *d = g_ptr_array_index (usb, i);
 
-      if (!hp_device_manager_get_usb_device (manager, i, &vendor_id, &product_id))
-        continue;
-      driver = hp_driver_registry_match (vendor_id, product_id, 0, 0, &match);
-      g_print ("  %04x:%04x  %s\n", vendor_id, product_id,
-               driver != NULL ? driver->protocol : "-");
+      g_print ("  %04x:%04x  bus %03u address %03u  %-18s %-14s %s\n",
+               d->vendor_id, d->product_id, d->bus_number, d->address,
+               hp_usb_device_status_to_string (d->status),
+               d->protocol != NULL ? d->protocol : "-",
+               d->model != NULL ? d->model : "");
+      if (d->device_id != NULL)
+        g_print ("      device: %s\n", d->device_id);
+      if (d->detail != NULL)
+        g_print ("      %s\n", d->detail);
     }
 
   g_print ("Measuring devices: %u\n", g_list_model_get_n_items (devices));
@@ -178,14 +184,48 @@ find_device (GListModel *devices,
   return NULL;
 }
 
+/* One simulated device per protocol, each wired to its real driver: staff
+ * and tests see what a healthy device of that kind gives. */
+static const char * const simulated_names[] = {
+  "ieee11073-bp", "ieee11073-scale", "ieee11073-glucose",
+  "omron-hem790", "omron-hem7322", "hid-scale", "contour", "freestyle", NULL
+};
+
 static HpDevice *
-make_simulated (const char *kind)
+make_simulated (const char *name)
 {
-  if (g_str_equal (kind, "blood-pressure"))
+  if (g_str_equal (name, "ieee11073-bp"))
     {
-      HpCuffSimulation simulation = { .systolic = 121, .diastolic = 79, .pulse = 68, .measure_ms = 500 };
-      return hp_simulated_cuff_new (&simulation);
+      HpPhdcSimulation simulation = { .kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE,
+                                      .value = 121, .diastolic = 79, .pulse = 68, .measure_ms = 300 };
+      return hp_simulated_phdc_new (&simulation);
     }
+  if (g_str_equal (name, "ieee11073-scale"))
+    {
+      HpPhdcSimulation simulation = { .kind = HP_MEASUREMENT_KIND_BODY_WEIGHT,
+                                      .value = 72.4, .measure_ms = 300 };
+      return hp_simulated_phdc_new (&simulation);
+    }
+  if (g_str_equal (name, "ieee11073-glucose"))
+    {
+      HpPhdcSimulation simulation = { .kind = HP_MEASUREMENT_KIND_BLOOD_GLUCOSE,
+                                      .value = 104, .measure_ms = 300 };
+      return hp_simulated_phdc_new (&simulation);
+    }
+  if (g_str_equal (name, "omron-hem790") || g_str_equal (name, "omron-hem7322"))
+    {
+      HpOmronReading reading = { .systolic = 118, .diastolic = 77, .pulse = 64, .age_s = 30 };
+
+      return hp_simulated_omron_new (g_str_equal (name, "omron-hem790") ? HP_OMRON_FAMILY_HEM790
+                                                                         : HP_OMRON_FAMILY_HEM7322,
+                                     &reading, HP_OMRON_FAULT_NONE);
+    }
+  if (g_str_equal (name, "hid-scale"))
+    return hp_simulated_scale_new (72.4, HP_SCALE_FAULT_NONE);
+  if (g_str_equal (name, "contour"))
+    return hp_simulated_contour_new ("mg/dL", 104, HP_CONTOUR_FAULT_NONE);
+  if (g_str_equal (name, "freestyle"))
+    return hp_simulated_freestyle_new (104, HP_FREESTYLE_FAULT_NONE);
   return NULL;
 }
 
@@ -193,10 +233,10 @@ int
 hp_ctl_read (int    argc,
              char **argv)
 {
-  static const HpCtlCommand self = { "read", "read DEVICE | read --simulated KIND", NULL, NULL };
+  static const HpCtlCommand self = { "read", "read DEVICE | read --simulated PROTOCOL", NULL, NULL };
   g_autofree char *simulated = NULL;
   const GOptionEntry entries[] = {
-    { "simulated", 0, 0, G_OPTION_ARG_STRING, &simulated, "Read a simulated device of KIND", "KIND" },
+    { "simulated", 0, 0, G_OPTION_ARG_STRING, &simulated, "Read a simulated device speaking PROTOCOL", "PROTOCOL" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(HpDeviceManager) manager = NULL;
@@ -216,7 +256,10 @@ hp_ctl_read (int    argc,
     {
       device = make_simulated (simulated);
       if (device == NULL)
-        return hp_ctl_fail ("no simulated device of kind “%s”", simulated);
+        {
+          g_autofree char *known = g_strjoinv (", ", (char **) simulated_names);
+          return hp_ctl_fail ("no simulated device “%s” (known: %s)", simulated, known);
+        }
     }
   else
     {

@@ -90,6 +90,7 @@ command_status (int    argc G_GNUC_UNUSED,
   g_autoptr(GError) error = NULL;
   g_autoptr(HpConfig) config = hp_ctl_load_config ();
   g_autoptr(HpStore) store = NULL;
+  g_autoptr(HpKeyring) keyring = NULL;
   g_autofree char *path = NULL;
   gint64 visits;
 
@@ -97,12 +98,17 @@ command_status (int    argc G_GNUC_UNUSED,
     return 1;
   path = hp_config_dup_database_path (config);
   g_print ("database: %s\n", path);
+  if (hp_ctl_print_store_alarms (path) < 0)
+    return 1;
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_printerr ("healthpost-ctl: the database does not exist yet (the kiosk creates it on first start)\n");
       return 1;
     }
-  store = hp_store_open (path, &error);
+  /* The kiosk's own key: never one made up beside a production database. */
+  keyring = hp_config_load_keyring (config, &error);
+  if (keyring != NULL)
+    store = hp_store_open_with_keyring (path, keyring, &error);
   if (store == NULL)
     {
       g_printerr ("healthpost-ctl: %s\n", error->message);
@@ -133,8 +139,13 @@ static const HpCtlCommand commands[] = {
   { "config", "config", "the effective configuration (defaults and file)", command_config },
   { "version", "version", "the version of this tool", command_version },
   { "devices", "devices", "the USB devices present and the measuring devices with their state", hp_ctl_devices },
-  { "read", "read DEVICE | read --simulated KIND", "take one reading from a device and print it", hp_ctl_read },
+  { "read", "read DEVICE | read --simulated PROTOCOL", "take one reading from a device and print it", hp_ctl_read },
   { "decode", "decode --protocol NAME FILE", "decode a captured exchange (hex, one message per line)", hp_ctl_decode },
+  { "export", "export --fhir [--since DATE] [--patient CODE] FILE", "write visits as a FHIR R4 Bundle for a clinic's records", hp_ctl_export },
+  { "alarms", "alarms [list | ack]", "the store's alarms for staff (a damaged database set aside), or acknowledge them", hp_ctl_alarms },
+  { "audit", "audit verify | audit list [--since DATE]", "check the audit log's chain, or list its entries", hp_ctl_audit },
+  { "staff", "staff list | add [--admin ID] --role ROLE NAME | remove --admin ID STAFF-ID", "staff accounts (PINs are read from standard input)", hp_ctl_staff },
+  { "retention", "retention run", "delete the visits older than [storage] retention-days", hp_ctl_retention },
 };
 
 static char *

@@ -36,5 +36,14 @@ gboolean  hp_ctl_parse_options (const HpCtlCommand *command,
 int hp_ctl_devices (int argc, char **argv);
 int hp_ctl_read    (int argc, char **argv);
 int hp_ctl_decode  (int argc, char **argv);
+int hp_ctl_export  (int argc, char **argv);
+int hp_ctl_alarms  (int argc, char **argv);
+int hp_ctl_audit     (int argc, char **argv);
+int hp_ctl_staff     (int argc, char **argv);
+int hp_ctl_retention (int argc, char **argv);
+
+/* Prints the store's open alarms for staff; returns how many, or -1 when
+ * they cannot be read (the reason on stderr). */
+int hp_ctl_print_store_alarms (const char *database_path);
 
 G_END_DECLS

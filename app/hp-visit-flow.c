@@ -586,6 +586,9 @@ hp_visit_flow_start_measurement (HpVisitFlow *self)
   set_phase (self, HP_MEASUREMENT_PHASE_WAITING_FOR_DEVICE);
   set_step (self, HP_VISIT_STEP_MEASURING);
 
+  /* Meters and cuffs that keep a history give only what was measured
+   * during this visit. */
+  hp_device_set_visit_start (device, self->visit != NULL ? hp_visit_get_started_at (self->visit) : NULL);
   if (!hp_device_start_measurement (device, &error))
     fail_measurement (self, error);
   return TRUE;

@@ -1,8 +1,9 @@
-/* The kiosk's local record of visits: an SQLite file kept with versioned migrations. */
+/* The kiosk's local record of visits: an SQLite file kept with versioned migrations, its private fields sealed. */
 #pragma once
 
 #include <gio/gio.h>
 
+#include "hp-keyring.h"
 #include "hp-visit.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,8 @@ typedef enum {
   HP_STORE_ERROR_WRITE,     /* a write failed; nothing of it was kept */
   HP_STORE_ERROR_NOT_FOUND,
   HP_STORE_ERROR_INVALID,   /* the caller passed something the store cannot keep */
+  HP_STORE_ERROR_WRONG_KEY, /* the root key does not unlock this database's data keys */
+  HP_STORE_ERROR_CRYPTO,    /* sealing or a random key failed; nothing was written */
 } HpStoreError;
 
 GQuark hp_store_error_quark (void);
@@ -24,11 +27,25 @@ GQuark hp_store_error_quark (void);
 #define HP_TYPE_STORE (hp_store_get_type ())
 G_DECLARE_FINAL_TYPE (HpStore, hp_store, HP, STORE, GObject)
 
-/* Opens (creating if needed) the database at @path and brings its schema up
- * to date. The folder holding @path must exist. */
-HpStore    *hp_store_open               (const char  *path,
+/* Opens (creating if needed) the database at @path, brings its schema up
+ * to date and unlocks its data keys with @keyring's root key; a wrong root
+ * key gives HP_STORE_ERROR_WRONG_KEY. The folder holding @path must exist. */
+HpStore    *hp_store_open_with_keyring  (const char  *path,
+                                         HpKeyring   *keyring,
                                          GError     **error);
-/* Opens and migrates only up to @version; for tests of migrations. */
+/* hp_store_open_with_keyring() with the demo root key kept in "@path.key",
+ * created (mode 0600) on first use. For demo mode and tests only: a
+ * production kiosk's key comes from its systemd credential, never from a
+ * file beside the database. */
+HpStore    *hp_store_open_demo          (const char  *path,
+                                         GError     **error);
+/* Opens and migrates only up to @version; for tests of migrations.
+ * @keyring may be %NULL for versions before sealed fields (3). */
+HpStore    *hp_store_open_at_version_with_keyring (const char  *path,
+                                                   HpKeyring   *keyring,
+                                                   guint        version,
+                                                   GError     **error);
+/* The same with hp_store_open_demo()'s demo key from version 3 on. */
 HpStore    *hp_store_open_at_version    (const char  *path,
                                          guint        version,
                                          GError     **error);
@@ -40,9 +57,17 @@ guint       hp_store_get_latest_schema_version (void);
 
 /* Writes @visit and all its measurements in one transaction: all or nothing.
  * The visit must be finished (hp_visit_set_finished_at()). Committing the
- * same visit id twice is an error. */
+ * same visit id twice is an error. A reading the store already holds (same
+ * device, device time and values) is kept once: the visit is stored
+ * without the repeat. A patient code files the visit under that patient,
+ * who is created on first sight. */
 gboolean    hp_store_commit_visit       (HpStore     *self,
                                          HpVisit     *visit,
+                                         GError     **error);
+/* Commits @n_visits visits in one transaction: all or nothing. */
+gboolean    hp_store_commit_visits      (HpStore     *self,
+                                         HpVisit    **visits,
+                                         guint        n_visits,
                                          GError     **error);
 
 /* Reads a committed visit back with its measurements. */
@@ -57,6 +82,53 @@ gint64      hp_store_count_visits       (HpStore     *self,
 /* Committed visit ids, newest first, at most @limit (0 = all). */
 GStrv       hp_store_list_visit_ids     (HpStore     *self,
                                          guint        limit,
+                                         GError     **error);
+
+/* The visits of the patient with @patient_code, each with its
+ * measurements, newest first, at most @limit (0 = all): an empty array for
+ * a code never stored. The code is compared after normalisation
+ * (surrounding and inner white space removed, letters in upper case). */
+GPtrArray  *hp_store_list_patient_visits (HpStore    *self,
+                                          const char *patient_code,
+                                          guint       limit,
+                                          GError    **error);
+
+/* Adds a new data key; fields written from now on are sealed with it, and
+ * fields sealed with older keys stay readable. Returns its key id, 0 on
+ * error. */
+guint32     hp_store_rotate_data_key    (HpStore     *self,
+                                         GError     **error);
+/* Re-wraps every data key under @new_keyring's root key and recomputes the
+ * patient lookup column, in one transaction. Afterwards only the new root
+ * key opens the database. Run it with no other process using the file. */
+gboolean    hp_store_rewrap_keys        (HpStore     *self,
+                                         HpKeyring   *new_keyring,
+                                         GError     **error);
+
+/* Notes that the device @device_id speaking @protocol was seen at @when;
+ * the id is kept sealed and found again through its HMAC. */
+gboolean    hp_store_note_device_seen   (HpStore     *self,
+                                         const char  *device_id,
+                                         const char  *protocol,
+                                         GDateTime   *when,
+                                         GError     **error);
+/* When the device @device_id was first and last seen, and over which
+ * protocol; HP_STORE_ERROR_NOT_FOUND if never. */
+gboolean    hp_store_lookup_device_seen (HpStore     *self,
+                                         const char  *device_id,
+                                         char       **protocol,
+                                         GDateTime  **first_seen,
+                                         GDateTime  **last_seen,
+                                         GError     **error);
+
+/* The kiosk's own settings, kept in the clear: never put personal data in
+ * them. Getting an unset key gives %NULL and HP_STORE_ERROR_NOT_FOUND. */
+char       *hp_store_get_setting        (HpStore     *self,
+                                         const char  *key,
+                                         GError     **error);
+gboolean    hp_store_set_setting        (HpStore     *self,
+                                         const char  *key,
+                                         const char  *value,
                                          GError     **error);
 
 G_END_DECLS

@@ -81,7 +81,7 @@ setup (void **state)
   f->dir = g_dir_make_tmp ("hp-flow-XXXXXX", &error);
   assert_non_null (f->dir);
   f->db_path = g_build_filename (f->dir, "visits.db", NULL);
-  f->store = hp_store_open (f->db_path, &error);
+  f->store = hp_store_open_demo (f->db_path, &error);
   assert_non_null (f->store);
   f->devices = hp_device_manager_new ();
   f->flow = hp_visit_flow_new (f->store, f->devices, &quick);

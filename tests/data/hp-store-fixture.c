@@ -120,6 +120,33 @@ hp_store_fixture_sample_visit (const char *id,
   return visit;
 }
 
+HpKeyring *
+hp_store_fixture_keyring (guint8 seed)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 root_key[HP_KEYRING_ROOT_KEY_SIZE];
+  HpKeyring *keyring;
+
+  for (guint i = 0; i < sizeof root_key; i++)
+    root_key[i] = (guint8) (seed * 31 + i * 7 + 1);
+  keyring = hp_keyring_new_from_bytes (root_key, sizeof root_key, &error);
+  if (keyring == NULL)
+    fail_msg ("test keyring: %s", error->message);
+  return keyring;
+}
+
+HpStore *
+hp_store_fixture_open (const char *path,
+                       HpKeyring  *keyring)
+{
+  g_autoptr(GError) error = NULL;
+  HpStore *store = hp_store_open_with_keyring (path, keyring, &error);
+
+  if (store == NULL)
+    fail_msg ("cannot open %s: %s", path, error->message);
+  return store;
+}
+
 static void
 assert_same_instant (GDateTime *expected,
                      GDateTime *actual)
@@ -178,6 +205,10 @@ hp_store_fixture_assert_visits_equal (HpVisit *expected,
   n = g_list_model_get_n_items (expected_list);
   assert_string_equal (hp_visit_get_id (expected), hp_visit_get_id (actual));
   assert_string_equal (hp_visit_get_language (expected), hp_visit_get_language (actual));
+  if (hp_visit_get_patient_code (expected) == NULL)
+    assert_null (hp_visit_get_patient_code (actual));
+  else
+    assert_string_equal (hp_visit_get_patient_code (expected), hp_visit_get_patient_code (actual));
   assert_same_instant (hp_visit_get_started_at (expected), hp_visit_get_started_at (actual));
   assert_same_instant (hp_visit_get_finished_at (expected), hp_visit_get_finished_at (actual));
   assert_int_equal (n, g_list_model_get_n_items (actual_list));

@@ -29,6 +29,13 @@ HpVisit       *hp_store_fixture_sample_visit (const char *id,
 HpVisit       *hp_store_fixture_small_visit  (const char *id,
                                               gint64      finished_at_unix_ms);
 
+/* A keyring holding a fixed test root key; a different @seed gives a
+ * different root key. */
+HpKeyring     *hp_store_fixture_keyring      (guint8      seed);
+/* Opens @path with @keyring, failing the test on any error. */
+HpStore       *hp_store_fixture_open         (const char *path,
+                                              HpKeyring  *keyring);
+
 void           hp_store_fixture_assert_visits_equal (HpVisit *expected,
                                                      HpVisit *actual);
 void           hp_store_fixture_assert_error (const GError *error,

@@ -19,10 +19,12 @@ static const char * const seed_sql_v1 =
   "         (8, 'systolic', 118, 'mmHg'),"
   "         (8, 'diastolic', 76, 'mmHg');";
 
+/* From version 3 on, rows are sealed and only the store can write them:
+ * those versions are seeded through the API, opened at that version. */
 static const char *
 seed_sql_for_version (guint version)
 {
-  return version >= 1 ? seed_sql_v1 : NULL;
+  return version >= 1 && version < 3 ? seed_sql_v1 : NULL;
 }
 
 static HpVisit *
@@ -105,13 +107,14 @@ test_open_creates_latest_schema (void **state)
   HpStoreFixture *fixture = *state;
   g_autoptr(GError) error = NULL;
   g_autoptr(HpStore) store = NULL;
+  g_autoptr(HpKeyring) keyring = hp_store_fixture_keyring (1);
   guint latest = hp_store_get_latest_schema_version ();
   sqlite3 *raw;
 
-  /* Two steps at least, or "from every earlier version" would test little. */
-  assert_true (latest >= 2);
+  /* Three steps at least: plaintext, indexes, sealed fields. */
+  assert_true (latest >= 3);
 
-  store = hp_store_open (fixture->path, &error);
+  store = hp_store_open_with_keyring (fixture->path, keyring, &error);
   assert_null (error);
   assert_non_null (store);
   assert_int_equal (hp_store_get_schema_version (store), latest);
@@ -124,14 +127,24 @@ test_open_creates_latest_schema (void **state)
   assert_int_equal (hp_store_fixture_query_int (raw, "PRAGMA application_id"), 0x48505354);
   assert_true (has_schema_object (raw, "table", "visits"));
   assert_true (has_schema_object (raw, "table", "measurements"));
-  assert_true (has_schema_object (raw, "table", "measurement_values"));
+  assert_true (has_schema_object (raw, "table", "patients"));
+  assert_true (has_schema_object (raw, "table", "data_keys"));
+  assert_true (has_schema_object (raw, "table", "settings"));
+  assert_true (has_schema_object (raw, "table", "devices_seen"));
+  assert_false (has_schema_object (raw, "table", "measurement_values"));
+  assert_false (has_schema_object (raw, "table", "v2_measurements"));
+  assert_false (has_schema_object (raw, "table", "v2_measurement_values"));
   assert_true (has_schema_object (raw, "index", "visits_by_finished_at"));
+  assert_true (has_schema_object (raw, "index", "visits_by_patient"));
   assert_true (has_schema_object (raw, "index", "measurements_by_visit"));
+  assert_true (has_schema_object (raw, "index", "measurements_by_dedupe_key"));
+  /* One field key and one dedupe key, made by step 3. */
+  assert_int_equal (hp_store_fixture_query_int (raw, "SELECT count(*) FROM data_keys"), 2);
   sqlite3_close (raw);
 
   /* Opening again finds nothing to do. */
   g_clear_object (&store);
-  store = hp_store_open (fixture->path, &error);
+  store = hp_store_open_with_keyring (fixture->path, keyring, &error);
   assert_null (error);
   assert_int_equal (hp_store_get_schema_version (store), latest);
 }
@@ -152,7 +165,7 @@ test_pragmas_and_file_mode (void **state)
 
   /* With no umask to help, only the store's own choice keeps the file private. */
   old_mask = umask (0);
-  store = hp_store_open (fixture->path, &error);
+  store = hp_store_open_demo (fixture->path, &error);
   assert_null (error);
   assert_true (hp_store_commit_visit (store, visit, &error));
   assert_null (error);
@@ -183,7 +196,7 @@ test_foreign_keys_enforced (void **state)
   g_autoptr(HpVisit) visit = hp_store_fixture_small_visit ("fk-visit", 1700000000000);
   sqlite3 *raw;
 
-  store = hp_store_open (fixture->path, &error);
+  store = hp_store_open_demo (fixture->path, &error);
   assert_null (error);
 
   raw = hp_store_fixture_open_raw (fixture->path);
@@ -214,15 +227,24 @@ test_migrate_from_every_version (void **state)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(HpStore) store = NULL;
+      g_autoptr(HpKeyring) keyring = hp_store_fixture_keyring (2);
       g_autofree char *name = g_strdup_printf ("from-%u.db", version);
       g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
       const char *seed = seed_sql_for_version (version);
+      gboolean seeded = seed != NULL || version >= 3;
       sqlite3 *raw;
 
-      store = hp_store_open_at_version (path, version, &error);
+      store = hp_store_open_at_version_with_keyring (path, keyring, version, &error);
       assert_null (error);
       assert_non_null (store);
       assert_int_equal (hp_store_get_schema_version (store), version);
+      if (version >= 3)
+        {
+          g_autoptr(HpVisit) seed_visit = expected_seed_visit ();
+
+          assert_true (hp_store_commit_visit (store, seed_visit, &error));
+          assert_null (error);
+        }
       g_clear_object (&store);
 
       raw = hp_store_fixture_open_raw (path);
@@ -234,12 +256,23 @@ test_migrate_from_every_version (void **state)
         hp_store_fixture_exec_raw (raw, seed);
       sqlite3_close (raw);
 
-      store = hp_store_open (path, &error);
+      store = hp_store_open_with_keyring (path, keyring, &error);
       assert_null (error);
       assert_non_null (store);
       assert_int_equal (hp_store_get_schema_version (store), latest);
 
-      if (seed != NULL)
+      raw = hp_store_fixture_open_raw (path);
+      assert_false (has_schema_object (raw, "table", "v2_measurements"));
+      assert_false (has_schema_object (raw, "table", "v2_measurement_values"));
+      /* Every reading is sealed: version byte, key id, nonce, tag at least. */
+      assert_int_equal (hp_store_fixture_query_int (raw,
+        "SELECT count(*) FROM measurements WHERE typeof (reading) != 'blob' "
+        "OR length (reading) < 33 OR substr (reading, 1, 1) != x'01'"), 0);
+      assert_int_equal (hp_store_fixture_query_int (raw, "SELECT count(*) FROM measurements"),
+                        seeded ? 2 : 0);
+      sqlite3_close (raw);
+
+      if (seeded)
         {
           g_autoptr(HpVisit) expected = expected_seed_visit ();
           g_autoptr(HpVisit) loaded = hp_store_load_visit (store, "seed-visit", &error);
@@ -265,11 +298,11 @@ test_too_new_left_untouched (void **state)
   g_autoptr(HpVisit) visit = hp_store_fixture_small_visit ("old-visit", 1700000000000);
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
+  g_autoptr(HpKeyring) keyring = hp_store_fixture_keyring (1);
   g_autofree char *bump = NULL;
   sqlite3 *raw;
 
-  store = hp_store_open (fixture->path, &error);
-  assert_null (error);
+  store = hp_store_fixture_open (fixture->path, keyring);
   assert_true (hp_store_commit_visit (store, visit, &error));
   g_clear_object (&store);
 
@@ -279,7 +312,7 @@ test_too_new_left_untouched (void **state)
   sqlite3_close (raw);
   before = hp_store_fixture_read_bytes (fixture->path);
 
-  store = hp_store_open (fixture->path, &error);
+  store = hp_store_open_with_keyring (fixture->path, keyring, &error);
   assert_null (store);
   hp_store_fixture_assert_error (error, HP_STORE_ERROR_TOO_NEW);
 
@@ -299,12 +332,13 @@ assert_garbage_refused (const char *dir,
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261121);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autofree guint8 *garbage = g_malloc (length);
+  g_autoptr(HpKeyring) keyring = hp_store_fixture_keyring (1);
 
   for (gsize i = 0; i < length; i++)
     garbage[i] = (guint8) g_rand_int_range (rand, 0, 256);
   assert_true (g_file_set_contents (path, (const char *) garbage, length, &error));
 
-  store = hp_store_open (path, &error);
+  store = hp_store_open_with_keyring (path, keyring, &error);
   assert_null (store);
   hp_store_fixture_assert_error (error, HP_STORE_ERROR_CORRUPT);
 
@@ -333,6 +367,7 @@ test_foreign_database_left_untouched (void **state)
   g_autoptr(HpStore) store = NULL;
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
+  g_autoptr(HpKeyring) keyring = hp_store_fixture_keyring (1);
   sqlite3 *raw = NULL;
 
   assert_int_equal (sqlite3_open (fixture->path, &raw), SQLITE_OK);
@@ -343,7 +378,7 @@ test_foreign_database_left_untouched (void **state)
   sqlite3_close (raw);
   before = hp_store_fixture_read_bytes (fixture->path);
 
-  store = hp_store_open (fixture->path, &error);
+  store = hp_store_open_with_keyring (fixture->path, keyring, &error);
   assert_null (store);
   hp_store_fixture_assert_error (error, HP_STORE_ERROR_CORRUPT);
 
@@ -369,7 +404,7 @@ test_failed_step_rolls_back (void **state)
   raw = hp_store_fixture_open_raw (fixture->path);
   hp_store_fixture_exec_raw (raw, "CREATE INDEX measurements_by_visit ON measurements (kind)");
 
-  store = hp_store_open (fixture->path, &error);
+  store = hp_store_open_demo (fixture->path, &error);
   assert_null (store);
   hp_store_fixture_assert_error (error, HP_STORE_ERROR_MIGRATION);
   assert_non_null (strstr (error->message, "0002"));
@@ -380,7 +415,7 @@ test_failed_step_rolls_back (void **state)
 
   hp_store_fixture_exec_raw (raw, "DROP INDEX measurements_by_visit");
   sqlite3_close (raw);
-  store = hp_store_open (fixture->path, &error);
+  store = hp_store_open_demo (fixture->path, &error);
   assert_null (error);
   assert_int_equal (hp_store_get_schema_version (store), hp_store_get_latest_schema_version ());
 }
@@ -393,7 +428,7 @@ test_missing_folder (void **state)
   g_autoptr(HpStore) store = NULL;
   g_autofree char *path = g_build_filename (fixture->dir, "absent", "healthpost.db", NULL);
 
-  store = hp_store_open (path, &error);
+  store = hp_store_open_demo (path, &error);
   assert_null (store);
   hp_store_fixture_assert_error (error, HP_STORE_ERROR_OPEN);
 }

@@ -8,7 +8,7 @@ static HpStore *
 open_store (HpStoreFixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  HpStore *store = hp_store_open (fixture->path, &error);
+  HpStore *store = hp_store_open_demo (fixture->path, &error);
 
   assert_null (error);
   assert_non_null (store);
@@ -38,7 +38,7 @@ assert_count (HpStore *store,
 static void
 assert_no_patient_value_in (const char *message)
 {
-  static const char * const values[] = { "137", "88", "104", "71", "5.4", "131", "85", "injected" };
+  static const char * const values[] = { "137", "88", "104", "71", "5.4", "131", "85", "injected", "FAIL" };
 
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
     if (strstr (message, values[i]) != NULL)
@@ -184,8 +184,8 @@ assert_nothing_of (sqlite3    *raw,
   assert_int_equal (sqlite3_prepare_v2 (raw,
     "SELECT (SELECT count(*) FROM visits WHERE id = ?1),"
     "       (SELECT count(*) FROM measurements WHERE visit_id = ?1),"
-    "       (SELECT count(*) FROM measurement_values"
-    "        WHERE measurement_id NOT IN (SELECT id FROM measurements))",
+    "       (SELECT count(*) FROM patients"
+    "        WHERE id NOT IN (SELECT patient_id FROM visits WHERE patient_id IS NOT NULL))",
     -1, &stmt, NULL), SQLITE_OK);
   sqlite3_bind_text (stmt, 1, visit_id, -1, SQLITE_STATIC);
   assert_int_equal (sqlite3_step (stmt), SQLITE_ROW);
@@ -199,7 +199,7 @@ static void
 assert_commit_fails_cleanly (HpStoreFixture *fixture,
                              HpStore        *store,
                              HpVisit        *visit,
-                             gint64          values_before)
+                             gint64          measurements_before)
 {
   g_autoptr(GError) error = NULL;
   sqlite3 *raw;
@@ -210,14 +210,14 @@ assert_commit_fails_cleanly (HpStoreFixture *fixture,
 
   raw = hp_store_fixture_open_raw (fixture->path);
   assert_nothing_of (raw, hp_visit_get_id (visit));
-  assert_int_equal (hp_store_fixture_query_int (raw, "SELECT count(*) FROM measurement_values"),
-                    values_before);
+  assert_int_equal (hp_store_fixture_query_int (raw, "SELECT count(*) FROM measurements"),
+                    measurements_before);
   sqlite3_close (raw);
   assert_count (store, 1);
 }
 
 /* Another connection adds triggers that abort inside the transaction: once
- * on the 2nd measurement row, once on a value of the 3rd. */
+ * on the 2nd measurement row, once on the new patient, written first. */
 static void
 test_failed_commit_leaves_nothing (void **state)
 {
@@ -227,26 +227,27 @@ test_failed_commit_leaves_nothing (void **state)
   g_autoptr(HpVisit) kept = hp_store_fixture_small_visit ("kept", 1763600000000);
   g_autoptr(HpVisit) visit = hp_store_fixture_sample_visit ("failing", 1763700000000);
   g_autoptr(HpVisit) loaded = NULL;
-  gint64 values_before;
+  gint64 measurements_before;
   sqlite3 *raw;
 
+  hp_visit_set_patient_code (visit, "FAIL-0001");
   assert_commits (store, kept);
   raw = hp_store_fixture_open_raw (fixture->path);
-  values_before = hp_store_fixture_query_int (raw, "SELECT count(*) FROM measurement_values");
-  assert_int_equal (values_before, 3);
+  measurements_before = hp_store_fixture_query_int (raw, "SELECT count(*) FROM measurements");
+  assert_int_equal (measurements_before, 1);
 
   hp_store_fixture_exec_raw (raw,
     "CREATE TRIGGER fail_second_measurement AFTER INSERT ON measurements "
     "WHEN NEW.position = 1 BEGIN SELECT RAISE (ABORT, 'injected failure'); END");
-  assert_commit_fails_cleanly (fixture, store, visit, values_before);
+  assert_commit_fails_cleanly (fixture, store, visit, measurements_before);
 
   hp_store_fixture_exec_raw (raw,
     "DROP TRIGGER fail_second_measurement;"
-    "CREATE TRIGGER fail_glucose_value AFTER INSERT ON measurement_values "
-    "WHEN NEW.quantity = 'blood-glucose' BEGIN SELECT RAISE (ABORT, 'injected failure'); END");
-  assert_commit_fails_cleanly (fixture, store, visit, values_before);
+    "CREATE TRIGGER fail_patient AFTER INSERT ON patients "
+    "BEGIN SELECT RAISE (ABORT, 'injected failure'); END");
+  assert_commit_fails_cleanly (fixture, store, visit, measurements_before);
 
-  hp_store_fixture_exec_raw (raw, "DROP TRIGGER fail_glucose_value");
+  hp_store_fixture_exec_raw (raw, "DROP TRIGGER fail_patient");
   sqlite3_close (raw);
 
   assert_commits (store, visit);

@@ -193,8 +193,9 @@ assert_contains (const char *haystack,
 
 /* @database_bytes, when given, are written where the database goes first. */
 static Fixture *
-start_kiosk_with_file (const char *extra_config,
-                       const char *database_bytes)
+start_kiosk_with_key (const char *extra_config,
+                      const char *key_bytes,
+                      int         key_mode)
 {
   Fixture *f = g_new0 (Fixture, 1);
   g_autoptr(HpConfig) config = hp_config_new ();
@@ -204,8 +205,14 @@ start_kiosk_with_file (const char *extra_config,
   f->dir = g_dir_make_tmp ("hp-ui-XXXXXX", &error);
   assert_non_null (f->dir);
   f->db_path = g_build_filename (f->dir, "visits.db", NULL);
-  if (database_bytes != NULL)
-    assert_true (g_file_set_contents (f->db_path, database_bytes, -1, NULL));
+  if (key_bytes != NULL)
+    {
+      g_autofree char *key_path = g_strconcat (f->db_path, ".key", NULL);
+
+      assert_true (g_file_set_contents_full (key_path, key_bytes, -1, G_FILE_SET_CONTENTS_NONE,
+                                             key_mode, NULL));
+      assert_int_equal (g_chmod (key_path, key_mode), 0);
+    }
   text = g_strdup_printf ("[storage]\ndatabase=%s\n"
                           "[demo]\nenabled=true\nsystolic=131\ndiastolic=84\npulse=66\nmeasure-ms=300\n"
                           "[kiosk]\nfullscreen=false\n%s",
@@ -223,7 +230,7 @@ start_kiosk_with_file (const char *extra_config,
 static Fixture *
 start_kiosk (const char *extra_config)
 {
-  return start_kiosk_with_file (extra_config, NULL);
+  return start_kiosk_with_key (extra_config, NULL, 0);
 }
 
 static void
@@ -312,7 +319,7 @@ test_visit_in_english_and_spanish (void **state G_GNUC_UNUSED)
   f->shots = 0;
   walk_visit (f, &spanish);
 
-  store = hp_store_open (f->db_path, &error);
+  store = hp_store_open_demo (f->db_path, &error);
   assert_non_null (store);
   assert_int_equal (hp_store_count_visits (store, &error), 2);
   stop_kiosk (f);
@@ -370,12 +377,15 @@ test_problem_and_inactivity (void **state G_GNUC_UNUSED)
 static void
 test_out_of_service (void **state G_GNUC_UNUSED)
 {
-  /* A database file that is not a database: the kiosk must not measure
-   * anyone it cannot keep, and must not touch the file staff will inspect. */
-  static const char garbage[] = "this is not an SQLite database, and staff must see it untouched";
-  Fixture *f = start_kiosk_with_file ("", garbage);
+  /* A root key file others may read: the kiosk must not keep anyone's data
+   * under a key that is no longer secret, nor measure anyone it cannot keep,
+   * and must leave the file as it is for staff to see. */
+  static const char key[] = "0123456789abcdef0123456789abcdef";
+  Fixture *f = start_kiosk_with_key ("", key, 0644);
+  g_autofree char *key_path = g_strconcat (f->db_path, ".key", NULL);
   g_autofree char *text = NULL;
   g_autofree char *kept = NULL;
+  GStatBuf info;
 
   assert_int_equal (hp_visit_flow_get_step (hp_application_get_flow (f->app)),
                     HP_VISIT_STEP_OUT_OF_SERVICE);
@@ -387,8 +397,11 @@ test_out_of_service (void **state G_GNUC_UNUSED)
   f->shots = 8;
   screenshot (f, "en", "out-of-service");
 
-  assert_true (g_file_get_contents (f->db_path, &kept, NULL, NULL));
-  assert_string_equal (kept, garbage);
+  assert_true (g_file_get_contents (key_path, &kept, NULL, NULL));
+  assert_string_equal (kept, key);
+  assert_int_equal (g_stat (key_path, &info), 0);
+  assert_int_equal (info.st_mode & 0777, 0644);
+  assert_false (g_file_test (f->db_path, G_FILE_TEST_EXISTS));
   stop_kiosk (f);
 }
 

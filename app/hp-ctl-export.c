@@ -1,0 +1,198 @@
+/* healthpost-ctl export and alarms: handing visits to a clinic's records as FHIR, and the store's alarms for staff. */
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+
+#include <string.h>
+
+#include "hp-audit.h"
+#include "hp-ctl-date.h"
+#include "hp-ctl.h"
+#include "hp-fhir.h"
+#include "hp-store-damage.h"
+#include "hp-store.h"
+
+#define AUDIT_KEY_SIZE 32
+
+/* The audit trail's record that health data left the kiosk: how it was
+ * selected and how many visits, never whose (no code, no path). */
+static gboolean
+record_export_audit (HpStore    *store,
+                     HpKeyring  *keyring,
+                     gboolean    with_since,
+                     gboolean    with_patient,
+                     guint       n_visits,
+                     GError    **error)
+{
+  g_autoptr(HpAuditLog) audit = NULL;
+  g_autofree char *detail = NULL;
+  guint8 key[AUDIT_KEY_SIZE];
+
+  if (!hp_keyring_derive (keyring, HP_KEYRING_PURPOSE_AUDIT_HMAC, key, sizeof key, error))
+    return FALSE;
+  audit = hp_audit_log_new (store, key, sizeof key, error);
+  explicit_bzero (key, sizeof key);
+  if (audit == NULL)
+    return FALSE;
+  detail = g_strdup_printf ("format=fhir-r4 visits=%u by-date=%s by-patient=%s", n_visits,
+                            with_since ? "yes" : "no", with_patient ? "yes" : "no");
+  return hp_audit_append (audit, HP_AUDIT_ACTOR_SYSTEM, "export.fhir", detail, error);
+}
+
+static int
+command_export (int    argc,
+                char **argv)
+{
+  static const HpCtlCommand self = {
+    "export", "export --fhir [--since DATE] [--patient CODE] FILE", NULL, NULL
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpConfig) config = NULL;
+  g_autoptr(HpStore) store = NULL;
+  g_autoptr(HpKeyring) keyring = NULL;
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GDateTime) since = NULL;
+  g_autofree char *since_text = NULL;
+  g_autofree char *patient = NULL;
+  g_autofree char *path = NULL;
+  gboolean fhir = FALSE;
+  HpFhirSelection selection = { 0 };
+  guint n_visits = 0;
+  const GOptionEntry entries[] = {
+    { "fhir", 0, 0, G_OPTION_ARG_NONE, &fhir, N_("Write a FHIR R4 Bundle (JSON)"), NULL },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, N_("Only visits started at or after DATE"), N_("DATE") },
+    { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_("Only the visits of the patient with this personal code"), N_("CODE") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!hp_ctl_parse_options (&self, entries, &argc, &argv))
+    return 2;
+  if (!fhir || argc != 2)
+    {
+      g_printerr ("usage: healthpost-ctl %s\n%s", self.usage,
+                  !fhir ? "the format must be named: --fhir is the only one\n" : "");
+      return 2;
+    }
+  if (since_text != NULL)
+    {
+      since = hp_ctl_parse_date (since_text, local, &error);
+      if (since == NULL)
+        {
+          g_printerr ("healthpost-ctl export: --since %s: %s\n", since_text, error->message);
+          return 2;
+        }
+    }
+  /* The code itself stays off the screen and out of messages. */
+  if (patient != NULL && (*patient == '\0' || !g_utf8_validate (patient, -1, NULL)))
+    {
+      g_printerr ("healthpost-ctl export: --patient needs a personal code\n");
+      return 2;
+    }
+
+  config = hp_ctl_load_config ();
+  if (config == NULL)
+    return 1;
+  path = hp_config_dup_database_path (config);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return hp_ctl_fail ("the database %s does not exist yet (the kiosk creates it on first start)", path);
+  /* The kiosk's own key, as status uses: never one made up beside it. */
+  keyring = hp_config_load_keyring (config, &error);
+  if (keyring != NULL)
+    store = hp_store_open_with_keyring (path, keyring, &error);
+  if (store == NULL)
+    return hp_ctl_fail ("%s", error->message);
+
+  selection.since = since;
+  selection.patient_code = patient;
+  if (!hp_fhir_export_store_to_file (store, &selection, argv[1], &n_visits, NULL, &error))
+    return hp_ctl_fail ("%s", error->message);
+  /* An export the audit trail does not show must not stay behind. */
+  if (!record_export_audit (store, keyring, since != NULL, patient != NULL, n_visits, &error))
+    {
+      g_unlink (argv[1]);
+      return hp_ctl_fail ("the export was removed again: it could not be recorded in the "
+                          "audit trail: %s", error->message);
+    }
+  g_print ("exported %u visit%s to %s\n", n_visits, n_visits == 1 ? "" : "s", argv[1]);
+  return 0;
+}
+
+int
+hp_ctl_print_store_alarms (const char *database_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) alarms = hp_store_list_alarms (database_path, FALSE, &error);
+
+  if (alarms == NULL)
+    {
+      g_printerr ("healthpost-ctl: %s\n", error->message);
+      return -1;
+    }
+  for (guint i = 0; i < alarms->len; i++)
+    {
+      g_autofree char *text = hp_store_alarm_describe (g_ptr_array_index (alarms, i));
+
+      g_print ("ALARM: %s\n", text);
+    }
+  if (alarms->len > 0)
+    g_print ("(acknowledge with: healthpost-ctl alarms ack)\n");
+  return (int) alarms->len;
+}
+
+static int
+command_alarms (int    argc,
+                char **argv)
+{
+  static const HpCtlCommand self = { "alarms", "alarms [list | ack]", NULL, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpConfig) config = NULL;
+  g_autofree char *path = NULL;
+  const char *action;
+
+  if (!hp_ctl_parse_options (&self, NULL, &argc, &argv))
+    return 2;
+  action = argc > 1 ? argv[1] : "list";
+  if (argc > 2 || (!g_str_equal (action, "list") && !g_str_equal (action, "ack")))
+    {
+      g_printerr ("usage: healthpost-ctl %s\n", self.usage);
+      return 2;
+    }
+  config = hp_ctl_load_config ();
+  if (config == NULL)
+    return 1;
+  path = hp_config_dup_database_path (config);
+
+  if (g_str_equal (action, "list"))
+    {
+      int n = hp_ctl_print_store_alarms (path);
+
+      if (n < 0)
+        return 1;
+      if (n == 0)
+        g_print ("no alarms\n");
+      return 0;
+    }
+  else
+    {
+      guint n = 0;
+
+      if (!hp_store_acknowledge_alarms (path, &n, &error))
+        return hp_ctl_fail ("%s", error->message);
+      g_print ("acknowledged %u alarm%s\n", n, n == 1 ? "" : "s");
+      return 0;
+    }
+}
+
+int
+hp_ctl_export (int    argc,
+               char **argv)
+{
+  return command_export (argc, argv);
+}
+
+int
+hp_ctl_alarms (int    argc,
+               char **argv)
+{
+  return command_alarms (argc, argv);
+}

@@ -1,0 +1,373 @@
+/* Tests of healthpost-ctl's audit, staff and retention commands, run as a separate process on a temporary database. */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "hp-store-fixture.h"
+#include "hp-test-util.h"
+
+static const char *ctl_path;
+
+typedef struct {
+  char *dir;
+  char *database;
+  char *config;
+} CtlFixture;
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} CtlRun;
+
+static void
+ctl_run_clear (CtlRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CtlRun, ctl_run_clear)
+
+static void
+write_config (CtlFixture *f,
+              const char *extra)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strdup_printf ("[demo]\nenabled=true\n[storage]\ndatabase=%s\n%s", f->database, extra);
+
+  if (!g_file_set_contents (f->config, text, -1, &error))
+    fail_msg ("cannot write the configuration: %s", error->message);
+}
+
+static int
+setup (void **state)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpStore) store = NULL;
+  g_autofree char *key_path = NULL;
+  CtlFixture *f = g_new0 (CtlFixture, 1);
+
+  f->dir = g_dir_make_tmp ("hp-ctl-data-XXXXXX", &error);
+  if (f->dir == NULL)
+    return -1;
+  f->database = g_build_filename (f->dir, "healthpost.db", NULL);
+  f->config = g_build_filename (f->dir, "healthpost.conf", NULL);
+  write_config (f, "");
+
+  /* The kiosk made the database and its root key file on its first start
+   * (the demo arrangement: healthpost.db.key beside it). */
+  store = hp_store_open_demo (f->database, &error);
+  if (store == NULL)
+    return -1;
+  key_path = g_strconcat (f->database, ".key", NULL);
+  if (!g_file_test (key_path, G_FILE_TEST_IS_REGULAR))
+    return -1;
+  *state = f;
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  CtlFixture *f = *state;
+  int result = hp_test_tmpdir_remove (f->dir) ? 0 : -1;
+
+  g_free (f->dir);
+  g_free (f->database);
+  g_free (f->config);
+  g_free (f);
+  return result;
+}
+
+/* Runs healthpost-ctl --config CONFIG ARGS… with @input on its standard input. */
+static CtlRun
+ctl (CtlFixture *f,
+     const char *input,
+     ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  CtlRun run = { 0 };
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) ctl_path);
+  g_ptr_array_add (argv, (gpointer) "--config");
+  g_ptr_array_add (argv, f->config);
+  va_start (args, input);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "CREDENTIALS_DIRECTORY");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  if (process == NULL)
+    fail_msg ("cannot start %s: %s", ctl_path, error->message);
+  if (!g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL,
+                                      &run.out, &run.err, &error))
+    fail_msg ("talking to healthpost-ctl failed: %s", error->message);
+  assert_true (g_subprocess_get_if_exited (process));
+  run.status = g_subprocess_get_exit_status (process);
+  return run;
+}
+
+static void
+assert_ctl_status (const CtlRun *run,
+                   int           status)
+{
+  if (run->status != status)
+    fail_msg ("healthpost-ctl exited with %d, not %d\nstdout: %s\nstderr: %s",
+              run->status, status, run->out, run->err);
+}
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p == '\n')
+      n++;
+  return n;
+}
+
+static gint64
+query_int (CtlFixture *f,
+           const char *sql)
+{
+  sqlite3 *raw = hp_store_fixture_open_raw (f->database);
+  gint64 value = hp_store_fixture_query_int (raw, sql);
+
+  sqlite3_close (raw);
+  return value;
+}
+
+#define ADMIN_PIN "135792"
+#define TECH_PIN  "246802"
+
+static void
+add_admin_and_technician (CtlFixture *f)
+{
+  {
+    g_auto(CtlRun) run = ctl (f, ADMIN_PIN "\n" ADMIN_PIN "\n",
+                              "staff", "add", "--role", "administrator", "Ada Testname", NULL);
+    assert_ctl_status (&run, 0);
+    assert_non_null (strstr (run.out, "added staff 1 (administrator)"));
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, ADMIN_PIN "\n" TECH_PIN "\n" TECH_PIN "\n",
+                              "staff", "add", "--admin", "1", "--role", "technician", "Tom Testname", NULL);
+    assert_ctl_status (&run, 0);
+    assert_non_null (strstr (run.out, "added staff 2 (technician)"));
+  }
+}
+
+static void
+test_staff_commands (void **state)
+{
+  CtlFixture *f = *state;
+
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "staff", "list", NULL);
+    assert_ctl_status (&run, 0);
+    assert_non_null (strstr (run.out, "no staff accounts yet"));
+  }
+  {
+    /* The first account must be an administrator. */
+    g_auto(CtlRun) run = ctl (f, TECH_PIN "\n" TECH_PIN "\n",
+                              "staff", "add", "--role", "technician", "Tom Testname", NULL);
+    assert_ctl_status (&run, 1);
+    assert_int_equal (query_int (f, "SELECT count(*) FROM staff"), 0);
+  }
+  add_admin_and_technician (f);
+  {
+    /* Later ones need an administrator, and the right PIN. */
+    g_auto(CtlRun) run = ctl (f, ADMIN_PIN "\n" ADMIN_PIN "\n",
+                              "staff", "add", "--role", "administrator", "Eve Testname", NULL);
+    assert_ctl_status (&run, 1);
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, "999999\n" TECH_PIN "\n" TECH_PIN "\n",
+                              "staff", "add", "--admin", "1", "--role", "technician", "Eve Testname", NULL);
+    assert_ctl_status (&run, 1);
+    assert_non_null (strstr (run.err, "Wrong PIN"));
+    assert_null (strstr (run.err, "999999"));
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, TECH_PIN "\n" "111111\n" "111111\n",
+                              "staff", "add", "--admin", "2", "--role", "technician", "Eve Testname", NULL);
+    assert_ctl_status (&run, 1);
+    assert_non_null (strstr (run.err, "not an administrator"));
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, ADMIN_PIN "\n" "111111\n" "111112\n",
+                              "staff", "add", "--admin", "1", "--role", "technician", "Eve Testname", NULL);
+    assert_ctl_status (&run, 1);
+    assert_non_null (strstr (run.err, "differ"));
+  }
+  assert_int_equal (query_int (f, "SELECT count(*) FROM staff"), 2);
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "staff", "list", NULL);
+    assert_ctl_status (&run, 0);
+    assert_non_null (strstr (run.out, "1\tadministrator\tAda Testname\n"));
+    assert_non_null (strstr (run.out, "2\ttechnician\tTom Testname\n"));
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, ADMIN_PIN "\n", "staff", "remove", "--admin", "1", "2", NULL);
+    assert_ctl_status (&run, 0);
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "staff", "list", NULL);
+    assert_ctl_status (&run, 0);
+    assert_null (strstr (run.out, "Tom Testname"));
+    assert_int_equal (count_lines (run.out), 1);
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "staff", "add", "--role", "wizard", "Merlin", NULL);
+    assert_ctl_status (&run, 2);
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "staff", "remove", "--admin", "1", "not-a-number", NULL);
+    assert_ctl_status (&run, 2);
+  }
+}
+
+static void
+test_audit_commands (void **state)
+{
+  CtlFixture *f = *state;
+  gint64 entries;
+
+  add_admin_and_technician (f);
+  entries = query_int (f, "SELECT count(*) FROM audit_log");
+  assert_true (entries >= 3);
+  {
+    g_autofree char *expected = g_strdup_printf ("audit log OK: %" G_GINT64_FORMAT " entries\n", entries);
+    g_auto(CtlRun) run = ctl (f, NULL, "audit", "verify", NULL);
+    assert_ctl_status (&run, 0);
+    assert_string_equal (run.out, expected);
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "audit", "list", NULL);
+    assert_ctl_status (&run, 0);
+    assert_int_equal (count_lines (run.out), entries);
+    assert_non_null (strstr (run.out, "\tstaff.add\tstaff:2 role=technician\n"));
+    assert_null (strstr (run.out, "Testname"));
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "audit", "list", "--since", "2000-01-01", NULL);
+    assert_ctl_status (&run, 0);
+    assert_int_equal (count_lines (run.out), entries);
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "audit", "list", "--since", "2999-01-01", NULL);
+    assert_ctl_status (&run, 0);
+    assert_string_equal (run.out, "");
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "audit", "list", "--since", "last tuesday", NULL);
+    assert_ctl_status (&run, 2);
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "audit", "frobnicate", NULL);
+    assert_ctl_status (&run, 2);
+  }
+
+  {
+    sqlite3 *raw = hp_store_fixture_open_raw (f->database);
+
+    hp_store_fixture_exec_raw (raw, "DROP TRIGGER audit_log_no_update;"
+                                    "UPDATE audit_log SET detail = 'staff:3 role=technician' WHERE seq = 2;");
+    sqlite3_close (raw);
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "audit", "verify", NULL);
+    assert_ctl_status (&run, 1);
+    assert_non_null (strstr (run.out, "BROKEN at entry 2"));
+  }
+}
+
+static void
+test_retention_command (void **state)
+{
+  CtlFixture *f = *state;
+  gint64 now_ms = g_get_real_time () / 1000;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(HpStore) store = hp_store_open_demo (f->database, &error);
+    g_autoptr(HpVisit) old = hp_store_fixture_small_visit ("old-visit", now_ms - (gint64) 40 * 86400000);
+    g_autoptr(HpVisit) recent = hp_store_fixture_small_visit ("recent-visit", now_ms - (gint64) 20 * 86400000);
+
+    assert_non_null (store);
+    assert_true (hp_store_commit_visit (store, old, &error));
+    assert_true (hp_store_commit_visit (store, recent, &error));
+  }
+  write_config (f, "retention-days=30\n");
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "retention", "run", NULL);
+    assert_ctl_status (&run, 0);
+    assert_string_equal (run.out, "deleted 1 visits finished more than 30 days ago\n");
+  }
+  assert_int_equal (query_int (f, "SELECT count(*) FROM visits WHERE id = 'recent-visit'"), 1);
+  assert_int_equal (query_int (f, "SELECT count(*) FROM visits"), 1);
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "audit", "list", NULL);
+    assert_ctl_status (&run, 0);
+    assert_non_null (strstr (run.out, "\tsystem\tretention.run\tdeleted=1 days=30\n"));
+  }
+  write_config (f, "retention-days=0\n");
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "retention", "run", NULL);
+    assert_ctl_status (&run, 1);
+  }
+  assert_int_equal (query_int (f, "SELECT count(*) FROM visits"), 1);
+}
+
+static void
+test_missing_database_or_key (void **state)
+{
+  CtlFixture *f = *state;
+  g_autofree char *key_path = g_strconcat (f->database, ".key", NULL);
+
+  assert_int_equal (g_remove (key_path), 0);
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "audit", "verify", NULL);
+    assert_ctl_status (&run, 1);
+  }
+  g_free (f->database);
+  f->database = g_build_filename (f->dir, "absent.db", NULL);
+  write_config (f, "");
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "staff", "list", NULL);
+    assert_ctl_status (&run, 1);
+    assert_non_null (strstr (run.err, "does not exist"));
+  }
+  assert_false (g_file_test (f->database, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_staff_commands, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_audit_commands, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_retention_command, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_missing_database_or_key, setup, teardown),
+  };
+
+  if (argc != 2)
+    {
+      g_printerr ("usage: %s PATH-TO-HEALTHPOST-CTL\n", argv[0]);
+      return 2;
+    }
+  ctl_path = argv[1];
+  return cmocka_run_group_tests_name ("ctl-data", tests, NULL, NULL);
+}

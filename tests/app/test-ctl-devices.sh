@@ -1,0 +1,66 @@
+#!/bin/sh
+# healthpost-ctl decode, read and devices, run as staff run them.
+# Usage: test-ctl-devices.sh HEALTHPOST_CTL CAPTURES_DIR
+ctl="$1"
+captures="$2"
+failures=0
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+# expect_output STATUS PATTERN COMMAND...: the exit status and one line of
+# output (stdout and stderr together) matching the extended regex.
+expect_output() {
+  want_status="$1"; pattern="$2"; shift 2
+  "$@" >"$work/out" 2>&1
+  status=$?
+  if [ "$status" -ne "$want_status" ]; then
+    fail "$* exited with $status, not $want_status"; cat "$work/out"; return
+  fi
+  grep -Eq -- "$pattern" "$work/out" || { fail "$*: no line matches /$pattern/"; cat "$work/out"; }
+}
+
+# Every capture in the tree decodes to the readings its comments name.
+expect_output 0 '^blood-pressure systolic=131 mm\[Hg\] diastolic=86 mm\[Hg\] mean-arterial=101 mm\[Hg\] pulse-rate=74 /min' \
+  "$ctl" decode --protocol ieee11073 "$captures/ieee11073-bp.hex"
+expect_output 0 '^body-weight body-weight=81.45 kg' "$ctl" decode --protocol ieee11073 "$captures/ieee11073-scale-extended.hex"
+expect_output 0 '^blood-glucose blood-glucose=97 mg/dL' "$ctl" decode --protocol ieee11073 "$captures/ieee11073-glucose.hex"
+expect_output 0 '^blood-pressure systolic=128 mm\[Hg\] diastolic=82 mm\[Hg\] pulse-rate=64 /min device-time=2024-05-17T09:41:12Z' \
+  "$ctl" decode --protocol omron-hem790 "$captures/omron-hem790.hex"
+expect_output 0 '^blood-pressure systolic=121 mm\[Hg\] diastolic=78 mm\[Hg\] pulse-rate=67 /min' \
+  "$ctl" decode --protocol omron-hem7322 "$captures/omron-hem7322.hex"
+expect_output 0 '^body-weight body-weight=72.4 kg' "$ctl" decode --protocol hid-scale "$captures/hid-scale.hex"
+expect_output 0 '^blood-glucose blood-glucose=93 mg/dL' "$ctl" decode --protocol contour "$captures/contour.hex"
+expect_output 0 '^blood-glucose blood-glucose=112 mg/dL' "$ctl" decode --protocol freestyle "$captures/freestyle.hex"
+
+# A damaged capture names the line and byte; a file that is not hex names
+# the line and column; unknown protocols list the known ones.
+sed 's/^< 41 42 43 3c 02 31 48/< 41 42 43 3c 02 31 58/' "$captures/contour.hex" >"$work/contour-bad.hex"
+expect_output 1 'line [0-9]+, byte [0-9]+: ' "$ctl" decode --protocol contour "$work/contour-bad.hex"
+printf '01 02\n0x 03\n' >"$work/not-hex.hex"
+expect_output 1 'line 2, column 2: expected a hex digit' "$ctl" decode --protocol hid-scale "$work/not-hex.hex"
+expect_output 1 'no decoder for protocol “nonsense” \(known: .*contour' "$ctl" decode --protocol nonsense "$work/not-hex.hex"
+expect_output 2 'usage: healthpost-ctl decode' "$ctl" decode "$captures/contour.hex"
+expect_output 1 'No such file' "$ctl" decode --protocol contour "$work/absent.hex"
+
+# One reading from each protocol's simulator, through its real driver.
+expect_output 0 '^blood-pressure systolic=121 mm\[Hg\] diastolic=79' "$ctl" read --simulated ieee11073-bp
+expect_output 0 '^body-weight body-weight=72.4 kg' "$ctl" read --simulated ieee11073-scale
+expect_output 0 '^blood-glucose blood-glucose=104 mg/dL' "$ctl" read --simulated ieee11073-glucose
+expect_output 0 '^blood-pressure systolic=118 mm\[Hg\] diastolic=77' "$ctl" read --simulated omron-hem790
+expect_output 0 '^blood-pressure systolic=118 mm\[Hg\] diastolic=77' "$ctl" read --simulated omron-hem7322
+expect_output 0 '^body-weight body-weight=72.4 kg device=hid-scale' "$ctl" read --simulated hid-scale
+expect_output 0 '^blood-glucose blood-glucose=104 mg/dL .*device=contour:' "$ctl" read --simulated contour
+expect_output 0 '^blood-glucose blood-glucose=104 mg/dL .*device=freestyle:' "$ctl" read --simulated freestyle
+expect_output 1 'no simulated device “toaster” \(known: ' "$ctl" read --simulated toaster
+expect_output 1 'no measuring device “nowhere-0”' "$ctl" read nowhere-0
+
+# The device list always answers, with or without USB.
+expect_output 0 '^Measuring devices: [0-9]+' "$ctl" devices
+
+[ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }
+echo "all checks passed"
