@@ -4,7 +4,9 @@
 #include <glib/gi18n.h>
 #include <errno.h>
 #include <locale.h>
+#include <string.h>
 
+#include "hp-audit.h"
 #include "hp-build-config.h"
 #include "hp-call-service.h"
 #include "hp-contour-simulator.h"
@@ -12,7 +14,9 @@
 #include "hp-device-manager.h"
 #include "hp-hid-scale-simulator.h"
 #include "hp-i18n.h"
+#include "hp-keyring.h"
 #include "hp-phdc-device.h"
+#include "hp-retention.h"
 #include "hp-simulated-cuff.h"
 #include "hp-store.h"
 #include "hp-store-damage.h"
@@ -27,6 +31,8 @@ struct _HpApplication
   int exit_status;
 
   HpStore *store;
+  HpAuditLog *audit;
+  guint retention_id;
   HpDeviceManager *devices;
   HpCallService *calls;
   HpVisitFlow *flow;
@@ -231,6 +237,83 @@ on_flow_language (HpApplication *self)
  * of visits), so it runs on a worker thread while the attract screen is
  * already up. The store is handed to the main thread when it is open and
  * used only there afterwards. */
+/* Extended IEEE 11073 configurations learned from agents are kept in the
+ * store's settings, so a device is not asked for its configuration again
+ * after a restart. The blob names agents' system ids and object layouts:
+ * no patient data. */
+#define LEARNED_CONFIGURATIONS_SETTING "ieee11073.learned-configurations"
+
+static void
+load_learned_configurations (HpApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree guint8 *data = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  gsize length;
+
+  text = hp_store_get_setting (self->store, LEARNED_CONFIGURATIONS_SETTING, &error);
+  if (text == NULL)
+    {
+      if (!g_error_matches (error, HP_STORE_ERROR, HP_STORE_ERROR_NOT_FOUND))
+        g_message ("learned device configurations not read: %s", error->message);
+      return;
+    }
+  data = g_base64_decode (text, &length);
+  blob = g_bytes_new_take (g_steal_pointer (&data), length);
+  if (!hp_phdc_device_load_learned_configurations (blob, &error))
+    g_message ("learned device configurations ignored: %s", error->message);
+}
+
+static void
+save_learned_configurations (HpApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->store == NULL || hp_phdc_device_count_learned_configurations () == 0)
+    return;
+  blob = hp_phdc_device_save_learned_configurations ();
+  text = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+  if (!hp_store_set_setting (self->store, LEARNED_CONFIGURATIONS_SETTING, text, &error))
+    g_message ("learned device configurations not kept: %s", error->message);
+}
+
+typedef struct {
+  HpStore *store;
+  HpAuditLog *audit;
+} OpenedStore;
+
+static void
+opened_store_free (gpointer data)
+{
+  OpenedStore *opened = data;
+
+  g_clear_object (&opened->audit);
+  g_clear_object (&opened->store);
+  g_free (opened);
+}
+
+/* How often a running kiosk forgets visits past their retention period
+ * (it also does so each time it starts). */
+#define RETENTION_INTERVAL_S (6 * 60 * 60)
+
+static void
+run_retention (HpStore    *store,
+               HpAuditLog *audit,
+               guint       retention_days)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 deleted = hp_retention_run (store, audit, "system", retention_days,
+                                     g_get_real_time (), &error);
+
+  if (deleted < 0)
+    g_message ("retention: %s", error->message);
+  else if (deleted > 0)
+    g_message ("retention: %" G_GINT64_FORMAT " visits past %u days deleted", deleted, retention_days);
+}
+
 static void
 open_store_in_thread (GTask        *task,
                       gpointer      source_object G_GNUC_UNUSED,
@@ -243,7 +326,8 @@ open_store_in_thread (GTask        *task,
   g_autofree char *folder = g_path_get_dirname (path);
   g_autoptr(HpKeyring) keyring = NULL;
   g_autoptr(HpStoreAlarm) alarm = NULL;
-  HpStore *store;
+  g_autofree OpenedStore *opened = g_new0 (OpenedStore, 1);
+  guint8 audit_key[32];
 
   if (g_mkdir_with_parents (folder, 0700) != 0)
     {
@@ -257,8 +341,8 @@ open_store_in_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  store = hp_store_open_recovering (path, keyring, &alarm, &error);
-  if (store == NULL)
+  opened->store = hp_store_open_recovering (path, keyring, &alarm, &error);
+  if (opened->store == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -269,7 +353,26 @@ open_store_in_thread (GTask        *task,
       g_autofree char *text = hp_store_alarm_describe (alarm);
       g_warning ("%s", text);
     }
-  g_task_return_pointer (task, store, g_object_unref);
+  if (hp_keyring_derive (keyring, HP_KEYRING_PURPOSE_AUDIT_HMAC, audit_key, sizeof audit_key, &error))
+    opened->audit = hp_audit_log_new (opened->store, audit_key, sizeof audit_key, &error);
+  explicit_bzero (audit_key, sizeof audit_key);
+  if (opened->audit == NULL)
+    {
+      g_clear_object (&opened->store);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  run_retention (opened->store, opened->audit, hp_config_get_retention_days (config));
+  g_task_return_pointer (task, g_steal_pointer (&opened), opened_store_free);
+}
+
+static gboolean
+on_retention_due (gpointer user_data)
+{
+  HpApplication *self = user_data;
+
+  run_retention (self->store, self->audit, hp_config_get_retention_days (self->config));
+  return G_SOURCE_CONTINUE;
 }
 
 static HpCuffFault
@@ -336,6 +439,7 @@ on_store_opened (GObject      *source G_GNUC_UNUSED,
 {
   g_autoptr(HpApplication) self = user_data;
   g_autoptr(GError) error = NULL;
+  OpenedStore *opened;
   HpVisitTimings timings = {
     .idle_ms = hp_config_get_idle_seconds (self->config) * 1000,
     .countdown_ticks = hp_config_get_warning_seconds (self->config),
@@ -343,11 +447,17 @@ on_store_opened (GObject      *source G_GNUC_UNUSED,
     .goodbye_ms = hp_config_get_goodbye_seconds (self->config) * 1000,
   };
 
-  self->store = g_task_propagate_pointer (G_TASK (result), &error);
-  if (self->store == NULL)
+  opened = g_task_propagate_pointer (G_TASK (result), &error);
+  if (opened == NULL)
     g_message ("the kiosk is out of service: %s", error->message);
   else
-    load_learned_configurations (self);
+    {
+      self->store = g_steal_pointer (&opened->store);
+      self->audit = g_steal_pointer (&opened->audit);
+      opened_store_free (opened);
+      load_learned_configurations (self);
+      self->retention_id = g_timeout_add_seconds (RETENTION_INTERVAL_S, on_retention_due, self);
+    }
   start_devices (self);
   self->calls = hp_call_service_new ();
   self->flow = hp_visit_flow_new (self->store, self->devices, &timings);
@@ -571,59 +681,18 @@ hp_application_activate (GApplication *app)
   gtk_window_present (GTK_WINDOW (self->window));
 }
 
-/* Extended IEEE 11073 configurations learned from agents are kept in the
- * store's settings, so a device is not asked for its configuration again
- * after a restart. The blob names agents' system ids and object layouts:
- * no patient data. */
-#define LEARNED_CONFIGURATIONS_SETTING "ieee11073.learned-configurations"
-
-static void
-load_learned_configurations (HpApplication *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  g_autofree guint8 *data = NULL;
-  g_autoptr(GBytes) blob = NULL;
-  gsize length;
-
-  text = hp_store_get_setting (self->store, LEARNED_CONFIGURATIONS_SETTING, &error);
-  if (text == NULL)
-    {
-      if (!g_error_matches (error, HP_STORE_ERROR, HP_STORE_ERROR_NOT_FOUND))
-        g_message ("learned device configurations not read: %s", error->message);
-      return;
-    }
-  data = g_base64_decode (text, &length);
-  blob = g_bytes_new_take (g_steal_pointer (&data), length);
-  if (!hp_phdc_device_load_learned_configurations (blob, &error))
-    g_message ("learned device configurations ignored: %s", error->message);
-}
-
-static void
-save_learned_configurations (HpApplication *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) blob = NULL;
-  g_autofree char *text = NULL;
-
-  if (self->store == NULL || hp_phdc_device_count_learned_configurations () == 0)
-    return;
-  blob = hp_phdc_device_save_learned_configurations ();
-  text = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
-  if (!hp_store_set_setting (self->store, LEARNED_CONFIGURATIONS_SETTING, text, &error))
-    g_message ("learned device configurations not kept: %s", error->message);
-}
-
 static void
 hp_application_shutdown (GApplication *app)
 {
   HpApplication *self = HP_APPLICATION (app);
 
   save_learned_configurations (self);
+  g_clear_handle_id (&self->retention_id, g_source_remove);
   g_clear_object (&self->tour);
   g_clear_object (&self->flow);
   g_clear_object (&self->calls);
   g_clear_object (&self->devices);
+  g_clear_object (&self->audit);
   g_clear_object (&self->store);
   self->window = NULL;
 
@@ -639,6 +708,7 @@ hp_application_finalize (GObject *object)
   g_clear_object (&self->flow);
   g_clear_object (&self->calls);
   g_clear_object (&self->devices);
+  g_clear_object (&self->audit);
   g_clear_object (&self->store);
   g_clear_object (&self->config);
   g_clear_object (&self->visit_actions);

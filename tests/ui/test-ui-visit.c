@@ -304,6 +304,56 @@ walk_visit (Fixture            *f,
   assert_null (strstr (result, "131"));
 }
 
+/* Whether @needle's @size bytes occur anywhere in the file at @path (a
+ * missing file holds nothing). */
+static gboolean
+file_holds (const char   *path,
+            const void   *needle,
+            gsize         size)
+{
+  g_autofree char *data = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &data, &length, NULL))
+    return FALSE;
+  for (gsize i = 0; i + size <= length; i++)
+    if (memcmp (data + i, needle, size) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The demo cuff's values must not lie in the clear in the database, its
+ * write-ahead log or its shared memory: as doubles or floats in either byte
+ * order. (Two- and three-byte patterns occur by chance in ciphertext.) */
+static void
+assert_values_sealed (Fixture *f)
+{
+  static const double values[] = { 131, 84, 66 };
+  static const char * const suffixes[] = { "", "-wal", "-shm" };
+
+  for (gsize s = 0; s < G_N_ELEMENTS (suffixes); s++)
+    {
+      g_autofree char *path = g_strconcat (f->db_path, suffixes[s], NULL);
+
+      for (gsize v = 0; v < G_N_ELEMENTS (values); v++)
+        {
+          guint64 bits;
+          guint32 bits32;
+          float single = (float) values[v];
+          guint64 swapped;
+          guint32 swapped32;
+
+          memcpy (&bits, &values[v], sizeof bits);
+          memcpy (&bits32, &single, sizeof bits32);
+          swapped = GUINT64_SWAP_LE_BE (bits);
+          swapped32 = GUINT32_SWAP_LE_BE (bits32);
+          if (file_holds (path, &bits, sizeof bits) || file_holds (path, &swapped, sizeof swapped) ||
+              file_holds (path, &bits32, sizeof bits32) || file_holds (path, &swapped32, sizeof swapped32))
+            fail_msg ("a value of the visit lies in the clear in %s", path);
+        }
+    }
+}
+
 static void
 test_visit_in_english_and_spanish (void **state G_GNUC_UNUSED)
 {
@@ -319,6 +369,7 @@ test_visit_in_english_and_spanish (void **state G_GNUC_UNUSED)
   f->shots = 0;
   walk_visit (f, &spanish);
 
+  assert_values_sealed (f);
   store = hp_store_open_demo (f->db_path, &error);
   assert_non_null (store);
   assert_int_equal (hp_store_count_visits (store, &error), 2);
