@@ -5,6 +5,7 @@
 
 #include "hp-astm.h"
 #include "hp-device-private.h"
+#include "hp-transport-device-private.h"
 #include "hp-glucometer-history.h"
 
 /* The longest message the meter sends: one frame at the codec's limit. */
@@ -18,16 +19,11 @@ typedef enum {
 
 struct _HpContourDevice
 {
-  HpDevice parent_instance;
+  HpTransportDevice parent_instance;
 
-  HpTransport *transport;
-  gulong received_id;
-  gulong closed_id;
-  GMainContext *context;
   guint response_timeout_ms;
 
   LinkState link;
-  GSource *deadline;
   GByteArray *message;       /* the reports of the message arriving */
   guint8 expected_number;    /* FN of the next new frame */
   guint bad_frames;          /* consecutive frames refused */
@@ -40,15 +36,7 @@ struct _HpContourDevice
   HpGlucometerHistory *history;
 };
 
-G_DEFINE_FINAL_TYPE (HpContourDevice, hp_contour_device, HP_TYPE_DEVICE)
-
-enum {
-  PROP_0,
-  PROP_TRANSPORT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (HpContourDevice, hp_contour_device, HP_TYPE_TRANSPORT_DEVICE)
 
 void
 hp_contour_encode_report (GByteArray   *out,
@@ -99,24 +87,14 @@ report_payload (const guint8  *data,
 }
 
 static void
-clear_deadline (HpContourDevice *self)
-{
-  if (self->deadline != NULL)
-    {
-      g_source_destroy (self->deadline);
-      g_clear_pointer (&self->deadline, g_source_unref);
-    }
-}
-
-static void
 finish (HpContourDevice *self)
 {
-  clear_deadline (self);
+  hp_transport_device_clear_deadline (HP_TRANSPORT_DEVICE (self));
   self->link = LINK_IDLE;
   g_byte_array_set_size (self->message, 0);
   hp_astm_record_reader_reset (self->reader);
   g_ptr_array_set_size (self->records, 0);
-  hp_transport_close (self->transport);
+  hp_transport_close (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)));
 }
 
 static void
@@ -154,7 +132,7 @@ send_control (HpContourDevice *self,
 
   hp_contour_encode_report (report, &control, 1);
   bytes = g_byte_array_free_to_bytes (g_steal_pointer (&report));
-  if (!hp_transport_send (self->transport, bytes, &error))
+  if (!hp_transport_send (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)), bytes, &error))
     {
       fail (self, HP_DEVICE_ERROR_DISCONNECTED, "Lost the link to the meter: %s", error->message);
       return FALSE;
@@ -162,13 +140,11 @@ send_control (HpContourDevice *self,
   return TRUE;
 }
 
-static gboolean
-deadline_passed (gpointer user_data)
+static void
+deadline_passed (HpTransportDevice *device)
 {
-  HpContourDevice *self = user_data;
-  g_autoptr(HpContourDevice) hold G_GNUC_UNUSED = g_object_ref (self);
+  HpContourDevice *self = HP_CONTOUR_DEVICE (device);
 
-  g_clear_pointer (&self->deadline, g_source_unref);
   switch (self->link)
     {
     case LINK_ESTABLISHING:
@@ -183,17 +159,12 @@ deadline_passed (gpointer user_data)
     case LINK_IDLE:
       break;
     }
-  return G_SOURCE_REMOVE;
 }
 
 static void
 arm_deadline (HpContourDevice *self)
 {
-  clear_deadline (self);
-  self->deadline = g_timeout_source_new (self->response_timeout_ms);
-  g_source_set_callback (self->deadline, deadline_passed, self, NULL);
-  g_source_set_static_name (self->deadline, "[healthpost] Contour deadline");
-  g_source_attach (self->deadline, self->context);
+  hp_transport_device_set_deadline (HP_TRANSPORT_DEVICE (self), self->response_timeout_ms, deadline_passed);
 }
 
 static GDateTime *
@@ -478,12 +449,10 @@ handle_message (HpContourDevice *self,
 }
 
 static void
-on_received (HpTransport *transport G_GNUC_UNUSED,
-             GBytes      *bytes,
-             gpointer     user_data)
+hp_contour_device_received (HpTransportDevice *device,
+                            GBytes            *bytes)
 {
-  HpContourDevice *self = user_data;
-  g_autoptr(HpContourDevice) hold G_GNUC_UNUSED = g_object_ref (self);
+  HpContourDevice *self = HP_CONTOUR_DEVICE (device);
   g_autoptr(GByteArray) message = NULL;
   const guint8 *payload;
   const char *why;
@@ -519,12 +488,10 @@ on_received (HpTransport *transport G_GNUC_UNUSED,
 }
 
 static void
-on_closed (HpTransport  *transport G_GNUC_UNUSED,
-           const GError *error,
-           gpointer      user_data)
+hp_contour_device_closed (HpTransportDevice *device,
+                          const GError      *error)
 {
-  HpContourDevice *self = user_data;
-  g_autoptr(HpContourDevice) hold G_GNUC_UNUSED = g_object_ref (self);
+  HpContourDevice *self = HP_CONTOUR_DEVICE (device);
 
   g_debug ("Contour %s: link closed: %s", hp_device_get_id (HP_DEVICE (self)),
            error != NULL ? error->message : "no reason given");
@@ -545,16 +512,16 @@ hp_contour_device_start_measurement (HpDevice  *device,
   g_byte_array_set_size (self->message, 0);
   self->has_header = FALSE;
   self->has_terminator = FALSE;
-  if (!hp_transport_open (self->transport, error))
+  if (!hp_transport_open (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)), error))
     return FALSE;
 
   /* EOT puts the meter's link in its neutral state, whatever it was doing;
    * it answers with ENQ when it has records to send. */
   hp_contour_encode_report (report, &eot, 1);
   bytes = g_byte_array_free_to_bytes (g_steal_pointer (&report));
-  if (!hp_transport_send (self->transport, bytes, error))
+  if (!hp_transport_send (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)), bytes, error))
     {
-      hp_transport_close (self->transport);
+      hp_transport_close (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)));
       return FALSE;
     }
 
@@ -577,22 +544,9 @@ hp_contour_device_cancel_measurement (HpDevice *device)
 
       hp_contour_encode_report (report, &eot, 1);
       bytes = g_byte_array_free_to_bytes (g_steal_pointer (&report));
-      hp_transport_send (self->transport, bytes, NULL);
+      hp_transport_send (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)), bytes, NULL);
     }
   finish (self);
-}
-
-static void
-hp_contour_device_constructed (GObject *object)
-{
-  HpContourDevice *self = HP_CONTOUR_DEVICE (object);
-
-  G_OBJECT_CLASS (hp_contour_device_parent_class)->constructed (object);
-
-  g_assert (self->transport != NULL);
-  self->received_id = g_signal_connect (self->transport, "received", G_CALLBACK (on_received), self);
-  self->closed_id = g_signal_connect (self->transport, "closed", G_CALLBACK (on_closed), self);
-  hp_device_set_state (HP_DEVICE (self), HP_DEVICE_STATE_READY);
 }
 
 static void
@@ -600,15 +554,9 @@ hp_contour_device_dispose (GObject *object)
 {
   HpContourDevice *self = HP_CONTOUR_DEVICE (object);
 
-  if (self->transport != NULL)
-    {
-      if (self->link != LINK_IDLE)
-        finish (self);
-      g_clear_signal_handler (&self->received_id, self->transport);
-      g_clear_signal_handler (&self->closed_id, self->transport);
-      g_clear_object (&self->transport);
-    }
-  clear_deadline (self);
+  /* finish() closes the transport, which the parent drops on a first dispose. */
+  if (self->link != LINK_IDLE && hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)) != NULL)
+    finish (self);
 
   G_OBJECT_CLASS (hp_contour_device_parent_class)->dispose (object);
 }
@@ -622,45 +570,8 @@ hp_contour_device_finalize (GObject *object)
   g_ptr_array_unref (self->records);
   hp_astm_record_reader_free (self->reader);
   hp_glucometer_history_free (self->history);
-  g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (hp_contour_device_parent_class)->finalize (object);
-}
-
-static void
-hp_contour_device_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
-{
-  HpContourDevice *self = HP_CONTOUR_DEVICE (object);
-
-  switch (prop_id)
-    {
-    case PROP_TRANSPORT:
-      g_value_set_object (value, self->transport);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-hp_contour_device_set_property (GObject      *object,
-                                guint         prop_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  HpContourDevice *self = HP_CONTOUR_DEVICE (object);
-
-  switch (prop_id)
-    {
-    case PROP_TRANSPORT:
-      self->transport = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -668,26 +579,21 @@ hp_contour_device_class_init (HpContourDeviceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   HpDeviceClass *device_class = HP_DEVICE_CLASS (klass);
+  HpTransportDeviceClass *transport_device_class = HP_TRANSPORT_DEVICE_CLASS (klass);
 
-  object_class->constructed = hp_contour_device_constructed;
   object_class->dispose = hp_contour_device_dispose;
   object_class->finalize = hp_contour_device_finalize;
-  object_class->get_property = hp_contour_device_get_property;
-  object_class->set_property = hp_contour_device_set_property;
 
   device_class->start_measurement = hp_contour_device_start_measurement;
   device_class->cancel_measurement = hp_contour_device_cancel_measurement;
 
-  properties[PROP_TRANSPORT] =
-    g_param_spec_object ("transport", NULL, NULL, HP_TYPE_TRANSPORT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  transport_device_class->received = hp_contour_device_received;
+  transport_device_class->closed = hp_contour_device_closed;
 }
 
 static void
 hp_contour_device_init (HpContourDevice *self)
 {
-  self->context = g_main_context_ref_thread_default ();
   self->message = g_byte_array_new ();
   self->reader = hp_astm_record_reader_new ();
   self->records = g_ptr_array_new_with_free_func (g_free);

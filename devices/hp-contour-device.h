@@ -4,7 +4,7 @@
 #include "hp-capture.h"
 #include "hp-device.h"
 #include "hp-driver.h"
-#include "hp-transport.h"
+#include "hp-transport-device.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +18,7 @@ G_BEGIN_DECLS
 #define HP_CONTOUR_PAYLOAD_MAX 60
 
 #define HP_TYPE_CONTOUR_DEVICE (hp_contour_device_get_type ())
-G_DECLARE_FINAL_TYPE (HpContourDevice, hp_contour_device, HP, CONTOUR_DEVICE, HpDevice)
+G_DECLARE_FINAL_TYPE (HpContourDevice, hp_contour_device, HP, CONTOUR_DEVICE, HpTransportDevice)
 
 /* On start_measurement the driver sends EOT, answers the meter's ENQ, takes
  * its records frame by frame (NAK and resend on a bad frame, up to

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hp-device-private.h"
+#include "hp-transport-device-private.h"
 #include "hp-glucometer-history.h"
 
 #define SERIAL_MAX 40
@@ -19,19 +20,14 @@ typedef enum {
 
 struct _HpFreestyleDevice
 {
-  HpDevice parent_instance;
+  HpTransportDevice parent_instance;
 
-  HpTransport *transport;
-  gulong received_id;
-  gulong closed_id;
-  GMainContext *context;
   guint response_timeout_ms;
   HpFreestyleLayout layout;
 
   Step step;
   const char *command;      /* the text command awaiting its reply */
   guint retries;
-  GSource *deadline;
   GByteArray *reply;
 
   char serial[SERIAL_MAX + 1];
@@ -40,34 +36,16 @@ struct _HpFreestyleDevice
   HpGlucometerHistory *history;
 };
 
-G_DEFINE_FINAL_TYPE (HpFreestyleDevice, hp_freestyle_device, HP_TYPE_DEVICE)
-
-enum {
-  PROP_0,
-  PROP_TRANSPORT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-clear_deadline (HpFreestyleDevice *self)
-{
-  if (self->deadline != NULL)
-    {
-      g_source_destroy (self->deadline);
-      g_clear_pointer (&self->deadline, g_source_unref);
-    }
-}
+G_DEFINE_FINAL_TYPE (HpFreestyleDevice, hp_freestyle_device, HP_TYPE_TRANSPORT_DEVICE)
 
 static void
 finish (HpFreestyleDevice *self)
 {
-  clear_deadline (self);
+  hp_transport_device_clear_deadline (HP_TRANSPORT_DEVICE (self));
   self->step = STEP_IDLE;
   self->command = NULL;
   g_byte_array_set_size (self->reply, 0);
-  hp_transport_close (self->transport);
+  hp_transport_close (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)));
 }
 
 static void
@@ -95,28 +73,21 @@ fail (HpFreestyleDevice *self,
   fail_with (self, error);
 }
 
-static gboolean
-deadline_passed (gpointer user_data)
+static void
+deadline_passed (HpTransportDevice *device)
 {
-  HpFreestyleDevice *self = user_data;
-  g_autoptr(HpFreestyleDevice) hold G_GNUC_UNUSED = g_object_ref (self);
+  HpFreestyleDevice *self = HP_FREESTYLE_DEVICE (device);
 
-  g_clear_pointer (&self->deadline, g_source_unref);
   if (self->step == STEP_INIT)
     fail (self, HP_DEVICE_ERROR_TIMEOUT, "The meter did not answer INIT in time");
   else if (self->step != STEP_IDLE)
     fail (self, HP_DEVICE_ERROR_TIMEOUT, "The meter did not answer %s in time", self->command);
-  return G_SOURCE_REMOVE;
 }
 
 static void
 arm_deadline (HpFreestyleDevice *self)
 {
-  clear_deadline (self);
-  self->deadline = g_timeout_source_new (self->response_timeout_ms);
-  g_source_set_callback (self->deadline, deadline_passed, self, NULL);
-  g_source_set_static_name (self->deadline, "[healthpost] FreeStyle deadline");
-  g_source_attach (self->deadline, self->context);
+  hp_transport_device_set_deadline (HP_TRANSPORT_DEVICE (self), self->response_timeout_ms, deadline_passed);
 }
 
 static gboolean
@@ -132,7 +103,7 @@ send_message (HpFreestyleDevice  *self,
   if (!hp_freestyle_encode_message (report, type, data, len))
     g_assert_not_reached (); /* the driver's commands are short */
   bytes = g_bytes_new (report, sizeof report);
-  if (!hp_transport_send (self->transport, bytes, error))
+  if (!hp_transport_send (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)), bytes, error))
     return FALSE;
   arm_deadline (self);
   return TRUE;
@@ -326,12 +297,10 @@ handle_text_reply (HpFreestyleDevice *self)
 }
 
 static void
-on_received (HpTransport *transport G_GNUC_UNUSED,
-             GBytes      *bytes,
-             gpointer     user_data)
+hp_freestyle_device_received (HpTransportDevice *device,
+                              GBytes            *bytes)
 {
-  HpFreestyleDevice *self = user_data;
-  g_autoptr(HpFreestyleDevice) hold G_GNUC_UNUSED = g_object_ref (self);
+  HpFreestyleDevice *self = HP_FREESTYLE_DEVICE (device);
   g_autoptr(GError) error = NULL;
   gsize size, len, offset = 0;
   const guint8 *report = g_bytes_get_data (bytes, &size);
@@ -389,12 +358,10 @@ on_received (HpTransport *transport G_GNUC_UNUSED,
 }
 
 static void
-on_closed (HpTransport  *transport G_GNUC_UNUSED,
-           const GError *error,
-           gpointer      user_data)
+hp_freestyle_device_closed (HpTransportDevice *device,
+                            const GError      *error)
 {
-  HpFreestyleDevice *self = user_data;
-  g_autoptr(HpFreestyleDevice) hold G_GNUC_UNUSED = g_object_ref (self);
+  HpFreestyleDevice *self = HP_FREESTYLE_DEVICE (device);
 
   g_debug ("FreeStyle %s: link closed: %s", hp_device_get_id (HP_DEVICE (self)),
            error != NULL ? error->message : "no reason given");
@@ -413,12 +380,12 @@ hp_freestyle_device_start_measurement (HpDevice  *device,
   self->serial[0] = '\0';
   self->meter_clock_lost = FALSE;
   g_byte_array_set_size (self->reply, 0);
-  if (!hp_transport_open (self->transport, error))
+  if (!hp_transport_open (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)), error))
     return FALSE;
   if (!send_message (self, HP_FREESTYLE_TYPE_INIT, NULL, 0, error))
     {
-      clear_deadline (self);
-      hp_transport_close (self->transport);
+      hp_transport_device_clear_deadline (HP_TRANSPORT_DEVICE (self));
+      hp_transport_close (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)));
       return FALSE;
     }
   self->step = STEP_INIT;
@@ -433,32 +400,13 @@ hp_freestyle_device_cancel_measurement (HpDevice *device)
 }
 
 static void
-hp_freestyle_device_constructed (GObject *object)
-{
-  HpFreestyleDevice *self = HP_FREESTYLE_DEVICE (object);
-
-  G_OBJECT_CLASS (hp_freestyle_device_parent_class)->constructed (object);
-
-  g_assert (self->transport != NULL);
-  self->received_id = g_signal_connect (self->transport, "received", G_CALLBACK (on_received), self);
-  self->closed_id = g_signal_connect (self->transport, "closed", G_CALLBACK (on_closed), self);
-  hp_device_set_state (HP_DEVICE (self), HP_DEVICE_STATE_READY);
-}
-
-static void
 hp_freestyle_device_dispose (GObject *object)
 {
   HpFreestyleDevice *self = HP_FREESTYLE_DEVICE (object);
 
-  if (self->transport != NULL)
-    {
-      if (self->step != STEP_IDLE)
-        finish (self);
-      g_clear_signal_handler (&self->received_id, self->transport);
-      g_clear_signal_handler (&self->closed_id, self->transport);
-      g_clear_object (&self->transport);
-    }
-  clear_deadline (self);
+  /* finish() closes the transport, which the parent drops on a first dispose. */
+  if (self->step != STEP_IDLE && hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)) != NULL)
+    finish (self);
 
   G_OBJECT_CLASS (hp_freestyle_device_parent_class)->dispose (object);
 }
@@ -470,45 +418,8 @@ hp_freestyle_device_finalize (GObject *object)
 
   g_byte_array_unref (self->reply);
   hp_glucometer_history_free (self->history);
-  g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (hp_freestyle_device_parent_class)->finalize (object);
-}
-
-static void
-hp_freestyle_device_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
-{
-  HpFreestyleDevice *self = HP_FREESTYLE_DEVICE (object);
-
-  switch (prop_id)
-    {
-    case PROP_TRANSPORT:
-      g_value_set_object (value, self->transport);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-hp_freestyle_device_set_property (GObject      *object,
-                                  guint         prop_id,
-                                  const GValue *value,
-                                  GParamSpec   *pspec)
-{
-  HpFreestyleDevice *self = HP_FREESTYLE_DEVICE (object);
-
-  switch (prop_id)
-    {
-    case PROP_TRANSPORT:
-      self->transport = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -516,26 +427,21 @@ hp_freestyle_device_class_init (HpFreestyleDeviceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   HpDeviceClass *device_class = HP_DEVICE_CLASS (klass);
+  HpTransportDeviceClass *transport_device_class = HP_TRANSPORT_DEVICE_CLASS (klass);
 
-  object_class->constructed = hp_freestyle_device_constructed;
   object_class->dispose = hp_freestyle_device_dispose;
   object_class->finalize = hp_freestyle_device_finalize;
-  object_class->get_property = hp_freestyle_device_get_property;
-  object_class->set_property = hp_freestyle_device_set_property;
 
   device_class->start_measurement = hp_freestyle_device_start_measurement;
   device_class->cancel_measurement = hp_freestyle_device_cancel_measurement;
 
-  properties[PROP_TRANSPORT] =
-    g_param_spec_object ("transport", NULL, NULL, HP_TYPE_TRANSPORT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  transport_device_class->received = hp_freestyle_device_received;
+  transport_device_class->closed = hp_freestyle_device_closed;
 }
 
 static void
 hp_freestyle_device_init (HpFreestyleDevice *self)
 {
-  self->context = g_main_context_ref_thread_default ();
   self->reply = g_byte_array_new ();
   self->history = hp_glucometer_history_new ();
   self->response_timeout_ms = HP_FREESTYLE_RESPONSE_TIMEOUT_MS;

@@ -5,7 +5,7 @@
 #include "hp-device.h"
 #include "hp-driver.h"
 #include "hp-freestyle-codec.h"
-#include "hp-transport.h"
+#include "hp-transport-device.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 #define HP_FREESTYLE_MAX_RETRIES 3
 
 #define HP_TYPE_FREESTYLE_DEVICE (hp_freestyle_device_get_type ())
-G_DECLARE_FINAL_TYPE (HpFreestyleDevice, hp_freestyle_device, HP, FREESTYLE_DEVICE, HpDevice)
+G_DECLARE_FINAL_TYPE (HpFreestyleDevice, hp_freestyle_device, HP, FREESTYLE_DEVICE, HpTransportDevice)
 
 /* On start_measurement the driver sends INIT, asks for the serial number,
  * the meter's date and time and its memory, and gives the newest reading of

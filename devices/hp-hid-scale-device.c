@@ -2,32 +2,27 @@
 #include "hp-hid-scale-device.h"
 
 #include "hp-device-private.h"
+#include "hp-transport-device-private.h"
 #include "hp-hid-scale-codec.h"
 
 struct _HpHidScaleDevice
 {
-  HpDevice parent_instance;
+  HpTransportDevice parent_instance;
 
-  HpTransport *transport;
-  gulong received_id;
-  gulong closed_id;
-  GMainContext *context;
   char *serial;
 
   guint allowance_ms;
 
   gboolean measuring;
-  GSource *deadline;
   guint n_reports;            /* weight reports since the link opened */
   gboolean has_candidate;     /* a stable weight waiting for its confirmation */
   HpHidScaleReport candidate;
 };
 
-G_DEFINE_FINAL_TYPE (HpHidScaleDevice, hp_hid_scale_device, HP_TYPE_DEVICE)
+G_DEFINE_FINAL_TYPE (HpHidScaleDevice, hp_hid_scale_device, HP_TYPE_TRANSPORT_DEVICE)
 
 enum {
   PROP_0,
-  PROP_TRANSPORT,
   PROP_SERIAL,
   N_PROPS
 };
@@ -35,22 +30,12 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-clear_deadline (HpHidScaleDevice *self)
-{
-  if (self->deadline != NULL)
-    {
-      g_source_destroy (self->deadline);
-      g_clear_pointer (&self->deadline, g_source_unref);
-    }
-}
-
-static void
 finish (HpHidScaleDevice *self)
 {
-  clear_deadline (self);
+  hp_transport_device_clear_deadline (HP_TRANSPORT_DEVICE (self));
   self->measuring = FALSE;
   self->has_candidate = FALSE;
-  hp_transport_close (self->transport);
+  hp_transport_close (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)));
 }
 
 G_GNUC_PRINTF (3, 4)
@@ -72,15 +57,13 @@ fail (HpHidScaleDevice *self,
   hp_device_emit_measurement_failed (HP_DEVICE (self), error);
 }
 
-static gboolean
-deadline_passed (gpointer user_data)
+static void
+deadline_passed (HpTransportDevice *device)
 {
-  HpHidScaleDevice *self = user_data;
-  g_autoptr(HpHidScaleDevice) hold G_GNUC_UNUSED = g_object_ref (self);
+  HpHidScaleDevice *self = HP_HID_SCALE_DEVICE (device);
 
-  g_clear_pointer (&self->deadline, g_source_unref);
   if (!self->measuring)
-    return G_SOURCE_REMOVE;
+    return;
 
   if (self->n_reports == 0)
     fail (self, HP_DEVICE_ERROR_TIMEOUT, "The scale sent no weight report in time");
@@ -88,7 +71,6 @@ deadline_passed (gpointer user_data)
     fail (self, HP_DEVICE_ERROR_TIMEOUT, "Nobody stepped on the scale in time");
   else
     fail (self, HP_DEVICE_ERROR_TIMEOUT, "The weight did not settle in time");
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -175,12 +157,10 @@ handle_report (HpHidScaleDevice       *self,
 }
 
 static void
-on_received (HpTransport *transport G_GNUC_UNUSED,
-             GBytes      *bytes,
-             gpointer     user_data)
+hp_hid_scale_device_received (HpTransportDevice *device,
+                              GBytes            *bytes)
 {
-  HpHidScaleDevice *self = user_data;
-  g_autoptr(HpHidScaleDevice) hold G_GNUC_UNUSED = g_object_ref (self);
+  HpHidScaleDevice *self = HP_HID_SCALE_DEVICE (device);
   g_autoptr(GError) error = NULL;
   HpHidScaleReport report;
   gsize size, offset = 0;
@@ -210,12 +190,10 @@ on_received (HpTransport *transport G_GNUC_UNUSED,
 }
 
 static void
-on_closed (HpTransport  *transport G_GNUC_UNUSED,
-           const GError *error,
-           gpointer      user_data)
+hp_hid_scale_device_closed (HpTransportDevice *device,
+                            const GError      *error)
 {
-  HpHidScaleDevice *self = user_data;
-  g_autoptr(HpHidScaleDevice) hold G_GNUC_UNUSED = g_object_ref (self);
+  HpHidScaleDevice *self = HP_HID_SCALE_DEVICE (device);
 
   g_debug ("HID scale %s: link closed: %s", hp_device_get_id (HP_DEVICE (self)),
            error != NULL ? error->message : "no reason given");
@@ -232,16 +210,12 @@ hp_hid_scale_device_start_measurement (HpDevice  *device,
 
   self->n_reports = 0;
   self->has_candidate = FALSE;
-  if (!hp_transport_open (self->transport, error))
+  if (!hp_transport_open (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)), error))
     return FALSE;
 
   self->measuring = TRUE;
   hp_device_set_phase (device, HP_MEASUREMENT_PHASE_WAITING_FOR_DEVICE);
-  clear_deadline (self);
-  self->deadline = g_timeout_source_new (self->allowance_ms);
-  g_source_set_callback (self->deadline, deadline_passed, self, NULL);
-  g_source_set_static_name (self->deadline, "[healthpost] HID scale deadline");
-  g_source_attach (self->deadline, self->context);
+  hp_transport_device_set_deadline (HP_TRANSPORT_DEVICE (self), self->allowance_ms, deadline_passed);
   return TRUE;
 }
 
@@ -252,32 +226,13 @@ hp_hid_scale_device_cancel_measurement (HpDevice *device)
 }
 
 static void
-hp_hid_scale_device_constructed (GObject *object)
-{
-  HpHidScaleDevice *self = HP_HID_SCALE_DEVICE (object);
-
-  G_OBJECT_CLASS (hp_hid_scale_device_parent_class)->constructed (object);
-
-  g_assert (self->transport != NULL);
-  self->received_id = g_signal_connect (self->transport, "received", G_CALLBACK (on_received), self);
-  self->closed_id = g_signal_connect (self->transport, "closed", G_CALLBACK (on_closed), self);
-  hp_device_set_state (HP_DEVICE (self), HP_DEVICE_STATE_READY);
-}
-
-static void
 hp_hid_scale_device_dispose (GObject *object)
 {
   HpHidScaleDevice *self = HP_HID_SCALE_DEVICE (object);
 
-  if (self->transport != NULL)
-    {
-      if (self->measuring)
-        finish (self);
-      g_clear_signal_handler (&self->received_id, self->transport);
-      g_clear_signal_handler (&self->closed_id, self->transport);
-      g_clear_object (&self->transport);
-    }
-  clear_deadline (self);
+  /* finish() closes the transport, which the parent drops on a first dispose. */
+  if (self->measuring && hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)) != NULL)
+    finish (self);
 
   G_OBJECT_CLASS (hp_hid_scale_device_parent_class)->dispose (object);
 }
@@ -288,7 +243,6 @@ hp_hid_scale_device_finalize (GObject *object)
   HpHidScaleDevice *self = HP_HID_SCALE_DEVICE (object);
 
   g_free (self->serial);
-  g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (hp_hid_scale_device_parent_class)->finalize (object);
 }
@@ -303,9 +257,6 @@ hp_hid_scale_device_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_TRANSPORT:
-      g_value_set_object (value, self->transport);
-      break;
     case PROP_SERIAL:
       g_value_set_string (value, self->serial);
       break;
@@ -324,9 +275,6 @@ hp_hid_scale_device_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_TRANSPORT:
-      self->transport = g_value_dup_object (value);
-      break;
     case PROP_SERIAL:
       self->serial = g_value_dup_string (value);
       break;
@@ -340,8 +288,8 @@ hp_hid_scale_device_class_init (HpHidScaleDeviceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   HpDeviceClass *device_class = HP_DEVICE_CLASS (klass);
+  HpTransportDeviceClass *transport_device_class = HP_TRANSPORT_DEVICE_CLASS (klass);
 
-  object_class->constructed = hp_hid_scale_device_constructed;
   object_class->dispose = hp_hid_scale_device_dispose;
   object_class->finalize = hp_hid_scale_device_finalize;
   object_class->get_property = hp_hid_scale_device_get_property;
@@ -350,9 +298,9 @@ hp_hid_scale_device_class_init (HpHidScaleDeviceClass *klass)
   device_class->start_measurement = hp_hid_scale_device_start_measurement;
   device_class->cancel_measurement = hp_hid_scale_device_cancel_measurement;
 
-  properties[PROP_TRANSPORT] =
-    g_param_spec_object ("transport", NULL, NULL, HP_TYPE_TRANSPORT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  transport_device_class->received = hp_hid_scale_device_received;
+  transport_device_class->closed = hp_hid_scale_device_closed;
+
   properties[PROP_SERIAL] =
     g_param_spec_string ("serial", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
@@ -362,7 +310,6 @@ hp_hid_scale_device_class_init (HpHidScaleDeviceClass *klass)
 static void
 hp_hid_scale_device_init (HpHidScaleDevice *self)
 {
-  self->context = g_main_context_ref_thread_default ();
   self->allowance_ms = HP_HID_SCALE_DEFAULT_ALLOWANCE_MS;
 }
 

@@ -3,7 +3,7 @@
 
 #include "hp-device.h"
 #include "hp-driver.h"
-#include "hp-transport.h"
+#include "hp-transport-device.h"
 
 G_BEGIN_DECLS
 
@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 #define HP_HID_SCALE_DEFAULT_ALLOWANCE_MS (90 * 1000)
 
 #define HP_TYPE_HID_SCALE_DEVICE (hp_hid_scale_device_get_type ())
-G_DECLARE_FINAL_TYPE (HpHidScaleDevice, hp_hid_scale_device, HP, HID_SCALE_DEVICE, HpDevice)
+G_DECLARE_FINAL_TYPE (HpHidScaleDevice, hp_hid_scale_device, HP, HID_SCALE_DEVICE, HpTransportDevice)
 
 /* @transport is a report link (each "received" one input report). @serial
  * (may be %NULL) goes into the measurements' device ids. */

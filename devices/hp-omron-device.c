@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hp-device-private.h"
+#include "hp-transport-device-private.h"
 #include "hp-omron-codec.h"
 
 #define UNIT_MMHG "mm[Hg]"
@@ -36,12 +37,8 @@ typedef struct {
 
 struct _HpOmronDevice
 {
-  HpDevice parent_instance;
+  HpTransportDevice parent_instance;
 
-  HpTransport *transport;
-  gulong received_id;
-  gulong closed_id;
-  GMainContext *context;
   char *serial;
   HpOmronFamily family;
 
@@ -52,7 +49,6 @@ struct _HpOmronDevice
   Step step;
   guint attempts;
   gboolean discarding;        /* between a garbled reply and the resend */
-  GSource *deadline;
   GCancellable *cancellable;
   gint64 press_start_until;   /* monotonic µs */
 
@@ -77,11 +73,10 @@ struct _HpOmronDevice
   GError *result_error;
 };
 
-G_DEFINE_FINAL_TYPE (HpOmronDevice, hp_omron_device, HP_TYPE_DEVICE)
+G_DEFINE_FINAL_TYPE (HpOmronDevice, hp_omron_device, HP_TYPE_TRANSPORT_DEVICE)
 
 enum {
   PROP_0,
-  PROP_TRANSPORT,
   PROP_SERIAL,
   PROP_FAMILY,
   N_PROPS
@@ -97,21 +92,11 @@ family_label (HpOmronDevice *self)
   return self->family == HP_OMRON_FAMILY_HEM790 ? "HEM-790IT" : "HEM-7322U";
 }
 
-static void
-clear_deadline (HpOmronDevice *self)
-{
-  if (self->deadline != NULL)
-    {
-      g_source_destroy (self->deadline);
-      g_clear_pointer (&self->deadline, g_source_unref);
-    }
-}
-
 /* Stops everything the running measurement started, without reporting. */
 static void
 finish (HpOmronDevice *self)
 {
-  clear_deadline (self);
+  hp_transport_device_clear_deadline (HP_TRANSPORT_DEVICE (self));
   if (self->cancellable != NULL)
     {
       g_cancellable_cancel (self->cancellable);
@@ -122,7 +107,7 @@ finish (HpOmronDevice *self)
   g_byte_array_set_size (self->reply, 0);
   g_byte_array_set_size (self->area, 0);
   g_array_set_size (self->records, 0);
-  hp_transport_close (self->transport);
+  hp_transport_close (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)));
 }
 
 static void
@@ -169,18 +154,14 @@ deliver (HpOmronDevice *self)
     emit_error (self, error);
 }
 
-static gboolean
-deadline_passed (gpointer user_data);
+static void
+deadline_passed (HpTransportDevice *device);
 
 static void
 arm_deadline (HpOmronDevice *self,
               guint          timeout_ms)
 {
-  clear_deadline (self);
-  self->deadline = g_timeout_source_new (timeout_ms);
-  g_source_set_callback (self->deadline, deadline_passed, self, NULL);
-  g_source_set_static_name (self->deadline, "[healthpost] Omron deadline");
-  g_source_attach (self->deadline, self->context);
+  hp_transport_device_set_deadline (HP_TRANSPORT_DEVICE (self), timeout_ms, deadline_passed);
 }
 
 static gboolean
@@ -191,7 +172,7 @@ send_report (HpOmronDevice *self,
   g_autoptr(GBytes) bytes = g_bytes_new (data, len);
   g_autoptr(GError) error = NULL;
 
-  if (!hp_transport_send (self->transport, bytes, &error))
+  if (!hp_transport_send (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)), bytes, &error))
     {
       fail (self, HP_DEVICE_ERROR_DISCONNECTED, "Lost the link to the monitor: %s", error->message);
       return FALSE;
@@ -307,14 +288,10 @@ start_command_790 (HpOmronDevice *self,
   send_current_command (self);
 }
 
-static gboolean
-resend (gpointer user_data)
+static void
+resend (HpTransportDevice *device)
 {
-  HpOmronDevice *self = user_data;
-
-  g_clear_pointer (&self->deadline, g_source_unref);
-  send_current_command (self);
-  return G_SOURCE_REMOVE;
+  send_current_command (HP_OMRON_DEVICE (device));
 }
 
 /* The monitor answered "NO", garbled its answer or kept silent: ask again
@@ -348,20 +325,13 @@ retry_or_fail (HpOmronDevice *self,
     }
   g_debug ("Omron %s: %s; asking again", family_label (self), message);
   self->discarding = TRUE;
-  clear_deadline (self);
-  self->deadline = g_timeout_source_new (MAX (self->response_timeout_ms / 8, 1u));
-  g_source_set_callback (self->deadline, resend, self, NULL);
-  g_source_set_static_name (self->deadline, "[healthpost] Omron resend");
-  g_source_attach (self->deadline, self->context);
+  hp_transport_device_set_deadline (HP_TRANSPORT_DEVICE (self), MAX (self->response_timeout_ms / 8, 1u), resend);
 }
 
-static gboolean
-deadline_passed (gpointer user_data)
+static void
+deadline_passed (HpTransportDevice *device)
 {
-  HpOmronDevice *self = user_data;
-  g_autoptr(HpOmronDevice) hold G_GNUC_UNUSED = g_object_ref (self);
-
-  g_clear_pointer (&self->deadline, g_source_unref);
+  HpOmronDevice *self = HP_OMRON_DEVICE (device);
 
   switch (self->step)
     {
@@ -389,7 +359,6 @@ deadline_passed (gpointer user_data)
     case STEP_IDLE:
       break;
     }
-  return G_SOURCE_REMOVE;
 }
 
 /* ---- measurements ---- */
@@ -589,7 +558,7 @@ received_790 (HpOmronDevice *self,
       retry_or_fail (self, HP_DEVICE_ERROR_PROTOCOL, "The monitor kept answering \"NO\"");
       break;
     case HP_OMRON_REPLY_OK:
-      clear_deadline (self);
+      hp_transport_device_clear_deadline (HP_TRANSPORT_DEVICE (self));
       handle_reply_790 (self);
       break;
     }
@@ -638,7 +607,7 @@ start_790 (HpOmronDevice *self)
 
   self->step = STEP_MODE;
   self->cancellable = g_cancellable_new ();
-  hp_transport_control_async (self->transport, &setup, data, 0, self->cancellable,
+  hp_transport_control_async (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)), &setup, data, 0, self->cancellable,
                               mode_switched, g_object_ref (self));
 }
 
@@ -797,7 +766,6 @@ received_7322 (HpOmronDevice *self,
       retry_or_fail (self, HP_DEVICE_ERROR_PROTOCOL, "The monitor refused the request (status 0x%02x)", status);
       return;
     }
-  clear_deadline (self);
 
   if (self->step == STEP_INIT)
     {
@@ -833,12 +801,10 @@ start_7322 (HpOmronDevice *self)
 /* ---- HpDevice ---- */
 
 static void
-on_received (HpTransport *transport G_GNUC_UNUSED,
-             GBytes      *bytes,
-             gpointer     user_data)
+hp_omron_device_received (HpTransportDevice *device,
+                          GBytes            *bytes)
 {
-  HpOmronDevice *self = user_data;
-  g_autoptr(HpOmronDevice) hold G_GNUC_UNUSED = g_object_ref (self);
+  HpOmronDevice *self = HP_OMRON_DEVICE (device);
   gsize size;
   const guint8 *data = g_bytes_get_data (bytes, &size);
 
@@ -854,12 +820,10 @@ on_received (HpTransport *transport G_GNUC_UNUSED,
 }
 
 static void
-on_closed (HpTransport  *transport G_GNUC_UNUSED,
-           const GError *error,
-           gpointer      user_data)
+hp_omron_device_closed (HpTransportDevice *device,
+                        const GError      *error)
 {
-  HpOmronDevice *self = user_data;
-  g_autoptr(HpOmronDevice) hold G_GNUC_UNUSED = g_object_ref (self);
+  HpOmronDevice *self = HP_OMRON_DEVICE (device);
 
   g_debug ("Omron %s %s: link closed: %s", family_label (self), hp_device_get_id (HP_DEVICE (self)),
            error != NULL ? error->message : "no reason given");
@@ -878,7 +842,7 @@ hp_omron_device_start_measurement (HpDevice  *device,
 
   g_clear_object (&self->result);
   g_clear_error (&self->result_error);
-  if (!hp_transport_open (self->transport, error))
+  if (!hp_transport_open (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)), error))
     return FALSE;
 
   hp_device_set_phase (device, HP_MEASUREMENT_PHASE_WAITING_FOR_DEVICE);
@@ -900,32 +864,13 @@ hp_omron_device_cancel_measurement (HpDevice *device)
 }
 
 static void
-hp_omron_device_constructed (GObject *object)
-{
-  HpOmronDevice *self = HP_OMRON_DEVICE (object);
-
-  G_OBJECT_CLASS (hp_omron_device_parent_class)->constructed (object);
-
-  g_assert (self->transport != NULL);
-  self->received_id = g_signal_connect (self->transport, "received", G_CALLBACK (on_received), self);
-  self->closed_id = g_signal_connect (self->transport, "closed", G_CALLBACK (on_closed), self);
-  hp_device_set_state (HP_DEVICE (self), HP_DEVICE_STATE_READY);
-}
-
-static void
 hp_omron_device_dispose (GObject *object)
 {
   HpOmronDevice *self = HP_OMRON_DEVICE (object);
 
-  if (self->transport != NULL)
-    {
-      if (self->step != STEP_IDLE)
-        finish (self);
-      g_clear_signal_handler (&self->received_id, self->transport);
-      g_clear_signal_handler (&self->closed_id, self->transport);
-      g_clear_object (&self->transport);
-    }
-  clear_deadline (self);
+  /* finish() closes the transport, which the parent drops on a first dispose. */
+  if (self->step != STEP_IDLE && hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)) != NULL)
+    finish (self);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->result);
   g_clear_error (&self->result_error);
@@ -943,7 +888,6 @@ hp_omron_device_finalize (GObject *object)
   g_byte_array_unref (self->reply);
   g_byte_array_unref (self->area);
   g_array_unref (self->records);
-  g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (hp_omron_device_parent_class)->finalize (object);
 }
@@ -958,9 +902,6 @@ hp_omron_device_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_TRANSPORT:
-      g_value_set_object (value, self->transport);
-      break;
     case PROP_SERIAL:
       g_value_set_string (value, self->serial);
       break;
@@ -982,9 +923,6 @@ hp_omron_device_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_TRANSPORT:
-      self->transport = g_value_dup_object (value);
-      break;
     case PROP_SERIAL:
       self->serial = g_value_dup_string (value);
       break;
@@ -1001,8 +939,8 @@ hp_omron_device_class_init (HpOmronDeviceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   HpDeviceClass *device_class = HP_DEVICE_CLASS (klass);
+  HpTransportDeviceClass *transport_device_class = HP_TRANSPORT_DEVICE_CLASS (klass);
 
-  object_class->constructed = hp_omron_device_constructed;
   object_class->dispose = hp_omron_device_dispose;
   object_class->finalize = hp_omron_device_finalize;
   object_class->get_property = hp_omron_device_get_property;
@@ -1011,9 +949,9 @@ hp_omron_device_class_init (HpOmronDeviceClass *klass)
   device_class->start_measurement = hp_omron_device_start_measurement;
   device_class->cancel_measurement = hp_omron_device_cancel_measurement;
 
-  properties[PROP_TRANSPORT] =
-    g_param_spec_object ("transport", NULL, NULL, HP_TYPE_TRANSPORT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  transport_device_class->received = hp_omron_device_received;
+  transport_device_class->closed = hp_omron_device_closed;
+
   properties[PROP_SERIAL] =
     g_param_spec_string ("serial", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
@@ -1028,7 +966,6 @@ hp_omron_device_class_init (HpOmronDeviceClass *klass)
 static void
 hp_omron_device_init (HpOmronDevice *self)
 {
-  self->context = g_main_context_ref_thread_default ();
   self->response_timeout_ms = HP_OMRON_DEFAULT_RESPONSE_TIMEOUT_MS;
   self->press_start_limit_ms = HP_OMRON_DEFAULT_PRESS_START_LIMIT_MS;
   self->records_per_user = HP_OMRON_HEM7322_RECORDS_PER_USER;

@@ -3,7 +3,7 @@
 
 #include "hp-device.h"
 #include "hp-driver.h"
-#include "hp-transport.h"
+#include "hp-transport-device.h"
 
 G_BEGIN_DECLS
 
@@ -20,7 +20,7 @@ typedef enum {
 #define HP_OMRON_MAX_ATTEMPTS 3
 
 #define HP_TYPE_OMRON_DEVICE (hp_omron_device_get_type ())
-G_DECLARE_FINAL_TYPE (HpOmronDevice, hp_omron_device, HP, OMRON_DEVICE, HpDevice)
+G_DECLARE_FINAL_TYPE (HpOmronDevice, hp_omron_device, HP, OMRON_DEVICE, HpTransportDevice)
 
 /* @transport is a report link. A measurement reads the monitor's memory and
  * gives its newest reading taken since hp_device_get_visit_start() (any age

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hp-device-private.h"
+#include "hp-transport-device-private.h"
 #include "hp-ieee11073.h"
 
 typedef enum {
@@ -17,12 +18,8 @@ typedef enum {
 
 struct _HpPhdcDevice
 {
-  HpDevice parent_instance;
+  HpTransportDevice parent_instance;
 
-  HpTransport *transport;
-  gulong received_id;
-  gulong closed_id;
-  GMainContext *context;
 
   guint measurement_allowance_ms;
   guint response_timeout_ms;
@@ -33,21 +30,12 @@ struct _HpPhdcDevice
   gboolean config_refused;     /* we answered its configuration "unsupported" */
   gboolean saw_old_readings;   /* reports held readings, none new */
   GByteArray *rx;
-  GSource *deadline;
   guint8 system_id[HP_IEEE11073_SYSTEM_ID_MAX];
   gsize system_id_len;
   HpMeasurement *pending;
 };
 
-G_DEFINE_FINAL_TYPE (HpPhdcDevice, hp_phdc_device, HP_TYPE_DEVICE)
-
-enum {
-  PROP_0,
-  PROP_TRANSPORT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (HpPhdcDevice, hp_phdc_device, HP_TYPE_TRANSPORT_DEVICE)
 
 /* The manager's own EUI-64 in AARE. A fixed value is enough while the kiosk
  * is the only manager the agent meets. */
@@ -487,25 +475,15 @@ is_associated (HpPhdcDevice *self)
          self->operation == OPERATION_RELEASING;
 }
 
-static void
-clear_deadline (HpPhdcDevice *self)
-{
-  if (self->deadline != NULL)
-    {
-      g_source_destroy (self->deadline);
-      g_clear_pointer (&self->deadline, g_source_unref);
-    }
-}
-
 /* Stops everything the running measurement started, without reporting. */
 static void
 finish (HpPhdcDevice *self)
 {
-  clear_deadline (self);
+  hp_transport_device_clear_deadline (HP_TRANSPORT_DEVICE (self));
   self->operation = OPERATION_IDLE;
   g_clear_pointer (&self->config, hp_ieee11073_config_free);
   g_byte_array_set_size (self->rx, 0);
-  hp_transport_close (self->transport);
+  hp_transport_close (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)));
 }
 
 G_GNUC_PRINTF (3, 4)
@@ -558,7 +536,7 @@ send_apdu (HpPhdcDevice *self,
   g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes (apdu);
   g_autoptr(GError) error = NULL;
 
-  if (!hp_transport_send (self->transport, bytes, &error))
+  if (!hp_transport_send (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)), bytes, &error))
     {
       fail (self, HP_DEVICE_ERROR_DISCONNECTED, "Lost the link to the device: %s", error->message);
       return FALSE;
@@ -576,7 +554,7 @@ send_abort (HpPhdcDevice *self,
   hp_ieee11073_encode_abrt (apdu, reason);
   bytes = g_byte_array_free_to_bytes (apdu);
   /* The session ends either way, so a failed send changes nothing. */
-  hp_transport_send (self->transport, bytes, NULL);
+  hp_transport_send (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)), bytes, NULL);
 }
 
 static const char *
@@ -597,13 +575,10 @@ abort_reason_to_string (guint16 reason)
     }
 }
 
-static gboolean
-deadline_passed (gpointer user_data)
+static void
+deadline_passed (HpTransportDevice *device)
 {
-  HpPhdcDevice *self = user_data;
-  g_autoptr(HpPhdcDevice) hold G_GNUC_UNUSED = g_object_ref (self);
-
-  g_clear_pointer (&self->deadline, g_source_unref);
+  HpPhdcDevice *self = HP_PHDC_DEVICE (device);
 
   switch (self->operation)
     {
@@ -631,18 +606,13 @@ deadline_passed (gpointer user_data)
     case OPERATION_IDLE:
       break;
     }
-  return G_SOURCE_REMOVE;
 }
 
 static void
 arm_deadline (HpPhdcDevice *self,
               guint         timeout_ms)
 {
-  clear_deadline (self);
-  self->deadline = g_timeout_source_new (timeout_ms);
-  g_source_set_callback (self->deadline, deadline_passed, self, NULL);
-  g_source_set_static_name (self->deadline, "[healthpost] PHDC deadline");
-  g_source_attach (self->deadline, self->context);
+  hp_transport_device_set_deadline (HP_TRANSPORT_DEVICE (self), timeout_ms, deadline_passed);
 }
 
 static guint
@@ -1009,12 +979,10 @@ handle_apdu (HpPhdcDevice *self,
 }
 
 static void
-on_received (HpTransport *transport G_GNUC_UNUSED,
-             GBytes      *bytes,
-             gpointer     user_data)
+hp_phdc_device_received (HpTransportDevice *device,
+                         GBytes            *bytes)
 {
-  HpPhdcDevice *self = user_data;
-  g_autoptr(HpPhdcDevice) hold G_GNUC_UNUSED = g_object_ref (self);
+  HpPhdcDevice *self = HP_PHDC_DEVICE (device);
   gsize size, frame_len;
   const guint8 *data = g_bytes_get_data (bytes, &size);
 
@@ -1042,12 +1010,10 @@ on_received (HpTransport *transport G_GNUC_UNUSED,
 }
 
 static void
-on_closed (HpTransport  *transport G_GNUC_UNUSED,
-           const GError *error,
-           gpointer      user_data)
+hp_phdc_device_closed (HpTransportDevice *device,
+                       const GError      *error)
 {
-  HpPhdcDevice *self = user_data;
-  g_autoptr(HpPhdcDevice) hold G_GNUC_UNUSED = g_object_ref (self);
+  HpPhdcDevice *self = HP_PHDC_DEVICE (device);
 
   g_debug ("PHDC %s: link closed: %s", hp_device_get_id (HP_DEVICE (self)),
            error != NULL ? error->message : "no reason given");
@@ -1080,7 +1046,7 @@ hp_phdc_device_start_measurement (HpDevice  *device,
   self->saw_old_readings = FALSE;
   self->config_refused = FALSE;
 
-  if (!hp_transport_open (self->transport, error))
+  if (!hp_transport_open (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)), error))
     return FALSE;
 
   self->operation = OPERATION_WAITING_FOR_ASSOCIATION;
@@ -1103,36 +1069,17 @@ hp_phdc_device_cancel_measurement (HpDevice *device)
 }
 
 static void
-hp_phdc_device_constructed (GObject *object)
-{
-  HpPhdcDevice *self = HP_PHDC_DEVICE (object);
-
-  G_OBJECT_CLASS (hp_phdc_device_parent_class)->constructed (object);
-
-  g_assert (self->transport != NULL);
-  self->received_id = g_signal_connect (self->transport, "received", G_CALLBACK (on_received), self);
-  self->closed_id = g_signal_connect (self->transport, "closed", G_CALLBACK (on_closed), self);
-  hp_device_set_state (HP_DEVICE (self), HP_DEVICE_STATE_READY);
-}
-
-static void
 hp_phdc_device_dispose (GObject *object)
 {
   HpPhdcDevice *self = HP_PHDC_DEVICE (object);
 
-  if (self->transport != NULL)
+  /* finish() closes the transport, which the parent drops on a first dispose. */
+  if (self->operation != OPERATION_IDLE && hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self)) != NULL)
     {
-      if (self->operation != OPERATION_IDLE)
-        {
-          if (is_associated (self))
-            send_abort (self, HP_IEEE11073_ABORT_UNDEFINED);
-          finish (self);
-        }
-      g_clear_signal_handler (&self->received_id, self->transport);
-      g_clear_signal_handler (&self->closed_id, self->transport);
-      g_clear_object (&self->transport);
+      if (is_associated (self))
+        send_abort (self, HP_IEEE11073_ABORT_UNDEFINED);
+      finish (self);
     }
-  clear_deadline (self);
   g_clear_object (&self->pending);
   g_clear_pointer (&self->config, hp_ieee11073_config_free);
 
@@ -1145,45 +1092,8 @@ hp_phdc_device_finalize (GObject *object)
   HpPhdcDevice *self = HP_PHDC_DEVICE (object);
 
   g_byte_array_unref (self->rx);
-  g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (hp_phdc_device_parent_class)->finalize (object);
-}
-
-static void
-hp_phdc_device_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  HpPhdcDevice *self = HP_PHDC_DEVICE (object);
-
-  switch (prop_id)
-    {
-    case PROP_TRANSPORT:
-      g_value_set_object (value, self->transport);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-hp_phdc_device_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  HpPhdcDevice *self = HP_PHDC_DEVICE (object);
-
-  switch (prop_id)
-    {
-    case PROP_TRANSPORT:
-      self->transport = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -1191,26 +1101,21 @@ hp_phdc_device_class_init (HpPhdcDeviceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   HpDeviceClass *device_class = HP_DEVICE_CLASS (klass);
+  HpTransportDeviceClass *transport_device_class = HP_TRANSPORT_DEVICE_CLASS (klass);
 
-  object_class->constructed = hp_phdc_device_constructed;
   object_class->dispose = hp_phdc_device_dispose;
   object_class->finalize = hp_phdc_device_finalize;
-  object_class->get_property = hp_phdc_device_get_property;
-  object_class->set_property = hp_phdc_device_set_property;
 
   device_class->start_measurement = hp_phdc_device_start_measurement;
   device_class->cancel_measurement = hp_phdc_device_cancel_measurement;
 
-  properties[PROP_TRANSPORT] =
-    g_param_spec_object ("transport", NULL, NULL, HP_TYPE_TRANSPORT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  transport_device_class->received = hp_phdc_device_received;
+  transport_device_class->closed = hp_phdc_device_closed;
 }
 
 static void
 hp_phdc_device_init (HpPhdcDevice *self)
 {
-  self->context = g_main_context_ref_thread_default ();
   self->rx = g_byte_array_new ();
   self->measurement_allowance_ms = HP_PHDC_DEFAULT_MEASUREMENT_ALLOWANCE_MS;
   self->response_timeout_ms = HP_PHDC_RESPONSE_TIMEOUT_MS;
@@ -1261,7 +1166,7 @@ HpTransport *
 hp_phdc_device_get_transport (HpPhdcDevice *self)
 {
   g_return_val_if_fail (HP_IS_PHDC_DEVICE (self), NULL);
-  return self->transport;
+  return hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self));
 }
 
 /* ---- captures ------------------------------------------------------------ */

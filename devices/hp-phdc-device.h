@@ -3,7 +3,7 @@
 
 #include "hp-device.h"
 #include "hp-driver.h"
-#include "hp-transport.h"
+#include "hp-transport-device.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 #define HP_PHDC_CONFIGURATION_TIMEOUT_MS 10000
 
 #define HP_TYPE_PHDC_DEVICE (hp_phdc_device_get_type ())
-G_DECLARE_FINAL_TYPE (HpPhdcDevice, hp_phdc_device, HP, PHDC_DEVICE, HpDevice)
+G_DECLARE_FINAL_TYPE (HpPhdcDevice, hp_phdc_device, HP, PHDC_DEVICE, HpTransportDevice)
 
 /* On start_measurement the device waits for the agent's association
  * request. A standard configuration (blood pressure 0x02BC, weighing scale

@@ -7,13 +7,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hp-device-watch.h"
 #include "hp-capture.h"
 #include "hp-device-private.h"
 #include "hp-hid-scale-codec.h"
 #include "hp-hid-scale-device.h"
 #include "hp-hid-scale-simulator.h"
 
-#define SAFETY_TIMEOUT_S 20
 #define INTERVAL_MS 5
 
 /* ---- codec ---- */
@@ -121,103 +121,15 @@ test_decode_errors (void **state G_GNUC_UNUSED)
 
 /* ---- driver ---- */
 
-typedef struct {
-  HpDevice *device;
-  GArray *phases;
-  guint n_ready;
-  guint n_failed;
-  HpMeasurement *measurement;
-  GError *error;
-  gboolean timed_out;
-} Watch;
-
 static void
-on_phase (GObject    *object,
-          GParamSpec *pspec G_GNUC_UNUSED,
-          gpointer    user_data)
-{
-  Watch *watch = user_data;
-  HpMeasurementPhase phase = hp_device_get_phase (HP_DEVICE (object));
-
-  g_array_append_val (watch->phases, phase);
-}
-
-static void
-on_ready (HpDevice      *device G_GNUC_UNUSED,
-          HpMeasurement *measurement,
-          gpointer       user_data)
-{
-  Watch *watch = user_data;
-
-  watch->n_ready++;
-  g_set_object (&watch->measurement, measurement);
-}
-
-static void
-on_failed (HpDevice     *device G_GNUC_UNUSED,
-           const GError *error,
-           gpointer      user_data)
-{
-  Watch *watch = user_data;
-
-  watch->n_failed++;
-  g_clear_error (&watch->error);
-  watch->error = g_error_copy (error);
-}
-
-static Watch *
-watch_new (HpDevice *device)
-{
-  Watch *watch = g_new0 (Watch, 1);
-
-  watch->device = g_object_ref (device);
-  watch->phases = g_array_new (FALSE, FALSE, sizeof (HpMeasurementPhase));
-  g_signal_connect (device, "notify::phase", G_CALLBACK (on_phase), watch);
-  g_signal_connect (device, "measurement-ready", G_CALLBACK (on_ready), watch);
-  g_signal_connect (device, "measurement-failed", G_CALLBACK (on_failed), watch);
-  return watch;
-}
-
-static void
-watch_free (Watch *watch)
-{
-  g_signal_handlers_disconnect_by_data (watch->device, watch);
-  g_object_unref (watch->device);
-  g_array_unref (watch->phases);
-  g_clear_object (&watch->measurement);
-  g_clear_error (&watch->error);
-  g_free (watch);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Watch, watch_free)
-
-static gboolean
-safety_timeout (gpointer user_data)
-{
-  ((Watch *) user_data)->timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-measure (Watch *watch)
+measure (HpDeviceWatch *watch)
 {
   g_autoptr(GError) error = NULL;
-  guint safety;
 
-  g_array_set_size (watch->phases, 0);
-  watch->n_ready = watch->n_failed = 0;
-  g_clear_object (&watch->measurement);
-  g_clear_error (&watch->error);
-
+  hp_device_watch_reset (watch);
   assert_true (hp_device_start_measurement (watch->device, &error));
-  safety = g_timeout_add_seconds (SAFETY_TIMEOUT_S, safety_timeout, watch);
-  while (watch->n_ready + watch->n_failed == 0 && !watch->timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!watch->timed_out)
-    g_source_remove (safety);
-  assert_false (watch->timed_out);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  assert_true (hp_device_watch_wait_for_result (watch));
+  hp_device_watch_drain (watch);
 }
 
 static HpDevice *
@@ -240,7 +152,7 @@ new_scale (double         weight,
 }
 
 static void
-assert_weight (Watch      *watch,
+assert_weight (HpDeviceWatch *watch,
                double      expected,
                const char *expected_unit)
 {
@@ -258,7 +170,7 @@ assert_weight (Watch      *watch,
 }
 
 static void
-assert_error (Watch         *watch,
+assert_error (HpDeviceWatch *watch,
               HpDeviceError  code,
               const char    *words)
 {
@@ -273,7 +185,7 @@ static void
 test_happy_path (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) scale = hp_simulated_scale_new (72.4, HP_SCALE_FAULT_NONE);
-  g_autoptr(Watch) watch = watch_new (scale);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (scale);
   static const HpMeasurementPhase expected_phases[] = {
     HP_MEASUREMENT_PHASE_WAITING_FOR_DEVICE, /* opened; then stable at zero keeps it */
     HP_MEASUREMENT_PHASE_STAND_STILL,        /* in motion */
@@ -299,9 +211,9 @@ test_units (void **state G_GNUC_UNUSED)
   g_autoptr(HpDevice) pounds = new_scale (159.6, HP_HID_SCALE_UNIT_POUND, -1, HP_SCALE_FAULT_NONE);
   g_autoptr(HpDevice) grams = new_scale (72400, HP_HID_SCALE_UNIT_GRAM, 1, HP_SCALE_FAULT_NONE);
   g_autoptr(HpDevice) ounces = new_scale (2560, HP_HID_SCALE_UNIT_OUNCE, 0, HP_SCALE_FAULT_NONE);
-  g_autoptr(Watch) pounds_watch = watch_new (pounds);
-  g_autoptr(Watch) grams_watch = watch_new (grams);
-  g_autoptr(Watch) ounces_watch = watch_new (ounces);
+  g_autoptr(HpDeviceWatch) pounds_watch = hp_device_watch_new (pounds);
+  g_autoptr(HpDeviceWatch) grams_watch = hp_device_watch_new (grams);
+  g_autoptr(HpDeviceWatch) ounces_watch = hp_device_watch_new (ounces);
 
   measure (pounds_watch);
   assert_weight (pounds_watch, 159.6, "[lb_av]");
@@ -336,7 +248,7 @@ test_status_faults (void **state G_GNUC_UNUSED)
         .interval_ms = INTERVAL_MS, .allowance_ms = 300, .fault = cases[i].fault,
       };
       g_autoptr(HpDevice) scale = hp_simulated_scale_new_full (&simulation);
-      g_autoptr(Watch) watch = watch_new (scale);
+      g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (scale);
 
       measure (watch);
       assert_error (watch, cases[i].code, cases[i].words);
@@ -350,7 +262,7 @@ static void
 test_stand_still_reported (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) scale = new_scale (72.4, HP_HID_SCALE_UNIT_KILOGRAM, -1, HP_SCALE_FAULT_NEVER_STILL);
-  g_autoptr(Watch) watch = watch_new (scale);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (scale);
   gboolean stand_still = FALSE;
 
   measure (watch);
@@ -364,7 +276,7 @@ static void
 test_unplug (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) scale = new_scale (72.4, HP_HID_SCALE_UNIT_KILOGRAM, -1, HP_SCALE_FAULT_UNPLUG);
-  g_autoptr(Watch) watch = watch_new (scale);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (scale);
 
   measure (watch);
   assert_error (watch, HP_DEVICE_ERROR_DISCONNECTED, NULL);
@@ -376,7 +288,7 @@ test_implausible_weight (void **state G_GNUC_UNUSED)
 {
   /* A bag left on the scale: stable, but no patient weighs 0.8 kg. */
   g_autoptr(HpDevice) scale = new_scale (0.8, HP_HID_SCALE_UNIT_KILOGRAM, -1, HP_SCALE_FAULT_NONE);
-  g_autoptr(Watch) watch = watch_new (scale);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (scale);
 
   measure (watch);
   assert_error (watch, HP_DEVICE_ERROR_IMPLAUSIBLE, NULL);

@@ -7,124 +7,29 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hp-device-watch.h"
 #include "hp-capture.h"
 #include "hp-device-private.h"
 #include "hp-omron-codec.h"
 #include "hp-omron-device.h"
 #include "hp-omron-simulator.h"
 
-/* Long enough never to fire on a loaded machine; the tests end on signals. */
-#define SAFETY_TIMEOUT_S 20
 /* Short driver timeouts so that the fault tests run quickly. */
 #define RESPONSE_MS 60
 
-typedef struct {
-  HpDevice *device;
-  GArray *phases;
-  guint n_ready;
-  guint n_failed;
-  HpMeasurement *measurement;
-  GError *error;
-  gboolean timed_out;
-} Watch;
-
-static void
-on_phase (GObject    *object,
-          GParamSpec *pspec G_GNUC_UNUSED,
-          gpointer    user_data)
-{
-  Watch *watch = user_data;
-  HpMeasurementPhase phase = hp_device_get_phase (HP_DEVICE (object));
-
-  g_array_append_val (watch->phases, phase);
-}
-
-static void
-on_ready (HpDevice      *device G_GNUC_UNUSED,
-          HpMeasurement *measurement,
-          gpointer       user_data)
-{
-  Watch *watch = user_data;
-
-  watch->n_ready++;
-  g_set_object (&watch->measurement, measurement);
-}
-
-static void
-on_failed (HpDevice     *device G_GNUC_UNUSED,
-           const GError *error,
-           gpointer      user_data)
-{
-  Watch *watch = user_data;
-
-  watch->n_failed++;
-  g_clear_error (&watch->error);
-  watch->error = g_error_copy (error);
-}
-
-static Watch *
-watch_new (HpDevice *device)
-{
-  Watch *watch = g_new0 (Watch, 1);
-
-  watch->device = g_object_ref (device);
-  watch->phases = g_array_new (FALSE, FALSE, sizeof (HpMeasurementPhase));
-  g_signal_connect (device, "notify::phase", G_CALLBACK (on_phase), watch);
-  g_signal_connect (device, "measurement-ready", G_CALLBACK (on_ready), watch);
-  g_signal_connect (device, "measurement-failed", G_CALLBACK (on_failed), watch);
-  return watch;
-}
-
-static void
-watch_reset (Watch *watch)
-{
-  g_array_set_size (watch->phases, 0);
-  watch->n_ready = watch->n_failed = 0;
-  g_clear_object (&watch->measurement);
-  g_clear_error (&watch->error);
-}
-
-static void
-watch_free (Watch *watch)
-{
-  g_signal_handlers_disconnect_by_data (watch->device, watch);
-  g_object_unref (watch->device);
-  g_array_unref (watch->phases);
-  g_clear_object (&watch->measurement);
-  g_clear_error (&watch->error);
-  g_free (watch);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Watch, watch_free)
-
-static gboolean
-safety_timeout (gpointer user_data)
-{
-  ((Watch *) user_data)->timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Starts a measurement and runs the main loop until it ends. */
 static void
-measure (Watch *watch)
+measure (HpDeviceWatch *watch)
 {
   g_autoptr(GError) error = NULL;
-  guint safety;
 
-  watch_reset (watch);
+  hp_device_watch_reset (watch);
   assert_true (hp_device_start_measurement (watch->device, &error));
   assert_null (error);
   assert_int_equal (hp_device_get_state (watch->device), HP_DEVICE_STATE_MEASURING);
-
-  safety = g_timeout_add_seconds (SAFETY_TIMEOUT_S, safety_timeout, watch);
-  while (watch->n_ready + watch->n_failed == 0 && !watch->timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!watch->timed_out)
-    g_source_remove (safety);
-  assert_false (watch->timed_out);
+  assert_true (hp_device_watch_wait_for_result (watch));
   /* Let anything late run: a second signal would be a bug. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  hp_device_watch_drain (watch);
 }
 
 static void
@@ -142,7 +47,7 @@ assert_value (HpMeasurement *measurement,
 }
 
 static void
-assert_reading (Watch   *watch,
+assert_reading (HpDeviceWatch *watch,
                 guint    systolic,
                 guint    diastolic,
                 guint    pulse)
@@ -159,7 +64,7 @@ assert_reading (Watch   *watch,
 }
 
 static void
-assert_error (Watch         *watch,
+assert_error (HpDeviceWatch *watch,
               HpDeviceError  code)
 {
   assert_int_equal (watch->n_ready, 0);
@@ -167,16 +72,6 @@ assert_error (Watch         *watch,
   assert_non_null (watch->error);
   assert_true (watch->error->domain == HP_DEVICE_ERROR);
   assert_int_equal (watch->error->code, code);
-}
-
-static gboolean
-phase_seen (Watch              *watch,
-            HpMeasurementPhase  phase)
-{
-  for (guint i = 0; i < watch->phases->len; i++)
-    if (g_array_index (watch->phases, HpMeasurementPhase, i) == phase)
-      return TRUE;
-  return FALSE;
 }
 
 static HpDevice *
@@ -204,7 +99,7 @@ test_790_happy_path (void **state G_GNUC_UNUSED)
   g_autoptr(HpDevice) monitor = hp_simulated_omron_new (HP_OMRON_FAMILY_HEM790,
                                                         &(HpOmronReading) { 137, 89, 71, 0 },
                                                         HP_OMRON_FAULT_NONE);
-  g_autoptr(Watch) watch = watch_new (monitor);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (monitor);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   static const HpMeasurementPhase expected_phases[] = {
     HP_MEASUREMENT_PHASE_WAITING_FOR_DEVICE,
@@ -229,7 +124,7 @@ static void
 test_790_history (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) monitor = new_monitor (HP_OMRON_FAMILY_HEM790, HP_OMRON_FAULT_NONE, 0, 0);
-  g_autoptr(Watch) watch = watch_new (monitor);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (monitor);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) visit_start = g_date_time_add_minutes (now, -10);
 
@@ -258,8 +153,8 @@ test_790_visit (void **state G_GNUC_UNUSED)
   };
   g_autoptr(HpDevice) old_monitor = hp_simulated_omron_new_full (&simulation);
   g_autoptr(HpDevice) new_monitor_ = new_monitor (HP_OMRON_FAMILY_HEM790, HP_OMRON_FAULT_NONE, 0, 0);
-  g_autoptr(Watch) old_watch = watch_new (old_monitor);
-  g_autoptr(Watch) new_watch = watch_new (new_monitor_);
+  g_autoptr(HpDeviceWatch) old_watch = hp_device_watch_new (old_monitor);
+  g_autoptr(HpDeviceWatch) new_watch = hp_device_watch_new (new_monitor_);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) visit_start = g_date_time_add_minutes (now, -10);
 
@@ -278,7 +173,7 @@ test_790_empty (void **state G_GNUC_UNUSED)
 {
   HpOmronSimulation simulation = { .family = HP_OMRON_FAMILY_HEM790, .empty = TRUE };
   g_autoptr(HpDevice) monitor = hp_simulated_omron_new_full (&simulation);
-  g_autoptr(Watch) watch = watch_new (monitor);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (monitor);
 
   measure (watch);
   assert_error (watch, HP_DEVICE_ERROR_NO_NEW_READING);
@@ -294,8 +189,8 @@ check_fault (HpOmronFamily family,
 {
   g_autoptr(HpDevice) once = new_monitor (family, fault, step, 1);
   g_autoptr(HpDevice) always = new_monitor (family, fault, step, 100);
-  g_autoptr(Watch) once_watch = watch_new (once);
-  g_autoptr(Watch) always_watch = watch_new (always);
+  g_autoptr(HpDeviceWatch) once_watch = hp_device_watch_new (once);
+  g_autoptr(HpDeviceWatch) always_watch = hp_device_watch_new (always);
 
   measure (once_watch);
   assert_reading (once_watch, 137, 89, 71);
@@ -331,7 +226,7 @@ static void
 test_790_timeout (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) monitor = new_monitor (HP_OMRON_FAMILY_HEM790, HP_OMRON_FAULT_TIMEOUT, 1, 0);
-  g_autoptr(Watch) watch = watch_new (monitor);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (monitor);
 
   measure (watch);
   assert_error (watch, HP_DEVICE_ERROR_TIMEOUT);
@@ -342,7 +237,7 @@ static void
 test_790_unplug (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) monitor = new_monitor (HP_OMRON_FAMILY_HEM790, HP_OMRON_FAULT_UNPLUG, 1, 0);
-  g_autoptr(Watch) watch = watch_new (monitor);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (monitor);
   g_autoptr(GError) error = NULL;
 
   measure (watch);
@@ -357,8 +252,8 @@ check_clock_lost (HpOmronFamily family)
 {
   g_autoptr(HpDevice) any_age = new_monitor (family, HP_OMRON_FAULT_CLOCK_LOST, 0, 0);
   g_autoptr(HpDevice) in_visit = new_monitor (family, HP_OMRON_FAULT_CLOCK_LOST, 0, 0);
-  g_autoptr(Watch) any_watch = watch_new (any_age);
-  g_autoptr(Watch) visit_watch = watch_new (in_visit);
+  g_autoptr(HpDeviceWatch) any_watch = hp_device_watch_new (any_age);
+  g_autoptr(HpDeviceWatch) visit_watch = hp_device_watch_new (in_visit);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   /* Any age: the newest reading, on the kiosk's clock, flagged. */
@@ -384,7 +279,7 @@ static void
 test_790_cancel (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) monitor = new_monitor (HP_OMRON_FAMILY_HEM790, HP_OMRON_FAULT_TIMEOUT, 1, 0);
-  g_autoptr(Watch) watch = watch_new (monitor);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (monitor);
   g_autoptr(GError) error = NULL;
 
   assert_true (hp_device_start_measurement (monitor, &error));
@@ -407,7 +302,7 @@ test_7322_happy_path (void **state G_GNUC_UNUSED)
   g_autoptr(HpDevice) monitor = hp_simulated_omron_new (HP_OMRON_FAMILY_HEM7322,
                                                         &(HpOmronReading) { 137, 89, 71, 0 },
                                                         HP_OMRON_FAULT_NONE);
-  g_autoptr(Watch) watch = watch_new (monitor);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (monitor);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) visit_start = g_date_time_add_seconds (now, -1);
   static const HpMeasurementPhase expected_phases[] = {
@@ -438,11 +333,11 @@ static void
 test_7322_press_start (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) monitor = new_monitor (HP_OMRON_FAMILY_HEM7322, HP_OMRON_FAULT_BUTTON_NOT_PRESSED, 0, 3);
-  g_autoptr(Watch) watch = watch_new (monitor);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (monitor);
 
   measure (watch);
   assert_reading (watch, 137, 89, 71);
-  assert_true (phase_seen (watch, HP_MEASUREMENT_PHASE_PRESS_START));
+  assert_true (hp_device_watch_saw_phase (watch, HP_MEASUREMENT_PHASE_PRESS_START));
 }
 
 static void
@@ -457,12 +352,12 @@ test_7322_never_pressed (void **state G_GNUC_UNUSED)
     .press_start_limit_ms = 200,
   };
   g_autoptr(HpDevice) monitor = hp_simulated_omron_new_full (&simulation);
-  g_autoptr(Watch) watch = watch_new (monitor);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (monitor);
 
   measure (watch);
   assert_error (watch, HP_DEVICE_ERROR_TIMEOUT);
   assert_non_null (strstr (watch->error->message, "START/STOP"));
-  assert_true (phase_seen (watch, HP_MEASUREMENT_PHASE_PRESS_START));
+  assert_true (hp_device_watch_saw_phase (watch, HP_MEASUREMENT_PHASE_PRESS_START));
 }
 
 static void
@@ -479,8 +374,8 @@ test_7322_unplug_and_timeout (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) unplugged = new_monitor (HP_OMRON_FAMILY_HEM7322, HP_OMRON_FAULT_UNPLUG, 2, 0);
   g_autoptr(HpDevice) silent = new_monitor (HP_OMRON_FAMILY_HEM7322, HP_OMRON_FAULT_TIMEOUT, 2, 0);
-  g_autoptr(Watch) unplugged_watch = watch_new (unplugged);
-  g_autoptr(Watch) silent_watch = watch_new (silent);
+  g_autoptr(HpDeviceWatch) unplugged_watch = hp_device_watch_new (unplugged);
+  g_autoptr(HpDeviceWatch) silent_watch = hp_device_watch_new (silent);
 
   measure (unplugged_watch);
   assert_error (unplugged_watch, HP_DEVICE_ERROR_DISCONNECTED);

@@ -9,126 +9,25 @@
 
 #include "hp-phdc-simulator.h"
 #include "hp-device-private.h"
+#include "hp-device-watch.h"
 #include "hp-ieee11073.h"
 #include "hp-phdc-device.h"
 #include "hp-simulated-cuff.h"
 #include "hp-simulated-phdc.h"
 #include "hp-simulator-transport.h"
 
-/* Long enough never to fire on a loaded machine; the tests end on signals. */
-#define SAFETY_TIMEOUT_S 20
-
-typedef struct {
-  HpDevice *device;
-  GArray *phases;           /* HpMeasurementPhase, in the order notified */
-  guint n_ready;
-  guint n_failed;
-  HpMeasurement *measurement;
-  GError *error;
-  gboolean timed_out;
-} Watch;
-
-static void
-on_phase (GObject    *object,
-          GParamSpec *pspec G_GNUC_UNUSED,
-          gpointer    user_data)
-{
-  Watch *watch = user_data;
-  HpMeasurementPhase phase = hp_device_get_phase (HP_DEVICE (object));
-
-  g_array_append_val (watch->phases, phase);
-}
-
-static void
-on_ready (HpDevice      *device G_GNUC_UNUSED,
-          HpMeasurement *measurement,
-          gpointer       user_data)
-{
-  Watch *watch = user_data;
-
-  watch->n_ready++;
-  g_set_object (&watch->measurement, measurement);
-}
-
-static void
-on_failed (HpDevice     *device G_GNUC_UNUSED,
-           const GError *error,
-           gpointer      user_data)
-{
-  Watch *watch = user_data;
-
-  watch->n_failed++;
-  g_clear_error (&watch->error);
-  watch->error = g_error_copy (error);
-}
-
-static Watch *
-watch_new (HpDevice *device)
-{
-  Watch *watch = g_new0 (Watch, 1);
-
-  watch->device = g_object_ref (device);
-  watch->phases = g_array_new (FALSE, FALSE, sizeof (HpMeasurementPhase));
-  g_signal_connect (device, "notify::phase", G_CALLBACK (on_phase), watch);
-  g_signal_connect (device, "measurement-ready", G_CALLBACK (on_ready), watch);
-  g_signal_connect (device, "measurement-failed", G_CALLBACK (on_failed), watch);
-  return watch;
-}
-
-static void
-watch_reset (Watch *watch)
-{
-  g_array_set_size (watch->phases, 0);
-  watch->n_ready = watch->n_failed = 0;
-  g_clear_object (&watch->measurement);
-  g_clear_error (&watch->error);
-}
-
-static void
-watch_free (Watch *watch)
-{
-  g_signal_handlers_disconnect_by_data (watch->device, watch);
-  g_object_unref (watch->device);
-  g_array_unref (watch->phases);
-  g_clear_object (&watch->measurement);
-  g_clear_error (&watch->error);
-  g_free (watch);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Watch, watch_free)
-
-static gboolean
-safety_timeout (gpointer user_data)
-{
-  ((Watch *) user_data)->timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs the main loop until the running measurement ends. */
 static void
-wait_for_result (Watch *watch)
+wait_for_result (HpDeviceWatch *watch)
 {
-  guint safety = g_timeout_add_seconds (SAFETY_TIMEOUT_S, safety_timeout, watch);
-
-  while (watch->n_ready + watch->n_failed == 0 && !watch->timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!watch->timed_out)
-    g_source_remove (safety);
-  assert_false (watch->timed_out);
+  assert_true (hp_device_watch_wait_for_result (watch));
 }
 
 static void
-wait_for_phase (Watch              *watch,
+wait_for_phase (HpDeviceWatch      *watch,
                 HpMeasurementPhase  phase)
 {
-  guint safety = g_timeout_add_seconds (SAFETY_TIMEOUT_S, safety_timeout, watch);
-
-  while (hp_device_get_phase (watch->device) != phase && !watch->timed_out &&
-         watch->n_ready + watch->n_failed == 0)
-    g_main_context_iteration (NULL, TRUE);
-  if (!watch->timed_out)
-    g_source_remove (safety);
-  assert_false (watch->timed_out);
+  assert_true (hp_device_watch_wait_for_phase (watch, phase));
   assert_int_equal (hp_device_get_phase (watch->device), phase);
 }
 
@@ -163,7 +62,7 @@ assert_value (HpMeasurement *measurement,
 }
 
 static void
-assert_error (Watch         *watch,
+assert_error (HpDeviceWatch *watch,
               HpDeviceError  code)
 {
   assert_int_equal (watch->n_ready, 0);
@@ -190,7 +89,7 @@ static void
 test_happy_path (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) cuff = new_cuff (HP_CUFF_FAULT_NONE, 30, 0);
-  g_autoptr(Watch) watch = watch_new (cuff);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (cuff);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = NULL;
   static const HpMeasurementPhase expected_phases[] = {
@@ -209,7 +108,7 @@ test_happy_path (void **state G_GNUC_UNUSED)
 
   for (guint round = 0; round < 2; round++)
     {
-      watch_reset (watch);
+      hp_device_watch_reset (watch);
       assert_true (hp_device_start_measurement (cuff, &error));
       assert_null (error);
       assert_int_equal (hp_device_get_state (cuff), HP_DEVICE_STATE_MEASURING);
@@ -249,7 +148,7 @@ static void
 test_unplug (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) cuff = new_cuff (HP_CUFF_FAULT_UNPLUG, 20, 0);
-  g_autoptr(Watch) watch = watch_new (cuff);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (cuff);
   g_autoptr(GError) error = NULL;
 
   assert_true (hp_device_start_measurement (cuff, &error));
@@ -267,7 +166,7 @@ static void
 test_timeout (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) cuff = new_cuff (HP_CUFF_FAULT_TIMEOUT, 20, 50);
-  g_autoptr(Watch) watch = watch_new (cuff);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (cuff);
   g_autoptr(GError) error = NULL;
 
   assert_true (hp_device_start_measurement (cuff, &error));
@@ -284,7 +183,7 @@ static void
 test_garbled (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) cuff = new_cuff (HP_CUFF_FAULT_GARBLED, 20, 0);
-  g_autoptr(Watch) watch = watch_new (cuff);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (cuff);
   g_autoptr(GError) error = NULL;
   g_autofree char *where = g_strdup_printf ("at byte %d", HP_PHDC_SIMULATOR_GARBLED_OFFSET);
 
@@ -304,7 +203,7 @@ static void
 test_cancel (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) cuff = new_cuff (HP_CUFF_FAULT_NONE, 40, 0);
-  g_autoptr(Watch) watch = watch_new (cuff);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (cuff);
   g_autoptr(GError) error = NULL;
 
   /* Cancelling an idle device does nothing. */
@@ -321,7 +220,7 @@ test_cancel (void **state G_GNUC_UNUSED)
   assert_int_equal (watch->n_ready + watch->n_failed, 1);
 
   /* While the cuff measures: its report must never arrive. */
-  watch_reset (watch);
+  hp_device_watch_reset (watch);
   assert_true (hp_device_start_measurement (cuff, &error));
   wait_for_phase (watch, HP_MEASUREMENT_PHASE_MEASURING);
   hp_device_cancel_measurement (cuff);
@@ -331,7 +230,7 @@ test_cancel (void **state G_GNUC_UNUSED)
   assert_int_equal (watch->n_ready + watch->n_failed, 1);
 
   /* And the cuff still works afterwards. */
-  watch_reset (watch);
+  hp_device_watch_reset (watch);
   assert_true (hp_device_start_measurement (cuff, &error));
   wait_for_result (watch);
   assert_int_equal (watch->n_ready, 1);
@@ -341,7 +240,7 @@ static void
 test_start_while_busy (void **state G_GNUC_UNUSED)
 {
   g_autoptr(HpDevice) cuff = new_cuff (HP_CUFF_FAULT_NONE, 20, 0);
-  g_autoptr(Watch) watch = watch_new (cuff);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (cuff);
   g_autoptr(GError) error = NULL;
 
   assert_true (hp_device_start_measurement (cuff, &error));
@@ -499,7 +398,7 @@ test_split_delivery_and_exchange (void **state G_GNUC_UNUSED)
   g_autoptr(ScriptedAgent) agent = scripted_agent_new (HP_IEEE11073_CONFIG_BLOOD_PRESSURE, report);
   g_autoptr(HpDevice) device = hp_phdc_device_new ("phdc-test", "Test cuff", HP_MEASUREMENT_KIND_BLOOD_PRESSURE,
                                                    HP_TRANSPORT (agent->transport));
-  g_autoptr(Watch) watch = watch_new (device);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (device);
   g_autoptr(GError) error = NULL;
   HpIeee11073Apdu apdu;
   GDateTime *device_time;
@@ -548,7 +447,7 @@ test_no_valid_pressure_and_lost_clock (void **state G_GNUC_UNUSED)
   g_autoptr(ScriptedAgent) agent = scripted_agent_new (HP_IEEE11073_CONFIG_BLOOD_PRESSURE, nan_report);
   g_autoptr(HpDevice) device = hp_phdc_device_new ("phdc-test", "Test cuff", HP_MEASUREMENT_KIND_BLOOD_PRESSURE,
                                                    HP_TRANSPORT (agent->transport));
-  g_autoptr(Watch) watch = watch_new (device);
+  g_autoptr(HpDeviceWatch) watch = hp_device_watch_new (device);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) zero_clock = NULL;
   g_autofree guint8 *patched = NULL;
@@ -572,7 +471,7 @@ test_no_valid_pressure_and_lost_clock (void **state G_GNUC_UNUSED)
   g_clear_pointer (&agent->report, g_bytes_unref);
   agent->report = g_bytes_ref (zero_clock);
 
-  watch_reset (watch);
+  hp_device_watch_reset (watch);
   assert_true (hp_device_start_measurement (device, &error));
   wait_for_result (watch);
   assert_int_equal (watch->n_ready, 1);
@@ -586,7 +485,7 @@ test_no_valid_pressure_and_lost_clock (void **state G_GNUC_UNUSED)
   zero_clock = g_bytes_new (patched, size);
   g_clear_pointer (&agent->report, g_bytes_unref);
   agent->report = g_bytes_ref (zero_clock);
-  watch_reset (watch);
+  hp_device_watch_reset (watch);
   assert_true (hp_device_start_measurement (device, &error));
   wait_for_result (watch);
   assert_error (watch, HP_DEVICE_ERROR_PROTOCOL);
@@ -674,11 +573,11 @@ simulation_of (HpMeasurementKind kind)
 
 static void
 measure (HpDevice *device,
-         Watch    *watch)
+         HpDeviceWatch    *watch)
 {
   g_autoptr(GError) error = NULL;
 
-  watch_reset (watch);
+  hp_device_watch_reset (watch);
   assert_true (hp_device_start_measurement (device, &error));
   assert_null (error);
   wait_for_result (watch);
@@ -696,7 +595,7 @@ assert_code (HpMeasurement *measurement,
 
 static void
 check_reading (const HpPhdcSimulation *simulation,
-               Watch                  *watch)
+               HpDeviceWatch                  *watch)
 {
   HpMeasurement *m = watch->measurement;
 
@@ -756,11 +655,11 @@ test_specializations_and_report_forms (void **state G_GNUC_UNUSED)
       {
         HpPhdcSimulation simulation = simulation_of (kinds[k]);
         g_autoptr(HpDevice) device = NULL;
-        g_autoptr(Watch) watch = NULL;
+        g_autoptr(HpDeviceWatch) watch = NULL;
 
         simulation.report_form = forms[f];
         device = hp_simulated_phdc_new (&simulation);
-        watch = watch_new (device);
+        watch = hp_device_watch_new (device);
         assert_int_equal (hp_device_get_kind (device), kinds[k]);
         measure (device, watch);
         check_reading (&simulation, watch);
@@ -787,7 +686,7 @@ test_units (void **state G_GNUC_UNUSED)
     {
       HpPhdcSimulation simulation = simulation_of (cases[i].kind);
       g_autoptr(HpDevice) device = NULL;
-      g_autoptr(Watch) watch = NULL;
+      g_autoptr(HpDeviceWatch) watch = NULL;
 
       simulation.unit_code = cases[i].unit_code;
       simulation.value = cases[i].value;
@@ -795,7 +694,7 @@ test_units (void **state G_GNUC_UNUSED)
       /* Extended configurations carry their own unit. */
       simulation.dev_config_id = (guint16) (0x4100 + i);
       device = hp_simulated_phdc_new (&simulation);
-      watch = watch_new (device);
+      watch = hp_device_watch_new (device);
       measure (device, watch);
       check_reading (&simulation, watch);
     }
@@ -808,7 +707,7 @@ test_extended_configuration_learned_and_reused (void **state G_GNUC_UNUSED)
   g_autoptr(HpSimulatorTransport) transport = hp_simulator_transport_new ();
   g_autoptr(HpPhdcSimulator) agent = NULL;
   g_autoptr(HpDevice) device = NULL;
-  g_autoptr(Watch) watch = NULL;
+  g_autoptr(HpDeviceWatch) watch = NULL;
   g_autoptr(Recorder) recorder = NULL;
   g_autoptr(GBytes) blob = NULL;
   g_autoptr(GBytes) damaged = NULL;
@@ -820,7 +719,7 @@ test_extended_configuration_learned_and_reused (void **state G_GNUC_UNUSED)
   simulation.dev_config_id = 0x4000;
   agent = hp_phdc_simulator_new (transport, &simulation);
   device = hp_phdc_device_new ("phdc-ext", "Extended cuff", HP_MEASUREMENT_KIND_BLOOD_PRESSURE, HP_TRANSPORT (transport));
-  watch = watch_new (device);
+  watch = hp_device_watch_new (device);
   recorder = recorder_new (device);
 
   /* First association: accepted-unknown-config, configuration accepted. */
@@ -883,13 +782,13 @@ test_extended_configuration_learned_and_reused (void **state G_GNUC_UNUSED)
 
 static void
 run_fault (HpPhdcSimulation *simulation,
-           Watch           **watch_out,
+           HpDeviceWatch           **watch_out,
            HpDevice        **device_out,
            Recorder        **recorder_out)
 {
   HpDevice *device = hp_simulated_phdc_new (simulation);
 
-  *watch_out = watch_new (device);
+  *watch_out = hp_device_watch_new (device);
   *recorder_out = recorder_new (device);
   measure (device, *watch_out);
   *device_out = device;
@@ -907,7 +806,7 @@ test_unplug_at_each_step (void **state G_GNUC_UNUSED)
     {
       HpPhdcSimulation simulation = simulation_of (HP_MEASUREMENT_KIND_BODY_WEIGHT);
       g_autoptr(HpDevice) device = NULL;
-      g_autoptr(Watch) watch = NULL;
+      g_autoptr(HpDeviceWatch) watch = NULL;
       g_autoptr(Recorder) recorder = NULL;
 
       simulation.dev_config_id = 0x4321; /* so that there is a configuration step */
@@ -951,7 +850,7 @@ test_silence_at_each_step (void **state G_GNUC_UNUSED)
     {
       HpPhdcSimulation simulation = simulation_of (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
       g_autoptr(HpDevice) device = NULL;
-      g_autoptr(Watch) watch = NULL;
+      g_autoptr(HpDeviceWatch) watch = NULL;
       g_autoptr(Recorder) recorder = NULL;
       HpIeee11073Apdu apdu;
 
@@ -1007,7 +906,7 @@ test_agent_faults (void **state G_GNUC_UNUSED)
       {
         HpPhdcSimulation simulation = simulation_of (kinds[k]);
         g_autoptr(HpDevice) device = NULL;
-        g_autoptr(Watch) watch = NULL;
+        g_autoptr(HpDeviceWatch) watch = NULL;
         g_autoptr(Recorder) recorder = NULL;
         g_autofree char *value = NULL;
         HpIeee11073Apdu apdu;
@@ -1070,14 +969,14 @@ test_wrong_specialization (void **state G_GNUC_UNUSED)
       g_autoptr(HpSimulatorTransport) transport = hp_simulator_transport_new ();
       g_autoptr(HpPhdcSimulator) agent = NULL;
       g_autoptr(HpDevice) cuff = NULL;
-      g_autoptr(Watch) watch = NULL;
+      g_autoptr(HpDeviceWatch) watch = NULL;
       g_autoptr(Recorder) recorder = NULL;
       HpIeee11073Apdu apdu;
 
       simulation.dev_config_id = config_ids[i];
       agent = hp_phdc_simulator_new (transport, &simulation);
       cuff = hp_phdc_device_new ("phdc-wrong", "Cuff port", HP_MEASUREMENT_KIND_BLOOD_PRESSURE, HP_TRANSPORT (transport));
-      watch = watch_new (cuff);
+      watch = hp_device_watch_new (cuff);
       recorder = recorder_new (cuff);
       measure (cuff, watch);
       assert_error (watch, HP_DEVICE_ERROR_UNSUPPORTED);
@@ -1093,7 +992,7 @@ test_wrong_specialization (void **state G_GNUC_UNUSED)
           /* An extended one once its configuration is read; it is still remembered. */
           assert_string_equal (watch->error->message, "The device is a weighing scale, not a blood-pressure monitor");
           assert_int_equal (hp_phdc_device_count_learned_configurations (), 1);
-          watch_reset (watch);
+          hp_device_watch_reset (watch);
           measure (cuff, watch);
           assert_error (watch, HP_DEVICE_ERROR_UNSUPPORTED);
           assert_int_equal (hp_phdc_simulator_get_config_reports (agent), 1);
@@ -1107,7 +1006,7 @@ test_stored_readings (void **state G_GNUC_UNUSED)
 {
   HpPhdcSimulation simulation = simulation_of (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
   g_autoptr(HpDevice) meter = NULL;
-  g_autoptr(Watch) watch = NULL;
+  g_autoptr(HpDeviceWatch) watch = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) yesterday_morning = g_date_time_add_hours (now, -36);
   g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
@@ -1119,18 +1018,18 @@ test_stored_readings (void **state G_GNUC_UNUSED)
 
   /* A new reading after three stored ones: the new one. */
   meter = hp_simulated_phdc_new (&simulation);
-  watch = watch_new (meter);
+  watch = hp_device_watch_new (meter);
   hp_device_set_visit_start (meter, yesterday_morning);
   measure (meter, watch);
   check_reading (&simulation, watch);
-  g_clear_pointer (&watch, watch_free);
+  g_clear_pointer (&watch, hp_device_watch_free);
   g_clear_object (&meter);
 
   /* No new reading: the newest stored one since the visit began (a day
    * old, one less than the new one would be), once. */
   simulation.no_new_reading = TRUE;
   meter = hp_simulated_phdc_new (&simulation);
-  watch = watch_new (meter);
+  watch = hp_device_watch_new (meter);
   hp_device_set_visit_start (meter, yesterday_morning);
   measure (meter, watch);
   expected = simulation;
@@ -1144,11 +1043,11 @@ test_stored_readings (void **state G_GNUC_UNUSED)
   /* A visit that starts after every reading. */
   {
     g_autoptr(HpDevice) other = NULL;
-    g_autoptr(Watch) other_watch = NULL;
+    g_autoptr(HpDeviceWatch) other_watch = NULL;
 
     simulation.report_form = HP_PHDC_REPORT_FIXED;
     other = hp_simulated_phdc_new (&simulation);
-    other_watch = watch_new (other);
+    other_watch = hp_device_watch_new (other);
     hp_device_set_visit_start (other, tomorrow);
     measure (other, other_watch);
     assert_error (other_watch, HP_DEVICE_ERROR_NO_NEW_READING);
@@ -1157,10 +1056,10 @@ test_stored_readings (void **state G_GNUC_UNUSED)
   /* Without a visit start the newest one is taken. */
   {
     g_autoptr(HpDevice) other = NULL;
-    g_autoptr(Watch) other_watch = NULL;
+    g_autoptr(HpDeviceWatch) other_watch = NULL;
 
     other = hp_simulated_phdc_new (&simulation);
-    other_watch = watch_new (other);
+    other_watch = hp_device_watch_new (other);
     measure (other, other_watch);
     check_reading (&expected, other_watch);
   }
@@ -1171,11 +1070,11 @@ test_clock_lost (void **state G_GNUC_UNUSED)
 {
   HpPhdcSimulation simulation = simulation_of (HP_MEASUREMENT_KIND_BODY_WEIGHT);
   g_autoptr(HpDevice) scale = NULL;
-  g_autoptr(Watch) watch = NULL;
+  g_autoptr(HpDeviceWatch) watch = NULL;
 
   simulation.fault = HP_PHDC_FAULT_CLOCK_LOST;
   scale = hp_simulated_phdc_new (&simulation);
-  watch = watch_new (scale);
+  watch = hp_device_watch_new (scale);
   measure (scale, watch);
   assert_int_equal (watch->n_ready, 1);
   assert_value (watch->measurement, HP_QUANTITY_BODY_WEIGHT, simulation.value, "kg");
