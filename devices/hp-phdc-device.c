@@ -360,7 +360,7 @@ readings_from_report (HpMeasurementKind            kind,
                       GError                     **error)
 {
   g_autoptr(GArray) candidates = g_array_new (FALSE, TRUE, sizeof (Candidate));
-  const HpIeee11073NumericObservation *all = (const HpIeee11073NumericObservation *) report->observations->data;
+  const HpIeee11073NumericObservation *all = (const HpIeee11073NumericObservation *) (const void *) report->observations->data;
   guint n = report->observations->len;
   guint16 person = n > 0 ? all[0].person_id : 0;
 

@@ -310,7 +310,7 @@ encode_report (HpPhdcSimulator *self)
   /* RelativeTime ticks are 1/8 ms. */
   hp_ieee11073_encode_scan_report (apdu, self->invoke_id++, (guint32) (g_get_monotonic_time () / 125),
                                    event_types[sim->report_form], DATA_REQ_ID_AGENT_INITIATED,
-                                   self->scan_report_no++, (const HpIeee11073ScanEntry *) entries->data,
+                                   self->scan_report_no++, (const HpIeee11073ScanEntry *) (const void *) entries->data,
                                    entries->len);
   return apdu;
 }

@@ -337,7 +337,7 @@ link_failed (HpUsbTransport *self,
              ...)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(HpUsbTransport) hold = g_object_ref (self);
+  g_autoptr(HpUsbTransport) hold G_GNUC_UNUSED = g_object_ref (self);
   va_list args;
 
   if (!self->open)
@@ -540,7 +540,7 @@ on_out_done (struct libusb_transfer *transfer)
   if (self != NULL && self->open && pending->generation == self->generation &&
       transfer->status != LIBUSB_TRANSFER_CANCELLED)
     {
-      g_autoptr(HpUsbTransport) hold = g_object_ref (self);
+      g_autoptr(HpUsbTransport) hold G_GNUC_UNUSED = g_object_ref (self);
 
       if (transfer->status != LIBUSB_TRANSFER_COMPLETED)
         transfer_failed (self, transfer, control ? "Sending an output report" : "Writing");

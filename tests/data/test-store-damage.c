@@ -202,7 +202,6 @@ test_unreadable_wal (void **state)
 {
   HpStoreFixture *fixture = *state;
   g_autofree char *wal_path = g_strconcat (fixture->path, "-wal", NULL);
-  g_autofree char *snapshot = g_build_filename (fixture->dir, "snapshot.db", NULL);
   g_autoptr(GBytes) db = NULL;
   g_autoptr(GBytes) wal = NULL;
   g_autoptr(GBytes) bad_wal = NULL;

@@ -155,7 +155,7 @@ bench_latency (HpMeasurementKind kind,
   HpPhdcSimulation simulation = { .kind = kind, .value = kind == HP_MEASUREMENT_KIND_BLOOD_PRESSURE ? 120 : 80,
                                   .diastolic = 80, .pulse = 70 };
   g_autoptr(HpSimulatorTransport) transport = hp_simulator_transport_new ();
-  g_autoptr(HpPhdcSimulator) agent = hp_phdc_simulator_new (transport, &simulation);
+  g_autoptr(HpPhdcSimulator) agent G_GNUC_UNUSED = hp_phdc_simulator_new (transport, &simulation);
   g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
   Timing timing = { 0 };
   g_autoptr(HpDevice) device = NULL;

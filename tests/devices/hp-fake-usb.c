@@ -65,7 +65,7 @@ in_chunk_free (gpointer data)
 static struct usbdevfs_urb *
 urb_of (UMockdevIoctlData *urb_data)
 {
-  return (struct usbdevfs_urb *) urb_data->data;
+  return (struct usbdevfs_urb *) (void *) urb_data->data;
 }
 
 /* With the lock held: pairs waiting reads with queued bytes. */
@@ -222,7 +222,7 @@ on_handle_ioctl (UMockdevIoctlBase   *handler G_GNUC_UNUSED,
   HpFakeUsb *self = user_data;
   UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg (client);
   gulong request = umockdev_ioctl_client_get_request (client);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&self->lock);
 
   switch (request)
     {
@@ -230,7 +230,7 @@ on_handle_ioctl (UMockdevIoctlBase   *handler G_GNUC_UNUSED,
       {
         g_autoptr(UMockdevIoctlData) caps = umockdev_ioctl_data_resolve (arg, 0, sizeof (guint32), NULL);
 
-        *(guint32 *) caps->data = USBDEVFS_CAP_BULK_SCATTER_GATHER | USBDEVFS_CAP_BULK_CONTINUATION |
+        *(guint32 *) (void *) caps->data = USBDEVFS_CAP_BULK_SCATTER_GATHER | USBDEVFS_CAP_BULK_CONTINUATION |
                                   USBDEVFS_CAP_NO_PACKET_SIZE_LIM | USBDEVFS_CAP_REAP_AFTER_DISCONNECT |
                                   USBDEVFS_CAP_ZERO_PACKET;
         umockdev_ioctl_client_complete (client, 0, 0);
@@ -341,7 +341,7 @@ on_handle_ioctl (UMockdevIoctlBase   *handler G_GNUC_UNUSED,
 
     case USBDEVFS_DISCARDURB:
       {
-        gulong address = (gulong) *(void **) arg->data;
+        gulong address = (gulong) *(void **) (void *) arg->data;
 
         for (GList *l = self->pending_in.head; l != NULL; l = l->next)
           {
@@ -492,7 +492,7 @@ hp_fake_usb_set_strings (HpFakeUsb  *self,
                          const char *product,
                          const char *serial)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&self->lock);
 
   g_free (self->product);
   self->product = g_strdup (product);
@@ -505,7 +505,7 @@ hp_fake_usb_set_out_func (HpFakeUsb        *self,
                           HpFakeUsbOutFunc  func,
                           gpointer          user_data)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&self->lock);
 
   self->out_func = func;
   self->out_data = user_data;
@@ -517,7 +517,7 @@ hp_fake_usb_queue_in (HpFakeUsb    *self,
                       const guint8 *data,
                       gsize         len)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&self->lock);
   InChunk *chunk = g_new0 (InChunk, 1);
 
   chunk->endpoint = endpoint;
@@ -529,7 +529,7 @@ void
 hp_fake_usb_stall_in (HpFakeUsb *self,
                       guint8     endpoint)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&self->lock);
   InChunk *chunk = g_new0 (InChunk, 1);
 
   chunk->endpoint = endpoint;
@@ -542,7 +542,7 @@ hp_fake_usb_unplug (HpFakeUsb *self)
   g_autofree char *syspath = NULL;
 
   {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+    g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&self->lock);
     UMockdevIoctlData *urb_data;
 
     /* The kernel ends every URB of a vanished device with -ESHUTDOWN. */
@@ -563,7 +563,7 @@ static guint
 read_counter (HpFakeUsb *self,
               guint     *counter)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&self->lock);
 
   return *counter;
 }
@@ -589,7 +589,7 @@ hp_fake_usb_get_n_clear_halts (HpFakeUsb *self)
 guint
 hp_fake_usb_get_n_pending_in (HpFakeUsb *self)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&self->lock);
 
   return self->pending_in.length;
 }
@@ -597,7 +597,7 @@ hp_fake_usb_get_n_pending_in (HpFakeUsb *self)
 GBytes *
 hp_fake_usb_dup_output_report (HpFakeUsb *self)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&self->lock);
 
   return self->output_report != NULL ? g_bytes_ref (self->output_report) : NULL;
 }

@@ -662,7 +662,7 @@ static void
 test_permission_denied (void **state G_GNUC_UNUSED)
 {
   g_autoptr(UMockdevTestbed) testbed = umockdev_testbed_new ();
-  g_autoptr(HpFakeUsb) fake = hp_fake_usb_new_unopenable (testbed, 10, phdc_descriptors, sizeof phdc_descriptors);
+  g_autoptr(HpFakeUsb) fake G_GNUC_UNUSED = hp_fake_usb_new_unopenable (testbed, 10, phdc_descriptors, sizeof phdc_descriptors);
   g_autoptr(HpDeviceManager) manager = hp_device_manager_new ();
   g_autoptr(HpUsbDeviceDescription) description = NULL;
   g_autoptr(GError) error = NULL;
