@@ -1,0 +1,574 @@
+/* Tests of the interpretation table: both sides of every threshold, unit conversions, the words and icons of every category. */
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "hp-interpretation.h"
+
+/* One input and what it must give. */
+typedef struct {
+  double     value;
+  double     other;  /* the diastolic for blood pressure; unused elsewhere */
+  HpCategory category;
+  HpUrgency  urgency;
+} Case;
+
+#define BP_CASE(s, d, c, u) { s, d, HP_CATEGORY_BP_##c, HP_URGENCY_##u }
+#define PULSE_CASE(p, c, u) { p, 0, HP_CATEGORY_PULSE_##c, HP_URGENCY_##u }
+#define BMI_CASE(b, c, u) { b, 0, HP_CATEGORY_BMI_##c, HP_URGENCY_##u }
+#define GLUCOSE_CASE(g, c, u) { g, 0, HP_CATEGORY_GLUCOSE_##c, HP_URGENCY_##u }
+
+static void
+assert_case (const Case             *c,
+             const HpInterpretation *got)
+{
+  if (got->category != c->category || got->urgency != c->urgency)
+    fail_msg ("%g (%g): category %d urgency %d, expected category %d urgency %d",
+              c->value, c->other, got->category, got->urgency, c->category, c->urgency);
+}
+
+static HpMeasurement *
+blood_pressure (double      systolic,
+                double      diastolic,
+                const char *unit)
+{
+  HpMeasurement *m = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+
+  hp_measurement_set_value (m, HP_QUANTITY_SYSTOLIC, systolic, unit);
+  hp_measurement_set_value (m, HP_QUANTITY_DIASTOLIC, diastolic, unit);
+  return m;
+}
+
+static HpMeasurement *
+glucose (double      value,
+         const char *unit)
+{
+  HpMeasurement *m = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
+
+  hp_measurement_set_value (m, HP_QUANTITY_BLOOD_GLUCOSE, value, unit);
+  return m;
+}
+
+static void
+check_bp_cases (const Case *cases,
+                gsize       n_cases)
+{
+  for (gsize i = 0; i < n_cases; i++)
+    {
+      g_autoptr(HpMeasurement) m = blood_pressure (cases[i].value, cases[i].other, "mm[Hg]");
+      HpInterpretation got = { 0 };
+
+      assert_true (hp_interpret_blood_pressure (m, &got));
+      assert_case (&cases[i], &got);
+      /* The plain-value entry point agrees. */
+      assert_true (hp_interpret_blood_pressure_values (cases[i].value, cases[i].other, &got));
+      assert_case (&cases[i], &got);
+    }
+}
+
+static void
+test_systolic_boundaries (void **state)
+{
+  /* Diastolic 70 is normal, so the systolic number decides. */
+  static const Case cases[] = {
+    BP_CASE (89, 70, LOW, CHECK),
+    BP_CASE (90, 70, NORMAL, NONE),
+    BP_CASE (119, 70, NORMAL, NONE),
+    BP_CASE (120, 70, ELEVATED, CHECK),
+    BP_CASE (129, 70, ELEVATED, CHECK),
+    BP_CASE (130, 70, STAGE_1, SEE_DOCTOR),
+    BP_CASE (139, 70, STAGE_1, SEE_DOCTOR),
+    BP_CASE (140, 70, STAGE_2, SEE_DOCTOR),
+    BP_CASE (180, 70, STAGE_2, SEE_DOCTOR),
+    BP_CASE (181, 70, CRISIS, SEEK_CARE_NOW),
+  };
+
+  (void) state;
+  check_bp_cases (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_diastolic_boundaries (void **state)
+{
+  /* Systolic 110 is normal, so the diastolic number decides; there is no
+   * elevated diastolic range. */
+  static const Case cases[] = {
+    BP_CASE (110, 59, LOW, CHECK),
+    BP_CASE (110, 60, NORMAL, NONE),
+    BP_CASE (110, 79, NORMAL, NONE),
+    BP_CASE (110, 80, STAGE_1, SEE_DOCTOR),
+    BP_CASE (110, 89, STAGE_1, SEE_DOCTOR),
+    BP_CASE (110, 90, STAGE_2, SEE_DOCTOR),
+    BP_CASE (110, 120, STAGE_2, SEE_DOCTOR),
+    BP_CASE (110, 121, CRISIS, SEEK_CARE_NOW),
+  };
+
+  (void) state;
+  check_bp_cases (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_higher_of_the_two (void **state)
+{
+  static const Case cases[] = {
+    BP_CASE (125, 85, STAGE_1, SEE_DOCTOR),
+    BP_CASE (135, 79, STAGE_1, SEE_DOCTOR),
+    BP_CASE (135, 95, STAGE_2, SEE_DOCTOR),
+    BP_CASE (119, 90, STAGE_2, SEE_DOCTOR),
+    BP_CASE (185, 70, CRISIS, SEEK_CARE_NOW),
+    BP_CASE (150, 121, CRISIS, SEEK_CARE_NOW),
+    BP_CASE (181, 121, CRISIS, SEEK_CARE_NOW),
+    /* A raised number outranks a low one. */
+    BP_CASE (150, 55, STAGE_2, SEE_DOCTOR),
+    BP_CASE (125, 55, ELEVATED, CHECK),
+    BP_CASE (85, 85, STAGE_1, SEE_DOCTOR),
+    /* Low when one is low and the other normal, or both low. */
+    BP_CASE (89, 79, LOW, CHECK),
+    BP_CASE (100, 59, LOW, CHECK),
+    BP_CASE (85, 55, LOW, CHECK),
+  };
+
+  (void) state;
+  check_bp_cases (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_bp_decimal_values_as_shown (void **state)
+{
+  /* Compared as "%.0f" shows them: nearest, ties to even. */
+  static const Case cases[] = {
+    BP_CASE (119.49, 70, NORMAL, NONE),
+    BP_CASE (119.5, 70, ELEVATED, CHECK),
+    BP_CASE (129.49, 70, ELEVATED, CHECK),
+    BP_CASE (129.51, 70, STAGE_1, SEE_DOCTOR),
+    BP_CASE (180.49, 70, STAGE_2, SEE_DOCTOR),
+    BP_CASE (180.5, 70, STAGE_2, SEE_DOCTOR),
+    BP_CASE (180.51, 70, CRISIS, SEEK_CARE_NOW),
+    BP_CASE (110, 79.49, NORMAL, NONE),
+    BP_CASE (110, 79.5, STAGE_1, SEE_DOCTOR),
+    BP_CASE (110, 120.5, STAGE_2, SEE_DOCTOR),
+    BP_CASE (110, 120.51, CRISIS, SEEK_CARE_NOW),
+    BP_CASE (89.5, 70, NORMAL, NONE),
+    BP_CASE (89.49, 70, LOW, CHECK),
+  };
+
+  (void) state;
+  check_bp_cases (cases, G_N_ELEMENTS (cases));
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      /* The digits a patient reads match the category given. */
+      g_autofree char *shown = g_strdup_printf ("%.0f", cases[i].value);
+      HpInterpretation got;
+
+      assert_true (hp_interpret_blood_pressure_values (g_ascii_strtod (shown, NULL), cases[i].other, &got));
+      assert_case (&cases[i], &got);
+    }
+}
+
+static void
+test_bp_in_kpa (void **state)
+{
+  /* 1 kPa = 7.50062 mm[Hg]. */
+  static const Case cases[] = {
+    BP_CASE (17.2, 9.0, ELEVATED, CHECK),      /* 129.01 / 67.5 */
+    BP_CASE (17.3, 9.0, STAGE_1, SEE_DOCTOR),  /* 129.76, shown 130 */
+    BP_CASE (24.0, 9.0, STAGE_2, SEE_DOCTOR),  /* 180.01 */
+    BP_CASE (24.1, 9.0, CRISIS, SEEK_CARE_NOW), /* 180.77 */
+    BP_CASE (15.0, 10.5, NORMAL, NONE),        /* 112.5 / 78.76 */
+    BP_CASE (15.0, 10.6, STAGE_1, SEE_DOCTOR), /* 79.51, shown 80 */
+    BP_CASE (15.0, 16.1, CRISIS, SEEK_CARE_NOW), /* 120.76 */
+    BP_CASE (11.9, 7.9, LOW, CHECK),           /* 89.26 / 59.25 */
+  };
+
+  (void) state;
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(HpMeasurement) m = blood_pressure (cases[i].value, cases[i].other, "kPa");
+      HpInterpretation got = { 0 };
+
+      assert_true (hp_interpret_blood_pressure (m, &got));
+      assert_case (&cases[i], &got);
+    }
+}
+
+static void
+test_pulse_boundaries (void **state)
+{
+  static const Case cases[] = {
+    PULSE_CASE (39, LOW, SEE_DOCTOR),
+    PULSE_CASE (40, LOW, CHECK),
+    PULSE_CASE (59, LOW, CHECK),
+    PULSE_CASE (60, NORMAL, NONE),
+    PULSE_CASE (100, NORMAL, NONE),
+    PULSE_CASE (101, HIGH, CHECK),
+    PULSE_CASE (130, HIGH, CHECK),
+    PULSE_CASE (131, HIGH, SEE_DOCTOR),
+    PULSE_CASE (100.49, NORMAL, NONE),
+    PULSE_CASE (100.51, HIGH, CHECK),
+  };
+
+  (void) state;
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(HpMeasurement) m = blood_pressure (120, 70, "mm[Hg]");
+      HpInterpretation got = { 0 };
+
+      /* Both units a device may give for a rate. */
+      hp_measurement_set_value (m, HP_QUANTITY_PULSE_RATE, cases[i].value,
+                                i % 2 == 0 ? "/min" : "{beats}/min");
+      assert_true (hp_interpret_pulse (m, &got));
+      assert_case (&cases[i], &got);
+      assert_true (hp_interpret_pulse_value (cases[i].value, &got));
+      assert_case (&cases[i], &got);
+    }
+}
+
+static void
+test_bmi_boundaries (void **state)
+{
+  /* At a height of 100 cm the BMI equals the weight in kg. BMI is compared
+   * as "%.1f" shows it: 18.49 is shown, and counted, as 18.5. */
+  static const Case cases[] = {
+    BMI_CASE (18.4, UNDERWEIGHT, CHECK),
+    BMI_CASE (18.44, UNDERWEIGHT, CHECK),
+    BMI_CASE (18.49, HEALTHY, NONE),
+    BMI_CASE (18.5, HEALTHY, NONE),
+    BMI_CASE (24.9, HEALTHY, NONE),
+    BMI_CASE (24.94, HEALTHY, NONE),
+    BMI_CASE (24.99, OVERWEIGHT, CHECK),
+    BMI_CASE (25, OVERWEIGHT, CHECK),
+    BMI_CASE (29.9, OVERWEIGHT, CHECK),
+    BMI_CASE (29.94, OVERWEIGHT, CHECK),
+    BMI_CASE (29.99, OBESITY, CHECK),
+    BMI_CASE (30, OBESITY, CHECK),
+  };
+  HpInterpretation got;
+  double bmi = 0;
+
+  (void) state;
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      assert_true (hp_interpret_bmi (cases[i].value, 100, &bmi, &got));
+      assert_case (&cases[i], &got);
+      assert_float_equal (bmi, cases[i].value, 1e-9);
+    }
+
+  /* An ordinary adult: 70 kg at 175 cm is 22.857. */
+  assert_true (hp_interpret_bmi (70, 175, &bmi, &got));
+  assert_float_equal (bmi, 70 / (1.75 * 1.75), 1e-9);
+  assert_int_equal (got.category, HP_CATEGORY_BMI_HEALTHY);
+  /* 92 kg at 175 cm is 30.04. */
+  assert_true (hp_interpret_bmi (92, 175, NULL, &got));
+  assert_int_equal (got.category, HP_CATEGORY_BMI_OBESITY);
+}
+
+static void
+check_glucose_cases (const Case *cases,
+                     gsize       n_cases,
+                     HpFasting   fasting)
+{
+  for (gsize i = 0; i < n_cases; i++)
+    {
+      g_autoptr(HpMeasurement) m = glucose (cases[i].value, "mg/dL");
+      HpInterpretation got = { 0 };
+
+      assert_true (hp_interpret_glucose (m, fasting, &got));
+      assert_case (&cases[i], &got);
+      assert_true (hp_interpret_glucose_value (cases[i].value, fasting, &got));
+      assert_case (&cases[i], &got);
+    }
+}
+
+static void
+test_glucose_fasting_boundaries (void **state)
+{
+  static const Case cases[] = {
+    GLUCOSE_CASE (53, LOW, SEEK_CARE_NOW),
+    GLUCOSE_CASE (54, LOW, SEE_DOCTOR),
+    GLUCOSE_CASE (69, LOW, SEE_DOCTOR),
+    GLUCOSE_CASE (70, NORMAL, NONE),
+    GLUCOSE_CASE (99, NORMAL, NONE),
+    GLUCOSE_CASE (100, PREDIABETES, CHECK),
+    GLUCOSE_CASE (125, PREDIABETES, CHECK),
+    GLUCOSE_CASE (126, DIABETES, SEE_DOCTOR),
+    GLUCOSE_CASE (299, DIABETES, SEE_DOCTOR),
+    GLUCOSE_CASE (300, VERY_HIGH, SEE_DOCTOR),
+    GLUCOSE_CASE (399, VERY_HIGH, SEE_DOCTOR),
+    GLUCOSE_CASE (400, VERY_HIGH, SEEK_CARE_NOW),
+  };
+
+  (void) state;
+  check_glucose_cases (cases, G_N_ELEMENTS (cases), HP_FASTING_YES);
+}
+
+static void
+test_glucose_not_fasting_boundaries (void **state)
+{
+  static const Case cases[] = {
+    GLUCOSE_CASE (53, LOW, SEEK_CARE_NOW),
+    GLUCOSE_CASE (54, LOW, SEE_DOCTOR),
+    GLUCOSE_CASE (69, LOW, SEE_DOCTOR),
+    GLUCOSE_CASE (70, NORMAL, NONE),
+    GLUCOSE_CASE (125, NORMAL, NONE),
+    GLUCOSE_CASE (139, NORMAL, NONE),
+    GLUCOSE_CASE (140, PREDIABETES, CHECK),
+    GLUCOSE_CASE (199, PREDIABETES, CHECK),
+    GLUCOSE_CASE (200, DIABETES, SEE_DOCTOR),
+    GLUCOSE_CASE (299, DIABETES, SEE_DOCTOR),
+    GLUCOSE_CASE (300, VERY_HIGH, SEE_DOCTOR),
+    GLUCOSE_CASE (399, VERY_HIGH, SEE_DOCTOR),
+    GLUCOSE_CASE (400, VERY_HIGH, SEEK_CARE_NOW),
+  };
+  HpInterpretation fasting, not_fasting;
+
+  (void) state;
+  check_glucose_cases (cases, G_N_ELEMENTS (cases), HP_FASTING_NO);
+  /* Not knowing is read as not fasting. */
+  check_glucose_cases (cases, G_N_ELEMENTS (cases), HP_FASTING_UNKNOWN);
+
+  /* After a meal 150 is "higher than expected", not prediabetes: same rank,
+   * other words. */
+  assert_true (hp_interpret_glucose_value (150, HP_FASTING_NO, &not_fasting));
+  assert_true (hp_interpret_glucose_value (110, HP_FASTING_YES, &fasting));
+  assert_int_equal (fasting.category, not_fasting.category);
+  assert_string_not_equal (fasting.title, not_fasting.title);
+  assert_string_not_equal (fasting.source, not_fasting.source);
+}
+
+static void
+test_glucose_in_mmol_per_litre (void **state)
+{
+  /* 1 mmol/L = 18.016 mg/dL; the ADA's own mmol/L equivalents fall where
+   * the mg/dL thresholds do. */
+  static const Case fasting[] = {
+    GLUCOSE_CASE (2.9, LOW, SEEK_CARE_NOW),   /* 52.2 */
+    GLUCOSE_CASE (3.0, LOW, SEE_DOCTOR),      /* 54.05 */
+    GLUCOSE_CASE (3.8, LOW, SEE_DOCTOR),      /* 68.5 */
+    GLUCOSE_CASE (3.9, NORMAL, NONE),         /* 70.26 */
+    GLUCOSE_CASE (5.5, NORMAL, NONE),         /* 99.09 */
+    GLUCOSE_CASE (5.6, PREDIABETES, CHECK),   /* 100.89 */
+    GLUCOSE_CASE (6.9, PREDIABETES, CHECK),   /* 124.31 */
+    GLUCOSE_CASE (7.0, DIABETES, SEE_DOCTOR), /* 126.11 */
+    GLUCOSE_CASE (22.2, VERY_HIGH, SEEK_CARE_NOW), /* 399.96, shown 400 */
+  };
+  static const Case not_fasting[] = {
+    GLUCOSE_CASE (7.7, NORMAL, NONE),          /* 138.72 */
+    GLUCOSE_CASE (7.8, PREDIABETES, CHECK),    /* 140.52 */
+    GLUCOSE_CASE (11.0, PREDIABETES, CHECK),   /* 198.18 */
+    GLUCOSE_CASE (11.1, DIABETES, SEE_DOCTOR), /* 199.98, shown 200 */
+    GLUCOSE_CASE (16.6, DIABETES, SEE_DOCTOR),  /* 299.07 */
+    GLUCOSE_CASE (16.7, VERY_HIGH, SEE_DOCTOR), /* 300.87 */
+  };
+
+  (void) state;
+  for (gsize i = 0; i < G_N_ELEMENTS (fasting); i++)
+    {
+      g_autoptr(HpMeasurement) m = glucose (fasting[i].value, "mmol/L");
+      HpInterpretation got = { 0 };
+
+      assert_true (hp_interpret_glucose (m, HP_FASTING_YES, &got));
+      assert_case (&fasting[i], &got);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (not_fasting); i++)
+    {
+      g_autoptr(HpMeasurement) m = glucose (not_fasting[i].value, "mmol/L");
+      HpInterpretation got = { 0 };
+
+      assert_true (hp_interpret_glucose (m, HP_FASTING_NO, &got));
+      assert_case (&not_fasting[i], &got);
+    }
+}
+
+/* One interpretation of every range of every scale. */
+static gsize
+interpret_every_range (HpInterpretation *out,
+                       gsize             n_out)
+{
+  static const double bp[][2] = {
+    { 85, 70 }, { 110, 70 }, { 125, 70 }, { 135, 70 }, { 150, 70 }, { 190, 70 },
+    { 110, 55 }, { 110, 85 }, { 110, 95 }, { 110, 125 },
+  };
+  static const double pulse[] = { 35, 50, 70, 110, 140 };
+  static const double bmi[] = { 17, 22, 27, 35 };
+  static const double fasting[] = { 40, 60, 90, 110, 150, 350, 450 };
+  static const double not_fasting[] = { 40, 60, 120, 160, 250, 350, 450 };
+  gsize n = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bp); i++)
+    assert_true (n < n_out && hp_interpret_blood_pressure_values (bp[i][0], bp[i][1], &out[n++]));
+  for (gsize i = 0; i < G_N_ELEMENTS (pulse); i++)
+    assert_true (n < n_out && hp_interpret_pulse_value (pulse[i], &out[n++]));
+  for (gsize i = 0; i < G_N_ELEMENTS (bmi); i++)
+    assert_true (n < n_out && hp_interpret_bmi (bmi[i], 100, NULL, &out[n++]));
+  for (gsize i = 0; i < G_N_ELEMENTS (fasting); i++)
+    assert_true (n < n_out && hp_interpret_glucose_value (fasting[i], HP_FASTING_YES, &out[n++]));
+  for (gsize i = 0; i < G_N_ELEMENTS (not_fasting); i++)
+    assert_true (n < n_out && hp_interpret_glucose_value (not_fasting[i], HP_FASTING_NO, &out[n++]));
+  return n;
+}
+
+static void
+test_every_category_has_words_icon_and_source (void **state)
+{
+  HpInterpretation all[64];
+  gboolean seen[HP_CATEGORY_LAST + 1] = { FALSE };
+  gsize n = interpret_every_range (all, G_N_ELEMENTS (all));
+
+  (void) state;
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autofree char *icon = NULL;
+      const char *expected_icon;
+
+      assert_in_range (all[i].category, 0, HP_CATEGORY_LAST);
+      seen[all[i].category] = TRUE;
+      assert_non_null (all[i].title);
+      assert_true (all[i].title[0] != '\0');
+      assert_non_null (all[i].meaning);
+      assert_true (all[i].meaning[0] != '\0');
+      assert_non_null (all[i].next_step);
+      assert_true (all[i].next_step[0] != '\0');
+      assert_non_null (all[i].source);
+      assert_true (all[i].source[0] != '\0');
+
+      /* The icon follows the urgency, and is in the UI's resource. */
+      switch (all[i].urgency)
+        {
+        case HP_URGENCY_NONE:
+          expected_icon = "hp-category-normal";
+          break;
+        case HP_URGENCY_CHECK:
+        case HP_URGENCY_SEE_DOCTOR:
+          expected_icon = "hp-category-attention";
+          break;
+        case HP_URGENCY_SEEK_CARE_NOW:
+          expected_icon = "hp-category-urgent";
+          break;
+        default:
+          fail_msg ("urgency %d out of range", all[i].urgency);
+          return;
+        }
+      assert_string_equal (all[i].icon_name, expected_icon);
+      icon = g_strdup_printf ("%s/ui/icons/%s.svg", HP_SOURCE_DIR, all[i].icon_name);
+      assert_true (g_file_test (icon, G_FILE_TEST_IS_REGULAR));
+    }
+  for (guint c = 0; c <= HP_CATEGORY_LAST; c++)
+    if (!seen[c])
+      fail_msg ("category %u is never given", c);
+}
+
+static void
+test_every_string_is_translated (void **state)
+{
+  HpInterpretation all[64];
+  gsize n = interpret_every_range (all, G_N_ELEMENTS (all));
+  const char *localedir = g_getenv ("HEALTHPOST_LOCALEDIR");
+
+  (void) state;
+  assert_non_null (localedir);
+  g_setenv ("LANGUAGE", "es", TRUE);
+  assert_non_null (setlocale (LC_ALL, ""));
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  assert_string_not_equal (_(HP_INTERPRETATION_SCREENING_NOTE), HP_INTERPRETATION_SCREENING_NOTE);
+  for (gsize i = 0; i < n; i++)
+    {
+      const char *strings[] = { all[i].title, all[i].meaning, all[i].next_step, all[i].source };
+
+      for (gsize j = 0; j < G_N_ELEMENTS (strings); j++)
+        if (g_strcmp0 (_(strings[j]), strings[j]) == 0)
+          fail_msg ("No Spanish translation of \"%s\"", strings[j]);
+    }
+  g_unsetenv ("LANGUAGE");
+}
+
+static void
+test_missing_values (void **state)
+{
+  g_autoptr(HpMeasurement) empty = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+  g_autoptr(HpMeasurement) systolic_only = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+  g_autoptr(HpMeasurement) unknown_unit = blood_pressure (120, 80, "mmHg");
+  g_autoptr(HpMeasurement) no_glucose = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
+  g_autoptr(HpMeasurement) glucose_unknown_unit = glucose (100, "g/L");
+  HpInterpretation got;
+  const double not_readings[] = { 0, -120, NAN, INFINITY, -INFINITY, 1e300 };
+
+  (void) state;
+  hp_measurement_set_value (systolic_only, HP_QUANTITY_SYSTOLIC, 190, "mm[Hg]");
+
+  assert_false (hp_interpret_blood_pressure (empty, &got));
+  assert_false (hp_interpret_blood_pressure (systolic_only, &got));
+  assert_false (hp_interpret_blood_pressure (unknown_unit, &got));
+  assert_false (hp_interpret_pulse (empty, &got));
+  assert_false (hp_interpret_pulse (systolic_only, &got));
+  assert_false (hp_interpret_glucose (no_glucose, HP_FASTING_YES, &got));
+  assert_false (hp_interpret_glucose (glucose_unknown_unit, HP_FASTING_NO, &got));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (not_readings); i++)
+    {
+      double bmi = -1;
+
+      assert_false (hp_interpret_blood_pressure_values (not_readings[i], 80, &got));
+      assert_false (hp_interpret_blood_pressure_values (120, not_readings[i], &got));
+      assert_false (hp_interpret_pulse_value (not_readings[i], &got));
+      assert_false (hp_interpret_glucose_value (not_readings[i], HP_FASTING_YES, &got));
+      assert_false (hp_interpret_bmi (not_readings[i], 170, &bmi, &got));
+      assert_false (hp_interpret_bmi (70, not_readings[i], &bmi, &got));
+      /* Nothing is written on failure. */
+      assert_float_equal (bmi, -1, 0);
+    }
+}
+
+static void
+test_highest_urgency (void **state)
+{
+  HpInterpretation visit[3];
+
+  (void) state;
+  assert_int_equal (hp_interpretation_highest_urgency (NULL, 0), HP_URGENCY_NONE);
+
+  assert_true (hp_interpret_blood_pressure_values (115, 75, &visit[0]));
+  assert_true (hp_interpret_bmi (70, 175, NULL, &visit[1]));
+  assert_true (hp_interpret_glucose_value (90, HP_FASTING_YES, &visit[2]));
+  assert_int_equal (hp_interpretation_highest_urgency (visit, 3), HP_URGENCY_NONE);
+
+  assert_true (hp_interpret_bmi (95, 175, NULL, &visit[1]));
+  assert_int_equal (hp_interpretation_highest_urgency (visit, 3), HP_URGENCY_CHECK);
+
+  assert_true (hp_interpret_glucose_value (45, HP_FASTING_NO, &visit[2]));
+  assert_int_equal (hp_interpretation_highest_urgency (visit, 3), HP_URGENCY_SEEK_CARE_NOW);
+  /* Only the first @n count. */
+  assert_int_equal (hp_interpretation_highest_urgency (visit, 2), HP_URGENCY_CHECK);
+
+  assert_true (hp_interpret_blood_pressure_values (185, 100, &visit[0]));
+  assert_int_equal (hp_interpretation_highest_urgency (visit, 1), HP_URGENCY_SEEK_CARE_NOW);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_systolic_boundaries),
+    cmocka_unit_test (test_diastolic_boundaries),
+    cmocka_unit_test (test_higher_of_the_two),
+    cmocka_unit_test (test_bp_decimal_values_as_shown),
+    cmocka_unit_test (test_bp_in_kpa),
+    cmocka_unit_test (test_pulse_boundaries),
+    cmocka_unit_test (test_bmi_boundaries),
+    cmocka_unit_test (test_glucose_fasting_boundaries),
+    cmocka_unit_test (test_glucose_not_fasting_boundaries),
+    cmocka_unit_test (test_glucose_in_mmol_per_litre),
+    cmocka_unit_test (test_every_category_has_words_icon_and_source),
+    cmocka_unit_test (test_every_string_is_translated),
+    cmocka_unit_test (test_missing_values),
+    cmocka_unit_test (test_highest_urgency),
+  };
+
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
