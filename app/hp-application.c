@@ -93,7 +93,23 @@ apply_language (const char *code)
 }
 
 static HpPage
-page_for_step (HpVisitStep step)
+instructions_for (HpMeasurementKind kind)
+{
+  switch (kind)
+    {
+    case HP_MEASUREMENT_KIND_BODY_WEIGHT:
+      return HP_PAGE_WEIGHT_INSTRUCTIONS;
+    case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
+      return HP_PAGE_GLUCOSE_INSTRUCTIONS;
+    case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
+    default:
+      return HP_PAGE_BP_INSTRUCTIONS;
+    }
+}
+
+static HpPage
+page_for_step (HpVisitStep       step,
+               HpMeasurementKind kind)
 {
   switch (step)
     {
@@ -101,8 +117,10 @@ page_for_step (HpVisitStep step)
       return HP_PAGE_ATTRACT;
     case HP_VISIT_STEP_CHOOSE:
       return HP_PAGE_CHOOSE;
+    case HP_VISIT_STEP_FASTING:
+      return HP_PAGE_FASTING;
     case HP_VISIT_STEP_INSTRUCTIONS:
-      return HP_PAGE_BP_INSTRUCTIONS;
+      return instructions_for (kind);
     case HP_VISIT_STEP_MEASURING:
       return HP_PAGE_MEASURING;
     case HP_VISIT_STEP_RESULT:
@@ -132,6 +150,10 @@ problem_for_flow (HpVisitFlow *flow)
       return HP_PROBLEM_DEVICE_NOT_RESPONDING;
     case HP_VISIT_PROBLEM_NOT_SAVED:
       return HP_PROBLEM_NOT_SAVED;
+    case HP_VISIT_PROBLEM_NO_NEW_READING:
+      return HP_PROBLEM_NO_NEW_READING;
+    case HP_VISIT_PROBLEM_IMPLAUSIBLE:
+      return HP_PROBLEM_IMPLAUSIBLE;
     case HP_VISIT_PROBLEM_NONE:
     case HP_VISIT_PROBLEM_READING_FAILED:
     default:
@@ -144,14 +166,11 @@ update_available_kinds (HpApplication *self)
 {
   if (self->window == NULL || self->devices == NULL)
     return;
-  /* The pages guide a patient through blood pressure only so far: a scale
-   * or meter is found, read by staff (healthpost-ctl read) and kept in the
-   * device list, but offered to patients once their pages exist. */
   hp_window_set_available_kinds (
     self->window,
     hp_device_manager_find_by_kind (self->devices, HP_MEASUREMENT_KIND_BLOOD_PRESSURE) != NULL,
-    FALSE,
-    FALSE);
+    hp_device_manager_find_by_kind (self->devices, HP_MEASUREMENT_KIND_BODY_WEIGHT) != NULL,
+    hp_device_manager_find_by_kind (self->devices, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE) != NULL);
 }
 
 /* Makes the window show exactly what the flow holds; nothing else feeds it. */
@@ -160,24 +179,28 @@ sync_window (HpApplication *self)
 {
   HpVisit *visit;
   HpMeasurement *latest = NULL;
+  HpMeasurementKind kind;
 
   if (self->window == NULL || self->flow == NULL)
     return;
 
+  kind = hp_visit_flow_get_kind (self->flow);
   visit = hp_visit_flow_get_visit (self->flow);
   if (visit != NULL)
-    latest = hp_visit_find_latest (visit, hp_visit_flow_get_kind (self->flow));
+    latest = hp_visit_find_latest (visit, kind);
 
   if (hp_visit_flow_get_step (self->flow) == HP_VISIT_STEP_CHOOSE)
     update_available_kinds (self);
-  hp_window_set_measurement (self->window, latest);
+  hp_window_set_can_finish (self->window, visit != NULL && hp_visit_get_n_measurements (visit) > 0);
+  hp_window_set_kind (self->window, kind);
+  hp_window_set_measurement (self->window, latest, hp_visit_flow_get_fasting (self->flow));
   hp_window_set_phase (self->window, hp_visit_flow_get_phase (self->flow));
   hp_window_set_problem (self->window, problem_for_flow (self->flow));
   hp_window_set_inactivity_warning (self->window, hp_visit_flow_get_seconds_left (self->flow));
   hp_window_set_next_language (self->window,
                                g_strv_length ((char **) hp_config_get_languages (self->config)) > 1
                                ? native_name_of (next_language (self)) : NULL);
-  hp_window_show_page (self->window, page_for_step (hp_visit_flow_get_step (self->flow)));
+  hp_window_show_page (self->window, page_for_step (hp_visit_flow_get_step (self->flow), kind));
 }
 
 static void
@@ -315,12 +338,9 @@ run_retention (HpStore    *store,
 }
 
 static void
-open_store_in_thread (GTask        *task,
-                      gpointer      source_object G_GNUC_UNUSED,
-                      gpointer      task_data,
-                      GCancellable *cancellable G_GNUC_UNUSED)
+open_store_in_thread (GTask *task)
 {
-  HpConfig *config = task_data;
+  HpConfig *config = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *path = hp_config_dup_database_path (config);
   g_autofree char *folder = g_path_get_dirname (path);
@@ -487,6 +507,15 @@ on_store_opened (GObject      *source G_GNUC_UNUSED,
     }
 }
 
+static gpointer
+open_store_thread (gpointer data)
+{
+  g_autoptr(GTask) task = data;
+
+  open_store_in_thread (task);
+  return NULL;
+}
+
 /* Everything the first frame does not need starts here, after it is shown. */
 static gboolean
 start_services (gpointer user_data)
@@ -495,7 +524,9 @@ start_services (gpointer user_data)
   g_autoptr(GTask) task = g_task_new (NULL, NULL, on_store_opened, g_object_ref (self));
 
   g_task_set_task_data (task, g_object_ref (self->config), g_object_unref);
-  g_task_run_in_thread (task, open_store_in_thread);
+  /* A thread of its own rather than GTask's pool: it ends once the store is
+   * open, and with it whatever per-thread state OpenSSL kept for it. */
+  g_thread_unref (g_thread_new ("hp-store-open", open_store_thread, g_steal_pointer (&task)));
   return G_SOURCE_REMOVE;
 }
 
@@ -540,6 +571,28 @@ action_cancel_measurement (GSimpleAction *action G_GNUC_UNUSED, GVariant *param 
   HpApplication *self = data;
   if (self->flow != NULL)
     hp_visit_flow_cancel_measurement (self->flow);
+}
+
+static void
+action_fasting (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
+{
+  HpApplication *self = data;
+  const char *answer = g_variant_get_string (param, NULL);
+
+  if (self->flow == NULL)
+    return;
+  if (g_str_equal (answer, "fasting"))
+    hp_visit_flow_answer_fasting (self->flow, HP_FASTING_YES);
+  else if (g_str_equal (answer, "eaten"))
+    hp_visit_flow_answer_fasting (self->flow, HP_FASTING_NO);
+}
+
+static void
+action_measure_another (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_measure_another (self->flow);
 }
 
 static void
@@ -594,6 +647,8 @@ static const GActionEntry visit_entries[] = {
   { .name = "choose", .activate = action_choose, .parameter_type = "s" },
   { .name = "start-measurement", .activate = action_start_measurement },
   { .name = "cancel-measurement", .activate = action_cancel_measurement },
+  { .name = "fasting", .activate = action_fasting, .parameter_type = "s" },
+  { .name = "measure-another", .activate = action_measure_another },
   { .name = "finish", .activate = action_finish },
   { .name = "start-over", .activate = action_start_over },
   { .name = "still-here", .activate = action_still_here },

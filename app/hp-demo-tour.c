@@ -6,6 +6,9 @@
 /* A whole demo visit takes seconds; past this something is stuck. */
 #define TOUR_TIMEOUT_SECONDS 120
 
+/* The demo patient measures everything the kiosk offers, in this order. */
+static const char * const tour_kinds[] = { "blood-pressure", "body-weight", "blood-glucose" };
+
 struct _HpDemoTour
 {
   GObject parent_instance;
@@ -14,6 +17,7 @@ struct _HpDemoTour
   HpVisitFlow *flow;
   char *folder;
   guint shot;
+  guint n_measured;
   guint timeout_source;
   gulong after_paint_id;
   GdkFrameClock *frame_clock;
@@ -57,13 +61,20 @@ act (HpDemoTour *self)
       break;
     case HP_VISIT_STEP_CHOOSE:
       action = "visit.choose";
-      target = g_variant_new_string ("blood-pressure");
+      target = g_variant_new_string (tour_kinds[MIN (self->n_measured, G_N_ELEMENTS (tour_kinds) - 1)]);
+      break;
+    case HP_VISIT_STEP_FASTING:
+      action = "visit.fasting";
+      target = g_variant_new_string ("eaten");
       break;
     case HP_VISIT_STEP_INSTRUCTIONS:
       action = "visit.start-measurement";
       break;
     case HP_VISIT_STEP_RESULT:
-      action = "visit.finish";
+      if (++self->n_measured < G_N_ELEMENTS (tour_kinds))
+        action = "visit.measure-another";
+      else
+        action = "visit.finish";
       break;
     case HP_VISIT_STEP_GOODBYE:
       finish (self, TRUE);

@@ -12,6 +12,7 @@ struct _HpVisitFlow
   HpVisitStep step;
   HpVisit *visit;
   HpMeasurementKind kind;
+  HpFasting fasting;
   HpVisitProblem problem;
   HpMeasurementPhase phase;
   char *default_language;
@@ -48,6 +49,7 @@ static GParamSpec *properties[N_PROPS];
 static const char * const step_names[] = {
   [HP_VISIT_STEP_ATTRACT] = "attract",
   [HP_VISIT_STEP_CHOOSE] = "choose",
+  [HP_VISIT_STEP_FASTING] = "fasting",
   [HP_VISIT_STEP_INSTRUCTIONS] = "instructions",
   [HP_VISIT_STEP_MEASURING] = "measuring",
   [HP_VISIT_STEP_RESULT] = "result",
@@ -71,6 +73,7 @@ step_watches_inactivity (HpVisitStep step)
   switch (step)
     {
     case HP_VISIT_STEP_CHOOSE:
+    case HP_VISIT_STEP_FASTING:
     case HP_VISIT_STEP_INSTRUCTIONS:
     case HP_VISIT_STEP_RESULT:
     case HP_VISIT_STEP_PROBLEM:
@@ -194,6 +197,7 @@ wipe_visit (HpVisitFlow *self)
   set_problem (self, HP_VISIT_PROBLEM_NONE);
   set_phase (self, HP_MEASUREMENT_PHASE_IDLE);
   self->kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE;
+  self->fasting = HP_FASTING_UNKNOWN;
   if (self->visit != NULL)
     {
       g_clear_object (&self->visit);
@@ -282,9 +286,11 @@ problem_for_error (const GError *error)
     case HP_DEVICE_ERROR_TIMEOUT:
     case HP_DEVICE_ERROR_BUSY:
       return HP_VISIT_PROBLEM_DEVICE_NOT_RESPONDING;
-    case HP_DEVICE_ERROR_PROTOCOL:
-    case HP_DEVICE_ERROR_IMPLAUSIBLE:
     case HP_DEVICE_ERROR_NO_NEW_READING:
+      return HP_VISIT_PROBLEM_NO_NEW_READING;
+    case HP_DEVICE_ERROR_IMPLAUSIBLE:
+      return HP_VISIT_PROBLEM_IMPLAUSIBLE;
+    case HP_DEVICE_ERROR_PROTOCOL:
     case HP_DEVICE_ERROR_UNSUPPORTED:
     case HP_DEVICE_ERROR_CANCELLED:
     default:
@@ -402,7 +408,7 @@ hp_visit_flow_class_init (HpVisitFlowClass *klass)
     g_param_spec_object ("visit", NULL, NULL, HP_TYPE_VISIT,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PROBLEM] =
-    g_param_spec_int ("problem", NULL, NULL, 0, HP_VISIT_PROBLEM_NOT_SAVED, 0,
+    g_param_spec_int ("problem", NULL, NULL, 0, HP_VISIT_PROBLEM_LAST, 0,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PHASE] =
     g_param_spec_int ("phase", NULL, NULL, 0, HP_MEASUREMENT_PHASE_LAST, 0,
@@ -469,6 +475,13 @@ hp_visit_flow_get_kind (HpVisitFlow *self)
 {
   g_return_val_if_fail (HP_IS_VISIT_FLOW (self), HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
   return self->kind;
+}
+
+HpFasting
+hp_visit_flow_get_fasting (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), HP_FASTING_UNKNOWN);
+  return self->fasting;
 }
 
 HpVisitProblem
@@ -549,6 +562,29 @@ hp_visit_flow_choose (HpVisitFlow       *self,
     return FALSE;
 
   self->kind = kind;
+  /* Whether the patient has eaten changes what a glucose value means, so it
+   * is asked before every glucose test. */
+  if (kind == HP_MEASUREMENT_KIND_BLOOD_GLUCOSE)
+    {
+      self->fasting = HP_FASTING_UNKNOWN;
+      set_step (self, HP_VISIT_STEP_FASTING);
+    }
+  else
+    set_step (self, HP_VISIT_STEP_INSTRUCTIONS);
+  return TRUE;
+}
+
+gboolean
+hp_visit_flow_answer_fasting (HpVisitFlow *self,
+                              HpFasting    fasting)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+  g_return_val_if_fail (fasting == HP_FASTING_YES || fasting == HP_FASTING_NO, FALSE);
+
+  if (self->step != HP_VISIT_STEP_FASTING)
+    return FALSE;
+
+  self->fasting = fasting;
   set_step (self, HP_VISIT_STEP_INSTRUCTIONS);
   return TRUE;
 }
@@ -609,6 +645,24 @@ hp_visit_flow_cancel_measurement (HpVisitFlow *self)
 }
 
 gboolean
+hp_visit_flow_measure_another (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+
+  if (self->visit == NULL)
+    return FALSE;
+  if (self->step != HP_VISIT_STEP_RESULT && self->step != HP_VISIT_STEP_PROBLEM)
+    return FALSE;
+  if (self->problem == HP_VISIT_PROBLEM_NOT_SAVED)
+    return FALSE;
+
+  set_problem (self, HP_VISIT_PROBLEM_NONE);
+  set_phase (self, HP_MEASUREMENT_PHASE_IDLE);
+  set_step (self, HP_VISIT_STEP_CHOOSE);
+  return TRUE;
+}
+
+gboolean
 hp_visit_flow_finish (HpVisitFlow *self)
 {
   g_autoptr(GDateTime) now = NULL;
@@ -616,7 +670,12 @@ hp_visit_flow_finish (HpVisitFlow *self)
 
   g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
 
-  if (self->step != HP_VISIT_STEP_RESULT || self->visit == NULL)
+  if (self->visit == NULL)
+    return FALSE;
+  /* A patient who came back to the choice may stop there, once there is
+   * something to save. */
+  if (self->step != HP_VISIT_STEP_RESULT &&
+      !(self->step == HP_VISIT_STEP_CHOOSE && hp_visit_get_n_measurements (self->visit) > 0))
     return FALSE;
 
   now = g_date_time_new_now_utc ();

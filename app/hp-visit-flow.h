@@ -4,6 +4,7 @@
 #include <glib-object.h>
 
 #include "hp-device-manager.h"
+#include "hp-interpretation.h"
 #include "hp-store.h"
 #include "hp-visit.h"
 
@@ -12,6 +13,7 @@ G_BEGIN_DECLS
 typedef enum {
   HP_VISIT_STEP_ATTRACT,
   HP_VISIT_STEP_CHOOSE,
+  HP_VISIT_STEP_FASTING,        /* glucose only: has the patient eaten? */
   HP_VISIT_STEP_INSTRUCTIONS,
   HP_VISIT_STEP_MEASURING,
   HP_VISIT_STEP_RESULT,
@@ -26,9 +28,13 @@ typedef enum {
   HP_VISIT_PROBLEM_DEVICE_MISSING,      /* no device for the chosen measurement */
   HP_VISIT_PROBLEM_DEVICE_UNPLUGGED,    /* it went away while measuring */
   HP_VISIT_PROBLEM_DEVICE_NOT_RESPONDING,
-  HP_VISIT_PROBLEM_READING_FAILED,      /* garbled or implausible reading */
+  HP_VISIT_PROBLEM_READING_FAILED,      /* garbled reading */
   HP_VISIT_PROBLEM_NOT_SAVED,           /* the store refused the finished visit */
+  HP_VISIT_PROBLEM_NO_NEW_READING,      /* the device holds nothing from this visit */
+  HP_VISIT_PROBLEM_IMPLAUSIBLE,         /* a value no person can have, or past the device's range */
 } HpVisitProblem;
+
+#define HP_VISIT_PROBLEM_LAST HP_VISIT_PROBLEM_IMPLAUSIBLE
 
 typedef struct {
   guint idle_ms;          /* quiet time before "Are you still there?" */
@@ -50,6 +56,8 @@ HpVisitStep       hp_visit_flow_get_step           (HpVisitFlow *self);
 /* The visit in progress, or %NULL on the attract screen. */
 HpVisit          *hp_visit_flow_get_visit          (HpVisitFlow *self);
 HpMeasurementKind hp_visit_flow_get_kind           (HpVisitFlow *self);
+/* What the patient said about eating before the glucose test of this visit. */
+HpFasting         hp_visit_flow_get_fasting        (HpVisitFlow *self);
 HpVisitProblem    hp_visit_flow_get_problem        (HpVisitFlow *self);
 HpMeasurementPhase hp_visit_flow_get_phase         (HpVisitFlow *self);
 gboolean          hp_visit_flow_get_warning_active (HpVisitFlow *self);
@@ -61,8 +69,15 @@ const char       *hp_visit_flow_get_language       (HpVisitFlow *self);
 gboolean hp_visit_flow_begin              (HpVisitFlow       *self);
 gboolean hp_visit_flow_choose             (HpVisitFlow       *self,
                                            HpMeasurementKind  kind);
+/* On the fasting step: the answer, which leads on to the instructions. */
+gboolean hp_visit_flow_answer_fasting     (HpVisitFlow       *self,
+                                           HpFasting          fasting);
 gboolean hp_visit_flow_start_measurement  (HpVisitFlow       *self);
 gboolean hp_visit_flow_cancel_measurement (HpVisitFlow       *self);
+/* From a result (or a problem) back to the choice, keeping the visit. */
+gboolean hp_visit_flow_measure_another    (HpVisitFlow       *self);
+/* Saves the visit: from a result, or from the choice once something was
+ * measured. */
 gboolean hp_visit_flow_finish             (HpVisitFlow       *self);
 gboolean hp_visit_flow_start_over         (HpVisitFlow       *self);
 /* Any touch: restarts the quiet-time clock and dismisses the warning. */

@@ -6,10 +6,13 @@
 #include "hp-attract-page.h"
 #include "hp-bp-instructions-page.h"
 #include "hp-choose-page.h"
+#include "hp-fasting-page.h"
+#include "hp-glucose-instructions-page.h"
 #include "hp-goodbye-page.h"
 #include "hp-ui-resources.h"
 #include "hp-measuring-page.h"
 #include "hp-result-page.h"
+#include "hp-weight-instructions-page.h"
 
 struct _HpWindow
 {
@@ -26,6 +29,8 @@ struct _HpWindow
 
   GtkWidget *pages[HP_PAGE_LAST + 1];
   HpPage page;
+  HpMeasurementKind kind;
+  HpProblem problem;
   gboolean out_of_service;
 };
 
@@ -47,6 +52,10 @@ step_of_page (HpPage page)
     case HP_PAGE_CHOOSE:
       return 1;
     case HP_PAGE_BP_INSTRUCTIONS:
+    case HP_PAGE_WEIGHT_INSTRUCTIONS:
+    case HP_PAGE_GLUCOSE_INSTRUCTIONS:
+    case HP_PAGE_FASTING:
+      /* The glucose question belongs to getting ready. */
       return 2;
     case HP_PAGE_MEASURING:
     case HP_PAGE_PROBLEM:
@@ -120,6 +129,9 @@ hp_window_class_init (HpWindowClass *klass)
   g_type_ensure (HP_TYPE_ATTRACT_PAGE);
   g_type_ensure (HP_TYPE_CHOOSE_PAGE);
   g_type_ensure (HP_TYPE_BP_INSTRUCTIONS_PAGE);
+  g_type_ensure (HP_TYPE_WEIGHT_INSTRUCTIONS_PAGE);
+  g_type_ensure (HP_TYPE_GLUCOSE_INSTRUCTIONS_PAGE);
+  g_type_ensure (HP_TYPE_FASTING_PAGE);
   g_type_ensure (HP_TYPE_MEASURING_PAGE);
   g_type_ensure (HP_TYPE_RESULT_PAGE);
   g_type_ensure (HP_TYPE_PROBLEM_PAGE);
@@ -140,6 +152,12 @@ hp_window_class_init (HpWindowClass *klass)
                                              G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_CHOOSE]));
   gtk_widget_class_bind_template_child_full (widget_class, "bp_instructions_page", FALSE,
                                              G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_BP_INSTRUCTIONS]));
+  gtk_widget_class_bind_template_child_full (widget_class, "weight_instructions_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_WEIGHT_INSTRUCTIONS]));
+  gtk_widget_class_bind_template_child_full (widget_class, "glucose_instructions_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_GLUCOSE_INSTRUCTIONS]));
+  gtk_widget_class_bind_template_child_full (widget_class, "fasting_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_FASTING]));
   gtk_widget_class_bind_template_child_full (widget_class, "measuring_page", FALSE,
                                              G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_MEASURING]));
   gtk_widget_class_bind_template_child_full (widget_class, "result_page", FALSE,
@@ -157,6 +175,8 @@ static void
 hp_window_init (HpWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE;
+  self->problem = HP_PROBLEM_READING_FAILED;
   hp_window_show_page (self, HP_PAGE_ATTRACT);
 }
 
@@ -229,6 +249,28 @@ hp_window_set_available_kinds (HpWindow *self,
 }
 
 void
+hp_window_set_can_finish (HpWindow *self,
+                          gboolean  can_finish)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  hp_choose_page_set_can_finish (HP_CHOOSE_PAGE (self->pages[HP_PAGE_CHOOSE]), can_finish);
+}
+
+void
+hp_window_set_kind (HpWindow          *self,
+                    HpMeasurementKind  kind)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  g_return_if_fail (kind <= HP_MEASUREMENT_KIND_LAST);
+
+  if (self->kind == kind)
+    return;
+  self->kind = kind;
+  hp_measuring_page_set_kind (HP_MEASURING_PAGE (self->pages[HP_PAGE_MEASURING]), kind);
+  hp_problem_page_set_problem (HP_PROBLEM_PAGE (self->pages[HP_PAGE_PROBLEM]), self->problem, kind);
+}
+
+void
 hp_window_set_phase (HpWindow           *self,
                      HpMeasurementPhase  phase)
 {
@@ -238,10 +280,11 @@ hp_window_set_phase (HpWindow           *self,
 
 void
 hp_window_set_measurement (HpWindow      *self,
-                           HpMeasurement *measurement)
+                           HpMeasurement *measurement,
+                           HpFasting      fasting)
 {
   g_return_if_fail (HP_IS_WINDOW (self));
-  hp_result_page_set_measurement (HP_RESULT_PAGE (self->pages[HP_PAGE_RESULT]), measurement);
+  hp_result_page_set_measurement (HP_RESULT_PAGE (self->pages[HP_PAGE_RESULT]), measurement, fasting);
 }
 
 void
@@ -251,7 +294,8 @@ hp_window_set_problem (HpWindow  *self,
   g_return_if_fail (HP_IS_WINDOW (self));
 
   self->out_of_service = problem == HP_PROBLEM_OUT_OF_SERVICE;
-  hp_problem_page_set_problem (HP_PROBLEM_PAGE (self->pages[HP_PAGE_PROBLEM]), problem);
+  self->problem = problem;
+  hp_problem_page_set_problem (HP_PROBLEM_PAGE (self->pages[HP_PAGE_PROBLEM]), problem, self->kind);
   if (self->page == HP_PAGE_PROBLEM)
     hp_window_show_page (self, self->page);
 }

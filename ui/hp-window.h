@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "hp-interpretation.h"
 #include "hp-measurement.h"
 #include "hp-problem-page.h"
 
@@ -12,6 +13,9 @@ typedef enum {
   HP_PAGE_ATTRACT,
   HP_PAGE_CHOOSE,
   HP_PAGE_BP_INSTRUCTIONS,
+  HP_PAGE_WEIGHT_INSTRUCTIONS,
+  HP_PAGE_GLUCOSE_INSTRUCTIONS,
+  HP_PAGE_FASTING,
   HP_PAGE_MEASURING,
   HP_PAGE_RESULT,
   HP_PAGE_PROBLEM,
@@ -25,7 +29,8 @@ G_DECLARE_FINAL_TYPE (HpWindow, hp_window, HP, WINDOW, GtkApplicationWindow)
 
 /* Buttons activate actions of the "visit" group, which the owner of the
  * window inserts: begin, choose(s), start-measurement, cancel-measurement,
- * finish, start-over, still-here, call-clinician, next-language. Any touch or
+ * finish, start-over, still-here, call-clinician, next-language,
+ * measure-another, fasting(s: "eaten" or "fasting"). Any touch or
  * key press emits "user-activity". */
 HpWindow   *hp_window_new                 (GtkApplication     *application);
 
@@ -40,10 +45,17 @@ void        hp_window_set_available_kinds (HpWindow           *self,
                                            gboolean            blood_pressure,
                                            gboolean            body_weight,
                                            gboolean            blood_glucose);
+/* Offers "I am done" on the choice once the visit has something to save. */
+void        hp_window_set_can_finish      (HpWindow           *self,
+                                           gboolean            can_finish);
+/* What is being measured: the measuring and problem pages speak of its device. */
+void        hp_window_set_kind            (HpWindow           *self,
+                                           HpMeasurementKind   kind);
 void        hp_window_set_phase           (HpWindow           *self,
                                            HpMeasurementPhase  phase);
 void        hp_window_set_measurement     (HpWindow           *self,
-                                           HpMeasurement      *measurement);
+                                           HpMeasurement      *measurement,
+                                           HpFasting           fasting);
 void        hp_window_set_problem         (HpWindow           *self,
                                            HpProblem           problem);
 /* 0 hides the "Are you still there?" warning. */

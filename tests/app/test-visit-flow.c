@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "hp-contour-simulator.h"
 #include "hp-simulated-cuff.h"
 #include "hp-test-util.h"
 #include "hp-visit-flow.h"
@@ -193,6 +194,83 @@ test_full_visit_is_saved (void **state)
   /* The goodbye screen clears itself. */
   assert_true (wait_for_step (f->flow, HP_VISIT_STEP_ATTRACT));
   assert_null (hp_visit_flow_get_visit (f->flow));
+}
+
+/* A second measurement in the same visit, and a glucose test that first
+ * asks whether the patient has eaten; both are saved with the visit. */
+static void
+test_measure_another_and_fasting (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(HpDevice) meter = hp_simulated_contour_new ("mg/dL", 97, HP_CONTOUR_FAULT_NONE);
+
+  add_cuff (f, HP_CUFF_FAULT_NONE);
+  hp_device_manager_add_device (f->devices, meter);
+  go_to_instructions (f);
+  assert_false (hp_visit_flow_measure_another (f->flow));
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+
+  assert_true (hp_visit_flow_measure_another (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CHOOSE);
+  assert_int_equal (hp_visit_flow_get_fasting (f->flow), HP_FASTING_UNKNOWN);
+
+  /* Glucose asks about eating first; the answer leads to the instructions. */
+  assert_true (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_FASTING);
+  assert_false (hp_visit_flow_start_measurement (f->flow));
+  assert_true (hp_visit_flow_answer_fasting (f->flow, HP_FASTING_YES));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_INSTRUCTIONS);
+  assert_int_equal (hp_visit_flow_get_fasting (f->flow), HP_FASTING_YES);
+  assert_false (hp_visit_flow_answer_fasting (f->flow, HP_FASTING_NO));
+  assert_int_equal (hp_visit_flow_get_fasting (f->flow), HP_FASTING_YES);
+
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+  assert_int_equal (hp_visit_get_n_measurements (hp_visit_flow_get_visit (f->flow)), 2);
+
+  /* Back at the choice with something measured, the patient may stop. */
+  assert_true (hp_visit_flow_measure_another (f->flow));
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_GOODBYE);
+  assert_int_equal (count_visits (f), 1);
+
+  /* The answer belongs to that visit only. */
+  assert_true (hp_visit_flow_start_over (f->flow));
+  assert_int_equal (hp_visit_flow_get_fasting (f->flow), HP_FASTING_UNKNOWN);
+}
+
+/* A choice with nothing measured yet has nothing to save. */
+static void
+test_finish_needs_a_measurement (void **state)
+{
+  Fixture *f = *state;
+
+  assert_true (hp_visit_flow_begin (f->flow));
+  assert_false (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CHOOSE);
+  assert_int_equal (count_visits (f), 0);
+}
+
+/* A meter holding no test from this visit says so, in its own words. */
+static void
+test_no_new_reading_is_its_own_problem (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(HpDevice) meter = hp_simulated_contour_new ("mg/dL", 97, HP_CONTOUR_FAULT_NO_NEW_READING);
+
+  hp_device_manager_add_device (f->devices, meter);
+  assert_true (hp_visit_flow_begin (f->flow));
+  assert_true (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE));
+  assert_true (hp_visit_flow_answer_fasting (f->flow, HP_FASTING_NO));
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_PROBLEM));
+  assert_int_equal (hp_visit_flow_get_problem (f->flow), HP_VISIT_PROBLEM_NO_NEW_READING);
+
+  /* The patient may go on to another measurement instead. */
+  assert_true (hp_visit_flow_measure_another (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CHOOSE);
+  assert_int_equal (hp_visit_flow_get_problem (f->flow), HP_VISIT_PROBLEM_NONE);
 }
 
 static void
@@ -432,6 +510,9 @@ main (void)
     cmocka_unit_test_setup_teardown (test_failed_save_tells_the_patient, setup, teardown),
     cmocka_unit_test (test_out_of_service_without_store),
     cmocka_unit_test_setup_teardown (test_language, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_measure_another_and_fasting, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_finish_needs_a_measurement, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_no_new_reading_is_its_own_problem, setup, teardown),
   };
 
   return cmocka_run_group_tests_name ("visit-flow", tests, NULL, NULL);

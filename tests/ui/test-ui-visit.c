@@ -125,37 +125,63 @@ screenshot (Fixture    *f,
   g_print ("screenshot: %s\n", path);
 }
 
+/* The drawn button bound to @action and, when @target is given, to that
+ * string target. */
 static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *action)
+find_button_for (GtkWidget  *root,
+                 const char *action,
+                 const char *target)
 {
   if (GTK_IS_BUTTON (root) && gtk_widget_is_drawable (root) &&
       g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
-    return root;
+    {
+      GVariant *value = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (root));
+
+      if (target == NULL ||
+          (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) &&
+           g_str_equal (g_variant_get_string (value, NULL), target)))
+        return root;
+    }
 
   for (GtkWidget *child = gtk_widget_get_first_child (root);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_button (child, action);
+      GtkWidget *found = find_button_for (child, action, target);
       if (found != NULL)
         return found;
     }
   return NULL;
 }
 
-/* Presses the on-screen button bound to @action, as a finger would. */
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *action)
+{
+  return find_button_for (root, action, NULL);
+}
+
+/* Presses the on-screen button bound to @action (with @target, if given),
+ * as a finger would. */
+static void
+press_target (Fixture    *f,
+              const char *action,
+              const char *target)
+{
+  GtkWidget *button = find_button_for (GTK_WIDGET (window_of (f)), action, target);
+
+  if (button == NULL)
+    fail_msg ("no visible button for %s %s", action, target != NULL ? target : "");
+  assert_true (gtk_widget_is_sensitive (button));
+  /* "clicked" is what a tap emits; gtk_widget_activate() would delay it. */
+  g_signal_emit_by_name (button, "clicked");
+}
+
 static void
 press (Fixture    *f,
        const char *action)
 {
-  GtkWidget *button = find_button (GTK_WIDGET (window_of (f)), action);
-
-  if (button == NULL)
-    fail_msg ("no visible button for %s", action);
-  assert_true (gtk_widget_is_sensitive (button));
-  /* "clicked" is what a tap emits; gtk_widget_activate() would delay it. */
-  g_signal_emit_by_name (button, "clicked");
+  press_target (f, action, NULL);
 }
 
 static void
@@ -215,6 +241,7 @@ start_kiosk_with_key (const char *extra_config,
     }
   text = g_strdup_printf ("[storage]\ndatabase=%s\n"
                           "[demo]\nenabled=true\nsystolic=131\ndiastolic=84\npulse=66\nmeasure-ms=300\n"
+                          "weight-kg=81\nglucose-mg-dl=97\n"
                           "[kiosk]\nfullscreen=false\n%s",
                           f->db_path, extra_config);
   if (!hp_config_merge_data (config, text, strlen (text), &error))
@@ -252,19 +279,124 @@ typedef struct {
   const char *code;
   const char *start_words;
   const char *saved_words;
+  const char *bp_ready;
+  const char *bp_measuring;
+  const char *bp_title;
   const char *pulse_words;
+  const char *screening;
+  const char *weight_ready;
+  const char *weight_step;
+  const char *weight_measuring;
+  const char *weight_title;
+  const char *weight_unit;
+  const char *fasting_question;
+  const char *fasting_no_words;
+  const char *glucose_ready;
+  const char *glucose_step;
+  const char *glucose_measuring;
+  const char *glucose_title;
+  const char *glucose_unit;
+  const char *eaten_words;
+  const char *done_words;
 } LanguageCase;
 
-static const LanguageCase english = { "en", "Touch here to start", "Your visit is saved", "Pulse: 66 beats per minute" };
-static const LanguageCase spanish = { "es", "Toque aquí para empezar", "Su visita está guardada", "Pulso: 66 latidos por minuto" };
+static const LanguageCase english = {
+  .code = "en",
+  .start_words = "Touch here to start",
+  .saved_words = "Your visit is saved",
+  .bp_ready = "Get ready for your blood pressure",
+  .bp_measuring = "Measuring your blood pressure",
+  .bp_title = "Your blood pressure",
+  .pulse_words = "Pulse: 66 beats per minute",
+  .screening = "This is a screening, not a diagnosis.",
+  .weight_ready = "Get ready for your weight",
+  .weight_step = "Take off heavy shoes and coats if you can.",
+  .weight_measuring = "Measuring your weight",
+  .weight_title = "Your weight",
+  .weight_unit = "kg",
+  .fasting_question = "Have you eaten in the last 8 hours?",
+  .fasting_no_words = "No, nothing in 8 hours",
+  .glucose_ready = "Get ready for your blood sugar test",
+  .glucose_step = "Put a new test strip into the meter.",
+  .glucose_measuring = "Reading your blood sugar",
+  .glucose_title = "Your blood sugar",
+  .glucose_unit = "mg/dL",
+  .eaten_words = "After eating in the last 8 hours.",
+  .done_words = "I am done",
+};
+
+static const LanguageCase spanish = {
+  .code = "es",
+  .start_words = "Toque aquí para empezar",
+  .saved_words = "Su visita está guardada",
+  .bp_ready = "Prepárese para medir su presión arterial",
+  .bp_measuring = "Midiendo su presión arterial",
+  .bp_title = "Su presión arterial",
+  .pulse_words = "Pulso: 66 latidos por minuto",
+  .screening = "no un diagnóstico.",
+  .weight_ready = "Prepárese para medir su peso",
+  .weight_step = "Quítese los zapatos y abrigos pesados si puede.",
+  .weight_measuring = "Midiendo su peso",
+  .weight_title = "Su peso",
+  .weight_unit = "kg",
+  .fasting_question = "¿Ha comido algo en las últimas 8 horas?",
+  .fasting_no_words = "No, nada en 8 horas",
+  .glucose_ready = "Prepárese para la prueba de azúcar en la sangre",
+  .glucose_step = "Ponga una tira reactiva nueva en el medidor.",
+  .glucose_measuring = "Leyendo su azúcar en la sangre",
+  .glucose_title = "Su azúcar en la sangre",
+  .glucose_unit = "mg/dL",
+  .eaten_words = "Después de comer en las últimas 8 horas.",
+  .done_words = "Ya terminé",
+};
+
+/* The demo meter stamps its new test with the minute before it is read,
+ * and gives one test only once: a second visit's test must come from a
+ * later minute than the first's. */
+static gint64 last_glucose_minute = -1;
+
+static gint64
+current_minute (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC / 60;
+}
+
+static gboolean
+minute_changed (gconstpointer data G_GNUC_UNUSED)
+{
+  return current_minute () != last_glucose_minute;
+}
+
+static void
+wait_for_new_meter_minute (void)
+{
+  if (last_glucose_minute >= 0 && !hp_test_iterate_until (minute_changed, NULL, 61 + HANG_GUARD_SECONDS))
+    fail_msg ("the clock did not move on");
+}
+
+/* How many screenshots one walk through the visit takes: the other tests
+ * number theirs after these, beside them in the same folders. */
+#define VISIT_SHOTS 14
+
+static void
+assert_page_shows (Fixture    *f,
+                   HpPage      page,
+                   const char *words)
+{
+  g_autofree char *text = page_text (f, page);
+
+  assert_contains (text, words);
+}
 
 static void
 walk_visit (Fixture            *f,
             const LanguageCase *lang)
 {
   g_autofree char *attract = NULL;
+  g_autofree char *choose = NULL;
   g_autofree char *result = NULL;
   g_autofree char *goodbye = NULL;
+  g_autofree char *measuring = NULL;
 
   assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_ATTRACT)));
   attract = page_text (f, HP_PAGE_ATTRACT);
@@ -273,35 +405,119 @@ walk_visit (Fixture            *f,
 
   press (f, "visit.begin");
   wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
+  /* All three devices of the demo are offered; nothing is measured yet, so
+   * there is nothing to finish. */
+  assert_non_null (find_button_for (GTK_WIDGET (window_of (f)), "visit.choose", "blood-pressure"));
+  assert_non_null (find_button_for (GTK_WIDGET (window_of (f)), "visit.choose", "body-weight"));
+  assert_non_null (find_button_for (GTK_WIDGET (window_of (f)), "visit.choose", "blood-glucose"));
+  assert_null (find_button (GTK_WIDGET (window_of (f)), "visit.finish"));
   screenshot (f, lang->code, "choose");
 
-  press (f, "visit.choose");
+  /* Blood pressure. */
+  press_target (f, "visit.choose", "blood-pressure");
   wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_BP_INSTRUCTIONS), "the instructions");
+  assert_page_shows (f, HP_PAGE_BP_INSTRUCTIONS, lang->bp_ready);
   screenshot (f, lang->code, "bp-instructions");
 
   press (f, "visit.start-measurement");
   wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_MEASURING), "the measuring page");
+  assert_page_shows (f, HP_PAGE_MEASURING, lang->bp_measuring);
   screenshot (f, lang->code, "measuring");
 
   wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result");
   result = page_text (f, HP_PAGE_RESULT);
+  assert_contains (result, lang->bp_title);
   assert_contains (result, "131/84");
+  assert_contains (result, "mmHg");
   assert_contains (result, lang->pulse_words);
+  assert_contains (result, lang->screening);
   screenshot (f, lang->code, "result");
+
+  /* Weight, in the same visit. */
+  press (f, "visit.measure-another");
+  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page again");
+  choose = page_text (f, HP_PAGE_CHOOSE);
+  assert_contains (choose, lang->done_words);
+  assert_non_null (find_button (GTK_WIDGET (window_of (f)), "visit.finish"));
+  screenshot (f, lang->code, "choose-again");
+
+  press_target (f, "visit.choose", "body-weight");
+  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_WEIGHT_INSTRUCTIONS), "the weight instructions");
+  assert_page_shows (f, HP_PAGE_WEIGHT_INSTRUCTIONS, lang->weight_ready);
+  assert_page_shows (f, HP_PAGE_WEIGHT_INSTRUCTIONS, lang->weight_step);
+  screenshot (f, lang->code, "weight-instructions");
+
+  press (f, "visit.start-measurement");
+  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_MEASURING), "the scale to weigh");
+  measuring = page_text (f, HP_PAGE_MEASURING);
+  assert_contains (measuring, lang->weight_measuring);
+  screenshot (f, lang->code, "weight-measuring");
+
+  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the weight");
+  g_free (result);
+  result = page_text (f, HP_PAGE_RESULT);
+  assert_contains (result, lang->weight_title);
+  assert_contains (result, "81.0");
+  assert_contains (result, lang->weight_unit);
+  assert_contains (result, lang->screening);
+  assert_null (strstr (result, "131/84"));
+  screenshot (f, lang->code, "weight-result");
+
+  /* Blood sugar: first the question about eating. */
+  press (f, "visit.measure-another");
+  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page a third time");
+  press_target (f, "visit.choose", "blood-glucose");
+  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_FASTING), "the question about eating");
+  assert_page_shows (f, HP_PAGE_FASTING, lang->fasting_question);
+  assert_page_shows (f, HP_PAGE_FASTING, lang->fasting_no_words);
+  screenshot (f, lang->code, "fasting");
+
+  press_target (f, "visit.fasting", "eaten");
+  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_GLUCOSE_INSTRUCTIONS), "the glucose instructions");
+  assert_int_equal (hp_visit_flow_get_fasting (hp_application_get_flow (f->app)), HP_FASTING_NO);
+  assert_page_shows (f, HP_PAGE_GLUCOSE_INSTRUCTIONS, lang->glucose_ready);
+  assert_page_shows (f, HP_PAGE_GLUCOSE_INSTRUCTIONS, lang->glucose_step);
+  screenshot (f, lang->code, "glucose-instructions");
+
+  wait_for_new_meter_minute ();
+  last_glucose_minute = current_minute ();
+  press (f, "visit.start-measurement");
+  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_MEASURING), "the meter to be read");
+  g_free (measuring);
+  measuring = page_text (f, HP_PAGE_MEASURING);
+  assert_contains (measuring, lang->glucose_measuring);
+  screenshot (f, lang->code, "glucose-measuring");
+
+  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the blood sugar");
+  g_free (result);
+  result = page_text (f, HP_PAGE_RESULT);
+  assert_contains (result, lang->glucose_title);
+  assert_contains (result, "97");
+  assert_contains (result, lang->glucose_unit);
+  assert_contains (result, lang->eaten_words);
+  assert_contains (result, lang->screening);
+  screenshot (f, lang->code, "glucose-result");
+
+  /* The visit keeps all three. */
+  assert_int_equal (hp_visit_get_n_measurements (hp_visit_flow_get_visit (hp_application_get_flow (f->app))), 3);
 
   press (f, "visit.finish");
   wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_GOODBYE), "the goodbye page");
   goodbye = page_text (f, HP_PAGE_GOODBYE);
   assert_contains (goodbye, lang->saved_words);
   screenshot (f, lang->code, "goodbye");
+  assert_int_equal (f->shots, VISIT_SHOTS);
 
   press (f, "visit.start-over");
   wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
 
-  /* Nothing of the visit is left on the result page. */
+  /* Nothing of the visit is left on the result or measuring pages. */
   g_free (result);
   result = page_text (f, HP_PAGE_RESULT);
   assert_null (strstr (result, "131"));
+  assert_null (strstr (result, "81.0"));
+  assert_null (strstr (result, "97"));
+  assert_null (strstr (result, lang->eaten_words));
 }
 
 /* Whether @needle's @size bytes occur anywhere in the file at @path (a
@@ -328,7 +544,7 @@ file_holds (const char   *path,
 static void
 assert_values_sealed (Fixture *f)
 {
-  static const double values[] = { 131, 84, 66 };
+  static const double values[] = { 131, 84, 66, 81, 97 };
   static const char * const suffixes[] = { "", "-wal", "-shm" };
 
   for (gsize s = 0; s < G_N_ELEMENTS (suffixes); s++)
@@ -357,7 +573,9 @@ assert_values_sealed (Fixture *f)
 static void
 test_visit_in_english_and_spanish (void **state G_GNUC_UNUSED)
 {
-  Fixture *f = start_kiosk ("");
+  /* The quiet-time clock must not end the visit while the meter's minute
+   * turns (see wait_for_new_meter_minute). */
+  Fixture *f = start_kiosk ("[visit]\nidle-seconds=600\n");
   g_autoptr(HpStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -383,8 +601,7 @@ test_problem_and_inactivity (void **state G_GNUC_UNUSED)
   g_autofree char *problem = NULL;
   g_autofree char *problem_es = NULL;
 
-  /* Numbered after the visit's screens, beside them in the same folders. */
-  f->shots = 6;
+  f->shots = VISIT_SHOTS;
   press (f, "visit.begin");
   press (f, "visit.choose");
   press (f, "visit.start-measurement");
@@ -403,7 +620,7 @@ test_problem_and_inactivity (void **state G_GNUC_UNUSED)
   assert_non_null (hp_visit_flow_get_visit (hp_application_get_flow (f->app)));
 
   /* Switching language mid-visit keeps the visit and its problem. */
-  f->shots = 6;
+  f->shots = VISIT_SHOTS;
   press (f, "visit.next-language");
   assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_PROBLEM)));
   problem_es = page_text (f, HP_PAGE_PROBLEM);
@@ -445,7 +662,7 @@ test_out_of_service (void **state G_GNUC_UNUSED)
   assert_contains (text, "This kiosk is not working right now.");
   assert_null (find_button (GTK_WIDGET (window_of (f)), "visit.start-measurement"));
   assert_null (find_button (GTK_WIDGET (window_of (f)), "visit.start-over"));
-  f->shots = 8;
+  f->shots = VISIT_SHOTS + 2;
   screenshot (f, "en", "out-of-service");
 
   assert_true (g_file_get_contents (key_path, &kept, NULL, NULL));

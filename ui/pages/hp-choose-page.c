@@ -7,6 +7,7 @@ struct _HpChoosePage
 
   GtkWidget *choices[HP_MEASUREMENT_KIND_LAST + 1];
   GtkWidget *none_label;
+  GtkWidget *finish_button;
 };
 
 G_DEFINE_FINAL_TYPE (HpChoosePage, hp_choose_page, HP_TYPE_KIOSK_PAGE)
@@ -24,6 +25,7 @@ hp_choose_page_class_init (HpChoosePageClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "blood_glucose_button", FALSE,
                                              G_STRUCT_OFFSET (HpChoosePage, choices[HP_MEASUREMENT_KIND_BLOOD_GLUCOSE]));
   gtk_widget_class_bind_template_child (widget_class, HpChoosePage, none_label);
+  gtk_widget_class_bind_template_child (widget_class, HpChoosePage, finish_button);
 }
 
 static void
@@ -46,4 +48,13 @@ hp_choose_page_set_available (HpChoosePage      *self,
   for (guint i = 0; i < G_N_ELEMENTS (self->choices); i++)
     any |= gtk_widget_get_visible (self->choices[i]);
   gtk_widget_set_visible (self->none_label, !any);
+}
+
+void
+hp_choose_page_set_can_finish (HpChoosePage *self,
+                               gboolean      can_finish)
+{
+  g_return_if_fail (HP_IS_CHOOSE_PAGE (self));
+
+  gtk_widget_set_visible (self->finish_button, can_finish);
 }

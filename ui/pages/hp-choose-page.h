@@ -14,4 +14,8 @@ void hp_choose_page_set_available (HpChoosePage      *self,
                                    HpMeasurementKind  kind,
                                    gboolean           available);
 
+/* Once something was measured, the patient may stop here and save it. */
+void hp_choose_page_set_can_finish (HpChoosePage *self,
+                                    gboolean      can_finish);
+
 G_END_DECLS

@@ -11,6 +11,11 @@ struct _HpResultPage
   GtkLabel *value_label;
   GtkLabel *unit_label;
   GtkLabel *detail_label;
+  GtkWidget *category_box;
+  GtkPicture *category_picture;
+  GtkLabel *category_label;
+  GtkLabel *meaning_label;
+  GtkLabel *next_step_label;
 };
 
 G_DEFINE_FINAL_TYPE (HpResultPage, hp_result_page, HP_TYPE_KIOSK_PAGE)
@@ -25,12 +30,95 @@ hp_result_page_class_init (HpResultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, value_label);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, unit_label);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, category_box);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, category_picture);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, category_label);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, meaning_label);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, next_step_label);
 }
 
 static void
 hp_result_page_init (HpResultPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/* The one place a reading gets its category. FALSE leaves the result
+ * without one, showing only the number: a weight has none without a
+ * height. */
+static gboolean
+interpret (HpMeasurement    *measurement,
+           HpFasting         fasting,
+           HpInterpretation *out)
+{
+  switch (hp_measurement_get_kind (measurement))
+    {
+    case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
+      return hp_interpret_blood_pressure (measurement, out);
+    case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
+      return hp_interpret_glucose (measurement, fasting, out);
+    case HP_MEASUREMENT_KIND_BODY_WEIGHT:
+    default:
+      return FALSE;
+    }
+}
+
+static const char * const urgency_classes[] = {
+  [HP_URGENCY_NONE] = "urgency-none",
+  [HP_URGENCY_CHECK] = "urgency-check",
+  [HP_URGENCY_SEE_DOCTOR] = "urgency-see-doctor",
+  [HP_URGENCY_SEEK_CARE_NOW] = "urgency-seek-care-now",
+};
+
+static void
+clear_category (HpResultPage *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (urgency_classes); i++)
+    gtk_widget_remove_css_class (self->category_box, urgency_classes[i]);
+  gtk_picture_set_resource (self->category_picture, NULL);
+  gtk_label_set_label (self->category_label, "");
+  gtk_label_set_label (self->meaning_label, "");
+  gtk_label_set_label (self->next_step_label, "");
+  gtk_widget_set_visible (self->category_box, FALSE);
+}
+
+/* The category in words and with an icon, never by colour alone. */
+static void
+show_category (HpResultPage           *self,
+               const HpInterpretation *interpretation)
+{
+  g_autofree char *icon = NULL;
+
+  if (interpretation->icon_name != NULL)
+    icon = g_strdup_printf ("/org/healthpost/ui/icons/%s.svg", interpretation->icon_name);
+  if (icon != NULL && g_resources_get_info (icon, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
+    gtk_picture_set_resource (self->category_picture, icon);
+  gtk_widget_set_visible (GTK_WIDGET (self->category_picture),
+                          gtk_picture_get_paintable (self->category_picture) != NULL);
+  gtk_label_set_label (self->category_label, _(interpretation->title));
+  gtk_label_set_label (self->meaning_label, _(interpretation->meaning));
+  gtk_label_set_label (self->next_step_label, _(interpretation->next_step));
+  if (interpretation->urgency < G_N_ELEMENTS (urgency_classes))
+    gtk_widget_add_css_class (self->category_box, urgency_classes[interpretation->urgency]);
+  gtk_widget_set_visible (self->category_box, TRUE);
+}
+
+static void
+show_value (HpResultPage *self,
+            const char   *value,
+            const char   *unit)
+{
+  gtk_label_set_label (self->value_label, value);
+  gtk_label_set_label (self->unit_label, unit);
+}
+
+/* A unit the kiosk cannot convert would make the number mean something else. */
+static void
+show_unknown_unit (HpResultPage *self)
+{
+  show_value (self, "", "");
+  gtk_label_set_label (self->detail_label,
+                       _("The device gave a result the kiosk cannot show. Please ask a staff member."));
 }
 
 static void
@@ -41,41 +129,104 @@ show_blood_pressure (HpResultPage  *self,
   g_autofree char *value = NULL;
 
   gtk_label_set_label (self->title_label, _("Your blood pressure"));
-  if (!hp_measurement_get_value (measurement, HP_QUANTITY_SYSTOLIC, &systolic, NULL) ||
-      !hp_measurement_get_value (measurement, HP_QUANTITY_DIASTOLIC, &diastolic, NULL))
+  if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_SYSTOLIC, &systolic) ||
+      !hp_measurement_get_normalized_value (measurement, HP_QUANTITY_DIASTOLIC, &diastolic))
     {
-      gtk_label_set_label (self->value_label, "");
-      gtk_label_set_label (self->unit_label, "");
+      show_unknown_unit (self);
       return;
     }
 
   /* Systolic over diastolic is how patients see it on every cuff. */
   value = g_strdup_printf ("%.0f/%.0f", systolic, diastolic);
-  gtk_label_set_label (self->value_label, value);
   /* TRANSLATORS: the unit of blood pressure, millimetres of mercury */
-  gtk_label_set_label (self->unit_label, _("mmHg"));
+  show_value (self, value, _("mmHg"));
 
-  if (hp_measurement_get_value (measurement, HP_QUANTITY_PULSE_RATE, &pulse, NULL))
+  if (hp_measurement_get_normalized_value (measurement, HP_QUANTITY_PULSE_RATE, &pulse))
     {
+      HpInterpretation pulse_meaning = { 0 };
       g_autofree char *text = NULL;
 
-      /* TRANSLATORS: %.0f is the pulse, a whole number */
-      text = g_strdup_printf (_("Pulse: %.0f beats per minute"), pulse);
+      if (hp_interpret_pulse (measurement, &pulse_meaning))
+        /* TRANSLATORS: %.0f is the pulse, a whole number; %s says what it
+         * means, e.g. "Normal pulse" */
+        text = g_strdup_printf (_("Pulse: %.0f beats per minute (%s)"), pulse, _(pulse_meaning.title));
+      else
+        /* TRANSLATORS: %.0f is the pulse, a whole number */
+        text = g_strdup_printf (_("Pulse: %.0f beats per minute"), pulse);
       gtk_label_set_label (self->detail_label, text);
+    }
+}
+
+static void
+show_body_weight (HpResultPage  *self,
+                  HpMeasurement *measurement)
+{
+  double kg = 0;
+  g_autofree char *value = NULL;
+
+  gtk_label_set_label (self->title_label, _("Your weight"));
+  if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BODY_WEIGHT, &kg))
+    {
+      show_unknown_unit (self);
+      return;
+    }
+
+  /* Scales show a tenth of a kilogram; more would be false precision. */
+  value = g_strdup_printf ("%.1f", kg);
+  /* TRANSLATORS: the unit of weight, kilograms */
+  show_value (self, value, _("kg"));
+  gtk_label_set_label (self->detail_label, _("Clothes and shoes add a little."));
+}
+
+static void
+show_blood_glucose (HpResultPage  *self,
+                    HpMeasurement *measurement,
+                    HpFasting      fasting)
+{
+  double mg_dl = 0;
+  g_autofree char *value = NULL;
+
+  gtk_label_set_label (self->title_label, _("Your blood sugar"));
+  if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BLOOD_GLUCOSE, &mg_dl))
+    {
+      show_unknown_unit (self);
+      return;
+    }
+
+  value = g_strdup_printf ("%.0f", mg_dl);
+  /* TRANSLATORS: the unit of blood sugar, milligrams per decilitre */
+  show_value (self, value, _("mg/dL"));
+
+  /* What the number means depends on the last meal: the patient sees which
+   * answer it was read against. */
+  switch (fasting)
+    {
+    case HP_FASTING_YES:
+      gtk_label_set_label (self->detail_label, _("Before eating: nothing in 8 hours."));
+      break;
+    case HP_FASTING_NO:
+      gtk_label_set_label (self->detail_label, _("After eating in the last 8 hours."));
+      break;
+    case HP_FASTING_UNKNOWN:
+    default:
+      break;
     }
 }
 
 void
 hp_result_page_set_measurement (HpResultPage  *self,
-                                HpMeasurement *measurement)
+                                HpMeasurement *measurement,
+                                HpFasting      fasting)
 {
+  HpInterpretation interpretation = { 0 };
+
   g_return_if_fail (HP_IS_RESULT_PAGE (self));
   g_return_if_fail (measurement == NULL || HP_IS_MEASUREMENT (measurement));
 
-  gtk_label_set_label (self->value_label, "");
-  gtk_label_set_label (self->unit_label, "");
+  show_value (self, "", "");
   gtk_label_set_label (self->detail_label, "");
   gtk_label_set_label (self->title_label, _("Your result"));
+  clear_category (self);
   if (measurement == NULL)
     return;
 
@@ -85,9 +236,16 @@ hp_result_page_set_measurement (HpResultPage  *self,
       show_blood_pressure (self, measurement);
       break;
     case HP_MEASUREMENT_KIND_BODY_WEIGHT:
+      show_body_weight (self, measurement);
+      break;
     case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
+      show_blood_glucose (self, measurement, fasting);
+      break;
     default:
-      /* Weight and glucose pages come with their devices. */
       break;
     }
+
+  if (*gtk_label_get_label (self->value_label) != '\0' &&
+      interpret (measurement, fasting, &interpretation))
+    show_category (self, &interpretation);
 }
