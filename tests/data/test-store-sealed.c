@@ -46,8 +46,8 @@ private_visit (const char *id,
 }
 
 /* Every way a value could sit in a file that can be told from chance:
- * decimal text of four characters or more, and IEEE doubles and floats in
- * both byte orders. */
+ * decimal text of four characters or more, IEEE doubles, and floats with no
+ * zero byte, in both byte orders. */
 static GPtrArray *
 encodings_of_value (double value)
 {
@@ -72,11 +72,16 @@ encodings_of_value (double value)
   bits64 = GUINT64_SWAP_LE_BE (bits64);
   g_ptr_array_add (patterns, g_bytes_new (&bits64, 8));
 
+  /* A float of a whole number ends in zero bytes, which leaves two random
+   * bytes to match: only floats with no zero byte are told from chance. */
   memcpy (&bits32, floats, 4);
-  bits32 = GUINT32_TO_LE (bits32);
-  g_ptr_array_add (patterns, g_bytes_new (&bits32, 4));
-  bits32 = GUINT32_SWAP_LE_BE (bits32);
-  g_ptr_array_add (patterns, g_bytes_new (&bits32, 4));
+  if ((bits32 & 0xff) != 0 && (bits32 & 0xff00) != 0 && (bits32 & 0xff0000) != 0 && (bits32 & 0xff000000) != 0)
+    {
+      bits32 = GUINT32_TO_LE (bits32);
+      g_ptr_array_add (patterns, g_bytes_new (&bits32, 4));
+      bits32 = GUINT32_SWAP_LE_BE (bits32);
+      g_ptr_array_add (patterns, g_bytes_new (&bits32, 4));
+    }
   return patterns;
 }
 
