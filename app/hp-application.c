@@ -16,6 +16,7 @@
 #include "hp-i18n.h"
 #include "hp-keyring.h"
 #include "hp-phdc-device.h"
+#include "hp-print-service.h"
 #include "hp-retention.h"
 #include "hp-simulated-cuff.h"
 #include "hp-store.h"
@@ -35,6 +36,7 @@ struct _HpApplication
   guint retention_id;
   HpDeviceManager *devices;
   HpCallService *calls;
+  HpPrintService *printer;
   HpVisitFlow *flow;
   HpWindow *window;
   GSimpleActionGroup *visit_actions;
@@ -60,6 +62,8 @@ typedef struct {
 static const HpLanguage languages[] = {
   { "en", "English" },
   { "es", "Español" },
+  { "fr", "Français" },
+  { "ar", "العربية" },
 };
 
 static const char *
@@ -89,7 +93,11 @@ static void
 apply_language (const char *code)
 {
   hp_i18n_set_language (code);
-  gtk_widget_set_default_direction (gtk_get_locale_direction ());
+  /* Set before the window is rebuilt, so the new widgets are laid out
+   * mirrored from the start; GTK's own guess would depend on its
+   * catalogue for the language being installed. */
+  gtk_widget_set_default_direction (hp_i18n_is_right_to_left (code)
+                                    ? GTK_TEXT_DIR_RTL : GTK_TEXT_DIR_LTR);
 }
 
 static HpPage
@@ -125,6 +133,10 @@ page_for_step (HpVisitStep       step,
       return HP_PAGE_MEASURING;
     case HP_VISIT_STEP_RESULT:
       return HP_PAGE_RESULT;
+    case HP_VISIT_STEP_CRISIS:
+      return HP_PAGE_CRISIS;
+    case HP_VISIT_STEP_SUMMARY:
+      return HP_PAGE_SUMMARY;
     case HP_VISIT_STEP_GOODBYE:
       return HP_PAGE_GOODBYE;
     case HP_VISIT_STEP_PROBLEM:
@@ -194,6 +206,14 @@ sync_window (HpApplication *self)
   hp_window_set_can_finish (self->window, visit != NULL && hp_visit_get_n_measurements (visit) > 0);
   hp_window_set_kind (self->window, kind);
   hp_window_set_measurement (self->window, latest, hp_visit_flow_get_fasting (self->flow));
+  /* Those pages hold readings only while they are shown. */
+  hp_window_set_crisis (self->window,
+                        hp_visit_flow_get_step (self->flow) == HP_VISIT_STEP_CRISIS ? latest : NULL,
+                        hp_visit_flow_get_fasting (self->flow),
+                        hp_config_get_emergency_number (self->config));
+  hp_window_set_summary (self->window,
+                         hp_visit_flow_get_step (self->flow) == HP_VISIT_STEP_SUMMARY ? visit : NULL,
+                         hp_visit_flow_get_fasting (self->flow));
   hp_window_set_phase (self->window, hp_visit_flow_get_phase (self->flow));
   hp_window_set_problem (self->window, problem_for_flow (self->flow));
   hp_window_set_inactivity_warning (self->window, hp_visit_flow_get_seconds_left (self->flow));
@@ -244,6 +264,8 @@ rebuild_window (HpApplication *self)
   self->window = create_window (self);
   update_available_kinds (self);
   sync_window (self);
+  if (old != NULL)
+    hp_window_carry_display (self->window, old);
   gtk_window_present (GTK_WINDOW (self->window));
   if (old != NULL)
     gtk_window_destroy (GTK_WINDOW (old));
@@ -480,6 +502,7 @@ on_store_opened (GObject      *source G_GNUC_UNUSED,
     }
   start_devices (self);
   self->calls = hp_call_service_new ();
+  self->printer = hp_print_service_new ();
   self->flow = hp_visit_flow_new (self->store, self->devices, &timings);
   hp_visit_flow_set_language (self->flow, hp_config_get_language (self->config));
 
@@ -635,6 +658,29 @@ action_call_clinician (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GN
 }
 
 static void
+action_see_result (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_see_result (self->flow);
+}
+
+static void
+action_print_results (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
+{
+  HpApplication *self = data;
+  g_autoptr(GError) error = NULL;
+  HpVisit *visit;
+
+  if (self->flow == NULL || self->window == NULL)
+    return;
+  visit = hp_visit_flow_get_visit (self->flow);
+  if (visit == NULL || !hp_print_service_print_visit (self->printer, visit, &error))
+    hp_window_show_notice (self->window,
+                           _("Printing is not available on this kiosk yet. Please write your numbers down or ask a staff member."));
+}
+
+static void
 action_next_language (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
 {
   HpApplication *self = data;
@@ -653,6 +699,8 @@ static const GActionEntry visit_entries[] = {
   { .name = "start-over", .activate = action_start_over },
   { .name = "still-here", .activate = action_still_here },
   { .name = "call-clinician", .activate = action_call_clinician },
+  { .name = "see-result", .activate = action_see_result },
+  { .name = "print-results", .activate = action_print_results },
   { .name = "next-language", .activate = action_next_language },
 };
 
@@ -746,6 +794,7 @@ hp_application_shutdown (GApplication *app)
   g_clear_object (&self->tour);
   g_clear_object (&self->flow);
   g_clear_object (&self->calls);
+  g_clear_object (&self->printer);
   g_clear_object (&self->devices);
   g_clear_object (&self->audit);
   g_clear_object (&self->store);
@@ -762,6 +811,7 @@ hp_application_finalize (GObject *object)
   g_clear_object (&self->tour);
   g_clear_object (&self->flow);
   g_clear_object (&self->calls);
+  g_clear_object (&self->printer);
   g_clear_object (&self->devices);
   g_clear_object (&self->audit);
   g_clear_object (&self->store);
@@ -826,6 +876,14 @@ hp_application_new_with_config (HpConfig          *config,
   self->config = g_object_ref (config);
   self->windowed = TRUE;
   return self;
+}
+
+void
+hp_application_set_windowed (HpApplication *self,
+                             gboolean       windowed)
+{
+  g_return_if_fail (HP_IS_APPLICATION (self));
+  self->windowed = windowed;
 }
 
 HpConfig *

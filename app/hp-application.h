@@ -18,6 +18,11 @@ HpApplication *hp_application_new             (GApplicationFlags  flags);
 HpApplication *hp_application_new_with_config (HpConfig          *config,
                                                GApplicationFlags  flags);
 
+/* Applications set up with a config run in a window; %FALSE gives the
+ * production window (as the configuration's fullscreen says), for tests of
+ * its hardening. Takes effect for windows created after the call. */
+void           hp_application_set_windowed    (HpApplication     *self,
+                                               gboolean           windowed);
 HpConfig      *hp_application_get_config      (HpApplication     *self);
 /* %NULL until the services are started, just after the first frame. */
 HpVisitFlow   *hp_application_get_flow        (HpApplication     *self);

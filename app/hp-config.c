@@ -16,6 +16,7 @@ typedef struct {
   char *language;
   GStrv languages;
   char *location;
+  char *emergency_number;
   char *gsk_renderer;
   char *database;
   guint retention_days;
@@ -41,7 +42,7 @@ struct _HpConfig
 G_DEFINE_FINAL_TYPE (HpConfig, hp_config, G_TYPE_OBJECT)
 
 /* Languages the kiosk has translations for; a configured language must be one. */
-static const char * const known_languages[] = { "en", "es", NULL };
+static const char * const known_languages[] = { "en", "es", "fr", "ar", NULL };
 static const char * const known_faults[] = { "none", "unplug", "timeout", "garbled", NULL };
 
 /* Every key the file may hold, by group: a misspelt key is an error, not a
@@ -50,7 +51,7 @@ static const struct {
   const char *group;
   const char * const keys[9];
 } known_keys[] = {
-  { "kiosk", { "fullscreen", "language", "languages", "location", "gsk-renderer", NULL } },
+  { "kiosk", { "fullscreen", "language", "languages", "location", "emergency-number", "gsk-renderer", NULL } },
   { "storage", { "database", "retention-days", NULL } },
   { "visit", { "idle-seconds", "warning-seconds", "goodbye-seconds", NULL } },
   { "demo", { "enabled", "systolic", "diastolic", "pulse", "measure-ms", "fault", "weight-kg", "glucose-mg-dl", NULL } },
@@ -95,6 +96,7 @@ settings_clear (HpSettings *settings)
   g_clear_pointer (&settings->language, g_free);
   g_clear_pointer (&settings->languages, g_strfreev);
   g_clear_pointer (&settings->location, g_free);
+  g_clear_pointer (&settings->emergency_number, g_free);
   g_clear_pointer (&settings->gsk_renderer, g_free);
   g_clear_pointer (&settings->database, g_free);
   g_clear_pointer (&settings->demo_fault, g_free);
@@ -108,6 +110,7 @@ settings_copy (HpSettings       *copy,
   copy->language = g_strdup (settings->language);
   copy->languages = g_strdupv (settings->languages);
   copy->location = g_strdup (settings->location);
+  copy->emergency_number = g_strdup (settings->emergency_number);
   copy->gsk_renderer = g_strdup (settings->gsk_renderer);
   copy->database = g_strdup (settings->database);
   copy->demo_fault = g_strdup (settings->demo_fault);
@@ -136,6 +139,7 @@ hp_config_init (HpConfig *self)
   self->s.language = g_strdup ("en");
   self->s.languages = g_strdupv ((char **) known_languages);
   self->s.location = g_strdup ("");
+  self->s.emergency_number = g_strdup ("911");
   self->s.gsk_renderer = g_strdup ("");
   self->s.retention_days = HP_RETENTION_DAYS_DEFAULT;
   self->s.idle_seconds = 60;
@@ -262,6 +266,41 @@ read_string (GKeyFile    *file,
   return TRUE;
 }
 
+/* The number shown to a patient in a crisis is dialled from memory under
+ * stress: it must be short and hold nothing a phone keypad lacks. */
+static gboolean
+read_emergency_number (GKeyFile  *file,
+                       char     **out,
+                       GError   **error)
+{
+  g_autofree char *value = NULL;
+  gboolean has_digit = FALSE;
+  gboolean valid = TRUE;
+
+  if (!read_string (file, "kiosk", "emergency-number", &value, error))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+  g_strstrip (value);
+  for (const char *c = value; *c != '\0' && valid; c++)
+    {
+      if (g_ascii_isdigit (*c))
+        has_digit = TRUE;
+      else if (*c != ' ' && *c != '-' && *c != '+')
+        valid = FALSE;
+    }
+  if (!valid || !has_digit || strlen (value) > 20)
+    {
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                   "[kiosk] emergency-number must be a phone number of at most 20 characters "
+                   "(digits, spaces, “+” and “-”)");
+      return FALSE;
+    }
+  g_free (*out);
+  *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
 static gboolean
 read_languages (GKeyFile  *file,
                 GStrv     *out,
@@ -327,6 +366,7 @@ hp_config_merge_data (HpConfig    *self,
       !read_languages (file, &next.languages, error) ||
       !read_string (file, "kiosk", "language", &next.language, error) ||
       !read_string (file, "kiosk", "location", &next.location, error) ||
+      !read_emergency_number (file, &next.emergency_number, error) ||
       !read_choice (file, "kiosk", "gsk-renderer",
                     (const char * const []) { "", "cairo", "gl", "ngl", "vulkan", NULL },
                     &next.gsk_renderer, error) ||
@@ -449,6 +489,13 @@ hp_config_get_location (HpConfig *self)
 }
 
 const char *
+hp_config_get_emergency_number (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
+  return self->s.emergency_number;
+}
+
+const char *
 hp_config_get_gsk_renderer (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
@@ -563,6 +610,7 @@ hp_config_to_data (HpConfig *self)
                               (const char * const *) self->s.languages,
                               g_strv_length (self->s.languages));
   g_key_file_set_string (file, "kiosk", "location", self->s.location);
+  g_key_file_set_string (file, "kiosk", "emergency-number", self->s.emergency_number);
   g_key_file_set_string (file, "kiosk", "gsk-renderer", self->s.gsk_renderer);
   g_key_file_set_string (file, "storage", "database", database);
   g_key_file_set_uint64 (file, "storage", "retention-days", self->s.retention_days);

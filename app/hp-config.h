@@ -40,6 +40,8 @@ gboolean     hp_config_get_fullscreen      (HpConfig    *self);
 const char  *hp_config_get_language        (HpConfig    *self);
 const char * const *hp_config_get_languages (HpConfig   *self);
 const char  *hp_config_get_location        (HpConfig    *self);
+/* What a patient with a crisis reading is told to call: "911" unless set. */
+const char  *hp_config_get_emergency_number (HpConfig   *self);
 const char  *hp_config_get_gsk_renderer    (HpConfig    *self);
 /* The database file: the configured one, or the default for the mode. */
 char        *hp_config_dup_database_path   (HpConfig    *self);

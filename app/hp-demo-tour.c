@@ -76,6 +76,12 @@ act (HpDemoTour *self)
       else
         action = "visit.finish";
       break;
+    case HP_VISIT_STEP_CRISIS:
+      action = "visit.see-result";
+      break;
+    case HP_VISIT_STEP_SUMMARY:
+      action = "visit.finish";
+      break;
     case HP_VISIT_STEP_GOODBYE:
       finish (self, TRUE);
       return;

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <string.h>
 
 #include "hp-build-config.h"
 
@@ -39,4 +40,17 @@ hp_i18n_set_language (const char *code)
   /* Setting the locale again also drops gettext's cache of earlier lookups. */
   setlocale (LC_MESSAGES, "");
   avoid_plain_c_locale (LC_MESSAGES);
+}
+
+gboolean
+hp_i18n_is_right_to_left (const char *code)
+{
+  static const char * const right_to_left[] = { "ar", "fa", "he", "ur", NULL };
+  g_autofree char *language = NULL;
+
+  g_return_val_if_fail (code != NULL, FALSE);
+
+  /* "ar_EG" and "ar" are both Arabic. */
+  language = g_strndup (code, strcspn (code, "_.@"));
+  return g_strv_contains (right_to_left, language);
 }

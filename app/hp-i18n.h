@@ -12,4 +12,8 @@ void hp_i18n_init         (void);
 /* Makes @code (e.g. "es") the language of messages from now on. */
 void hp_i18n_set_language (const char *code);
 
+/* Whether @code's script is written from right to left, so screens in it
+ * are laid out mirrored. */
+gboolean hp_i18n_is_right_to_left (const char *code);
+
 G_END_DECLS

@@ -52,7 +52,9 @@ static const char * const step_names[] = {
   [HP_VISIT_STEP_FASTING] = "fasting",
   [HP_VISIT_STEP_INSTRUCTIONS] = "instructions",
   [HP_VISIT_STEP_MEASURING] = "measuring",
+  [HP_VISIT_STEP_CRISIS] = "crisis",
   [HP_VISIT_STEP_RESULT] = "result",
+  [HP_VISIT_STEP_SUMMARY] = "summary",
   [HP_VISIT_STEP_PROBLEM] = "problem",
   [HP_VISIT_STEP_GOODBYE] = "goodbye",
   [HP_VISIT_STEP_OUT_OF_SERVICE] = "out-of-service",
@@ -66,7 +68,13 @@ hp_visit_step_to_string (HpVisitStep step)
 }
 
 /* The quiet-time clock runs only where the patient is expected to act; it
- * pauses while a device measures, and the goodbye screen has its own. */
+ * pauses while a device measures, and the goodbye screen has its own.
+ *
+ * The crisis page keeps the ordinary clock rather than pausing it: a
+ * patient told to get help may well walk away to do so, and their reading
+ * must not stay on the screen for the next person. Nothing is lost by it:
+ * when the countdown ends, what was measured is saved before the screen is
+ * wiped, as on every other step. */
 static gboolean
 step_watches_inactivity (HpVisitStep step)
 {
@@ -75,7 +83,9 @@ step_watches_inactivity (HpVisitStep step)
     case HP_VISIT_STEP_CHOOSE:
     case HP_VISIT_STEP_FASTING:
     case HP_VISIT_STEP_INSTRUCTIONS:
+    case HP_VISIT_STEP_CRISIS:
     case HP_VISIT_STEP_RESULT:
+    case HP_VISIT_STEP_SUMMARY:
     case HP_VISIT_STEP_PROBLEM:
       return TRUE;
     case HP_VISIT_STEP_ATTRACT:
@@ -218,6 +228,37 @@ on_goodbye_elapsed (gpointer user_data)
 }
 
 static gboolean
+commit_visit (HpVisitFlow  *self,
+              GError      **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  hp_visit_set_finished_at (self->visit, now);
+  if (!hp_store_commit_visit (self->store, self->visit, error))
+    {
+      hp_visit_set_finished_at (self->visit, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A patient who walks away (perhaps to get the care a crisis reading called
+ * for) still has their readings kept, exactly as if they had pressed Finish. */
+static void
+save_abandoned_visit (HpVisitFlow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->visit == NULL || self->store == NULL ||
+      hp_visit_is_finished (self->visit) ||
+      hp_visit_get_n_measurements (self->visit) == 0)
+    return;
+  if (!commit_visit (self, &error))
+    /* Store errors name no patient data; staff need the reason. */
+    g_message ("abandoned visit not saved: %s", error->message);
+}
+
+static gboolean
 on_countdown_tick (gpointer user_data)
 {
   HpVisitFlow *self = user_data;
@@ -230,6 +271,7 @@ on_countdown_tick (gpointer user_data)
 
   self->tick_source = 0;
   g_debug ("visit abandoned: inactivity");
+  save_abandoned_visit (self);
   wipe_visit (self);
   return G_SOURCE_REMOVE;
 }
@@ -267,7 +309,11 @@ on_measurement_ready (HpDevice      *device G_GNUC_UNUSED,
   release_device (self);
   hp_visit_add_measurement (self->visit, measurement);
   set_phase (self, HP_MEASUREMENT_PHASE_DONE);
-  set_step (self, HP_VISIT_STEP_RESULT);
+  /* A crisis value comes first as a call to act, then as a number. */
+  if (hp_visit_flow_get_urgency (self, measurement) == HP_URGENCY_SEEK_CARE_NOW)
+    set_step (self, HP_VISIT_STEP_CRISIS);
+  else
+    set_step (self, HP_VISIT_STEP_RESULT);
 }
 
 static HpVisitProblem
@@ -484,6 +530,33 @@ hp_visit_flow_get_fasting (HpVisitFlow *self)
   return self->fasting;
 }
 
+HpUrgency
+hp_visit_flow_get_urgency (HpVisitFlow   *self,
+                           HpMeasurement *measurement)
+{
+  HpInterpretation interpretation = { 0 };
+  gboolean known;
+
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), HP_URGENCY_NONE);
+  g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), HP_URGENCY_NONE);
+
+  switch (hp_measurement_get_kind (measurement))
+    {
+    case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
+      known = hp_interpret_blood_pressure (measurement, &interpretation);
+      break;
+    case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
+      known = hp_interpret_glucose (measurement, self->fasting, &interpretation);
+      break;
+    case HP_MEASUREMENT_KIND_BODY_WEIGHT:
+    default:
+      /* A weight has no category without a height. */
+      known = FALSE;
+      break;
+    }
+  return known ? interpretation.urgency : HP_URGENCY_NONE;
+}
+
 HpVisitProblem
 hp_visit_flow_get_problem (HpVisitFlow *self)
 {
@@ -665,7 +738,6 @@ hp_visit_flow_measure_another (HpVisitFlow *self)
 gboolean
 hp_visit_flow_finish (HpVisitFlow *self)
 {
-  g_autoptr(GDateTime) now = NULL;
   g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
@@ -673,24 +745,38 @@ hp_visit_flow_finish (HpVisitFlow *self)
   if (self->visit == NULL)
     return FALSE;
   /* A patient who came back to the choice may stop there, once there is
-   * something to save. */
-  if (self->step != HP_VISIT_STEP_RESULT &&
-      !(self->step == HP_VISIT_STEP_CHOOSE && hp_visit_get_n_measurements (self->visit) > 0))
+   * something to save; either way they see all of it once more, with what
+   * to do next, before it is saved. */
+  if (self->step == HP_VISIT_STEP_RESULT ||
+      (self->step == HP_VISIT_STEP_CHOOSE && hp_visit_get_n_measurements (self->visit) > 0))
+    {
+      set_step (self, HP_VISIT_STEP_SUMMARY);
+      return TRUE;
+    }
+  if (self->step != HP_VISIT_STEP_SUMMARY)
     return FALSE;
 
-  now = g_date_time_new_now_utc ();
-  hp_visit_set_finished_at (self->visit, now);
-  if (!hp_store_commit_visit (self->store, self->visit, &error))
+  if (!commit_visit (self, &error))
     {
       /* Store errors name no patient data; staff need the reason. */
       g_message ("visit not saved: %s", error->message);
-      hp_visit_set_finished_at (self->visit, NULL);
       set_problem (self, HP_VISIT_PROBLEM_NOT_SAVED);
       set_step (self, HP_VISIT_STEP_PROBLEM);
       return TRUE;
     }
 
   set_step (self, HP_VISIT_STEP_GOODBYE);
+  return TRUE;
+}
+
+gboolean
+hp_visit_flow_see_result (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+
+  if (self->step != HP_VISIT_STEP_CRISIS)
+    return FALSE;
+  set_step (self, HP_VISIT_STEP_RESULT);
   return TRUE;
 }
 

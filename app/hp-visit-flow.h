@@ -16,7 +16,9 @@ typedef enum {
   HP_VISIT_STEP_FASTING,        /* glucose only: has the patient eaten? */
   HP_VISIT_STEP_INSTRUCTIONS,
   HP_VISIT_STEP_MEASURING,
+  HP_VISIT_STEP_CRISIS,         /* a reading that needs care now, before its result */
   HP_VISIT_STEP_RESULT,
+  HP_VISIT_STEP_SUMMARY,        /* every reading of the visit, and what to do next */
   HP_VISIT_STEP_PROBLEM,
   HP_VISIT_STEP_GOODBYE,
   HP_VISIT_STEP_OUT_OF_SERVICE,
@@ -60,6 +62,10 @@ HpMeasurementKind hp_visit_flow_get_kind           (HpVisitFlow *self);
 HpFasting         hp_visit_flow_get_fasting        (HpVisitFlow *self);
 HpVisitProblem    hp_visit_flow_get_problem        (HpVisitFlow *self);
 HpMeasurementPhase hp_visit_flow_get_phase         (HpVisitFlow *self);
+/* How soon the patient should act on @measurement, read against what they
+ * said about eating in this visit. */
+HpUrgency         hp_visit_flow_get_urgency        (HpVisitFlow   *self,
+                                                    HpMeasurement *measurement);
 gboolean          hp_visit_flow_get_warning_active (HpVisitFlow *self);
 guint             hp_visit_flow_get_seconds_left   (HpVisitFlow *self);
 const char       *hp_visit_flow_get_language       (HpVisitFlow *self);
@@ -76,9 +82,11 @@ gboolean hp_visit_flow_start_measurement  (HpVisitFlow       *self);
 gboolean hp_visit_flow_cancel_measurement (HpVisitFlow       *self);
 /* From a result (or a problem) back to the choice, keeping the visit. */
 gboolean hp_visit_flow_measure_another    (HpVisitFlow       *self);
-/* Saves the visit: from a result, or from the choice once something was
- * measured. */
+/* From a result, or from the choice once something was measured: on to the
+ * summary. From the summary: saves the visit and says goodbye. */
 gboolean hp_visit_flow_finish             (HpVisitFlow       *self);
+/* From the crisis step on to the result of the same reading. */
+gboolean hp_visit_flow_see_result         (HpVisitFlow       *self);
 gboolean hp_visit_flow_start_over         (HpVisitFlow       *self);
 /* Any touch: restarts the quiet-time clock and dismisses the warning. */
 void     hp_visit_flow_user_activity      (HpVisitFlow       *self);

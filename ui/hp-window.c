@@ -6,12 +6,14 @@
 #include "hp-attract-page.h"
 #include "hp-bp-instructions-page.h"
 #include "hp-choose-page.h"
+#include "hp-crisis-page.h"
 #include "hp-fasting-page.h"
 #include "hp-glucose-instructions-page.h"
 #include "hp-goodbye-page.h"
 #include "hp-ui-resources.h"
 #include "hp-measuring-page.h"
 #include "hp-result-page.h"
+#include "hp-summary-page.h"
 #include "hp-weight-instructions-page.h"
 
 struct _HpWindow
@@ -22,6 +24,8 @@ struct _HpWindow
   GtkLabel *step_label;
   GtkWidget *start_over_button;
   GtkButton *language_button;
+  GtkToggleButton *large_text_button;
+  GtkToggleButton *high_contrast_button;
   GtkWidget *warning_scrim;
   GtkLabel *countdown_label;
   GtkWidget *notice_scrim;
@@ -62,6 +66,8 @@ step_of_page (HpPage page)
       /* Problems arise while measuring (or saving what was measured). */
       return 3;
     case HP_PAGE_RESULT:
+    case HP_PAGE_CRISIS:
+    case HP_PAGE_SUMMARY:
       return 4;
     case HP_PAGE_ATTRACT:
     case HP_PAGE_GOODBYE:
@@ -103,6 +109,33 @@ on_notice_ok_clicked (HpWindow *self)
   gtk_widget_set_visible (self->notice_scrim, FALSE);
 }
 
+/* The style sheets key their larger type and their high-contrast colours
+ * on these classes of the window, so every page follows at once. */
+static void
+on_display_toggled (HpWindow *self)
+{
+  if (gtk_toggle_button_get_active (self->large_text_button))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "large-text");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "large-text");
+
+  if (gtk_toggle_button_get_active (self->high_contrast_button))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "high-contrast");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "high-contrast");
+}
+
+/* Ctrl+Shift+I and Ctrl+Shift+D are bound to this: on a kiosk a plugged-in
+ * keyboard must not open GTK's inspector, which shows and edits every
+ * widget, personal data included. Claiming the key ends it here.
+ * Developers still have GTK_DEBUG=interactive. */
+static gboolean
+hp_window_enable_debugging (GtkWindow *window G_GNUC_UNUSED,
+                            gboolean   toggle G_GNUC_UNUSED)
+{
+  return TRUE;
+}
+
 static void
 hp_window_dispose (GObject *object)
 {
@@ -118,6 +151,7 @@ hp_window_class_init (HpWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hp_window_dispose;
+  GTK_WINDOW_CLASS (klass)->enable_debugging = hp_window_enable_debugging;
 
   signals[SIGNAL_USER_ACTIVITY] =
     g_signal_new ("user-activity", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -134,6 +168,8 @@ hp_window_class_init (HpWindowClass *klass)
   g_type_ensure (HP_TYPE_FASTING_PAGE);
   g_type_ensure (HP_TYPE_MEASURING_PAGE);
   g_type_ensure (HP_TYPE_RESULT_PAGE);
+  g_type_ensure (HP_TYPE_CRISIS_PAGE);
+  g_type_ensure (HP_TYPE_SUMMARY_PAGE);
   g_type_ensure (HP_TYPE_PROBLEM_PAGE);
   g_type_ensure (HP_TYPE_GOODBYE_PAGE);
 
@@ -142,6 +178,8 @@ hp_window_class_init (HpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HpWindow, step_label);
   gtk_widget_class_bind_template_child (widget_class, HpWindow, start_over_button);
   gtk_widget_class_bind_template_child (widget_class, HpWindow, language_button);
+  gtk_widget_class_bind_template_child (widget_class, HpWindow, large_text_button);
+  gtk_widget_class_bind_template_child (widget_class, HpWindow, high_contrast_button);
   gtk_widget_class_bind_template_child (widget_class, HpWindow, warning_scrim);
   gtk_widget_class_bind_template_child (widget_class, HpWindow, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, HpWindow, notice_scrim);
@@ -162,6 +200,10 @@ hp_window_class_init (HpWindowClass *klass)
                                              G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_MEASURING]));
   gtk_widget_class_bind_template_child_full (widget_class, "result_page", FALSE,
                                              G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_RESULT]));
+  gtk_widget_class_bind_template_child_full (widget_class, "crisis_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_CRISIS]));
+  gtk_widget_class_bind_template_child_full (widget_class, "summary_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_SUMMARY]));
   gtk_widget_class_bind_template_child_full (widget_class, "problem_page", FALSE,
                                              G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_PROBLEM]));
   gtk_widget_class_bind_template_child_full (widget_class, "goodbye_page", FALSE,
@@ -169,12 +211,18 @@ hp_window_class_init (HpWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_any_event);
   gtk_widget_class_bind_template_callback (widget_class, on_help_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_notice_ok_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_display_toggled);
 }
 
 static void
 hp_window_init (HpWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* A screen reader says "off" for a display setting before its first tap. */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->large_text_button),
+                               GTK_ACCESSIBLE_STATE_PRESSED, GTK_ACCESSIBLE_TRISTATE_FALSE, -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->high_contrast_button),
+                               GTK_ACCESSIBLE_STATE_PRESSED, GTK_ACCESSIBLE_TRISTATE_FALSE, -1);
   self->kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE;
   self->problem = HP_PROBLEM_READING_FAILED;
   hp_window_show_page (self, HP_PAGE_ATTRACT);
@@ -212,8 +260,60 @@ hp_window_show_page (HpWindow *self,
   gtk_widget_set_visible (self->start_over_button,
                           page != HP_PAGE_ATTRACT && page != HP_PAGE_GOODBYE && !self->out_of_service);
 
+  /* Back at the start the visit is over: the next patient finds the kiosk
+   * as it always is. */
+  if (page == HP_PAGE_ATTRACT && self->page != HP_PAGE_ATTRACT)
+    {
+      hp_window_set_large_text (self, FALSE);
+      hp_window_set_high_contrast (self, FALSE);
+    }
+
   self->page = page;
   gtk_stack_set_visible_child (self->stack, self->pages[page]);
+}
+
+void
+hp_window_set_large_text (HpWindow *self,
+                          gboolean  large_text)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  gtk_toggle_button_set_active (self->large_text_button, large_text);
+}
+
+gboolean
+hp_window_get_large_text (HpWindow *self)
+{
+  g_return_val_if_fail (HP_IS_WINDOW (self), FALSE);
+  return gtk_toggle_button_get_active (self->large_text_button);
+}
+
+void
+hp_window_set_high_contrast (HpWindow *self,
+                             gboolean  high_contrast)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  gtk_toggle_button_set_active (self->high_contrast_button, high_contrast);
+}
+
+gboolean
+hp_window_get_high_contrast (HpWindow *self)
+{
+  g_return_val_if_fail (HP_IS_WINDOW (self), FALSE);
+  return gtk_toggle_button_get_active (self->high_contrast_button);
+}
+
+void
+hp_window_carry_display (HpWindow *self,
+                         HpWindow *previous)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  g_return_if_fail (HP_IS_WINDOW (previous));
+
+  /* A visit that ended while the windows changed takes its choices along. */
+  if (previous->page != HP_PAGE_ATTRACT && self->page == HP_PAGE_ATTRACT)
+    return;
+  hp_window_set_large_text (self, hp_window_get_large_text (previous));
+  hp_window_set_high_contrast (self, hp_window_get_high_contrast (previous));
 }
 
 HpPage
@@ -285,6 +385,26 @@ hp_window_set_measurement (HpWindow      *self,
 {
   g_return_if_fail (HP_IS_WINDOW (self));
   hp_result_page_set_measurement (HP_RESULT_PAGE (self->pages[HP_PAGE_RESULT]), measurement, fasting);
+}
+
+void
+hp_window_set_crisis (HpWindow      *self,
+                      HpMeasurement *measurement,
+                      HpFasting      fasting,
+                      const char    *emergency_number)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  hp_crisis_page_set_reading (HP_CRISIS_PAGE (self->pages[HP_PAGE_CRISIS]),
+                              measurement, fasting, emergency_number);
+}
+
+void
+hp_window_set_summary (HpWindow  *self,
+                       HpVisit   *visit,
+                       HpFasting  fasting)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  hp_summary_page_set_visit (HP_SUMMARY_PAGE (self->pages[HP_PAGE_SUMMARY]), visit, fasting);
 }
 
 void
@@ -396,6 +516,7 @@ void
 hp_ui_init_style (GdkDisplay *display)
 {
   g_autoptr(GtkCssProvider) provider = NULL;
+  g_autoptr(GtkCssProvider) high_contrast = NULL;
 
   g_return_if_fail (GDK_IS_DISPLAY (display));
 
@@ -405,5 +526,11 @@ hp_ui_init_style (GdkDisplay *display)
   gtk_css_provider_load_from_resource (provider, "/org/healthpost/ui/style.css");
   gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  /* Above the main sheet, so its colours win over any page's own; it sets
+   * no sizes, so larger text still applies with it. */
+  high_contrast = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (high_contrast, "/org/healthpost/ui/style-high-contrast.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (high_contrast),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
   g_object_set_data (G_OBJECT (display), "hp-style", GINT_TO_POINTER (1));
 }

@@ -6,6 +6,7 @@
 #include "hp-interpretation.h"
 #include "hp-measurement.h"
 #include "hp-problem-page.h"
+#include "hp-visit.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,8 @@ typedef enum {
   HP_PAGE_FASTING,
   HP_PAGE_MEASURING,
   HP_PAGE_RESULT,
+  HP_PAGE_CRISIS,
+  HP_PAGE_SUMMARY,
   HP_PAGE_PROBLEM,
   HP_PAGE_GOODBYE,
 } HpPage;
@@ -30,7 +33,8 @@ G_DECLARE_FINAL_TYPE (HpWindow, hp_window, HP, WINDOW, GtkApplicationWindow)
 /* Buttons activate actions of the "visit" group, which the owner of the
  * window inserts: begin, choose(s), start-measurement, cancel-measurement,
  * finish, start-over, still-here, call-clinician, next-language,
- * measure-another, fasting(s: "eaten" or "fasting"). Any touch or
+ * measure-another, fasting(s: "eaten" or "fasting"), see-result,
+ * print-results. Any touch or
  * key press emits "user-activity". */
 HpWindow   *hp_window_new                 (GtkApplication     *application);
 
@@ -58,6 +62,15 @@ void        hp_window_set_measurement     (HpWindow           *self,
                                            HpFasting           fasting);
 void        hp_window_set_problem         (HpWindow           *self,
                                            HpProblem           problem);
+/* The reading that needs care now, and the number to call; %NULL clears it. */
+void        hp_window_set_crisis          (HpWindow           *self,
+                                           HpMeasurement      *measurement,
+                                           HpFasting           fasting,
+                                           const char         *emergency_number);
+/* Every reading of @visit for the summary; %NULL clears them. */
+void        hp_window_set_summary         (HpWindow           *self,
+                                           HpVisit            *visit,
+                                           HpFasting           fasting);
 /* 0 hides the "Are you still there?" warning. */
 void        hp_window_set_inactivity_warning (HpWindow        *self,
                                               guint            seconds_left);
@@ -68,6 +81,19 @@ void        hp_window_show_notice         (HpWindow           *self,
 /* The name of the language the language button switches to. */
 void        hp_window_set_next_language   (HpWindow           *self,
                                            const char         *native_name);
+
+/* The top bar's display settings, one tap each: about 1.3 times larger
+ * type, and a black, white and yellow theme. Both end with the visit. */
+void        hp_window_set_large_text      (HpWindow           *self,
+                                           gboolean            large_text);
+gboolean    hp_window_get_large_text      (HpWindow           *self);
+void        hp_window_set_high_contrast   (HpWindow           *self,
+                                           gboolean            high_contrast);
+gboolean    hp_window_get_high_contrast   (HpWindow           *self);
+/* Takes over @previous's display settings when a new window replaces it
+ * (a change of language), unless the visit ended meanwhile. */
+void        hp_window_carry_display       (HpWindow           *self,
+                                           HpWindow           *previous);
 
 /* Renders the window as it is now into a PNG file. */
 gboolean    hp_window_save_screenshot     (HpWindow           *self,

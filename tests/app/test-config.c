@@ -18,6 +18,11 @@ test_defaults (void **state G_GNUC_UNUSED)
   assert_false (hp_config_get_demo (config));
   assert_true (hp_config_get_fullscreen (config));
   assert_string_equal (hp_config_get_language (config), "en");
+  {
+    /* Every language with a catalogue, in the language button's order. */
+    g_autofree char *languages = g_strjoinv (";", (char **) hp_config_get_languages (config));
+    assert_string_equal (languages, "en;es;fr;ar");
+  }
   assert_int_equal (hp_config_get_idle_seconds (config), 60);
   assert_int_equal (hp_config_get_warning_seconds (config), 20);
   assert_string_equal (db, "/var/lib/healthpost/healthpost.db");
@@ -96,6 +101,30 @@ test_bad_values (void **state G_GNUC_UNUSED)
   check_rejected ("[visit]\nidle-seconds=90\n[kiosk]\nlanguage=zz\n", "[kiosk] language");
   check_rejected ("[visit]\nidle-secnds=90\n", "unknown key idle-secnds in [visit]");
   check_rejected ("[display]\nbrightness=3\n", "unknown group [display]");
+  check_rejected ("[kiosk]\nemergency-number=\n", "[kiosk] emergency-number");
+  check_rejected ("[kiosk]\nemergency-number=call the nurse\n", "[kiosk] emergency-number");
+  check_rejected ("[kiosk]\nemergency-number=123456789012345678901\n", "[kiosk] emergency-number");
+}
+
+/* A crisis reading tells the patient what number to call: 911 unless the
+ * kiosk stands where another number answers. */
+static void
+test_emergency_number (void **state G_GNUC_UNUSED)
+{
+  static const char text[] = "[kiosk]\nemergency-number= 112 \n";
+  g_autoptr(HpConfig) config = hp_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+
+  assert_string_equal (hp_config_get_emergency_number (config), "911");
+  assert_true (hp_config_merge_data (config, text, sizeof text - 1, &error));
+  assert_null (error);
+  assert_string_equal (hp_config_get_emergency_number (config), "112");
+  data = hp_config_to_data (config);
+  assert_non_null (strstr (data, "emergency-number=112"));
+  /* A bad number leaves the one in force. */
+  assert_false (hp_config_merge_data (config, "[kiosk]\nemergency-number=x\n", strlen ("[kiosk]\nemergency-number=x\n"), &error));
+  assert_string_equal (hp_config_get_emergency_number (config), "112");
 }
 
 static void
@@ -157,6 +186,7 @@ main (void)
     cmocka_unit_test (test_demo_database_in_user_data_dir),
     cmocka_unit_test (test_overrides),
     cmocka_unit_test (test_bad_values),
+    cmocka_unit_test (test_emergency_number),
     cmocka_unit_test (test_load_files),
     cmocka_unit_test (test_round_trip),
   };

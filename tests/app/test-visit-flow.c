@@ -142,6 +142,7 @@ test_events_out_of_order_change_nothing (void **state)
   assert_false (hp_visit_flow_start_measurement (f->flow));
   assert_false (hp_visit_flow_cancel_measurement (f->flow));
   assert_false (hp_visit_flow_finish (f->flow));
+  assert_false (hp_visit_flow_see_result (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ATTRACT);
   assert_null (hp_visit_flow_get_visit (f->flow));
 
@@ -182,6 +183,9 @@ test_full_visit_is_saved (void **state)
   assert_true (hp_measurement_get_value (m, HP_QUANTITY_PULSE_RATE, &value, NULL));
   assert_int_equal ((int) value, 66);
 
+  /* Finish shows the summary first; only its own Finish saves. */
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_SUMMARY);
   assert_int_equal (count_visits (f), 0);
   assert_true (hp_visit_flow_finish (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_GOODBYE);
@@ -231,6 +235,8 @@ test_measure_another_and_fasting (void **state)
 
   /* Back at the choice with something measured, the patient may stop. */
   assert_true (hp_visit_flow_measure_another (f->flow));
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_SUMMARY);
   assert_true (hp_visit_flow_finish (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_GOODBYE);
   assert_int_equal (count_visits (f), 1);
@@ -370,13 +376,14 @@ test_inactivity_wipes_the_visit (void **state)
   assert_true (wait_for_warning (f->flow));
   assert_true (wait_for_step (f->flow, HP_VISIT_STEP_ATTRACT));
 
-  /* Nothing of the visit is left, and nothing of it was saved. */
+  /* Nothing of the visit is left on screen, and what was measured is kept. */
   assert_null (hp_visit_flow_get_visit (f->flow));
   assert_false (hp_visit_flow_get_warning_active (f->flow));
   assert_int_equal (hp_visit_flow_get_problem (f->flow), HP_VISIT_PROBLEM_NONE);
   assert_int_equal (hp_visit_flow_get_phase (f->flow), HP_MEASUREMENT_PHASE_IDLE);
   assert_string_equal (hp_visit_flow_get_language (f->flow), "en");
-  assert_int_equal (count_visits (f), 0);
+  assert_int_equal (count_visits (f), 1);
+  assert_true (hp_visit_is_finished (visit));
   /* The flow held the only other reference. */
   assert_int_equal (G_OBJECT (visit)->ref_count, 1);
 }
@@ -454,6 +461,8 @@ test_failed_save_tells_the_patient (void **state)
   assert_true (hp_visit_flow_start_measurement (f->flow));
   assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
   assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_SUMMARY);
+  assert_true (hp_visit_flow_finish (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_PROBLEM);
   assert_int_equal (hp_visit_flow_get_problem (f->flow), HP_VISIT_PROBLEM_NOT_SAVED);
   assert_false (hp_visit_is_finished (hp_visit_flow_get_visit (f->flow)));
@@ -461,6 +470,151 @@ test_failed_save_tells_the_patient (void **state)
   assert_false (hp_visit_flow_start_measurement (f->flow));
   assert_true (hp_visit_flow_start_over (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ATTRACT);
+}
+
+static void
+add_cuff_reading (Fixture *f,
+                  guint16  systolic,
+                  guint16  diastolic)
+{
+  HpCuffSimulation sim = {
+    .systolic = systolic, .diastolic = diastolic, .pulse = 88,
+    .measure_ms = 40, .timeout_ms = 200, .fault = HP_CUFF_FAULT_NONE,
+  };
+  g_autoptr(HpDevice) cuff = hp_simulated_cuff_new (&sim);
+
+  hp_device_manager_add_device (f->devices, cuff);
+}
+
+/* A crisis reading stops at the call to act (with the clinician call on
+ * offer, which needs the visit), and its result is one tap further. */
+static void
+test_crisis_reading_comes_first (void **state)
+{
+  Fixture *f = *state;
+  HpMeasurement *m;
+
+  add_cuff_reading (f, 190, 125);
+  go_to_instructions (f);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_CRISIS));
+  assert_non_null (hp_visit_flow_get_visit (f->flow));
+  m = hp_visit_find_latest (hp_visit_flow_get_visit (f->flow), HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+  assert_non_null (m);
+  assert_int_equal (hp_visit_flow_get_urgency (f->flow, m), HP_URGENCY_SEEK_CARE_NOW);
+
+  /* Nothing skips past it but "See my result" (and Start over). */
+  assert_false (hp_visit_flow_finish (f->flow));
+  assert_false (hp_visit_flow_measure_another (f->flow));
+  assert_false (hp_visit_flow_start_measurement (f->flow));
+  assert_false (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BODY_WEIGHT));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CRISIS);
+
+  assert_true (hp_visit_flow_see_result (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_RESULT);
+  assert_false (hp_visit_flow_see_result (f->flow));
+
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_SUMMARY);
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (count_visits (f), 1);
+}
+
+/* Just under the crisis line is an ordinary (if urgent) result. */
+static void
+test_stage_2_is_not_a_crisis (void **state)
+{
+  Fixture *f = *state;
+
+  add_cuff_reading (f, 180, 120);
+  go_to_instructions (f);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+  assert_int_equal (hp_visit_flow_get_urgency (f->flow,
+                                               hp_visit_find_latest (hp_visit_flow_get_visit (f->flow),
+                                                                     HP_MEASUREMENT_KIND_BLOOD_PRESSURE)),
+                    HP_URGENCY_SEE_DOCTOR);
+}
+
+/* Very low and very high blood sugar are crises too, fasting or not. */
+static void
+test_crisis_glucose (void **state)
+{
+  Fixture *f = *state;
+  const double values[] = { 40, 450 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(HpDevice) meter = hp_simulated_contour_new ("mg/dL", values[i], HP_CONTOUR_FAULT_NONE);
+
+      hp_device_manager_add_device (f->devices, meter);
+      assert_true (hp_visit_flow_begin (f->flow));
+      assert_true (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE));
+      assert_true (hp_visit_flow_answer_fasting (f->flow, HP_FASTING_NO));
+      assert_true (hp_visit_flow_start_measurement (f->flow));
+      assert_true (wait_for_step (f->flow, HP_VISIT_STEP_CRISIS));
+      assert_true (hp_visit_flow_start_over (f->flow));
+      hp_device_manager_remove_device (f->devices, meter);
+    }
+}
+
+/* A patient who walks away from the crisis page (to get help) gets the
+ * ordinary warning and countdown; then the screen is wiped and the reading
+ * kept. */
+static void
+test_crisis_left_alone_is_saved_and_wiped (void **state)
+{
+  Fixture *f = *state;
+
+  add_cuff_reading (f, 192, 124);
+  go_to_instructions (f);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_CRISIS));
+  assert_true (wait_for_warning (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CRISIS);
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_ATTRACT));
+  assert_null (hp_visit_flow_get_visit (f->flow));
+  assert_int_equal (count_visits (f), 1);
+}
+
+/* The summary lists the visit as it is, and leads only to goodbye. */
+static void
+test_summary_step (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(HpDevice) meter = hp_simulated_contour_new ("mg/dL", 97, HP_CONTOUR_FAULT_NONE);
+
+  add_cuff (f, HP_CUFF_FAULT_NONE);
+  hp_device_manager_add_device (f->devices, meter);
+  go_to_instructions (f);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+  assert_true (hp_visit_flow_measure_another (f->flow));
+  assert_true (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE));
+  assert_true (hp_visit_flow_answer_fasting (f->flow, HP_FASTING_YES));
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_SUMMARY);
+  assert_int_equal (hp_visit_get_n_measurements (hp_visit_flow_get_visit (f->flow)), 2);
+  assert_false (hp_visit_is_finished (hp_visit_flow_get_visit (f->flow)));
+
+  assert_false (hp_visit_flow_start_measurement (f->flow));
+  assert_false (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BODY_WEIGHT));
+  assert_false (hp_visit_flow_see_result (f->flow));
+  assert_false (hp_visit_flow_measure_another (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_SUMMARY);
+
+  /* The summary waits like any page, and a touch keeps it. */
+  assert_true (wait_for_warning (f->flow));
+  hp_visit_flow_user_activity (f->flow);
+  assert_false (hp_visit_flow_get_warning_active (f->flow));
+
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_GOODBYE);
+  assert_int_equal (count_visits (f), 1);
+  assert_false (hp_visit_flow_finish (f->flow));
 }
 
 static void
@@ -513,6 +667,11 @@ main (void)
     cmocka_unit_test_setup_teardown (test_measure_another_and_fasting, setup, teardown),
     cmocka_unit_test_setup_teardown (test_finish_needs_a_measurement, setup, teardown),
     cmocka_unit_test_setup_teardown (test_no_new_reading_is_its_own_problem, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_crisis_reading_comes_first, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_stage_2_is_not_a_crisis, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_crisis_glucose, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_crisis_left_alone_is_saved_and_wiped, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_summary_step, setup, teardown),
   };
 
   return cmocka_run_group_tests_name ("visit-flow", tests, NULL, NULL);

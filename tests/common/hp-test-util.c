@@ -22,18 +22,29 @@ hp_test_tmpdir_remove (const char *path)
   return removed_all;
 }
 
+static gboolean
+hp_test_keep_awake (gpointer user_data G_GNUC_UNUSED)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 gboolean
 hp_test_iterate_until (HpTestCondition done,
                        gconstpointer   data,
                        guint           seconds)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  /* Wakes the loop now and then, so a wait with nothing left to dispatch
+   * still reaches its deadline instead of blocking in poll for ever. */
+  guint tick = g_timeout_add (100, hp_test_keep_awake, NULL);
+  gboolean met;
 
-  while (!done (data))
+  while (!(met = done (data)))
     {
       if (g_get_monotonic_time () > deadline)
-        return FALSE;
+        break;
       g_main_context_iteration (NULL, TRUE);
     }
-  return TRUE;
+  g_source_remove (tick);
+  return met;
 }

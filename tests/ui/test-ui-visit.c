@@ -8,6 +8,7 @@
 
 #include "hp-application.h"
 #include "hp-i18n.h"
+#include "hp-summary-page.h"
 #include "hp-test-util.h"
 
 /* A guard against a hung test, not a timing assertion. */
@@ -209,6 +210,83 @@ page_text (Fixture *f,
   return g_string_free (text, FALSE);
 }
 
+/* The words the patient can see now, over every page and overlay. */
+static void
+collect_shown_text (GtkWidget *root,
+                    GString   *text)
+{
+  if (!gtk_widget_get_mapped (root))
+    return;
+  if (GTK_IS_LABEL (root))
+    {
+      g_string_append (text, gtk_label_get_label (GTK_LABEL (root)));
+      g_string_append_c (text, '\n');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_shown_text (child, text);
+}
+
+static char *
+shown_text (Fixture *f)
+{
+  GString *text = g_string_new (NULL);
+
+  collect_shown_text (GTK_WIDGET (window_of (f)), text);
+  return g_string_free (text, FALSE);
+}
+
+/* The notice's OK button: the only shown button bound to no action. */
+static GtkWidget *
+find_notice_button (GtkWidget *root)
+{
+  if (!gtk_widget_get_mapped (root))
+    return NULL;
+  if (GTK_IS_BUTTON (root) && gtk_actionable_get_action_name (GTK_ACTIONABLE (root)) == NULL &&
+      gtk_widget_has_css_class (root, "primary"))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_notice_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+dismiss_notice (Fixture *f)
+{
+  GtkWidget *button = find_notice_button (GTK_WIDGET (window_of (f)));
+
+  if (button == NULL)
+    fail_msg ("no notice is shown");
+  g_signal_emit_by_name (button, "clicked");
+  wait_for_paint (f);
+}
+
+/* The page fits the 1280×800 screen beside the top bar: as narrow as its
+ * area allows, and no taller than what is left of the screen there. */
+static void
+assert_page_fits (Fixture *f,
+                  HpPage   page)
+{
+  GtkWidget *widget = hp_window_get_page_widget (window_of (f), page);
+  int area_width = 1280 - 2 * 48;
+  int area_height = 800 - 120 - (32 + 40);
+  int min_width = 0, natural_height = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, area_width, NULL, &natural_height, NULL, NULL);
+  if (min_width > area_width || natural_height > area_height)
+    fail_msg ("the page needs %d×%d px, more than its %d×%d", min_width, natural_height,
+              area_width, area_height);
+}
+
 static void
 assert_contains (const char *haystack,
                  const char *needle)
@@ -298,6 +376,11 @@ typedef struct {
   const char *glucose_unit;
   const char *eaten_words;
   const char *done_words;
+  const char *summary_title;
+  const char *bp_name;
+  const char *weight_name;
+  const char *glucose_name;
+  const char *print_notice;
 } LanguageCase;
 
 static const LanguageCase english = {
@@ -323,6 +406,11 @@ static const LanguageCase english = {
   .glucose_unit = "mg/dL",
   .eaten_words = "After eating in the last 8 hours.",
   .done_words = "I am done",
+  .summary_title = "Your results today",
+  .bp_name = "Blood pressure",
+  .weight_name = "Weight",
+  .glucose_name = "Blood sugar",
+  .print_notice = "Printing is not available on this kiosk yet.",
 };
 
 static const LanguageCase spanish = {
@@ -348,6 +436,11 @@ static const LanguageCase spanish = {
   .glucose_unit = "mg/dL",
   .eaten_words = "Después de comer en las últimas 8 horas.",
   .done_words = "Ya terminé",
+  .summary_title = "Sus resultados de hoy",
+  .bp_name = "Presión arterial",
+  .weight_name = "Peso",
+  .glucose_name = "Azúcar en la sangre",
+  .print_notice = "Todavía no se puede imprimir en este quiosco.",
 };
 
 /* The demo meter stamps its new test with the minute before it is read,
@@ -376,7 +469,7 @@ wait_for_new_meter_minute (void)
 
 /* How many screenshots one walk through the visit takes: the other tests
  * number theirs after these, beside them in the same folders. */
-#define VISIT_SHOTS 14
+#define VISIT_SHOTS 16
 
 static void
 assert_page_shows (Fixture    *f,
@@ -397,6 +490,8 @@ walk_visit (Fixture            *f,
   g_autofree char *result = NULL;
   g_autofree char *goodbye = NULL;
   g_autofree char *measuring = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *shown = NULL;
 
   assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_ATTRACT)));
   attract = page_text (f, HP_PAGE_ATTRACT);
@@ -501,6 +596,38 @@ walk_visit (Fixture            *f,
   /* The visit keeps all three. */
   assert_int_equal (hp_visit_get_n_measurements (hp_visit_flow_get_visit (hp_application_get_flow (f->app))), 3);
 
+  /* Finish first sums up the visit, with what to do next. */
+  press (f, "visit.finish");
+  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary page");
+  summary = page_text (f, HP_PAGE_SUMMARY);
+  assert_contains (summary, lang->summary_title);
+  assert_contains (summary, lang->bp_name);
+  assert_contains (summary, "131/84");
+  assert_contains (summary, lang->weight_name);
+  assert_contains (summary, "81.0");
+  assert_contains (summary, lang->glucose_name);
+  assert_contains (summary, "97");
+  assert_contains (summary, lang->screening);
+  assert_int_equal (hp_summary_page_get_n_rows (HP_SUMMARY_PAGE (hp_window_get_page_widget (window_of (f),
+                                                                                            HP_PAGE_SUMMARY))), 3);
+  assert_non_null (find_button (GTK_WIDGET (window_of (f)), "visit.call-clinician"));
+  assert_non_null (find_button (GTK_WIDGET (window_of (f)), "visit.finish"));
+  assert_null (find_button (GTK_WIDGET (window_of (f)), "visit.measure-another"));
+  assert_page_fits (f, HP_PAGE_SUMMARY);
+  screenshot (f, lang->code, "summary");
+
+  /* Printing is not set up on the demo kiosk: the patient is told so. */
+  press (f, "visit.print-results");
+  wait_for_paint (f);
+  shown = shown_text (f);
+  assert_contains (shown, lang->print_notice);
+  screenshot (f, lang->code, "summary-print-notice");
+  dismiss_notice (f);
+  g_free (shown);
+  shown = shown_text (f);
+  assert_null (strstr (shown, lang->print_notice));
+  assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_SUMMARY)));
+
   press (f, "visit.finish");
   wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_GOODBYE), "the goodbye page");
   goodbye = page_text (f, HP_PAGE_GOODBYE);
@@ -518,6 +645,11 @@ walk_visit (Fixture            *f,
   assert_null (strstr (result, "81.0"));
   assert_null (strstr (result, "97"));
   assert_null (strstr (result, lang->eaten_words));
+  g_free (summary);
+  summary = page_text (f, HP_PAGE_SUMMARY);
+  assert_null (strstr (summary, "131"));
+  assert_null (strstr (summary, "97"));
+  assert_null (strstr (summary, lang->bp_name));
 }
 
 /* Whether @needle's @size bytes occur anywhere in the file at @path (a
@@ -668,6 +800,81 @@ test_out_of_service (void **state G_GNUC_UNUSED)
   stop_kiosk (f);
 }
 
+/* A crisis reading: the call to act comes first, with the emergency number
+ * and the clinician call on offer; the result is one tap further. */
+static void
+test_crisis (void **state G_GNUC_UNUSED)
+{
+  Fixture *f = start_kiosk ("[demo]\nsystolic=192\ndiastolic=124\n");
+  static const struct {
+    const char *code;
+    const char *title;
+    const char *advice;
+    const char *screening;
+    const char *call_words;
+    const char *call_notice;
+  } langs[] = {
+    { "en", "Please get medical help now", "call 911 now", "This is a screening, not a diagnosis.",
+      "Talk to a clinician now", "Video calls with a clinician are not available" },
+    { "es", "Por favor, busque ayuda médica ahora", "llame ahora al 911", "no un diagnóstico",
+      "Hablar ahora con un profesional de salud", "Las videollamadas" },
+  };
+
+  f->shots = VISIT_SHOTS + 3;
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_autofree char *crisis = NULL;
+      g_autofree char *shown = NULL;
+      g_autofree char *result = NULL;
+      GtkWidget *call;
+
+      if (i > 0)
+        {
+          press (f, "visit.next-language");
+          f->shots = VISIT_SHOTS + 3;
+        }
+      press (f, "visit.begin");
+      press_target (f, "visit.choose", "blood-pressure");
+      press (f, "visit.start-measurement");
+      wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CRISIS), "the crisis page");
+      crisis = page_text (f, HP_PAGE_CRISIS);
+      assert_contains (crisis, langs[i].title);
+      assert_contains (crisis, "192/124");
+      assert_contains (crisis, langs[i].advice);
+      assert_contains (crisis, langs[i].screening);
+
+      /* The one primary button offers the clinician call. */
+      call = find_button (GTK_WIDGET (window_of (f)), "visit.call-clinician");
+      assert_non_null (call);
+      assert_true (gtk_widget_has_css_class (call, "primary"));
+      assert_string_equal (gtk_button_get_label (GTK_BUTTON (call)), langs[i].call_words);
+      assert_non_null (find_button (GTK_WIDGET (window_of (f)), "visit.see-result"));
+      assert_null (find_button (GTK_WIDGET (window_of (f)), "visit.finish"));
+      assert_page_fits (f, HP_PAGE_CRISIS);
+      screenshot (f, langs[i].code, "crisis");
+
+      /* Calls go through the call service, which has none yet: it says so. */
+      press (f, "visit.call-clinician");
+      wait_for_paint (f);
+      shown = shown_text (f);
+      assert_contains (shown, langs[i].call_notice);
+      screenshot (f, langs[i].code, "crisis-call-notice");
+      dismiss_notice (f);
+      assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_CRISIS)));
+
+      press (f, "visit.see-result");
+      wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the crisis reading's result");
+      result = page_text (f, HP_PAGE_RESULT);
+      assert_contains (result, "192/124");
+      press (f, "visit.start-over");
+      wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
+      g_free (crisis);
+      crisis = page_text (f, HP_PAGE_CRISIS);
+      assert_null (strstr (crisis, "192"));
+    }
+  stop_kiosk (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -676,6 +883,7 @@ main (int   argc,
     cmocka_unit_test (test_visit_in_english_and_spanish),
     cmocka_unit_test (test_problem_and_inactivity),
     cmocka_unit_test (test_out_of_service),
+    cmocka_unit_test (test_crisis),
   };
 
   /* One kiosk per process: each test names the one it runs. */

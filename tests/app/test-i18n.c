@@ -1,0 +1,174 @@
+/* Checks the message catalogues: every language the kiosk offers translates
+ * every message of the sources, and switching language switches messages
+ * and reading direction. */
+#include <glib.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "hp-i18n.h"
+#include "hp-test-util.h"
+
+/* Given on the command line by meson: the source tree and gettext's tools. */
+static const char *source_root;
+static const char *xgettext_path;
+static const char *msgmerge_path;
+static const char *msgfmt_path;
+
+/* Runs @argv in the source tree; its standard error is returned in @err. */
+static void
+run_tool (const char * const *argv,
+          char              **err)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (source_root, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                     &out, err, &status, &error))
+    fail_msg ("%s: %s", argv[0], error->message);
+  if (!g_spawn_check_wait_status (status, &error))
+    fail_msg ("%s: %s\n%s", argv[0], error->message, *err);
+}
+
+/* The message template, extracted afresh from the sources listed in
+ * po/POTFILES, so a string added to the code counts even before anyone
+ * merged it into the catalogues. */
+static char *
+extract_template (const char *dir)
+{
+  g_autofree char *pot = g_build_filename (dir, "healthpost.pot", NULL);
+  g_autofree char *err = NULL;
+  const char *argv[] = { xgettext_path, "--from-code=UTF-8", "-k_", "-kN_", "-kC_:1c,2",
+                         "-kg_dngettext:2,3", "-f", "po/POTFILES", "-o", pot, NULL };
+
+  run_tool (argv, &err);
+  assert_true (g_file_test (pot, G_FILE_TEST_EXISTS));
+  return g_steal_pointer (&pot);
+}
+
+static void
+assert_catalogue_complete (const char *code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hp-i18n-XXXXXX", &error);
+  g_autofree char *pot = NULL;
+  g_autofree char *source = g_strdup_printf ("po/%s.po", code);
+  g_autofree char *merged = NULL;
+  g_autofree char *merge_err = NULL;
+  g_autofree char *statistics = NULL;
+
+  assert_non_null (dir);
+  pot = extract_template (dir);
+  merged = g_build_filename (dir, "merged.po", NULL);
+  {
+    const char *merge[] = { msgmerge_path, "--quiet", "--no-fuzzy-matching", source, pot,
+                            "-o", merged, NULL };
+    run_tool (merge, &merge_err);
+  }
+  {
+    /* --check also holds each translation's placeholders to its original's. */
+    const char *check[] = { msgfmt_path, "--check", "--statistics", "-o", "/dev/null", merged, NULL };
+    run_tool (check, &statistics);
+  }
+
+  if (strstr (statistics, "untranslated") != NULL || strstr (statistics, "fuzzy") != NULL ||
+      strstr (statistics, " translated message") == NULL)
+    fail_msg ("po/%s.po is incomplete against the sources: %s", code, statistics);
+  assert_true (hp_test_tmpdir_remove (dir));
+}
+
+static void
+test_offered_languages_have_catalogues (void **state G_GNUC_UNUSED)
+{
+  g_autofree char *path = g_build_filename (source_root, "po", "LINGUAS", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  static const char * const expected[] = { "es", "fr", "ar" };
+
+  assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit_set (text, "\n ", -1);
+  for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (!g_strv_contains ((const char * const *) lines, expected[i]))
+      fail_msg ("po/LINGUAS does not list %s", expected[i]);
+}
+
+static void
+test_spanish_complete (void **state G_GNUC_UNUSED)
+{
+  assert_catalogue_complete ("es");
+}
+
+static void
+test_french_complete (void **state G_GNUC_UNUSED)
+{
+  assert_catalogue_complete ("fr");
+}
+
+static void
+test_arabic_complete (void **state G_GNUC_UNUSED)
+{
+  assert_catalogue_complete ("ar");
+}
+
+/* The compiled catalogues in the build tree answer at run time, and the
+ * language can change back and forth. */
+static void
+test_switching_language (void **state G_GNUC_UNUSED)
+{
+  hp_i18n_set_language ("fr");
+  assert_string_equal (_("Start over"), "Recommencer");
+  assert_string_equal (g_dngettext (GETTEXT_PACKAGE, "%u digit entered", "%u digits entered", 2),
+                       "%u chiffres saisis");
+  hp_i18n_set_language ("ar");
+  assert_string_equal (_("Start over"), "البدء من جديد");
+  /* Arabic's dual differs from its plural of three to ten. */
+  assert_string_not_equal (g_dngettext (GETTEXT_PACKAGE, "%u digit entered", "%u digits entered", 2),
+                           g_dngettext (GETTEXT_PACKAGE, "%u digit entered", "%u digits entered", 3));
+  hp_i18n_set_language ("es");
+  assert_string_equal (_("Start over"), "Empezar de nuevo");
+  hp_i18n_set_language ("en");
+  assert_string_equal (_("Start over"), "Start over");
+}
+
+static void
+test_right_to_left_languages (void **state G_GNUC_UNUSED)
+{
+  assert_true (hp_i18n_is_right_to_left ("ar"));
+  assert_true (hp_i18n_is_right_to_left ("ar_EG.UTF-8"));
+  assert_false (hp_i18n_is_right_to_left ("en"));
+  assert_false (hp_i18n_is_right_to_left ("es"));
+  assert_false (hp_i18n_is_right_to_left ("fr"));
+  assert_false (hp_i18n_is_right_to_left ("arn"));
+  assert_false (hp_i18n_is_right_to_left (""));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_offered_languages_have_catalogues),
+    cmocka_unit_test (test_spanish_complete),
+    cmocka_unit_test (test_french_complete),
+    cmocka_unit_test (test_arabic_complete),
+    cmocka_unit_test (test_switching_language),
+    cmocka_unit_test (test_right_to_left_languages),
+  };
+
+  if (argc != 5)
+    {
+      g_printerr ("usage: %s SOURCE-ROOT XGETTEXT MSGMERGE MSGFMT\n", argv[0]);
+      return 2;
+    }
+  source_root = argv[1];
+  xgettext_path = argv[2];
+  msgmerge_path = argv[3];
+  msgfmt_path = argv[4];
+  hp_i18n_init ();
+  return cmocka_run_group_tests_name ("i18n", tests, NULL, NULL);
+}

@@ -1,0 +1,20 @@
+/* The page for a reading that needs care now: what it means, whom to call, and a clinician on offer. */
+#pragma once
+
+#include "hp-interpretation.h"
+#include "hp-kiosk-page.h"
+#include "hp-measurement.h"
+
+G_BEGIN_DECLS
+
+#define HP_TYPE_CRISIS_PAGE (hp_crisis_page_get_type ())
+G_DECLARE_FINAL_TYPE (HpCrisisPage, hp_crisis_page, HP, CRISIS_PAGE, HpKioskPage)
+
+/* %NULL clears every value from the page. @fasting is what the patient said
+ * before a glucose test; @emergency_number is what they are told to call. */
+void hp_crisis_page_set_reading (HpCrisisPage  *self,
+                                 HpMeasurement *measurement,
+                                 HpFasting      fasting,
+                                 const char    *emergency_number);
+
+G_END_DECLS

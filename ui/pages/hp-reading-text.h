@@ -1,0 +1,27 @@
+/* A reading put into words for the patient's screens: its name, number, unit and category. */
+#pragma once
+
+#include "hp-interpretation.h"
+#include "hp-measurement.h"
+
+G_BEGIN_DECLS
+
+/* What is measured, in the current language: "Blood pressure". */
+const char *hp_reading_text_kind_name   (HpMeasurementKind  kind);
+
+/* The number as the patient sees it ("128/82", "72.5", "105") and its unit
+ * in the current language; %NULL (and no unit) when the reading holds no
+ * value in a unit the kiosk can show. */
+char       *hp_reading_text_value       (HpMeasurement     *measurement,
+                                         const char       **unit);
+
+/* The category of @measurement; FALSE when it has none (a weight without
+ * a height, or no value). @fasting matters only for glucose. */
+gboolean    hp_reading_text_interpret   (HpMeasurement     *measurement,
+                                         HpFasting          fasting,
+                                         HpInterpretation  *out);
+
+/* The resource path of the category's icon, or %NULL when the UI has none. */
+char       *hp_reading_text_icon_path   (const HpInterpretation *interpretation);
+
+G_END_DECLS

@@ -1,0 +1,150 @@
+/* The page that sums up a visit: every reading with its category, and what to do next. */
+#include "hp-summary-page.h"
+
+#include <glib/gi18n.h>
+
+#include "hp-reading-text.h"
+
+struct _HpSummaryPage
+{
+  HpKioskPage parent_instance;
+
+  GtkBox *rows_box;
+  guint n_rows;
+};
+
+G_DEFINE_FINAL_TYPE (HpSummaryPage, hp_summary_page, HP_TYPE_KIOSK_PAGE)
+
+static const char * const urgency_classes[] = {
+  [HP_URGENCY_NONE] = "urgency-none",
+  [HP_URGENCY_CHECK] = "urgency-check",
+  [HP_URGENCY_SEE_DOCTOR] = "urgency-see-doctor",
+  [HP_URGENCY_SEEK_CARE_NOW] = "urgency-seek-care-now",
+};
+
+static void
+hp_summary_page_class_init (HpSummaryPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  hp_kiosk_page_class_set_template (widget_class, "/org/healthpost/ui/pages/hp-summary-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HpSummaryPage, rows_box);
+}
+
+static void
+hp_summary_page_init (HpSummaryPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static GtkWidget *
+new_label (const char *text,
+           const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+/* One reading: what it is, the number with its unit, and its category in
+ * words with an icon (never colour alone). */
+static GtkWidget *
+new_row (HpMeasurement *measurement,
+         HpFasting      fasting)
+{
+  HpInterpretation interpretation = { 0 };
+  g_autofree char *value = NULL;
+  const char *unit = NULL;
+  GtkWidget *row, *name, *reading, *category;
+
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);
+  gtk_widget_add_css_class (row, "summary-row");
+
+  name = new_label (hp_reading_text_kind_name (hp_measurement_get_kind (measurement)), "summary-name");
+  gtk_widget_set_size_request (name, 250, -1);
+  gtk_box_append (GTK_BOX (row), name);
+
+  reading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  gtk_widget_set_size_request (reading, 330, -1);
+  value = hp_reading_text_value (measurement, &unit);
+  if (value != NULL)
+    {
+      GtkWidget *unit_label = new_label (unit, "summary-unit");
+
+      gtk_box_append (GTK_BOX (reading), new_label (value, "summary-reading"));
+      gtk_widget_set_valign (unit_label, GTK_ALIGN_END);
+      gtk_box_append (GTK_BOX (reading), unit_label);
+    }
+  else
+    gtk_box_append (GTK_BOX (reading),
+                    new_label (_("The kiosk cannot show this result."), NULL));
+  gtk_box_append (GTK_BOX (row), reading);
+
+  category = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_hexpand (category, TRUE);
+  gtk_widget_add_css_class (category, "category");
+  if (value != NULL && hp_reading_text_interpret (measurement, fasting, &interpretation))
+    {
+      g_autofree char *icon = hp_reading_text_icon_path (&interpretation);
+
+      if (icon != NULL)
+        {
+          GtkWidget *picture = gtk_picture_new_for_resource (icon);
+
+          gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+          gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+          gtk_widget_set_size_request (picture, 48, 48);
+          gtk_widget_set_valign (picture, GTK_ALIGN_CENTER);
+          gtk_box_append (GTK_BOX (category), picture);
+        }
+      GtkWidget *title = new_label (_(interpretation.title), "summary-category");
+
+      gtk_widget_set_hexpand (title, TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (title), 40);
+      gtk_box_append (GTK_BOX (category), title);
+      if (interpretation.urgency < G_N_ELEMENTS (urgency_classes))
+        gtk_widget_add_css_class (category, urgency_classes[interpretation.urgency]);
+    }
+  else
+    gtk_widget_remove_css_class (category, "category");
+  gtk_box_append (GTK_BOX (row), category);
+  return row;
+}
+
+void
+hp_summary_page_set_visit (HpSummaryPage *self,
+                           HpVisit       *visit,
+                           HpFasting      fasting)
+{
+  GtkWidget *child;
+  GListModel *measurements;
+
+  g_return_if_fail (HP_IS_SUMMARY_PAGE (self));
+  g_return_if_fail (visit == NULL || HP_IS_VISIT (visit));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rows_box))) != NULL)
+    gtk_box_remove (self->rows_box, child);
+  self->n_rows = 0;
+  if (visit == NULL)
+    return;
+
+  measurements = hp_visit_get_measurements (visit);
+  for (guint i = 0; i < g_list_model_get_n_items (measurements); i++)
+    {
+      g_autoptr(HpMeasurement) measurement = g_list_model_get_item (measurements, i);
+
+      gtk_box_append (self->rows_box, new_row (measurement, fasting));
+      self->n_rows++;
+    }
+}
+
+guint
+hp_summary_page_get_n_rows (HpSummaryPage *self)
+{
+  g_return_val_if_fail (HP_IS_SUMMARY_PAGE (self), 0);
+  return self->n_rows;
+}

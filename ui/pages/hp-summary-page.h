@@ -1,0 +1,22 @@
+/* The page that sums up a visit: every reading with its category, and what to do next. */
+#pragma once
+
+#include "hp-interpretation.h"
+#include "hp-kiosk-page.h"
+#include "hp-visit.h"
+
+G_BEGIN_DECLS
+
+#define HP_TYPE_SUMMARY_PAGE (hp_summary_page_get_type ())
+G_DECLARE_FINAL_TYPE (HpSummaryPage, hp_summary_page, HP, SUMMARY_PAGE, HpKioskPage)
+
+/* Lists the readings of @visit in the order they were taken; %NULL clears
+ * them all. @fasting is what the patient said before the visit's glucose
+ * test. */
+void  hp_summary_page_set_visit   (HpSummaryPage *self,
+                                   HpVisit       *visit,
+                                   HpFasting      fasting);
+/* How many readings the page lists, for tests. */
+guint hp_summary_page_get_n_rows  (HpSummaryPage *self);
+
+G_END_DECLS
