@@ -1,5 +1,4 @@
 /* Every kiosk screen, in each display setting, against UI.md's accessibility rules. */
-#include <glib/gstdio.h>
 #include <string.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,9 +8,7 @@
 #include "hp-application.h"
 #include "hp-i18n.h"
 #include "hp-test-util.h"
-
-/* A guard against a hung test, not a timing assertion. */
-#define HANG_GUARD_SECONDS 30
+#include "hp-ui-fixture.h"
 
 /* UI.md: targets at least 72 px high and 16 px apart; body text at least
  * 28 px, headings at least 44 px. */
@@ -33,108 +30,19 @@ typedef enum {
 static const char * const display_folders[N_DISPLAYS] = { NULL, "large-text", "high-contrast" };
 
 typedef struct {
-  char *dir;
-  char *db_path;
-  HpApplication *app;
+  HpUiFixture kiosk;
   guint screens;
 } Fixture;
 
-typedef gboolean (*Condition) (Fixture *f, gconstpointer data);
-
-typedef struct {
-  Fixture *f;
-  Condition condition;
-  gconstpointer data;
-} Waiting;
-
-static gboolean
-waiting_done (gconstpointer data)
-{
-  const Waiting *waiting = data;
-
-  return waiting->condition (waiting->f, waiting->data);
-}
-
-static void
-wait_until (Fixture       *f,
-            Condition      condition,
-            gconstpointer  data,
-            const char    *what)
-{
-  Waiting waiting = { f, condition, data };
-
-  if (!hp_test_iterate_until (waiting_done, &waiting, HANG_GUARD_SECONDS))
-    fail_msg ("gave up waiting for %s", what);
-}
-
-static HpWindow *
-window_of (Fixture *f)
-{
-  return hp_application_get_window (f->app);
-}
-
-static gboolean
-services_ready (Fixture *f, gconstpointer data G_GNUC_UNUSED)
-{
-  return hp_application_get_flow (f->app) != NULL;
-}
-
-static gboolean
-page_is (Fixture *f, gconstpointer data)
-{
-  return hp_window_get_page (window_of (f)) == (HpPage) GPOINTER_TO_INT (data);
-}
-
-static gboolean
-warning_shown (Fixture *f, gconstpointer data G_GNUC_UNUSED)
-{
-  return hp_window_get_inactivity_warning_visible (window_of (f));
-}
-
-static void
-on_after_paint (GdkFrameClock *clock G_GNUC_UNUSED,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static gboolean
-flag_set (Fixture *f G_GNUC_UNUSED, gconstpointer data)
-{
-  return *(const gboolean *) data;
-}
-
-/* Styles, sizes and allocations are all up to date once a frame is drawn. */
-static void
-wait_for_paint (Fixture *f)
-{
-  GtkWidget *window = GTK_WIDGET (window_of (f));
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-  gboolean painted = FALSE;
-  gulong id;
-
-  assert_non_null (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_resize (window);
-  wait_until (f, flag_set, &painted, "a frame");
-  g_signal_handler_disconnect (clock, id);
-}
-
+/* Screenshots are named after their screen, one folder per display. */
 static void
 screenshot (Fixture    *f,
             const char *folder_name,
             const char *name)
 {
-  g_autoptr(GError) error = NULL;
-  const char *base = g_getenv ("HP_SCREENSHOT_DIR");
-  g_autofree char *folder = g_build_filename (base != NULL ? base : f->dir, folder_name, NULL);
   g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (folder, file, NULL);
 
-  assert_int_equal (g_mkdir_with_parents (folder, 0755), 0);
-  if (!hp_window_save_screenshot (window_of (f), path, &error))
-    fail_msg ("screenshot %s: %s", path, error->message);
-  g_print ("screenshot: %s\n", path);
+  g_free (hp_ui_save_screenshot (&f->kiosk, folder_name, file));
 }
 
 /* The first drawn widget under @root that @match accepts. */
@@ -158,27 +66,6 @@ find_widget (GtkWidget     *root,
   return NULL;
 }
 
-typedef struct {
-  const char *action;
-  const char *target;
-} ActionTarget;
-
-static gboolean
-is_button_for (GtkWidget *widget, gconstpointer data)
-{
-  const ActionTarget *wanted = data;
-  GVariant *value;
-
-  if (!GTK_IS_BUTTON (widget) ||
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), wanted->action) != 0)
-    return FALSE;
-  if (wanted->target == NULL)
-    return TRUE;
-  value = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget));
-  return value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) &&
-         g_str_equal (g_variant_get_string (value, NULL), wanted->target);
-}
-
 static gboolean
 is_button_labelled (GtkWidget *widget, gconstpointer data)
 {
@@ -198,26 +85,6 @@ tap (GtkWidget *button)
   assert_non_null (button);
   assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
-}
-
-static void
-press_target (Fixture    *f,
-              const char *action,
-              const char *target)
-{
-  ActionTarget wanted = { action, target };
-  GtkWidget *button = find_widget (GTK_WIDGET (window_of (f)), is_button_for, &wanted);
-
-  if (button == NULL)
-    fail_msg ("no visible button for %s", action);
-  tap (button);
-}
-
-static void
-press (Fixture    *f,
-       const char *action)
-{
-  press_target (f, action, NULL);
 }
 
 /* ---- The rules ---- */
@@ -418,8 +285,8 @@ static void
 set_display (Fixture *f,
              Display  display)
 {
-  hp_window_set_large_text (window_of (f), display == DISPLAY_LARGE_TEXT);
-  hp_window_set_high_contrast (window_of (f), display == DISPLAY_HIGH_CONTRAST);
+  hp_window_set_large_text (hp_ui_window (&f->kiosk), display == DISPLAY_LARGE_TEXT);
+  hp_window_set_high_contrast (hp_ui_window (&f->kiosk), display == DISPLAY_HIGH_CONTRAST);
 }
 
 /* Checks the screen as it is now in every display, and pictures it in the
@@ -438,18 +305,18 @@ check_screen (Fixture    *f,
                     standard_sizes, display == DISPLAY_LARGE_TEXT };
 
       set_display (f, display);
-      wait_for_paint (f);
+      hp_ui_wait_for_layout (&f->kiosk);
 
       /* Over an open dialog only the dialog can be touched. */
-      root = find_widget (GTK_WIDGET (window_of (f)), has_css_class, "scrim");
+      root = find_widget (GTK_WIDGET (hp_ui_window (&f->kiosk)), has_css_class, "scrim");
       if (root == NULL)
-        root = GTK_WIDGET (window_of (f));
+        root = GTK_WIDGET (hp_ui_window (&f->kiosk));
       /* Nothing may push the window past the screen it was sized for. */
-      if (gtk_widget_get_width (GTK_WIDGET (window_of (f))) > SCREEN_WIDTH ||
-          gtk_widget_get_height (GTK_WIDGET (window_of (f))) > SCREEN_HEIGHT)
+      if (gtk_widget_get_width (GTK_WIDGET (hp_ui_window (&f->kiosk))) > SCREEN_WIDTH ||
+          gtk_widget_get_height (GTK_WIDGET (hp_ui_window (&f->kiosk))) > SCREEN_HEIGHT)
         fail_msg ("%s (%s): the screen needs %d×%d px, more than %d×%d", screen, walk.display,
-                  gtk_widget_get_width (GTK_WIDGET (window_of (f))),
-                  gtk_widget_get_height (GTK_WIDGET (window_of (f))), SCREEN_WIDTH, SCREEN_HEIGHT);
+                  gtk_widget_get_width (GTK_WIDGET (hp_ui_window (&f->kiosk))),
+                  gtk_widget_get_height (GTK_WIDGET (hp_ui_window (&f->kiosk))), SCREEN_WIDTH, SCREEN_HEIGHT);
       walk_widgets (&walk, root);
       if (walk.buttons->len == 0 || walk.n_labels == 0)
         fail_msg ("%s (%s): nothing to check", screen, walk.display);
@@ -471,35 +338,14 @@ start_kiosk_with_key (const char *extra_config,
                       const char *key_bytes)
 {
   Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr(HpConfig) config = hp_config_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  f->dir = g_dir_make_tmp ("hp-a11y-XXXXXX", &error);
-  assert_non_null (f->dir);
-  f->db_path = g_build_filename (f->dir, "visits.db", NULL);
-  if (key_bytes != NULL)
-    {
-      g_autofree char *key_path = g_strconcat (f->db_path, ".key", NULL);
-
-      assert_true (g_file_set_contents_full (key_path, key_bytes, -1, G_FILE_SET_CONTENTS_NONE, 0644, NULL));
-      assert_int_equal (g_chmod (key_path, 0644), 0);
-    }
   /* Measuring lasts long enough to check its screen in every display. */
-  text = g_strdup_printf ("[storage]\ndatabase=%s\n"
-                          "[demo]\nenabled=true\nsystolic=131\ndiastolic=84\npulse=66\nmeasure-ms=5000\n"
-                          "weight-kg=81\nglucose-mg-dl=97\n"
-                          "%s",
-                          f->db_path, extra_config);
-  if (!hp_config_merge_data (config, text, strlen (text), &error))
-    fail_msg ("config: %s", error->message);
-
-  f->app = hp_application_new_with_config (config, G_APPLICATION_NON_UNIQUE);
+  g_autofree char *config = g_strconcat ("[demo]\nenabled=true\nsystolic=131\ndiastolic=84\npulse=66\nmeasure-ms=5000\n"
+                                         "weight-kg=81\nglucose-mg-dl=97\n",
+                                         extra_config, NULL);
   /* The configuration decides, as on a kiosk. */
-  hp_application_set_windowed (f->app, FALSE);
-  assert_true (g_application_register (G_APPLICATION (f->app), NULL, &error));
-  g_application_activate (G_APPLICATION (f->app));
-  wait_until (f, services_ready, NULL, "the kiosk's services");
+  HpUiKioskSetup setup = { "hp-a11y-XXXXXX", config, key_bytes, 0644, TRUE };
+
+  hp_ui_fixture_init (&f->kiosk, &setup);
   return f;
 }
 
@@ -512,15 +358,7 @@ start_kiosk (const char *extra_config)
 static void
 stop_kiosk (Fixture *f)
 {
-  gtk_window_destroy (GTK_WINDOW (window_of (f)));
-  g_application_quit (G_APPLICATION (f->app));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_clear_object (&f->app);
-
-  assert_true (hp_test_tmpdir_remove (f->dir));
-  g_free (f->db_path);
-  g_free (f->dir);
+  hp_ui_fixture_clear (&f->kiosk);
   g_free (f);
 }
 
@@ -536,13 +374,13 @@ measure (Fixture    *f,
   g_autofree char *measuring_name = g_strdup_printf ("%s-measuring", name);
   g_autofree char *result_name = g_strdup_printf ("%s-result", name);
 
-  wait_until (f, page_is, GINT_TO_POINTER (instructions), "the instructions");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (instructions), "the instructions");
   check_screen (f, instructions_name);
-  press (f, "visit.start-measurement");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_MEASURING), "the measuring page");
+  hp_ui_press (&f->kiosk, "visit.start-measurement");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_MEASURING), "the measuring page");
   check_screen (f, measuring_name);
   /* The demo device answers when its time is up. */
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result");
   check_screen (f, result_name);
 }
 
@@ -552,39 +390,39 @@ test_visit_screens (void **state G_GNUC_UNUSED)
   Fixture *f = start_kiosk (WINDOWED "[visit]\nidle-seconds=600\n");
 
   check_screen (f, "attract");
-  press (f, "visit.begin");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
+  hp_ui_press (&f->kiosk, "visit.begin");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
   check_screen (f, "choose");
 
-  press_target (f, "visit.choose", "blood-pressure");
+  hp_ui_press_target (&f->kiosk, "visit.choose", "blood-pressure");
   measure (f, HP_PAGE_BP_INSTRUCTIONS, "bp");
 
-  press (f, "visit.measure-another");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page again");
+  hp_ui_press (&f->kiosk, "visit.measure-another");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page again");
   check_screen (f, "choose-again");
-  press_target (f, "visit.choose", "body-weight");
+  hp_ui_press_target (&f->kiosk, "visit.choose", "body-weight");
   measure (f, HP_PAGE_WEIGHT_INSTRUCTIONS, "weight");
 
-  press (f, "visit.measure-another");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page a third time");
-  press_target (f, "visit.choose", "blood-glucose");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_FASTING), "the question about eating");
+  hp_ui_press (&f->kiosk, "visit.measure-another");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page a third time");
+  hp_ui_press_target (&f->kiosk, "visit.choose", "blood-glucose");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_FASTING), "the question about eating");
   check_screen (f, "fasting");
-  press_target (f, "visit.fasting", "fasting");
+  hp_ui_press_target (&f->kiosk, "visit.fasting", "fasting");
   measure (f, HP_PAGE_GLUCOSE_INSTRUCTIONS, "glucose");
 
   /* All of it once more, then saved. */
-  press (f, "visit.finish");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary");
+  hp_ui_press (&f->kiosk, "visit.finish");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary");
   check_screen (f, "summary");
-  press (f, "visit.finish");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_GOODBYE), "the goodbye page");
+  hp_ui_press (&f->kiosk, "visit.finish");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_GOODBYE), "the goodbye page");
   check_screen (f, "goodbye");
 
   /* The help notice is a dialog of its own. */
-  tap (find_widget (GTK_WIDGET (window_of (f)), is_button_labelled, "Get help"));
+  tap (find_widget (GTK_WIDGET (hp_ui_window (&f->kiosk)), is_button_labelled, "Get help"));
   check_screen (f, "help-notice");
-  tap (find_widget (GTK_WIDGET (window_of (f)), is_button_labelled, "OK"));
+  tap (find_widget (GTK_WIDGET (hp_ui_window (&f->kiosk)), is_button_labelled, "OK"));
 
   assert_int_equal (f->screens, 16);
   stop_kiosk (f);
@@ -595,12 +433,12 @@ test_problem_screens (void **state G_GNUC_UNUSED)
 {
   Fixture *f = start_kiosk (WINDOWED "[demo]\nfault=unplug\n[visit]\nidle-seconds=5\nwarning-seconds=20\n");
 
-  press (f, "visit.begin");
-  press (f, "visit.choose");
-  press (f, "visit.start-measurement");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_PROBLEM), "the problem page");
+  hp_ui_press (&f->kiosk, "visit.begin");
+  hp_ui_press (&f->kiosk, "visit.choose");
+  hp_ui_press (&f->kiosk, "visit.start-measurement");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_PROBLEM), "the problem page");
   check_screen (f, "problem");
-  wait_until (f, warning_shown, NULL, "the inactivity warning");
+  hp_ui_wait_until (&f->kiosk, hp_ui_warning_shown, GINT_TO_POINTER (TRUE), "the inactivity warning");
   check_screen (f, "still-there");
   stop_kiosk (f);
 }
@@ -611,10 +449,10 @@ test_crisis_screen (void **state G_GNUC_UNUSED)
 {
   Fixture *f = start_kiosk (WINDOWED "[demo]\nsystolic=192\ndiastolic=124\n");
 
-  press (f, "visit.begin");
-  press_target (f, "visit.choose", "blood-pressure");
-  press (f, "visit.start-measurement");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CRISIS), "the crisis page");
+  hp_ui_press (&f->kiosk, "visit.begin");
+  hp_ui_press_target (&f->kiosk, "visit.choose", "blood-pressure");
+  hp_ui_press (&f->kiosk, "visit.start-measurement");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CRISIS), "the crisis page");
   check_screen (f, "crisis");
   stop_kiosk (f);
 }
@@ -625,8 +463,8 @@ test_out_of_service_screen (void **state G_GNUC_UNUSED)
   /* A key file others may read puts the kiosk out of service. */
   Fixture *f = start_kiosk_with_key (WINDOWED, "0123456789abcdef0123456789abcdef");
 
-  assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_PROBLEM)));
-  assert_int_equal (hp_visit_flow_get_step (hp_application_get_flow (f->app)), HP_VISIT_STEP_OUT_OF_SERVICE);
+  assert_true (hp_ui_page_is (&f->kiosk, GINT_TO_POINTER (HP_PAGE_PROBLEM)));
+  assert_int_equal (hp_visit_flow_get_step (hp_application_get_flow (f->kiosk.app)), HP_VISIT_STEP_OUT_OF_SERVICE);
   check_screen (f, "out-of-service");
   stop_kiosk (f);
 }
@@ -651,9 +489,9 @@ test_display_ends_with_visit (void **state G_GNUC_UNUSED)
   Fixture *f = start_kiosk (WINDOWED "[kiosk]\nlanguages=en;es;fr;ar\n[visit]\nidle-seconds=5\nwarning-seconds=5\n");
   GtkWidget *window;
 
-  tap (find_widget (GTK_WIDGET (window_of (f)), is_display_button, "Larger text"));
-  tap (find_widget (GTK_WIDGET (window_of (f)), is_display_button, "High contrast"));
-  window = GTK_WIDGET (window_of (f));
+  tap (find_widget (GTK_WIDGET (hp_ui_window (&f->kiosk)), is_display_button, "Larger text"));
+  tap (find_widget (GTK_WIDGET (hp_ui_window (&f->kiosk)), is_display_button, "High contrast"));
+  window = GTK_WIDGET (hp_ui_window (&f->kiosk));
   assert_true (gtk_widget_has_css_class (window, "large-text"));
   assert_true (gtk_widget_has_css_class (window, "high-contrast"));
   {
@@ -664,53 +502,53 @@ test_display_ends_with_visit (void **state G_GNUC_UNUSED)
     assert_null (differs);
   }
 
-  press (f, "visit.begin");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
-  assert_true (hp_window_get_large_text (window_of (f)));
+  hp_ui_press (&f->kiosk, "visit.begin");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
+  assert_true (hp_window_get_large_text (hp_ui_window (&f->kiosk)));
 
   /* A new language builds a new window; the patient's choices come along. */
-  press (f, "visit.next-language");
-  assert_string_equal (hp_visit_flow_get_language (hp_application_get_flow (f->app)), "es");
-  assert_true (window != GTK_WIDGET (window_of (f)));
-  assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_CHOOSE)));
-  assert_true (hp_window_get_large_text (window_of (f)));
-  assert_true (hp_window_get_high_contrast (window_of (f)));
-  assert_true (gtk_widget_has_css_class (GTK_WIDGET (window_of (f)), "high-contrast"));
+  hp_ui_press (&f->kiosk, "visit.next-language");
+  assert_string_equal (hp_visit_flow_get_language (hp_application_get_flow (f->kiosk.app)), "es");
+  assert_true (window != GTK_WIDGET (hp_ui_window (&f->kiosk)));
+  assert_true (hp_ui_page_is (&f->kiosk, GINT_TO_POINTER (HP_PAGE_CHOOSE)));
+  assert_true (hp_window_get_large_text (hp_ui_window (&f->kiosk)));
+  assert_true (hp_window_get_high_contrast (hp_ui_window (&f->kiosk)));
+  assert_true (gtk_widget_has_css_class (GTK_WIDGET (hp_ui_window (&f->kiosk)), "high-contrast"));
 
   /* Every language's words fit the same screen. */
   for (guint i = 0; i < 3; i++)
     {
-      const char *language = hp_visit_flow_get_language (hp_application_get_flow (f->app));
+      const char *language = hp_visit_flow_get_language (hp_application_get_flow (f->kiosk.app));
       g_autofree char *name = g_strdup_printf ("choose-%s", language);
 
       check_screen (f, name);
-      press (f, "visit.next-language");
+      hp_ui_press (&f->kiosk, "visit.next-language");
     }
-  assert_string_equal (hp_visit_flow_get_language (hp_application_get_flow (f->app)), "en");
-  press (f, "visit.next-language");
-  assert_string_equal (hp_visit_flow_get_language (hp_application_get_flow (f->app)), "es");
-  hp_window_set_large_text (window_of (f), TRUE);
-  hp_window_set_high_contrast (window_of (f), TRUE);
-  window = GTK_WIDGET (window_of (f));
+  assert_string_equal (hp_visit_flow_get_language (hp_application_get_flow (f->kiosk.app)), "en");
+  hp_ui_press (&f->kiosk, "visit.next-language");
+  assert_string_equal (hp_visit_flow_get_language (hp_application_get_flow (f->kiosk.app)), "es");
+  hp_window_set_large_text (hp_ui_window (&f->kiosk), TRUE);
+  hp_window_set_high_contrast (hp_ui_window (&f->kiosk), TRUE);
+  window = GTK_WIDGET (hp_ui_window (&f->kiosk));
 
   /* Left alone, the visit ends (and the language returns): the next
    * patient finds the standard display. */
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page after inactivity");
-  assert_string_equal (hp_visit_flow_get_language (hp_application_get_flow (f->app)), "en");
-  assert_true (window != GTK_WIDGET (window_of (f)));
-  assert_false (hp_window_get_large_text (window_of (f)));
-  assert_false (hp_window_get_high_contrast (window_of (f)));
-  assert_false (gtk_widget_has_css_class (GTK_WIDGET (window_of (f)), "large-text"));
-  assert_false (gtk_widget_has_css_class (GTK_WIDGET (window_of (f)), "high-contrast"));
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page after inactivity");
+  assert_string_equal (hp_visit_flow_get_language (hp_application_get_flow (f->kiosk.app)), "en");
+  assert_true (window != GTK_WIDGET (hp_ui_window (&f->kiosk)));
+  assert_false (hp_window_get_large_text (hp_ui_window (&f->kiosk)));
+  assert_false (hp_window_get_high_contrast (hp_ui_window (&f->kiosk)));
+  assert_false (gtk_widget_has_css_class (GTK_WIDGET (hp_ui_window (&f->kiosk)), "large-text"));
+  assert_false (gtk_widget_has_css_class (GTK_WIDGET (hp_ui_window (&f->kiosk)), "high-contrast"));
 
   /* And a visit that ends at goodbye in the same language. */
-  hp_window_set_large_text (window_of (f), TRUE);
-  press (f, "visit.begin");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
-  assert_true (hp_window_get_large_text (window_of (f)));
-  press (f, "visit.start-over");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page after start over");
-  assert_false (hp_window_get_large_text (window_of (f)));
+  hp_window_set_large_text (hp_ui_window (&f->kiosk), TRUE);
+  hp_ui_press (&f->kiosk, "visit.begin");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
+  assert_true (hp_window_get_large_text (hp_ui_window (&f->kiosk)));
+  hp_ui_press (&f->kiosk, "visit.start-over");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page after start over");
+  assert_false (hp_window_get_large_text (hp_ui_window (&f->kiosk)));
   stop_kiosk (f);
 }
 
@@ -720,7 +558,7 @@ static void
 test_production_window (void **state G_GNUC_UNUSED)
 {
   Fixture *f = start_kiosk ("[kiosk]\nfullscreen=true\n");
-  GtkWindow *window = GTK_WINDOW (window_of (f));
+  GtkWindow *window = GTK_WINDOW (hp_ui_window (&f->kiosk));
   GListModel *toplevels = gtk_window_get_toplevels ();
   guint before = g_list_model_get_n_items (toplevels);
   GdkCursor *cursor = gtk_widget_get_cursor (GTK_WIDGET (window));
@@ -734,7 +572,7 @@ test_production_window (void **state G_GNUC_UNUSED)
   g_signal_emit_by_name (window, "enable-debugging", FALSE, &handled);
   g_signal_emit_by_name (window, "enable-debugging", TRUE, &handled);
   assert_true (handled);
-  wait_for_paint (f);
+  hp_ui_wait_for_layout (&f->kiosk);
   assert_int_equal (g_list_model_get_n_items (toplevels), before);
   stop_kiosk (f);
 }

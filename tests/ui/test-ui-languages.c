@@ -1,6 +1,5 @@
 /* Walks a demo blood pressure visit in French and in Arabic under Xvfb, and
  * checks that Arabic screens are laid out right to left. */
-#include <glib/gstdio.h>
 #include <string.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,277 +9,43 @@
 #include "hp-application.h"
 #include "hp-i18n.h"
 #include "hp-test-util.h"
-
-/* A guard against a hung test, not a timing assertion. */
-#define HANG_GUARD_SECONDS 30
-
-typedef struct {
-  char *dir;
-  char *db_path;
-  HpApplication *app;
-  guint shots;
-} Fixture;
-
-typedef gboolean (*Condition) (Fixture *f, gconstpointer data);
-
-typedef struct {
-  Fixture *f;
-  Condition condition;
-  gconstpointer data;
-} Waiting;
-
-static gboolean
-waiting_done (gconstpointer data)
-{
-  const Waiting *waiting = data;
-
-  return waiting->condition (waiting->f, waiting->data);
-}
+#include "hp-ui-fixture.h"
 
 static void
-wait_until (Fixture       *f,
-            Condition      condition,
-            gconstpointer  data,
-            const char    *what)
+assert_page_shows (HpUiFixture *f,
+                   HpPage       page,
+                   const char  *words)
 {
-  Waiting waiting = { f, condition, data };
+  g_autofree char *text = hp_ui_page_text (f, page);
 
-  if (!hp_test_iterate_until (waiting_done, &waiting, HANG_GUARD_SECONDS))
-    {
-      HpVisitFlow *flow = hp_application_get_flow (f->app);
-      fail_msg ("gave up waiting for %s (visit step: %s)", what,
-                flow != NULL ? hp_visit_step_to_string (hp_visit_flow_get_step (flow)) : "none");
-    }
-}
-
-static HpWindow *
-window_of (Fixture *f)
-{
-  return hp_application_get_window (f->app);
-}
-
-static gboolean
-services_ready (Fixture *f, gconstpointer data G_GNUC_UNUSED)
-{
-  return hp_application_get_flow (f->app) != NULL;
-}
-
-static gboolean
-page_is (Fixture *f, gconstpointer data)
-{
-  return hp_window_get_page (window_of (f)) == (HpPage) GPOINTER_TO_INT (data);
-}
-
-static void
-on_after_paint (GdkFrameClock *clock G_GNUC_UNUSED,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static gboolean
-flag_set (Fixture *f G_GNUC_UNUSED, gconstpointer data)
-{
-  return *(const gboolean *) data;
-}
-
-static void
-wait_for_paint (Fixture *f)
-{
-  GtkWidget *window = GTK_WIDGET (window_of (f));
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-  gboolean painted = FALSE;
-  gulong id;
-
-  assert_non_null (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (window);
-  wait_until (f, flag_set, &painted, "a frame");
-  g_signal_handler_disconnect (clock, id);
-}
-
-static void
-screenshot (Fixture    *f,
-            const char *language,
-            const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  const char *base = g_getenv ("HP_SCREENSHOT_DIR");
-  g_autofree char *folder = g_build_filename (base != NULL ? base : f->dir, language, NULL);
-  g_autofree char *file = g_strdup_printf ("%02u-%s.png", ++f->shots, name);
-  g_autofree char *path = g_build_filename (folder, file, NULL);
-  GStatBuf st;
-
-  wait_for_paint (f);
-  assert_int_equal (g_mkdir_with_parents (folder, 0755), 0);
-  if (!hp_window_save_screenshot (window_of (f), path, &error))
-    fail_msg ("screenshot %s: %s", path, error->message);
-  assert_int_equal (g_stat (path, &st), 0);
-  assert_true (st.st_size > 1000);
-  g_print ("screenshot: %s\n", path);
-}
-
-/* The drawn button bound to @action and, when @target is given, to that
- * string target. */
-static GtkWidget *
-find_button_for (GtkWidget  *root,
-                 const char *action,
-                 const char *target)
-{
-  if (GTK_IS_BUTTON (root) && gtk_widget_is_drawable (root) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
-    {
-      GVariant *value = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (root));
-
-      if (target == NULL ||
-          (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) &&
-           g_str_equal (g_variant_get_string (value, NULL), target)))
-        return root;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_for (child, action, target);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* Presses the on-screen button bound to @action (with @target, if given),
- * as a finger would. */
-static void
-press_target (Fixture    *f,
-              const char *action,
-              const char *target)
-{
-  GtkWidget *button = find_button_for (GTK_WIDGET (window_of (f)), action, target);
-
-  if (button == NULL)
-    fail_msg ("no visible button for %s %s", action, target != NULL ? target : "");
-  assert_true (gtk_widget_is_sensitive (button));
-  /* "clicked" is what a tap emits; gtk_widget_activate() would delay it. */
-  g_signal_emit_by_name (button, "clicked");
-}
-
-static void
-press (Fixture    *f,
-       const char *action)
-{
-  press_target (f, action, NULL);
-}
-
-static void
-collect_text (GtkWidget *root,
-              GString   *text)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root))
-    {
-      g_string_append (text, gtk_label_get_label (GTK_LABEL (root)));
-      g_string_append_c (text, '\n');
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_text (child, text);
-}
-
-static char *
-page_text (Fixture *f,
-           HpPage   page)
-{
-  GString *text = g_string_new (NULL);
-
-  collect_text (hp_window_get_page_widget (window_of (f), page), text);
-  return g_string_free (text, FALSE);
-}
-
-static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  if (strstr (haystack, needle) == NULL)
-    fail_msg ("expected “%s” in:\n%s", needle, haystack);
-}
-
-static Fixture *
-start_kiosk (const char *extra_config)
-{
-  Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr(HpConfig) config = hp_config_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  f->dir = g_dir_make_tmp ("hp-ui-XXXXXX", &error);
-  assert_non_null (f->dir);
-  f->db_path = g_build_filename (f->dir, "visits.db", NULL);
-  text = g_strdup_printf ("[storage]\ndatabase=%s\n"
-                          "[demo]\nenabled=true\nsystolic=131\ndiastolic=84\npulse=66\nmeasure-ms=300\n"
-                          "weight-kg=81\nglucose-mg-dl=97\n"
-                          "[kiosk]\nfullscreen=false\n%s",
-                          f->db_path, extra_config);
-  if (!hp_config_merge_data (config, text, strlen (text), &error))
-    fail_msg ("config: %s", error->message);
-
-  f->app = hp_application_new_with_config (config, G_APPLICATION_NON_UNIQUE);
-  assert_true (g_application_register (G_APPLICATION (f->app), NULL, &error));
-  g_application_activate (G_APPLICATION (f->app));
-  wait_until (f, services_ready, NULL, "the kiosk's services");
-  return f;
-}
-
-static void
-stop_kiosk (Fixture *f)
-{
-  gtk_window_destroy (GTK_WINDOW (window_of (f)));
-  g_application_quit (G_APPLICATION (f->app));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_clear_object (&f->app);
-
-  assert_true (hp_test_tmpdir_remove (f->dir));
-  g_free (f->db_path);
-  g_free (f->dir);
-  g_free (f);
-}
-
-static void
-assert_page_shows (Fixture    *f,
-                   HpPage      page,
-                   const char *words)
-{
-  g_autofree char *text = page_text (f, page);
-
-  assert_contains (text, words);
+  hp_ui_assert_contains (text, words);
 }
 
 /* The label on the language button: the name of the language it switches
  * to, written in that language. */
 static char *
-language_button_text (Fixture *f)
+language_button_text (HpUiFixture *f)
 {
-  GtkWidget *button = find_button_for (GTK_WIDGET (window_of (f)), "visit.next-language", NULL);
+  GtkWidget *button = hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.next-language", NULL);
   GString *text = g_string_new (NULL);
 
   if (button == NULL)
     fail_msg ("no visible language button");
-  collect_text (button, text);
+  hp_ui_collect_text (button, text);
   return g_string_free (text, FALSE);
 }
 
 static void
-switch_language (Fixture    *f,
-                 const char *code,
-                 const char *next_name)
+switch_language (HpUiFixture *f,
+                 const char  *code,
+                 const char  *next_name)
 {
   g_autofree char *label = NULL;
 
-  press (f, "visit.next-language");
+  hp_ui_press (f, "visit.next-language");
   assert_string_equal (hp_visit_flow_get_language (hp_application_get_flow (f->app)), code);
   label = language_button_text (f);
-  assert_contains (label, next_name);
+  hp_ui_assert_contains (label, next_name);
 }
 
 typedef struct {
@@ -334,12 +99,12 @@ static const LanguageCase arabic = {
 /* The primary button sits at the bottom on the reading direction's far
  * side: right in left-to-right languages, left in right-to-left ones. */
 static void
-assert_primary_button_side (Fixture            *f,
+assert_primary_button_side (HpUiFixture        *f,
                             const char         *action,
                             const LanguageCase *lang)
 {
-  GtkWidget *window = GTK_WIDGET (window_of (f));
-  GtkWidget *button = find_button_for (window, action, NULL);
+  GtkWidget *window = GTK_WIDGET (hp_ui_window (f));
+  GtkWidget *button = hp_ui_find_button (window, action, NULL);
   graphene_rect_t bounds;
   float middle;
   int width = gtk_widget_get_width (window);
@@ -366,10 +131,10 @@ assert_primary_button_side (Fixture            *f,
  * label's text is the plain number and the run it is drawn in is
  * left to right. */
 static void
-assert_value_reads (Fixture    *f,
-                    const char *value)
+assert_value_reads (HpUiFixture *f,
+                    const char  *value)
 {
-  GtkWidget *page = hp_window_get_page_widget (window_of (f), HP_PAGE_RESULT);
+  GtkWidget *page = hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_RESULT);
   GPtrArray *stack = g_ptr_array_new ();
   GtkLabel *found = NULL;
 
@@ -403,7 +168,7 @@ assert_value_reads (Fixture    *f,
 }
 
 static void
-walk_blood_pressure (Fixture            *f,
+walk_blood_pressure (HpUiFixture        *f,
                      const LanguageCase *lang)
 {
   g_autofree char *attract = NULL;
@@ -412,59 +177,59 @@ walk_blood_pressure (Fixture            *f,
   g_autofree char *result = NULL;
 
   f->shots = 0;
-  assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_ATTRACT)));
+  assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_ATTRACT)));
   assert_int_equal (gtk_widget_get_default_direction (), lang->direction);
-  assert_int_equal (gtk_widget_get_direction (GTK_WIDGET (window_of (f))), lang->direction);
-  attract = page_text (f, HP_PAGE_ATTRACT);
-  assert_contains (attract, lang->start_words);
-  screenshot (f, lang->code, "attract");
+  assert_int_equal (gtk_widget_get_direction (GTK_WIDGET (hp_ui_window (f))), lang->direction);
+  attract = hp_ui_page_text (f, HP_PAGE_ATTRACT);
+  hp_ui_assert_contains (attract, lang->start_words);
+  hp_ui_screenshot (f, lang->code, "attract");
 
-  press (f, "visit.begin");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
-  choose = page_text (f, HP_PAGE_CHOOSE);
-  assert_contains (choose, lang->choose_question);
-  assert_contains (choose, lang->bp_choice);
-  screenshot (f, lang->code, "choose");
+  hp_ui_press (f, "visit.begin");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
+  choose = hp_ui_page_text (f, HP_PAGE_CHOOSE);
+  hp_ui_assert_contains (choose, lang->choose_question);
+  hp_ui_assert_contains (choose, lang->bp_choice);
+  hp_ui_screenshot (f, lang->code, "choose");
 
-  press_target (f, "visit.choose", "blood-pressure");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_BP_INSTRUCTIONS), "the instructions");
-  instructions = page_text (f, HP_PAGE_BP_INSTRUCTIONS);
-  assert_contains (instructions, lang->bp_ready);
-  assert_contains (instructions, lang->bp_step);
-  assert_contains (instructions, lang->start_button);
-  screenshot (f, lang->code, "bp-instructions");
+  hp_ui_press_target (f, "visit.choose", "blood-pressure");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_BP_INSTRUCTIONS), "the instructions");
+  instructions = hp_ui_page_text (f, HP_PAGE_BP_INSTRUCTIONS);
+  hp_ui_assert_contains (instructions, lang->bp_ready);
+  hp_ui_assert_contains (instructions, lang->bp_step);
+  hp_ui_assert_contains (instructions, lang->start_button);
+  hp_ui_screenshot (f, lang->code, "bp-instructions");
   assert_primary_button_side (f, "visit.start-measurement", lang);
 
-  press (f, "visit.start-measurement");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_MEASURING), "the measuring page");
+  hp_ui_press (f, "visit.start-measurement");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_MEASURING), "the measuring page");
   assert_page_shows (f, HP_PAGE_MEASURING, lang->bp_measuring);
-  screenshot (f, lang->code, "measuring");
+  hp_ui_screenshot (f, lang->code, "measuring");
 
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result");
-  result = page_text (f, HP_PAGE_RESULT);
-  assert_contains (result, lang->bp_title);
-  assert_contains (result, lang->unit);
-  assert_contains (result, lang->pulse_words);
-  assert_contains (result, lang->screening);
-  screenshot (f, lang->code, "result");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result");
+  result = hp_ui_page_text (f, HP_PAGE_RESULT);
+  hp_ui_assert_contains (result, lang->bp_title);
+  hp_ui_assert_contains (result, lang->unit);
+  hp_ui_assert_contains (result, lang->pulse_words);
+  hp_ui_assert_contains (result, lang->screening);
+  hp_ui_screenshot (f, lang->code, "result");
   assert_value_reads (f, "131/84");
   assert_primary_button_side (f, "visit.finish", lang);
 
-  press (f, "visit.start-over");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
+  hp_ui_press (f, "visit.start-over");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
 }
 
 static void
 test_visit_in_french_and_arabic (void **state G_GNUC_UNUSED)
 {
-  Fixture *f = start_kiosk ("[visit]\nidle-seconds=600\n");
+  HpUiFixture *f = hp_ui_fixture_start ("[visit]\nidle-seconds=600\n");
   g_autofree char *label = NULL;
 
   /* The button cycles through the four languages in the configured
    * order, each time naming the next one in its own words. */
   assert_string_equal (hp_visit_flow_get_language (hp_application_get_flow (f->app)), "en");
   label = language_button_text (f);
-  assert_contains (label, "Español");
+  hp_ui_assert_contains (label, "Español");
   assert_int_equal (gtk_widget_get_default_direction (), GTK_TEXT_DIR_LTR);
 
   switch_language (f, "es", "Français");
@@ -477,8 +242,8 @@ test_visit_in_french_and_arabic (void **state G_GNUC_UNUSED)
   /* Back to English: left to right again. */
   switch_language (f, "en", "Español");
   assert_int_equal (gtk_widget_get_default_direction (), GTK_TEXT_DIR_LTR);
-  assert_int_equal (gtk_widget_get_direction (GTK_WIDGET (window_of (f))), GTK_TEXT_DIR_LTR);
-  stop_kiosk (f);
+  assert_int_equal (gtk_widget_get_direction (GTK_WIDGET (hp_ui_window (f))), GTK_TEXT_DIR_LTR);
+  hp_ui_fixture_stop (f);
 }
 
 int

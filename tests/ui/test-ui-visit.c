@@ -10,205 +10,7 @@
 #include "hp-i18n.h"
 #include "hp-summary-page.h"
 #include "hp-test-util.h"
-
-/* A guard against a hung test, not a timing assertion. */
-#define HANG_GUARD_SECONDS 30
-
-typedef struct {
-  char *dir;
-  char *db_path;
-  HpApplication *app;
-  guint shots;
-} Fixture;
-
-typedef gboolean (*Condition) (Fixture *f, gconstpointer data);
-
-typedef struct {
-  Fixture *f;
-  Condition condition;
-  gconstpointer data;
-} Waiting;
-
-static gboolean
-waiting_done (gconstpointer data)
-{
-  const Waiting *waiting = data;
-
-  return waiting->condition (waiting->f, waiting->data);
-}
-
-static void
-wait_until (Fixture       *f,
-            Condition      condition,
-            gconstpointer  data,
-            const char    *what)
-{
-  Waiting waiting = { f, condition, data };
-
-  if (!hp_test_iterate_until (waiting_done, &waiting, HANG_GUARD_SECONDS))
-    {
-      HpVisitFlow *flow = hp_application_get_flow (f->app);
-      fail_msg ("gave up waiting for %s (visit step: %s)", what,
-                flow != NULL ? hp_visit_step_to_string (hp_visit_flow_get_step (flow)) : "none");
-    }
-}
-
-static HpWindow *
-window_of (Fixture *f)
-{
-  return hp_application_get_window (f->app);
-}
-
-static gboolean
-services_ready (Fixture *f, gconstpointer data G_GNUC_UNUSED)
-{
-  return hp_application_get_flow (f->app) != NULL;
-}
-
-static gboolean
-page_is (Fixture *f, gconstpointer data)
-{
-  return hp_window_get_page (window_of (f)) == (HpPage) GPOINTER_TO_INT (data);
-}
-
-static gboolean
-warning_shown (Fixture *f, gconstpointer data)
-{
-  return hp_window_get_inactivity_warning_visible (window_of (f)) == GPOINTER_TO_INT (data);
-}
-
-static void
-on_after_paint (GdkFrameClock *clock G_GNUC_UNUSED,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static gboolean
-flag_set (Fixture *f G_GNUC_UNUSED, gconstpointer data)
-{
-  return *(const gboolean *) data;
-}
-
-static void
-wait_for_paint (Fixture *f)
-{
-  GtkWidget *window = GTK_WIDGET (window_of (f));
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-  gboolean painted = FALSE;
-  gulong id;
-
-  assert_non_null (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (window);
-  wait_until (f, flag_set, &painted, "a frame");
-  g_signal_handler_disconnect (clock, id);
-}
-
-static void
-screenshot (Fixture    *f,
-            const char *language,
-            const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  const char *base = g_getenv ("HP_SCREENSHOT_DIR");
-  g_autofree char *folder = g_build_filename (base != NULL ? base : f->dir, language, NULL);
-  g_autofree char *file = g_strdup_printf ("%02u-%s.png", ++f->shots, name);
-  g_autofree char *path = g_build_filename (folder, file, NULL);
-  GStatBuf st;
-
-  wait_for_paint (f);
-  assert_int_equal (g_mkdir_with_parents (folder, 0755), 0);
-  if (!hp_window_save_screenshot (window_of (f), path, &error))
-    fail_msg ("screenshot %s: %s", path, error->message);
-  assert_int_equal (g_stat (path, &st), 0);
-  assert_true (st.st_size > 1000);
-  g_print ("screenshot: %s\n", path);
-}
-
-/* The drawn button bound to @action and, when @target is given, to that
- * string target. */
-static GtkWidget *
-find_button_for (GtkWidget  *root,
-                 const char *action,
-                 const char *target)
-{
-  if (GTK_IS_BUTTON (root) && gtk_widget_is_drawable (root) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
-    {
-      GVariant *value = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (root));
-
-      if (target == NULL ||
-          (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) &&
-           g_str_equal (g_variant_get_string (value, NULL), target)))
-        return root;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_for (child, action, target);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *action)
-{
-  return find_button_for (root, action, NULL);
-}
-
-/* Presses the on-screen button bound to @action (with @target, if given),
- * as a finger would. */
-static void
-press_target (Fixture    *f,
-              const char *action,
-              const char *target)
-{
-  GtkWidget *button = find_button_for (GTK_WIDGET (window_of (f)), action, target);
-
-  if (button == NULL)
-    fail_msg ("no visible button for %s %s", action, target != NULL ? target : "");
-  assert_true (gtk_widget_is_sensitive (button));
-  /* "clicked" is what a tap emits; gtk_widget_activate() would delay it. */
-  g_signal_emit_by_name (button, "clicked");
-}
-
-static void
-press (Fixture    *f,
-       const char *action)
-{
-  press_target (f, action, NULL);
-}
-
-static void
-collect_text (GtkWidget *root,
-              GString   *text)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root))
-    {
-      g_string_append (text, gtk_label_get_label (GTK_LABEL (root)));
-      g_string_append_c (text, '\n');
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_text (child, text);
-}
-
-static char *
-page_text (Fixture *f,
-           HpPage   page)
-{
-  GString *text = g_string_new (NULL);
-
-  collect_text (hp_window_get_page_widget (window_of (f), page), text);
-  return g_string_free (text, FALSE);
-}
+#include "hp-ui-fixture.h"
 
 /* The words the patient can see now, over every page and overlay. */
 static void
@@ -229,11 +31,11 @@ collect_shown_text (GtkWidget *root,
 }
 
 static char *
-shown_text (Fixture *f)
+shown_text (HpUiFixture *f)
 {
   GString *text = g_string_new (NULL);
 
-  collect_shown_text (GTK_WIDGET (window_of (f)), text);
+  collect_shown_text (GTK_WIDGET (hp_ui_window (f)), text);
   return g_string_free (text, FALSE);
 }
 
@@ -259,23 +61,23 @@ find_notice_button (GtkWidget *root)
 }
 
 static void
-dismiss_notice (Fixture *f)
+dismiss_notice (HpUiFixture *f)
 {
-  GtkWidget *button = find_notice_button (GTK_WIDGET (window_of (f)));
+  GtkWidget *button = find_notice_button (GTK_WIDGET (hp_ui_window (f)));
 
   if (button == NULL)
     fail_msg ("no notice is shown");
   g_signal_emit_by_name (button, "clicked");
-  wait_for_paint (f);
+  hp_ui_wait_for_paint (f);
 }
 
 /* The page fits the 1280×800 screen beside the top bar: as narrow as its
  * area allows, and no taller than what is left of the screen there. */
 static void
-assert_page_fits (Fixture *f,
-                  HpPage   page)
+assert_page_fits (HpUiFixture *f,
+                  HpPage       page)
 {
-  GtkWidget *widget = hp_window_get_page_widget (window_of (f), page);
+  GtkWidget *widget = hp_window_get_page_widget (hp_ui_window (f), page);
   int area_width = 1280 - 2 * 48;
   int area_height = 800 - 120 - (32 + 40);
   int min_width = 0, natural_height = 0;
@@ -285,72 +87,6 @@ assert_page_fits (Fixture *f,
   if (min_width > area_width || natural_height > area_height)
     fail_msg ("the page needs %d×%d px, more than its %d×%d", min_width, natural_height,
               area_width, area_height);
-}
-
-static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  if (strstr (haystack, needle) == NULL)
-    fail_msg ("expected “%s” in:\n%s", needle, haystack);
-}
-
-/* @database_bytes, when given, are written where the database goes first. */
-static Fixture *
-start_kiosk_with_key (const char *extra_config,
-                      const char *key_bytes,
-                      int         key_mode)
-{
-  Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr(HpConfig) config = hp_config_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  f->dir = g_dir_make_tmp ("hp-ui-XXXXXX", &error);
-  assert_non_null (f->dir);
-  f->db_path = g_build_filename (f->dir, "visits.db", NULL);
-  if (key_bytes != NULL)
-    {
-      g_autofree char *key_path = g_strconcat (f->db_path, ".key", NULL);
-
-      assert_true (g_file_set_contents_full (key_path, key_bytes, -1, G_FILE_SET_CONTENTS_NONE,
-                                             key_mode, NULL));
-      assert_int_equal (g_chmod (key_path, key_mode), 0);
-    }
-  text = g_strdup_printf ("[storage]\ndatabase=%s\n"
-                          "[demo]\nenabled=true\nsystolic=131\ndiastolic=84\npulse=66\nmeasure-ms=300\n"
-                          "weight-kg=81\nglucose-mg-dl=97\n"
-                          "[kiosk]\nfullscreen=false\n%s",
-                          f->db_path, extra_config);
-  if (!hp_config_merge_data (config, text, strlen (text), &error))
-    fail_msg ("config: %s", error->message);
-
-  f->app = hp_application_new_with_config (config, G_APPLICATION_NON_UNIQUE);
-  assert_true (g_application_register (G_APPLICATION (f->app), NULL, &error));
-  g_application_activate (G_APPLICATION (f->app));
-  wait_until (f, services_ready, NULL, "the kiosk's services");
-  return f;
-}
-
-static Fixture *
-start_kiosk (const char *extra_config)
-{
-  return start_kiosk_with_key (extra_config, NULL, 0);
-}
-
-static void
-stop_kiosk (Fixture *f)
-{
-  gtk_window_destroy (GTK_WINDOW (window_of (f)));
-  g_application_quit (G_APPLICATION (f->app));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_clear_object (&f->app);
-
-  assert_true (hp_test_tmpdir_remove (f->dir));
-  g_free (f->db_path);
-  g_free (f->dir);
-  g_free (f);
 }
 
 typedef struct {
@@ -463,7 +199,7 @@ minute_changed (gconstpointer data G_GNUC_UNUSED)
 static void
 wait_for_new_meter_minute (void)
 {
-  if (last_glucose_minute >= 0 && !hp_test_iterate_until (minute_changed, NULL, 61 + HANG_GUARD_SECONDS))
+  if (last_glucose_minute >= 0 && !hp_test_iterate_until (minute_changed, NULL, 61 + HP_UI_HANG_GUARD_SECONDS))
     fail_msg ("the clock did not move on");
 }
 
@@ -472,17 +208,17 @@ wait_for_new_meter_minute (void)
 #define VISIT_SHOTS 16
 
 static void
-assert_page_shows (Fixture    *f,
-                   HpPage      page,
-                   const char *words)
+assert_page_shows (HpUiFixture *f,
+                   HpPage       page,
+                   const char  *words)
 {
-  g_autofree char *text = page_text (f, page);
+  g_autofree char *text = hp_ui_page_text (f, page);
 
-  assert_contains (text, words);
+  hp_ui_assert_contains (text, words);
 }
 
 static void
-walk_visit (Fixture            *f,
+walk_visit (HpUiFixture        *f,
             const LanguageCase *lang)
 {
   g_autofree char *attract = NULL;
@@ -493,160 +229,160 @@ walk_visit (Fixture            *f,
   g_autofree char *summary = NULL;
   g_autofree char *shown = NULL;
 
-  assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_ATTRACT)));
-  attract = page_text (f, HP_PAGE_ATTRACT);
-  assert_contains (attract, lang->start_words);
-  screenshot (f, lang->code, "attract");
+  assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_ATTRACT)));
+  attract = hp_ui_page_text (f, HP_PAGE_ATTRACT);
+  hp_ui_assert_contains (attract, lang->start_words);
+  hp_ui_screenshot (f, lang->code, "attract");
 
-  press (f, "visit.begin");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
+  hp_ui_press (f, "visit.begin");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
   /* All three devices of the demo are offered; nothing is measured yet, so
    * there is nothing to finish. */
-  assert_non_null (find_button_for (GTK_WIDGET (window_of (f)), "visit.choose", "blood-pressure"));
-  assert_non_null (find_button_for (GTK_WIDGET (window_of (f)), "visit.choose", "body-weight"));
-  assert_non_null (find_button_for (GTK_WIDGET (window_of (f)), "visit.choose", "blood-glucose"));
-  assert_null (find_button (GTK_WIDGET (window_of (f)), "visit.finish"));
-  screenshot (f, lang->code, "choose");
+  assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.choose", "blood-pressure"));
+  assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.choose", "body-weight"));
+  assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.choose", "blood-glucose"));
+  assert_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.finish", NULL));
+  hp_ui_screenshot (f, lang->code, "choose");
 
   /* Blood pressure. */
-  press_target (f, "visit.choose", "blood-pressure");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_BP_INSTRUCTIONS), "the instructions");
+  hp_ui_press_target (f, "visit.choose", "blood-pressure");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_BP_INSTRUCTIONS), "the instructions");
   assert_page_shows (f, HP_PAGE_BP_INSTRUCTIONS, lang->bp_ready);
-  screenshot (f, lang->code, "bp-instructions");
+  hp_ui_screenshot (f, lang->code, "bp-instructions");
 
-  press (f, "visit.start-measurement");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_MEASURING), "the measuring page");
+  hp_ui_press (f, "visit.start-measurement");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_MEASURING), "the measuring page");
   assert_page_shows (f, HP_PAGE_MEASURING, lang->bp_measuring);
-  screenshot (f, lang->code, "measuring");
+  hp_ui_screenshot (f, lang->code, "measuring");
 
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result");
-  result = page_text (f, HP_PAGE_RESULT);
-  assert_contains (result, lang->bp_title);
-  assert_contains (result, "131/84");
-  assert_contains (result, "mmHg");
-  assert_contains (result, lang->pulse_words);
-  assert_contains (result, lang->screening);
-  screenshot (f, lang->code, "result");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result");
+  result = hp_ui_page_text (f, HP_PAGE_RESULT);
+  hp_ui_assert_contains (result, lang->bp_title);
+  hp_ui_assert_contains (result, "131/84");
+  hp_ui_assert_contains (result, "mmHg");
+  hp_ui_assert_contains (result, lang->pulse_words);
+  hp_ui_assert_contains (result, lang->screening);
+  hp_ui_screenshot (f, lang->code, "result");
 
   /* Weight, in the same visit. */
-  press (f, "visit.measure-another");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page again");
-  choose = page_text (f, HP_PAGE_CHOOSE);
-  assert_contains (choose, lang->done_words);
-  assert_non_null (find_button (GTK_WIDGET (window_of (f)), "visit.finish"));
-  screenshot (f, lang->code, "choose-again");
+  hp_ui_press (f, "visit.measure-another");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page again");
+  choose = hp_ui_page_text (f, HP_PAGE_CHOOSE);
+  hp_ui_assert_contains (choose, lang->done_words);
+  assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.finish", NULL));
+  hp_ui_screenshot (f, lang->code, "choose-again");
 
-  press_target (f, "visit.choose", "body-weight");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_WEIGHT_INSTRUCTIONS), "the weight instructions");
+  hp_ui_press_target (f, "visit.choose", "body-weight");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_WEIGHT_INSTRUCTIONS), "the weight instructions");
   assert_page_shows (f, HP_PAGE_WEIGHT_INSTRUCTIONS, lang->weight_ready);
   assert_page_shows (f, HP_PAGE_WEIGHT_INSTRUCTIONS, lang->weight_step);
-  screenshot (f, lang->code, "weight-instructions");
+  hp_ui_screenshot (f, lang->code, "weight-instructions");
 
-  press (f, "visit.start-measurement");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_MEASURING), "the scale to weigh");
-  measuring = page_text (f, HP_PAGE_MEASURING);
-  assert_contains (measuring, lang->weight_measuring);
-  screenshot (f, lang->code, "weight-measuring");
+  hp_ui_press (f, "visit.start-measurement");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_MEASURING), "the scale to weigh");
+  measuring = hp_ui_page_text (f, HP_PAGE_MEASURING);
+  hp_ui_assert_contains (measuring, lang->weight_measuring);
+  hp_ui_screenshot (f, lang->code, "weight-measuring");
 
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the weight");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the weight");
   g_free (result);
-  result = page_text (f, HP_PAGE_RESULT);
-  assert_contains (result, lang->weight_title);
-  assert_contains (result, "81.0");
-  assert_contains (result, lang->weight_unit);
-  assert_contains (result, lang->screening);
+  result = hp_ui_page_text (f, HP_PAGE_RESULT);
+  hp_ui_assert_contains (result, lang->weight_title);
+  hp_ui_assert_contains (result, "81.0");
+  hp_ui_assert_contains (result, lang->weight_unit);
+  hp_ui_assert_contains (result, lang->screening);
   assert_null (strstr (result, "131/84"));
-  screenshot (f, lang->code, "weight-result");
+  hp_ui_screenshot (f, lang->code, "weight-result");
 
   /* Blood sugar: first the question about eating. */
-  press (f, "visit.measure-another");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page a third time");
-  press_target (f, "visit.choose", "blood-glucose");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_FASTING), "the question about eating");
+  hp_ui_press (f, "visit.measure-another");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page a third time");
+  hp_ui_press_target (f, "visit.choose", "blood-glucose");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_FASTING), "the question about eating");
   assert_page_shows (f, HP_PAGE_FASTING, lang->fasting_question);
   assert_page_shows (f, HP_PAGE_FASTING, lang->fasting_no_words);
-  screenshot (f, lang->code, "fasting");
+  hp_ui_screenshot (f, lang->code, "fasting");
 
-  press_target (f, "visit.fasting", "eaten");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_GLUCOSE_INSTRUCTIONS), "the glucose instructions");
+  hp_ui_press_target (f, "visit.fasting", "eaten");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_GLUCOSE_INSTRUCTIONS), "the glucose instructions");
   assert_int_equal (hp_visit_flow_get_fasting (hp_application_get_flow (f->app)), HP_FASTING_NO);
   assert_page_shows (f, HP_PAGE_GLUCOSE_INSTRUCTIONS, lang->glucose_ready);
   assert_page_shows (f, HP_PAGE_GLUCOSE_INSTRUCTIONS, lang->glucose_step);
-  screenshot (f, lang->code, "glucose-instructions");
+  hp_ui_screenshot (f, lang->code, "glucose-instructions");
 
   wait_for_new_meter_minute ();
   last_glucose_minute = current_minute ();
-  press (f, "visit.start-measurement");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_MEASURING), "the meter to be read");
+  hp_ui_press (f, "visit.start-measurement");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_MEASURING), "the meter to be read");
   g_free (measuring);
-  measuring = page_text (f, HP_PAGE_MEASURING);
-  assert_contains (measuring, lang->glucose_measuring);
-  screenshot (f, lang->code, "glucose-measuring");
+  measuring = hp_ui_page_text (f, HP_PAGE_MEASURING);
+  hp_ui_assert_contains (measuring, lang->glucose_measuring);
+  hp_ui_screenshot (f, lang->code, "glucose-measuring");
 
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the blood sugar");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the blood sugar");
   g_free (result);
-  result = page_text (f, HP_PAGE_RESULT);
-  assert_contains (result, lang->glucose_title);
-  assert_contains (result, "97");
-  assert_contains (result, lang->glucose_unit);
-  assert_contains (result, lang->eaten_words);
-  assert_contains (result, lang->screening);
-  screenshot (f, lang->code, "glucose-result");
+  result = hp_ui_page_text (f, HP_PAGE_RESULT);
+  hp_ui_assert_contains (result, lang->glucose_title);
+  hp_ui_assert_contains (result, "97");
+  hp_ui_assert_contains (result, lang->glucose_unit);
+  hp_ui_assert_contains (result, lang->eaten_words);
+  hp_ui_assert_contains (result, lang->screening);
+  hp_ui_screenshot (f, lang->code, "glucose-result");
 
   /* The visit keeps all three. */
   assert_int_equal (hp_visit_get_n_measurements (hp_visit_flow_get_visit (hp_application_get_flow (f->app))), 3);
 
   /* Finish first sums up the visit, with what to do next. */
-  press (f, "visit.finish");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary page");
-  summary = page_text (f, HP_PAGE_SUMMARY);
-  assert_contains (summary, lang->summary_title);
-  assert_contains (summary, lang->bp_name);
-  assert_contains (summary, "131/84");
-  assert_contains (summary, lang->weight_name);
-  assert_contains (summary, "81.0");
-  assert_contains (summary, lang->glucose_name);
-  assert_contains (summary, "97");
-  assert_contains (summary, lang->screening);
-  assert_int_equal (hp_summary_page_get_n_rows (HP_SUMMARY_PAGE (hp_window_get_page_widget (window_of (f),
-                                                                                            HP_PAGE_SUMMARY))), 3);
-  assert_non_null (find_button (GTK_WIDGET (window_of (f)), "visit.call-clinician"));
-  assert_non_null (find_button (GTK_WIDGET (window_of (f)), "visit.finish"));
-  assert_null (find_button (GTK_WIDGET (window_of (f)), "visit.measure-another"));
+  hp_ui_press (f, "visit.finish");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary page");
+  summary = hp_ui_page_text (f, HP_PAGE_SUMMARY);
+  hp_ui_assert_contains (summary, lang->summary_title);
+  hp_ui_assert_contains (summary, lang->bp_name);
+  hp_ui_assert_contains (summary, "131/84");
+  hp_ui_assert_contains (summary, lang->weight_name);
+  hp_ui_assert_contains (summary, "81.0");
+  hp_ui_assert_contains (summary, lang->glucose_name);
+  hp_ui_assert_contains (summary, "97");
+  hp_ui_assert_contains (summary, lang->screening);
+  assert_int_equal (hp_summary_page_get_n_rows (HP_SUMMARY_PAGE (hp_window_get_page_widget (hp_ui_window (f),
+                                                                                              HP_PAGE_SUMMARY))), 3);
+  assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.call-clinician", NULL));
+  assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.finish", NULL));
+  assert_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.measure-another", NULL));
   assert_page_fits (f, HP_PAGE_SUMMARY);
-  screenshot (f, lang->code, "summary");
+  hp_ui_screenshot (f, lang->code, "summary");
 
   /* Printing is not set up on the demo kiosk: the patient is told so. */
-  press (f, "visit.print-results");
-  wait_for_paint (f);
+  hp_ui_press (f, "visit.print-results");
+  hp_ui_wait_for_paint (f);
   shown = shown_text (f);
-  assert_contains (shown, lang->print_notice);
-  screenshot (f, lang->code, "summary-print-notice");
+  hp_ui_assert_contains (shown, lang->print_notice);
+  hp_ui_screenshot (f, lang->code, "summary-print-notice");
   dismiss_notice (f);
   g_free (shown);
   shown = shown_text (f);
   assert_null (strstr (shown, lang->print_notice));
-  assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_SUMMARY)));
+  assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_SUMMARY)));
 
-  press (f, "visit.finish");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_GOODBYE), "the goodbye page");
-  goodbye = page_text (f, HP_PAGE_GOODBYE);
-  assert_contains (goodbye, lang->saved_words);
-  screenshot (f, lang->code, "goodbye");
+  hp_ui_press (f, "visit.finish");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_GOODBYE), "the goodbye page");
+  goodbye = hp_ui_page_text (f, HP_PAGE_GOODBYE);
+  hp_ui_assert_contains (goodbye, lang->saved_words);
+  hp_ui_screenshot (f, lang->code, "goodbye");
   assert_int_equal (f->shots, VISIT_SHOTS);
 
-  press (f, "visit.start-over");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
+  hp_ui_press (f, "visit.start-over");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
 
   /* Nothing of the visit is left on the result or measuring pages. */
   g_free (result);
-  result = page_text (f, HP_PAGE_RESULT);
+  result = hp_ui_page_text (f, HP_PAGE_RESULT);
   assert_null (strstr (result, "131"));
   assert_null (strstr (result, "81.0"));
   assert_null (strstr (result, "97"));
   assert_null (strstr (result, lang->eaten_words));
   g_free (summary);
-  summary = page_text (f, HP_PAGE_SUMMARY);
+  summary = hp_ui_page_text (f, HP_PAGE_SUMMARY);
   assert_null (strstr (summary, "131"));
   assert_null (strstr (summary, "97"));
   assert_null (strstr (summary, lang->bp_name));
@@ -675,7 +411,7 @@ file_holds (const char   *path,
  * either byte order. (Shorter patterns, such as the float of a whole number
  * with its two zero bytes, turn up by chance in ciphertext.) */
 static void
-assert_values_sealed (Fixture *f)
+assert_values_sealed (HpUiFixture *f)
 {
   static const double values[] = { 131, 84, 66, 81, 97 };
   static const char * const suffixes[] = { "", "-wal", "-shm" };
@@ -702,14 +438,14 @@ test_visit_in_english_and_spanish (void **state G_GNUC_UNUSED)
 {
   /* The quiet-time clock must not end the visit while the meter's minute
    * turns (see wait_for_new_meter_minute). */
-  Fixture *f = start_kiosk ("[visit]\nidle-seconds=600\n");
+  HpUiFixture *f = hp_ui_fixture_start ("[visit]\nidle-seconds=600\n");
   g_autoptr(HpStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
   walk_visit (f, &english);
 
   /* The language button is on the attract screen; it switches everything. */
-  press (f, "visit.next-language");
+  hp_ui_press (f, "visit.next-language");
   assert_string_equal (hp_visit_flow_get_language (hp_application_get_flow (f->app)), "es");
   f->shots = 0;
   walk_visit (f, &spanish);
@@ -718,55 +454,55 @@ test_visit_in_english_and_spanish (void **state G_GNUC_UNUSED)
   store = hp_store_open_demo (f->db_path, &error);
   assert_non_null (store);
   assert_int_equal (hp_store_count_visits (store, &error), 2);
-  stop_kiosk (f);
+  hp_ui_fixture_stop (f);
 }
 
 static void
 test_problem_and_inactivity (void **state G_GNUC_UNUSED)
 {
-  Fixture *f = start_kiosk ("[demo]\nfault=unplug\n[visit]\nidle-seconds=5\nwarning-seconds=5\n");
+  HpUiFixture *f = hp_ui_fixture_start ("[demo]\nfault=unplug\n[visit]\nidle-seconds=5\nwarning-seconds=5\n");
   g_autofree char *problem = NULL;
   g_autofree char *problem_es = NULL;
 
   f->shots = VISIT_SHOTS;
-  press (f, "visit.begin");
-  press (f, "visit.choose");
-  press (f, "visit.start-measurement");
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_PROBLEM), "the problem page");
-  problem = page_text (f, HP_PAGE_PROBLEM);
-  assert_contains (problem, "The cuff was disconnected.");
-  assert_contains (problem, "ask a staff member");
-  screenshot (f, "en", "problem-unplugged");
+  hp_ui_press (f, "visit.begin");
+  hp_ui_press (f, "visit.choose");
+  hp_ui_press (f, "visit.start-measurement");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_PROBLEM), "the problem page");
+  problem = hp_ui_page_text (f, HP_PAGE_PROBLEM);
+  hp_ui_assert_contains (problem, "The cuff was disconnected.");
+  hp_ui_assert_contains (problem, "ask a staff member");
+  hp_ui_screenshot (f, "en", "problem-unplugged");
 
   /* Quiet time brings the warning; "I'm here" keeps the visit. */
-  wait_until (f, warning_shown, GINT_TO_POINTER (TRUE), "the inactivity warning");
-  screenshot (f, "en", "still-there");
-  press (f, "visit.still-here");
-  assert_false (hp_window_get_inactivity_warning_visible (window_of (f)));
-  assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_PROBLEM)));
+  hp_ui_wait_until (f, hp_ui_warning_shown, GINT_TO_POINTER (TRUE), "the inactivity warning");
+  hp_ui_screenshot (f, "en", "still-there");
+  hp_ui_press (f, "visit.still-here");
+  assert_false (hp_window_get_inactivity_warning_visible (hp_ui_window (f)));
+  assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_PROBLEM)));
   assert_non_null (hp_visit_flow_get_visit (hp_application_get_flow (f->app)));
 
   /* Switching language mid-visit keeps the visit and its problem. */
   f->shots = VISIT_SHOTS;
-  press (f, "visit.next-language");
-  assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_PROBLEM)));
-  problem_es = page_text (f, HP_PAGE_PROBLEM);
-  assert_contains (problem_es, "El brazalete se desconectó.");
-  screenshot (f, "es", "problem-unplugged");
-  wait_until (f, warning_shown, GINT_TO_POINTER (TRUE), "the inactivity warning");
-  screenshot (f, "es", "still-there");
+  hp_ui_press (f, "visit.next-language");
+  assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_PROBLEM)));
+  problem_es = hp_ui_page_text (f, HP_PAGE_PROBLEM);
+  hp_ui_assert_contains (problem_es, "El brazalete se desconectó.");
+  hp_ui_screenshot (f, "es", "problem-unplugged");
+  hp_ui_wait_until (f, hp_ui_warning_shown, GINT_TO_POINTER (TRUE), "the inactivity warning");
+  hp_ui_screenshot (f, "es", "still-there");
 
   /* Left alone, the kiosk wipes the visit and returns to the start, in the
    * kiosk's own language again. */
-  wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page after inactivity");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page after inactivity");
   assert_null (hp_visit_flow_get_visit (hp_application_get_flow (f->app)));
-  assert_false (hp_window_get_inactivity_warning_visible (window_of (f)));
+  assert_false (hp_window_get_inactivity_warning_visible (hp_ui_window (f)));
   assert_string_equal (hp_visit_flow_get_language (hp_application_get_flow (f->app)), "en");
   {
-    g_autofree char *attract = page_text (f, HP_PAGE_ATTRACT);
-    assert_contains (attract, english.start_words);
+    g_autofree char *attract = hp_ui_page_text (f, HP_PAGE_ATTRACT);
+    hp_ui_assert_contains (attract, english.start_words);
   }
-  stop_kiosk (f);
+  hp_ui_fixture_stop (f);
 }
 
 static void
@@ -776,7 +512,7 @@ test_out_of_service (void **state G_GNUC_UNUSED)
    * under a key that is no longer secret, nor measure anyone it cannot keep,
    * and must leave the file as it is for staff to see. */
   static const char key[] = "0123456789abcdef0123456789abcdef";
-  Fixture *f = start_kiosk_with_key ("", key, 0644);
+  HpUiFixture *f = hp_ui_fixture_start_with_key ("", key, 0644);
   g_autofree char *key_path = g_strconcat (f->db_path, ".key", NULL);
   g_autofree char *text = NULL;
   g_autofree char *kept = NULL;
@@ -784,20 +520,20 @@ test_out_of_service (void **state G_GNUC_UNUSED)
 
   assert_int_equal (hp_visit_flow_get_step (hp_application_get_flow (f->app)),
                     HP_VISIT_STEP_OUT_OF_SERVICE);
-  assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_PROBLEM)));
-  text = page_text (f, HP_PAGE_PROBLEM);
-  assert_contains (text, "This kiosk is not working right now.");
-  assert_null (find_button (GTK_WIDGET (window_of (f)), "visit.start-measurement"));
-  assert_null (find_button (GTK_WIDGET (window_of (f)), "visit.start-over"));
+  assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_PROBLEM)));
+  text = hp_ui_page_text (f, HP_PAGE_PROBLEM);
+  hp_ui_assert_contains (text, "This kiosk is not working right now.");
+  assert_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.start-measurement", NULL));
+  assert_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.start-over", NULL));
   f->shots = VISIT_SHOTS + 2;
-  screenshot (f, "en", "out-of-service");
+  hp_ui_screenshot (f, "en", "out-of-service");
 
   assert_true (g_file_get_contents (key_path, &kept, NULL, NULL));
   assert_string_equal (kept, key);
   assert_int_equal (g_stat (key_path, &info), 0);
   assert_int_equal (info.st_mode & 0777, 0644);
   assert_false (g_file_test (f->db_path, G_FILE_TEST_EXISTS));
-  stop_kiosk (f);
+  hp_ui_fixture_stop (f);
 }
 
 /* A crisis reading: the call to act comes first, with the emergency number
@@ -805,7 +541,7 @@ test_out_of_service (void **state G_GNUC_UNUSED)
 static void
 test_crisis (void **state G_GNUC_UNUSED)
 {
-  Fixture *f = start_kiosk ("[demo]\nsystolic=192\ndiastolic=124\n");
+  HpUiFixture *f = hp_ui_fixture_start ("[demo]\nsystolic=192\ndiastolic=124\n");
   static const struct {
     const char *code;
     const char *title;
@@ -830,49 +566,49 @@ test_crisis (void **state G_GNUC_UNUSED)
 
       if (i > 0)
         {
-          press (f, "visit.next-language");
+          hp_ui_press (f, "visit.next-language");
           f->shots = VISIT_SHOTS + 3;
         }
-      press (f, "visit.begin");
-      press_target (f, "visit.choose", "blood-pressure");
-      press (f, "visit.start-measurement");
-      wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_CRISIS), "the crisis page");
-      crisis = page_text (f, HP_PAGE_CRISIS);
-      assert_contains (crisis, langs[i].title);
-      assert_contains (crisis, "192/124");
-      assert_contains (crisis, langs[i].advice);
-      assert_contains (crisis, langs[i].screening);
+      hp_ui_press (f, "visit.begin");
+      hp_ui_press_target (f, "visit.choose", "blood-pressure");
+      hp_ui_press (f, "visit.start-measurement");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CRISIS), "the crisis page");
+      crisis = hp_ui_page_text (f, HP_PAGE_CRISIS);
+      hp_ui_assert_contains (crisis, langs[i].title);
+      hp_ui_assert_contains (crisis, "192/124");
+      hp_ui_assert_contains (crisis, langs[i].advice);
+      hp_ui_assert_contains (crisis, langs[i].screening);
 
       /* The one primary button offers the clinician call. */
-      call = find_button (GTK_WIDGET (window_of (f)), "visit.call-clinician");
+      call = hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.call-clinician", NULL);
       assert_non_null (call);
       assert_true (gtk_widget_has_css_class (call, "primary"));
       assert_string_equal (gtk_button_get_label (GTK_BUTTON (call)), langs[i].call_words);
-      assert_non_null (find_button (GTK_WIDGET (window_of (f)), "visit.see-result"));
-      assert_null (find_button (GTK_WIDGET (window_of (f)), "visit.finish"));
+      assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.see-result", NULL));
+      assert_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.finish", NULL));
       assert_page_fits (f, HP_PAGE_CRISIS);
-      screenshot (f, langs[i].code, "crisis");
+      hp_ui_screenshot (f, langs[i].code, "crisis");
 
       /* Calls go through the call service, which has none yet: it says so. */
-      press (f, "visit.call-clinician");
-      wait_for_paint (f);
+      hp_ui_press (f, "visit.call-clinician");
+      hp_ui_wait_for_paint (f);
       shown = shown_text (f);
-      assert_contains (shown, langs[i].call_notice);
-      screenshot (f, langs[i].code, "crisis-call-notice");
+      hp_ui_assert_contains (shown, langs[i].call_notice);
+      hp_ui_screenshot (f, langs[i].code, "crisis-call-notice");
       dismiss_notice (f);
-      assert_true (page_is (f, GINT_TO_POINTER (HP_PAGE_CRISIS)));
+      assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_CRISIS)));
 
-      press (f, "visit.see-result");
-      wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the crisis reading's result");
-      result = page_text (f, HP_PAGE_RESULT);
-      assert_contains (result, "192/124");
-      press (f, "visit.start-over");
-      wait_until (f, page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
+      hp_ui_press (f, "visit.see-result");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the crisis reading's result");
+      result = hp_ui_page_text (f, HP_PAGE_RESULT);
+      hp_ui_assert_contains (result, "192/124");
+      hp_ui_press (f, "visit.start-over");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
       g_free (crisis);
-      crisis = page_text (f, HP_PAGE_CRISIS);
+      crisis = hp_ui_page_text (f, HP_PAGE_CRISIS);
       assert_null (strstr (crisis, "192"));
     }
-  stop_kiosk (f);
+  hp_ui_fixture_stop (f);
 }
 
 int
