@@ -417,6 +417,16 @@ test_malformed_alarm_record (void **state)
   assert_null (alarms);
   hp_store_fixture_assert_error (error, HP_STORE_ERROR_CORRUPT);
   assert_non_null (strstr (error->message, alarms_path));
+  g_clear_error (&error);
+
+  /* A bad escape then a lone backslash in the path (found by the fuzzer):
+   * refused as malformed, without GLib warning about its own error. */
+  assert_true (g_file_set_contents (alarms_path,
+                                    "[damage x]\nfound-at=2025-11-21T04:40:00Z\n"
+                                    "damage=not-a-database\nmoved-to=/x\\q\\\n", -1, &error));
+  alarms = hp_store_list_alarms (fixture->path, FALSE, &error);
+  assert_null (alarms);
+  hp_store_fixture_assert_error (error, HP_STORE_ERROR_CORRUPT);
 }
 
 /* A full disk, simulated by a page limit: the visit is refused with a write
