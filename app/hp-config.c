@@ -2,6 +2,7 @@
 #include "hp-config.h"
 
 #include "hp-build-config.h"
+#include "hp-key-file.h"
 #include "hp-retention.h"
 
 #include <string.h>
@@ -57,23 +58,6 @@ static const struct {
   { "demo", { "enabled", "systolic", "diastolic", "pulse", "measure-ms", "fault", "weight-kg", "glucose-mg-dl", NULL } },
 };
 
-/* Whether every backslash in a raw value starts an escape the key file
- * format knows. Checked before any value is read: GLib 2.74 reports a bad
- * escape followed by a lone backslash by setting its error twice. */
-static gboolean
-escapes_valid (const char *value)
-{
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p != '\\')
-        continue;
-      p++;
-      if (*p == '\0' || strchr ("sntr\\;", *p) == NULL)
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 check_known_keys (GKeyFile  *file,
                   GError   **error)
@@ -107,7 +91,7 @@ check_known_keys (GKeyFile  *file,
               return FALSE;
             }
           raw = g_key_file_get_value (file, groups[g], keys[i], NULL);
-          if (raw != NULL && !escapes_valid (raw))
+          if (raw != NULL && !hp_key_file_escapes_valid (raw))
             {
               g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
                            "[%s] %s holds a backslash that starts no escape (\\s \\n \\t \\r \\\\ \\;)",

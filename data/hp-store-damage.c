@@ -1,6 +1,8 @@
 /* What the damaged-file path reads and writes without SQLite: the alarm record beside the database, and the raw headers of a database and its write-ahead log. */
 #include "hp-store-damage.h"
 
+#include "hp-key-file.h"
+
 #include <string.h>
 
 #define ALARM_GROUP_PREFIX "damage "
@@ -126,22 +128,6 @@ read_time (GKeyFile    *keys,
   return TRUE;
 }
 
-/* Whether every backslash in a key file value starts one of the escapes
- * the format knows: \s \n \t \r \\. */
-static gboolean
-escapes_valid (const char *value)
-{
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p != '\\')
-        continue;
-      p++;
-      if (*p != 's' && *p != 'n' && *p != 't' && *p != 'r' && *p != '\\')
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 parse_alarm (GKeyFile      *keys,
              const char    *group,
@@ -172,11 +158,9 @@ parse_alarm (GKeyFile      *keys,
   if (!known)
     return malformed (error, group, "the kind of damage is unknown");
 
-  /* get_string undoes the key file's escapes; the path may hold any byte.
-   * The escapes are checked first: GLib 2.74 sets its error twice (a
-   * warning) for a value with a bad escape followed by a lone backslash. */
+  /* get_string undoes the key file's escapes; the path may hold any byte. */
   raw = g_key_file_get_value (keys, group, KEY_MOVED_TO, NULL);
-  if (raw == NULL || !escapes_valid (raw))
+  if (raw == NULL || !hp_key_file_escapes_valid (raw))
     return malformed (error, group, "where the file was moved is not a full path");
   alarm->moved_to = g_key_file_get_string (keys, group, KEY_MOVED_TO, NULL);
   if (alarm->moved_to == NULL || !g_path_is_absolute (alarm->moved_to)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hp-astm.h"
+#include "hp-bench-latency.h"
 #include "hp-contour-device.h"
 #include "hp-contour-simulator.h"
 
@@ -21,67 +22,12 @@ static const char *const transfer[] = {
   "L|1||N",
 };
 
-static gint64 last_report_us;
-static gint64 ready_us;
-
-static void
-on_received (HpTransport *transport G_GNUC_UNUSED,
-             GBytes      *bytes G_GNUC_UNUSED,
-             gpointer     user_data G_GNUC_UNUSED)
-{
-  last_report_us = g_get_monotonic_time ();
-}
-
-static void
-on_ready (HpDevice      *device G_GNUC_UNUSED,
-          HpMeasurement *measurement G_GNUC_UNUSED,
-          gpointer       user_data G_GNUC_UNUSED)
-{
-  ready_us = g_get_monotonic_time ();
-}
-
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static gboolean
-latency (void)
+static HpDevice *
+make_meter (void)
 {
   HpContourSimulation simulation = { .unit = "mg/dL", .value = 93 };
-  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  for (guint run = 0; run < LATENCY_RUNS; run++)
-    {
-      g_autoptr(HpSimulatorTransport) transport = hp_simulator_transport_new ();
-      g_autoptr(HpContourSimulator) agent = hp_contour_simulator_new (transport, &simulation);
-      g_autoptr(HpDevice) device = NULL;
-      gint64 sample;
-
-      hp_simulator_transport_set_agent (transport, G_OBJECT (agent));
-      /* Connected before the driver's own handler, so it sees each report first. */
-      g_signal_connect (transport, "received", G_CALLBACK (on_received), NULL);
-      device = hp_contour_device_new ("bench", "bench", HP_TRANSPORT (transport));
-      g_signal_connect (device, "measurement-ready", G_CALLBACK (on_ready), NULL);
-      ready_us = 0;
-      if (!hp_device_start_measurement (device, NULL))
-        return FALSE;
-      while (ready_us == 0 && hp_device_get_state (device) == HP_DEVICE_STATE_MEASURING)
-        g_main_context_iteration (NULL, TRUE);
-      if (ready_us == 0)
-        return FALSE;
-      sample = ready_us - last_report_us;
-      g_array_append_val (samples, sample);
-    }
-  g_array_sort (samples, compare_gint64);
-  printf ("Contour: last report to measurement-ready over %u runs: p50 %" G_GINT64_FORMAT " us, p99 %" G_GINT64_FORMAT " us\n",
-          samples->len, g_array_index (samples, gint64, samples->len / 2),
-          g_array_index (samples, gint64, samples->len * 99 / 100));
-  return TRUE;
+  return hp_simulated_contour_new_full (&simulation);
 }
 
 int
@@ -143,5 +89,5 @@ main (int    argc,
   printf ("%.0f frames/s (decoded, reassembled and parsed), %.1f ns per frame (checksum %.0f)\n",
           (double) iterations * n_frames / (elapsed_us / 1e6), elapsed_us * 1000.0 / ((double) iterations * n_frames),
           checksum);
-  return latency () ? 0 : 1;
+  return hp_bench_reading_latency ("Contour: last report to ready", make_meter, LATENCY_RUNS) ? 0 : 1;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hp-freestyle-codec.h"
+#include "hp-bench-latency.h"
 #include "hp-freestyle-device.h"
 #include "hp-freestyle-simulator.h"
 
@@ -11,67 +12,12 @@
 #define N_RECORDS 500
 #define LATENCY_RUNS 200
 
-static gint64 last_report_us;
-static gint64 ready_us;
-
-static void
-on_received (HpTransport *transport G_GNUC_UNUSED,
-             GBytes      *bytes G_GNUC_UNUSED,
-             gpointer     user_data G_GNUC_UNUSED)
-{
-  last_report_us = g_get_monotonic_time ();
-}
-
-static void
-on_ready (HpDevice      *device G_GNUC_UNUSED,
-          HpMeasurement *measurement G_GNUC_UNUSED,
-          gpointer       user_data G_GNUC_UNUSED)
-{
-  ready_us = g_get_monotonic_time ();
-}
-
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static gboolean
-latency (void)
+static HpDevice *
+make_meter (void)
 {
   HpFreestyleSimulation simulation = { .value = 112 };
-  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  for (guint run = 0; run < LATENCY_RUNS; run++)
-    {
-      g_autoptr(HpSimulatorTransport) transport = hp_simulator_transport_new ();
-      g_autoptr(HpFreestyleSimulator) agent = hp_freestyle_simulator_new (transport, &simulation);
-      g_autoptr(HpDevice) device = NULL;
-      gint64 sample;
-
-      hp_simulator_transport_set_agent (transport, G_OBJECT (agent));
-      /* Connected before the driver's own handler, so it sees each report first. */
-      g_signal_connect (transport, "received", G_CALLBACK (on_received), NULL);
-      device = hp_freestyle_device_new ("bench", "bench", HP_FREESTYLE_LAYOUT_NEO, HP_TRANSPORT (transport));
-      g_signal_connect (device, "measurement-ready", G_CALLBACK (on_ready), NULL);
-      ready_us = 0;
-      if (!hp_device_start_measurement (device, NULL))
-        return FALSE;
-      while (ready_us == 0 && hp_device_get_state (device) == HP_DEVICE_STATE_MEASURING)
-        g_main_context_iteration (NULL, TRUE);
-      if (ready_us == 0)
-        return FALSE;
-      sample = ready_us - last_report_us;
-      g_array_append_val (samples, sample);
-    }
-  g_array_sort (samples, compare_gint64);
-  printf ("FreeStyle: last report to measurement-ready over %u runs: p50 %" G_GINT64_FORMAT " us, p99 %" G_GINT64_FORMAT " us\n",
-          samples->len, g_array_index (samples, gint64, samples->len / 2),
-          g_array_index (samples, gint64, samples->len * 99 / 100));
-  return TRUE;
+  return hp_simulated_freestyle_new_full (&simulation);
 }
 
 int
@@ -144,5 +90,5 @@ main (int    argc,
   printf ("%.0f reports/s, %.0f records/s (checksum %.0f)\n",
           (double) iterations * reports->len / (elapsed_us / 1e6),
           (double) iterations * N_RECORDS / (elapsed_us / 1e6), checksum);
-  return latency () ? 0 : 1;
+  return hp_bench_reading_latency ("FreeStyle: last report to ready", make_meter, LATENCY_RUNS) ? 0 : 1;
 }

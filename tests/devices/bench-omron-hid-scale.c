@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hp-bench-latency.h"
 #include "hp-hid-scale-codec.h"
 #include "hp-hid-scale-simulator.h"
 #include "hp-omron-codec.h"
@@ -122,84 +123,6 @@ bench_decoders (guint iterations)
 
 /* ---- last report to "measurement-ready" ---- */
 
-static gint64 last_received_us;
-
-static gboolean
-note_received (GSignalInvocationHint *hint G_GNUC_UNUSED,
-               guint                  n_params G_GNUC_UNUSED,
-               const GValue          *params G_GNUC_UNUSED,
-               gpointer               data G_GNUC_UNUSED)
-{
-  /* Emission hooks run before any handler, so this is when the report
-   * reached the transport's listeners. */
-  last_received_us = g_get_monotonic_time ();
-  return TRUE;
-}
-
-typedef struct {
-  gboolean done;
-  gboolean ok;
-  gint64 latency_us;
-} Run;
-
-static void
-on_ready (HpDevice      *device G_GNUC_UNUSED,
-          HpMeasurement *measurement G_GNUC_UNUSED,
-          Run           *run)
-{
-  run->latency_us = g_get_monotonic_time () - last_received_us;
-  run->ok = run->done = TRUE;
-}
-
-static void
-on_failed (HpDevice     *device G_GNUC_UNUSED,
-           const GError *error,
-           Run          *run)
-{
-  fprintf (stderr, "measurement failed: %s\n", error->message);
-  run->done = TRUE;
-}
-
-static int
-compare_gint64 (const void *a,
-                const void *b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* @make gives a fresh device per run (each gives one new reading). */
-static gboolean
-bench_latency (const char  *what,
-               HpDevice  *(*make) (void),
-               guint        runs)
-{
-  g_autofree gint64 *latencies = g_new (gint64, runs);
-
-  for (guint i = 0; i < runs; i++)
-    {
-      g_autoptr(HpDevice) device = make ();
-      Run run = { 0 };
-
-      g_signal_connect (device, "measurement-ready", G_CALLBACK (on_ready), &run);
-      g_signal_connect (device, "measurement-failed", G_CALLBACK (on_failed), &run);
-      if (!hp_device_start_measurement (device, NULL))
-        return FALSE;
-      while (!run.done)
-        g_main_context_iteration (NULL, TRUE);
-      if (!run.ok)
-        return FALSE;
-      latencies[i] = run.latency_us;
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-    }
-  qsort (latencies, runs, sizeof *latencies, compare_gint64);
-  printf ("%-44s p50 %6.1f µs  p99 %6.1f µs  max %6.1f µs (%u runs)\n", what,
-          (double) latencies[runs / 2], (double) latencies[(runs * 99) / 100], (double) latencies[runs - 1], runs);
-  return TRUE;
-}
-
 static HpDevice *
 make_scale (void)
 {
@@ -228,22 +151,15 @@ main (int    argc,
 {
   guint iterations = argc > 1 ? (guint) strtoul (argv[1], NULL, 10) : DEFAULT_ITERATIONS;
   guint runs = argc > 2 ? (guint) strtoul (argv[2], NULL, 10) : DEFAULT_RUNS;
-  guint received;
 
   if (iterations == 0 || runs == 0 || !bench_decoders (iterations))
     return 1;
 
-  /* The interface's signals exist once its default vtable does. */
-  g_type_default_interface_unref (g_type_default_interface_ref (HP_TYPE_TRANSPORT));
-  received = g_signal_lookup ("received", HP_TYPE_TRANSPORT);
-  if (received == 0)
-    return 1;
-  g_signal_add_emission_hook (received, 0, note_received, NULL, NULL);
   /* The Omron drivers give the reading once END is answered, so their last
    * report is that answer. */
-  if (!bench_latency ("HID scale: last report to ready", make_scale, runs) ||
-      !bench_latency ("HEM-790IT: last report (OFF) to ready", make_hem790, runs) ||
-      !bench_latency ("HEM-7322U: last report (END) to ready", make_hem7322, runs))
+  if (!hp_bench_reading_latency ("HID scale: last report to ready", make_scale, runs) ||
+      !hp_bench_reading_latency ("HEM-790IT: last report (OFF) to ready", make_hem790, runs) ||
+      !hp_bench_reading_latency ("HEM-7322U: last report (END) to ready", make_hem7322, runs))
     return 1;
   return 0;
 }
