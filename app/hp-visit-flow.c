@@ -12,7 +12,6 @@ struct _HpVisitFlow
   HpVisitStep step;
   HpVisit *visit;
   HpMeasurementKind kind;
-  HpFasting fasting;
   HpVisitProblem problem;
   HpMeasurementPhase phase;
   char *default_language;
@@ -207,7 +206,6 @@ wipe_visit (HpVisitFlow *self)
   set_problem (self, HP_VISIT_PROBLEM_NONE);
   set_phase (self, HP_MEASUREMENT_PHASE_IDLE);
   self->kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE;
-  self->fasting = HP_FASTING_UNKNOWN;
   if (self->visit != NULL)
     {
       g_clear_object (&self->visit);
@@ -527,7 +525,7 @@ HpFasting
 hp_visit_flow_get_fasting (HpVisitFlow *self)
 {
   g_return_val_if_fail (HP_IS_VISIT_FLOW (self), HP_FASTING_UNKNOWN);
-  return self->fasting;
+  return self->visit != NULL ? hp_visit_get_fasting (self->visit) : HP_FASTING_UNKNOWN;
 }
 
 HpUrgency
@@ -535,26 +533,13 @@ hp_visit_flow_get_urgency (HpVisitFlow   *self,
                            HpMeasurement *measurement)
 {
   HpInterpretation interpretation = { 0 };
-  gboolean known;
 
   g_return_val_if_fail (HP_IS_VISIT_FLOW (self), HP_URGENCY_NONE);
   g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), HP_URGENCY_NONE);
 
-  switch (hp_measurement_get_kind (measurement))
-    {
-    case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
-      known = hp_interpret_blood_pressure (measurement, &interpretation);
-      break;
-    case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
-      known = hp_interpret_glucose (measurement, self->fasting, &interpretation);
-      break;
-    case HP_MEASUREMENT_KIND_BODY_WEIGHT:
-    default:
-      /* A weight has no category without a height. */
-      known = FALSE;
-      break;
-    }
-  return known ? interpretation.urgency : HP_URGENCY_NONE;
+  if (self->visit == NULL || !hp_visit_interpret (self->visit, measurement, NULL, &interpretation))
+    return HP_URGENCY_NONE;
+  return interpretation.urgency;
 }
 
 HpVisitProblem
@@ -639,7 +624,7 @@ hp_visit_flow_choose (HpVisitFlow       *self,
    * is asked before every glucose test. */
   if (kind == HP_MEASUREMENT_KIND_BLOOD_GLUCOSE)
     {
-      self->fasting = HP_FASTING_UNKNOWN;
+      hp_visit_set_fasting (self->visit, HP_FASTING_UNKNOWN);
       set_step (self, HP_VISIT_STEP_FASTING);
     }
   else
@@ -657,7 +642,7 @@ hp_visit_flow_answer_fasting (HpVisitFlow *self,
   if (self->step != HP_VISIT_STEP_FASTING)
     return FALSE;
 
-  self->fasting = fasting;
+  hp_visit_set_fasting (self->visit, fasting);
   set_step (self, HP_VISIT_STEP_INSTRUCTIONS);
   return TRUE;
 }

@@ -12,6 +12,8 @@ struct _HpVisit
   GDateTime *finished_at;
   char *language;
   char *patient_code;
+  HpFasting fasting;
+  double height_cm;
   GListStore *measurements;
 };
 
@@ -275,4 +277,70 @@ hp_visit_set_patient_code (HpVisit    *self,
     memset (self->patient_code, 0, strlen (self->patient_code));
   g_free (self->patient_code);
   self->patient_code = g_strdup (patient_code);
+}
+
+HpFasting
+hp_visit_get_fasting (HpVisit *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT (self), HP_FASTING_UNKNOWN);
+  return self->fasting;
+}
+
+void
+hp_visit_set_fasting (HpVisit   *self,
+                      HpFasting  fasting)
+{
+  g_return_if_fail (HP_IS_VISIT (self));
+  g_return_if_fail (fasting == HP_FASTING_UNKNOWN || fasting == HP_FASTING_YES ||
+                    fasting == HP_FASTING_NO);
+  self->fasting = fasting;
+}
+
+double
+hp_visit_get_height_cm (HpVisit *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT (self), 0);
+  return self->height_cm;
+}
+
+gboolean
+hp_visit_set_height_cm (HpVisit *self,
+                        double   height_cm)
+{
+  g_return_val_if_fail (HP_IS_VISIT (self), FALSE);
+
+  /* 0 takes the height back; anything else must be a height a person has. */
+  if (height_cm != 0 && !(height_cm >= HP_VISIT_HEIGHT_MIN_CM && height_cm <= HP_VISIT_HEIGHT_MAX_CM))
+    return FALSE;
+  self->height_cm = height_cm;
+  return TRUE;
+}
+
+gboolean
+hp_visit_interpret (HpVisit          *self,
+                    HpMeasurement    *measurement,
+                    double           *bmi,
+                    HpInterpretation *out)
+{
+  double weight_kg;
+  double unused_bmi;
+
+  g_return_val_if_fail (HP_IS_VISIT (self), FALSE);
+  g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  switch (hp_measurement_get_kind (measurement))
+    {
+    case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
+      return hp_interpret_blood_pressure (measurement, out);
+    case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
+      return hp_interpret_glucose (measurement, self->fasting, out);
+    case HP_MEASUREMENT_KIND_BODY_WEIGHT:
+      if (self->height_cm == 0 ||
+          !hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BODY_WEIGHT, &weight_kg))
+        return FALSE;
+      return hp_interpret_bmi (weight_kg, self->height_cm, bmi != NULL ? bmi : &unused_bmi, out);
+    default:
+      return FALSE;
+    }
 }

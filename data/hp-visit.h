@@ -3,9 +3,13 @@
 
 #include <gio/gio.h>
 
+#include "hp-interpretation.h"
 #include "hp-measurement.h"
 
 G_BEGIN_DECLS
+
+#define HP_VISIT_HEIGHT_MIN_CM 50.0
+#define HP_VISIT_HEIGHT_MAX_CM 250.0
 
 #define HP_TYPE_VISIT (hp_visit_get_type ())
 G_DECLARE_FINAL_TYPE (HpVisit, hp_visit, HP, VISIT, GObject)
@@ -32,6 +36,18 @@ const char    *hp_visit_get_patient_code    (HpVisit       *self);
 void           hp_visit_set_patient_code    (HpVisit       *self,
                                              const char    *patient_code);
 
+/* What the patient said about eating before the glucose test of this
+ * visit; HP_FASTING_UNKNOWN until asked. */
+HpFasting      hp_visit_get_fasting         (HpVisit       *self);
+void           hp_visit_set_fasting         (HpVisit       *self,
+                                             HpFasting      fasting);
+
+/* The height the patient entered, in cm, or 0 when they gave none. Needed
+ * for a body-mass index; a value outside 50–250 cm is refused. */
+double         hp_visit_get_height_cm       (HpVisit       *self);
+gboolean       hp_visit_set_height_cm       (HpVisit       *self,
+                                             double         height_cm);
+
 void           hp_visit_add_measurement     (HpVisit       *self,
                                              HpMeasurement *measurement);
 /* A GListModel of HpMeasurement, in the order they were taken. */
@@ -40,5 +56,14 @@ guint          hp_visit_get_n_measurements  (HpVisit       *self);
 /* The newest measurement of @kind, or %NULL. */
 HpMeasurement *hp_visit_find_latest         (HpVisit       *self,
                                              HpMeasurementKind kind);
+
+/* What @measurement of this visit means: blood pressure by its category,
+ * glucose read against the visit's fasting answer, weight as a body-mass
+ * index when the visit has a height (its value in @bmi, which may be
+ * %NULL). FALSE when there is nothing to say (a weight without height). */
+gboolean       hp_visit_interpret           (HpVisit          *self,
+                                             HpMeasurement    *measurement,
+                                             double           *bmi,
+                                             HpInterpretation *out);
 
 G_END_DECLS

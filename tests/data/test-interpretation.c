@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "hp-interpretation.h"
+#include "hp-visit.h"
 
 /* One input and what it must give. */
 typedef struct {
@@ -550,6 +551,49 @@ test_highest_urgency (void **state)
   assert_int_equal (hp_interpretation_highest_urgency (visit, 1), HP_URGENCY_SEEK_CARE_NOW);
 }
 
+/* A visit reads its measurements with its own fasting answer and height. */
+static void
+test_visit_interprets_its_measurements (void **state)
+{
+  g_autoptr(HpVisit) visit = hp_visit_new ();
+  g_autoptr(HpMeasurement) glucose = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
+  g_autoptr(HpMeasurement) weight = hp_measurement_new (HP_MEASUREMENT_KIND_BODY_WEIGHT);
+  g_autoptr(HpMeasurement) bp = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+  HpInterpretation got = { 0 };
+  double bmi = -1;
+
+  (void) state;
+  hp_measurement_set_value (glucose, HP_QUANTITY_BLOOD_GLUCOSE, 110, "mg/dL");
+  hp_measurement_set_value (weight, HP_QUANTITY_BODY_WEIGHT, 90, "kg");
+  hp_measurement_set_value (bp, HP_QUANTITY_SYSTOLIC, 185, "mm[Hg]");
+  hp_measurement_set_value (bp, HP_QUANTITY_DIASTOLIC, 90, "mm[Hg]");
+
+  /* 110 mg/dL is normal after a meal, prediabetes when fasting. */
+  assert_int_equal (hp_visit_get_fasting (visit), HP_FASTING_UNKNOWN);
+  assert_true (hp_visit_interpret (visit, glucose, NULL, &got));
+  assert_int_equal (got.category, HP_CATEGORY_GLUCOSE_NORMAL);
+  hp_visit_set_fasting (visit, HP_FASTING_YES);
+  assert_true (hp_visit_interpret (visit, glucose, NULL, &got));
+  assert_int_equal (got.category, HP_CATEGORY_GLUCOSE_PREDIABETES);
+
+  /* A weight means nothing without a height. */
+  assert_false (hp_visit_interpret (visit, weight, &bmi, &got));
+  assert_float_equal (bmi, -1, 0);
+  assert_false (hp_visit_set_height_cm (visit, 49.9));
+  assert_false (hp_visit_set_height_cm (visit, 250.1));
+  assert_float_equal (hp_visit_get_height_cm (visit), 0, 0);
+  assert_true (hp_visit_set_height_cm (visit, 180));
+  assert_true (hp_visit_interpret (visit, weight, &bmi, &got));
+  assert_float_equal (bmi, 90 / (1.8 * 1.8), 1e-9);
+  assert_int_equal (got.category, HP_CATEGORY_BMI_OVERWEIGHT);
+  assert_true (hp_visit_set_height_cm (visit, 0));
+  assert_false (hp_visit_interpret (visit, weight, NULL, &got));
+
+  assert_true (hp_visit_interpret (visit, bp, NULL, &got));
+  assert_int_equal (got.category, HP_CATEGORY_BP_CRISIS);
+  assert_int_equal (got.urgency, HP_URGENCY_SEEK_CARE_NOW);
+}
+
 int
 main (void)
 {
@@ -568,6 +612,7 @@ main (void)
     cmocka_unit_test (test_every_string_is_translated),
     cmocka_unit_test (test_missing_values),
     cmocka_unit_test (test_highest_urgency),
+    cmocka_unit_test (test_visit_interprets_its_measurements),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
