@@ -19,6 +19,7 @@
 #include "hp-print-service.h"
 #include "hp-retention.h"
 #include "hp-simulated-cuff.h"
+#include "hp-speech.h"
 #include "hp-store.h"
 #include "hp-store-damage.h"
 
@@ -37,6 +38,7 @@ struct _HpApplication
   HpDeviceManager *devices;
   HpCallService *calls;
   HpPrintService *printer;
+  HpSpeech *speech;
   HpVisitFlow *flow;
   HpWindow *window;
   GSimpleActionGroup *visit_actions;
@@ -123,6 +125,22 @@ page_for_step (HpVisitStep       step,
     {
     case HP_VISIT_STEP_ATTRACT:
       return HP_PAGE_ATTRACT;
+    case HP_VISIT_STEP_LANGUAGE:
+      return HP_PAGE_LANGUAGE;
+    case HP_VISIT_STEP_CONSENT:
+      return HP_PAGE_CONSENT;
+    case HP_VISIT_STEP_IDENTIFY:
+      return HP_PAGE_IDENTIFY;
+    case HP_VISIT_STEP_ENTER_CODE:
+    case HP_VISIT_STEP_ENTER_PIN:
+    case HP_VISIT_STEP_HEIGHT:
+    case HP_VISIT_STEP_NEW_PIN:
+    case HP_VISIT_STEP_CONFIRM_PIN:
+      return HP_PAGE_ENTRY;
+    case HP_VISIT_STEP_OFFER_CODE:
+      return HP_PAGE_OFFER_CODE;
+    case HP_VISIT_STEP_CODE_CREATED:
+      return HP_PAGE_CODE;
     case HP_VISIT_STEP_CHOOSE:
       return HP_PAGE_CHOOSE;
     case HP_VISIT_STEP_FASTING:
@@ -143,6 +161,45 @@ page_for_step (HpVisitStep       step,
     case HP_VISIT_STEP_OUT_OF_SERVICE:
     default:
       return HP_PAGE_PROBLEM;
+    }
+}
+
+/* What the keypad page asks on @step (anything but a keypad step keeps the
+ * code question, which shows nothing personal). */
+static HpEntryKind
+entry_kind_for_step (HpVisitStep step)
+{
+  if (step == HP_VISIT_STEP_ENTER_PIN)
+    return HP_ENTRY_PIN;
+  if (step == HP_VISIT_STEP_HEIGHT)
+    return HP_ENTRY_HEIGHT;
+  if (step == HP_VISIT_STEP_NEW_PIN)
+    return HP_ENTRY_NEW_PIN;
+  if (step == HP_VISIT_STEP_CONFIRM_PIN)
+    return HP_ENTRY_CONFIRM_PIN;
+  return HP_ENTRY_CODE;
+}
+
+static HpEntryProblem
+entry_problem_for (HpEntryError error)
+{
+  switch (error)
+    {
+    case HP_ENTRY_ERROR_CODE_INVALID:
+      return HP_ENTRY_PROBLEM_CODE_INVALID;
+    case HP_ENTRY_ERROR_NOT_RECOGNISED:
+      return HP_ENTRY_PROBLEM_NOT_RECOGNISED;
+    case HP_ENTRY_ERROR_LOCKED:
+      return HP_ENTRY_PROBLEM_LOCKED;
+    case HP_ENTRY_ERROR_PIN_WEAK:
+      return HP_ENTRY_PROBLEM_PIN_WEAK;
+    case HP_ENTRY_ERROR_PIN_MISMATCH:
+      return HP_ENTRY_PROBLEM_PIN_MISMATCH;
+    case HP_ENTRY_ERROR_UNAVAILABLE:
+      return HP_ENTRY_PROBLEM_UNAVAILABLE;
+    case HP_ENTRY_ERROR_NONE:
+    default:
+      return HP_ENTRY_PROBLEM_NONE;
     }
 }
 
@@ -192,10 +249,12 @@ sync_window (HpApplication *self)
   HpVisit *visit;
   HpMeasurement *latest = NULL;
   HpMeasurementKind kind;
+  HpVisitStep step;
 
   if (self->window == NULL || self->flow == NULL)
     return;
 
+  step = hp_visit_flow_get_step (self->flow);
   kind = hp_visit_flow_get_kind (self->flow);
   visit = hp_visit_flow_get_visit (self->flow);
   if (visit != NULL)
@@ -205,15 +264,18 @@ sync_window (HpApplication *self)
     update_available_kinds (self);
   hp_window_set_can_finish (self->window, visit != NULL && hp_visit_get_n_measurements (visit) > 0);
   hp_window_set_kind (self->window, kind);
-  hp_window_set_measurement (self->window, latest, hp_visit_flow_get_fasting (self->flow));
+  hp_window_set_history (self->window, hp_visit_flow_get_history (self->flow));
+  hp_window_set_measurement (self->window, visit, latest);
   /* Those pages hold readings only while they are shown. */
-  hp_window_set_crisis (self->window,
-                        hp_visit_flow_get_step (self->flow) == HP_VISIT_STEP_CRISIS ? latest : NULL,
-                        hp_visit_flow_get_fasting (self->flow),
+  hp_window_set_crisis (self->window, visit,
+                        step == HP_VISIT_STEP_CRISIS ? latest : NULL,
                         hp_config_get_emergency_number (self->config));
-  hp_window_set_summary (self->window,
-                         hp_visit_flow_get_step (self->flow) == HP_VISIT_STEP_SUMMARY ? visit : NULL,
-                         hp_visit_flow_get_fasting (self->flow));
+  hp_window_set_summary (self->window, step == HP_VISIT_STEP_SUMMARY ? visit : NULL);
+  hp_window_set_entry (self->window, entry_kind_for_step (step),
+                       entry_problem_for (hp_visit_flow_get_entry_error (self->flow)),
+                       hp_visit_flow_get_busy (self->flow));
+  hp_window_set_new_code (self->window,
+                          step == HP_VISIT_STEP_CODE_CREATED ? hp_visit_flow_get_new_code (self->flow) : NULL);
   hp_window_set_phase (self->window, hp_visit_flow_get_phase (self->flow));
   hp_window_set_problem (self->window, problem_for_flow (self->flow));
   hp_window_set_inactivity_warning (self->window, hp_visit_flow_get_seconds_left (self->flow));
@@ -230,6 +292,47 @@ on_user_activity (HpApplication *self)
     hp_visit_flow_user_activity (self->flow);
 }
 
+/* The language page offers the configured languages, each by its own name. */
+static void
+offer_languages (HpApplication *self,
+                 HpWindow      *window)
+{
+  const char * const *codes = hp_config_get_languages (self->config);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint i = 0; codes[i] != NULL; i++)
+    g_ptr_array_add (names, (gpointer) native_name_of (codes[i]));
+  g_ptr_array_add (names, NULL);
+  hp_window_set_languages (window, codes, (const char * const *) names->pdata);
+}
+
+/* Audio guidance: the window gives the words on screen, the speech says
+ * them in the visit's language. The text may hold results: it goes to the
+ * loudspeaker only. */
+static void
+on_window_speak (HpApplication *self,
+                 const char    *text)
+{
+  const char *language = self->flow != NULL ? hp_visit_flow_get_language (self->flow)
+                                            : hp_config_get_language (self->config);
+
+  if (self->speech != NULL)
+    hp_speech_say (self->speech, text, language);
+}
+
+/* The window's audio button decides, as its display settings do; it turns
+ * audio off and the volume to normal when a visit ends. */
+static void
+on_window_audio (HpApplication *self,
+                 GParamSpec    *pspec G_GNUC_UNUSED,
+                 HpWindow      *window)
+{
+  if (window != self->window || self->speech == NULL)
+    return;
+  hp_speech_set_volume (self->speech, MIN (hp_window_get_audio_volume (window), HP_SPEECH_VOLUME_LAST));
+  hp_speech_set_enabled (self->speech, hp_window_get_audio_guidance (window));
+}
+
 static HpWindow *
 create_window (HpApplication *self)
 {
@@ -239,10 +342,19 @@ create_window (HpApplication *self)
                                   G_ACTION_GROUP (self->visit_actions));
   g_signal_connect_object (window, "user-activity",
                            G_CALLBACK (on_user_activity), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (window, "speak",
+                           G_CALLBACK (on_window_speak), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (window, "notify::audio-guidance",
+                           G_CALLBACK (on_window_audio), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (window, "notify::audio-volume",
+                           G_CALLBACK (on_window_audio), self, G_CONNECT_SWAPPED);
+  offer_languages (self, window);
+  hp_window_set_retention_days (window, hp_config_get_retention_days (self->config));
 
   if (self->windowed || !hp_config_get_fullscreen (self->config))
     {
-      gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+      gtk_window_set_default_size (GTK_WINDOW (window), hp_config_get_window_width (self->config),
+                                   hp_config_get_window_height (self->config));
       gtk_window_set_decorated (GTK_WINDOW (window), TRUE);
     }
   else
@@ -266,6 +378,9 @@ rebuild_window (HpApplication *self)
   sync_window (self);
   if (old != NULL)
     hp_window_carry_display (self->window, old);
+  /* The voice follows the new window even where the visit ended meanwhile
+   * and nothing was carried over. */
+  on_window_audio (self, NULL, self->window);
   gtk_window_present (GTK_WINDOW (self->window));
   if (old != NULL)
     gtk_window_destroy (GTK_WINDOW (old));
@@ -505,6 +620,8 @@ on_store_opened (GObject      *source G_GNUC_UNUSED,
   self->printer = hp_print_service_new ();
   self->flow = hp_visit_flow_new (self->store, self->devices, &timings);
   hp_visit_flow_set_language (self->flow, hp_config_get_language (self->config));
+  hp_visit_flow_set_ask_language (self->flow,
+                                  g_strv_length ((char **) hp_config_get_languages (self->config)) > 1);
 
   g_signal_connect_object (self->flow, "notify::language",
                            G_CALLBACK (on_flow_language), self, G_CONNECT_SWAPPED);
@@ -515,6 +632,10 @@ on_store_opened (GObject      *source G_GNUC_UNUSED,
   g_signal_connect_object (self->flow, "notify::problem",
                            G_CALLBACK (sync_window), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->flow, "notify::seconds-left",
+                           G_CALLBACK (sync_window), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flow, "notify::entry-error",
+                           G_CALLBACK (sync_window), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flow, "notify::busy",
                            G_CALLBACK (sync_window), self, G_CONNECT_SWAPPED);
   update_available_kinds (self);
   sync_window (self);
@@ -568,6 +689,62 @@ action_begin (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED
   HpApplication *self = data;
   if (self->flow != NULL)
     hp_visit_flow_begin (self->flow);
+}
+
+static void
+action_choose_language (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_choose_language (self->flow, g_variant_get_string (param, NULL));
+}
+
+static void
+action_consent (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_consent (self->flow, g_variant_get_boolean (param));
+}
+
+static void
+action_identify (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_identify (self->flow, g_variant_get_boolean (param));
+}
+
+static void
+action_enter (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_enter (self->flow, g_variant_get_string (param, NULL));
+}
+
+static void
+action_height (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_enter_height (self->flow, g_variant_get_double (param));
+}
+
+static void
+action_back (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_back (self->flow);
+}
+
+static void
+action_remember_me (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
+{
+  HpApplication *self = data;
+  if (self->flow != NULL)
+    hp_visit_flow_remember_me (self->flow);
 }
 
 static void
@@ -691,6 +868,13 @@ action_next_language (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNU
 static const GActionEntry visit_entries[] = {
   { .name = "begin", .activate = action_begin },
   { .name = "choose", .activate = action_choose, .parameter_type = "s" },
+  { .name = "choose-language", .activate = action_choose_language, .parameter_type = "s" },
+  { .name = "consent", .activate = action_consent, .parameter_type = "b" },
+  { .name = "identify", .activate = action_identify, .parameter_type = "b" },
+  { .name = "enter", .activate = action_enter, .parameter_type = "s" },
+  { .name = "height", .activate = action_height, .parameter_type = "d" },
+  { .name = "back", .activate = action_back },
+  { .name = "remember-me", .activate = action_remember_me },
   { .name = "start-measurement", .activate = action_start_measurement },
   { .name = "cancel-measurement", .activate = action_cancel_measurement },
   { .name = "fasting", .activate = action_fasting, .parameter_type = "s" },
@@ -763,6 +947,9 @@ hp_application_startup (GApplication *app)
 
   apply_language (hp_config_get_language (self->config));
   hp_ui_init_style (gdk_display_get_default ());
+  /* Loads nothing yet: GStreamer and the voices wait for audio guidance. */
+  self->speech = hp_speech_new (hp_config_get_audio_sink (self->config),
+                                hp_config_get_audio_volume (self->config) / 100.0);
   g_action_map_add_action_entries (G_ACTION_MAP (self->visit_actions), visit_entries,
                                    G_N_ELEMENTS (visit_entries), self);
 }
@@ -795,6 +982,7 @@ hp_application_shutdown (GApplication *app)
   g_clear_object (&self->flow);
   g_clear_object (&self->calls);
   g_clear_object (&self->printer);
+  g_clear_object (&self->speech);
   g_clear_object (&self->devices);
   g_clear_object (&self->audit);
   g_clear_object (&self->store);
@@ -812,6 +1000,7 @@ hp_application_finalize (GObject *object)
   g_clear_object (&self->flow);
   g_clear_object (&self->calls);
   g_clear_object (&self->printer);
+  g_clear_object (&self->speech);
   g_clear_object (&self->devices);
   g_clear_object (&self->audit);
   g_clear_object (&self->store);
@@ -905,6 +1094,13 @@ hp_application_get_window (HpApplication *self)
 {
   g_return_val_if_fail (HP_IS_APPLICATION (self), NULL);
   return self->window;
+}
+
+HpSpeech *
+hp_application_get_speech (HpApplication *self)
+{
+  g_return_val_if_fail (HP_IS_APPLICATION (self), NULL);
+  return self->speech;
 }
 
 int

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "hp-config.h"
+#include "hp-speech.h"
 #include "hp-visit-flow.h"
 #include "hp-window.h"
 
@@ -27,6 +28,8 @@ HpConfig      *hp_application_get_config      (HpApplication     *self);
 /* %NULL until the services are started, just after the first frame. */
 HpVisitFlow   *hp_application_get_flow        (HpApplication     *self);
 HpWindow      *hp_application_get_window      (HpApplication     *self);
+/* Audio guidance's voice; GStreamer loads only once audio is first on. */
+HpSpeech      *hp_application_get_speech      (HpApplication     *self);
 /* The process exit status the application asks for (a failed demo tour). */
 int            hp_application_get_exit_status (HpApplication     *self);
 

@@ -19,11 +19,15 @@ typedef struct {
   char *location;
   char *emergency_number;
   char *gsk_renderer;
+  guint window_width;
+  guint window_height;
   char *database;
   guint retention_days;
   guint idle_seconds;
   guint warning_seconds;
   guint goodbye_seconds;
+  char *audio_sink;
+  guint audio_volume;
   guint demo_systolic;
   guint demo_diastolic;
   guint demo_pulse;
@@ -31,6 +35,9 @@ typedef struct {
   char *demo_fault;
   guint demo_weight_kg;
   guint demo_glucose_mg_dl;
+  char *printer;
+  char *paper;
+  guint copies_per_visit;
 } HpSettings;
 
 struct _HpConfig
@@ -45,6 +52,7 @@ G_DEFINE_FINAL_TYPE (HpConfig, hp_config, G_TYPE_OBJECT)
 /* Languages the kiosk has translations for; a configured language must be one. */
 static const char * const known_languages[] = { "en", "es", "fr", "ar", NULL };
 static const char * const known_faults[] = { "none", "unplug", "timeout", "garbled", NULL };
+static const char * const known_papers[] = { "receipt-80mm", "letter", "a4", NULL };
 
 /* Every key the file may hold, by group: a misspelt key is an error, not a
  * setting silently left at its default. */
@@ -52,10 +60,13 @@ static const struct {
   const char *group;
   const char * const keys[9];
 } known_keys[] = {
-  { "kiosk", { "fullscreen", "language", "languages", "location", "emergency-number", "gsk-renderer", NULL } },
+  { "kiosk", { "fullscreen", "language", "languages", "location", "emergency-number", "gsk-renderer",
+                "window-width", "window-height", NULL } },
   { "storage", { "database", "retention-days", NULL } },
   { "visit", { "idle-seconds", "warning-seconds", "goodbye-seconds", NULL } },
+  { "audio", { "sink", "volume", NULL } },
   { "demo", { "enabled", "systolic", "diastolic", "pulse", "measure-ms", "fault", "weight-kg", "glucose-mg-dl", NULL } },
+  { "printer", { "printer", "paper", "copies-per-visit", NULL } },
 };
 
 static gboolean
@@ -111,8 +122,11 @@ settings_clear (HpSettings *settings)
   g_clear_pointer (&settings->location, g_free);
   g_clear_pointer (&settings->emergency_number, g_free);
   g_clear_pointer (&settings->gsk_renderer, g_free);
+  g_clear_pointer (&settings->audio_sink, g_free);
   g_clear_pointer (&settings->database, g_free);
   g_clear_pointer (&settings->demo_fault, g_free);
+  g_clear_pointer (&settings->printer, g_free);
+  g_clear_pointer (&settings->paper, g_free);
 }
 
 static void
@@ -125,8 +139,11 @@ settings_copy (HpSettings       *copy,
   copy->location = g_strdup (settings->location);
   copy->emergency_number = g_strdup (settings->emergency_number);
   copy->gsk_renderer = g_strdup (settings->gsk_renderer);
+  copy->audio_sink = g_strdup (settings->audio_sink);
   copy->database = g_strdup (settings->database);
   copy->demo_fault = g_strdup (settings->demo_fault);
+  copy->printer = g_strdup (settings->printer);
+  copy->paper = g_strdup (settings->paper);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HpSettings, settings_clear)
@@ -154,10 +171,14 @@ hp_config_init (HpConfig *self)
   self->s.location = g_strdup ("");
   self->s.emergency_number = g_strdup ("911");
   self->s.gsk_renderer = g_strdup ("");
+  self->s.window_width = 1280;
+  self->s.window_height = 800;
   self->s.retention_days = HP_RETENTION_DAYS_DEFAULT;
   self->s.idle_seconds = 60;
   self->s.warning_seconds = 20;
   self->s.goodbye_seconds = 10;
+  self->s.audio_sink = g_strdup ("autoaudiosink");
+  self->s.audio_volume = 40;
   self->s.demo_systolic = 118;
   self->s.demo_diastolic = 76;
   self->s.demo_pulse = 72;
@@ -165,6 +186,9 @@ hp_config_init (HpConfig *self)
   self->s.demo_fault = g_strdup ("none");
   self->s.demo_weight_kg = 72;
   self->s.demo_glucose_mg_dl = 104;
+  self->s.printer = g_strdup ("");
+  self->s.paper = g_strdup ("receipt-80mm");
+  self->s.copies_per_visit = 2;
 }
 
 HpConfig *
@@ -314,6 +338,115 @@ read_emergency_number (GKeyFile  *file,
   return TRUE;
 }
 
+/* A printer is a CUPS destination name or an ipp:// or ipps:// URI. A
+ * URI with a user or password is refused: the printer's name goes to logs
+ * and the audit trail. */
+static gboolean
+read_printer (GKeyFile  *file,
+              char     **out,
+              GError   **error)
+{
+  g_autofree char *value = NULL;
+  gboolean valid = TRUE;
+
+  if (!read_string (file, "printer", "printer", &value, error))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+  g_strstrip (value);
+  /* Printable ASCII without spaces in either form: GUri lets a space in a
+   * host name through. */
+  for (const char *c = value; *c != '\0' && valid; c++)
+    valid = *c > ' ' && *c < 0x7f;
+  if (!valid)
+    {
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                   "[printer] printer must be a printer name or URI without spaces or "
+                   "characters outside ASCII");
+      return FALSE;
+    }
+  if (strstr (value, "://") != NULL)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
+      const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+      const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+      if (uri == NULL || strlen (value) > 1023
+          || (g_strcmp0 (scheme, "ipp") != 0 && g_strcmp0 (scheme, "ipps") != 0)
+          || host == NULL || *host == '\0' || g_uri_get_userinfo (uri) != NULL
+          || *g_uri_get_path (uri) != '/')
+        {
+          g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                       "[printer] printer must be a printer name or a URI like "
+                       "ipp://host:631/ipp/print (ipp or ipps, with a host and a path, "
+                       "no user or password)");
+          return FALSE;
+        }
+    }
+  else
+    {
+      /* What lpadmin takes as a queue name. */
+      for (const char *c = value; *c != '\0' && valid; c++)
+        valid = strchr ("/\\#?'\",", *c) == NULL;
+      if (!valid || strlen (value) > 127)
+        {
+          g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                       "[printer] printer must be a printer name of at most 127 characters "
+                       "without spaces, “/”, “#”, “?”, quotes or backslashes, or a URI");
+          return FALSE;
+        }
+    }
+  g_free (*out);
+  *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
+/* The sink is a GStreamer description, checked for its form here (GStreamer
+ * is not loaded to read the configuration) and built when the kiosk first
+ * speaks. What it plays holds results, so a description naming a file or a
+ * network destination is refused: the words go to a loudspeaker only. */
+static gboolean
+read_audio_sink (GKeyFile  *file,
+                 char     **out,
+                 GError   **error)
+{
+  static const char * const refused[] = { "location=", "host=", "filesink", "udpsink", "tcpserversink",
+                                          "tcpclientsink", "rtmpsink", "srtsink", "shout2send", NULL };
+  g_autofree char *value = NULL;
+  g_autoptr(GString) compact = NULL;
+  gboolean valid = TRUE;
+
+  if (!read_string (file, "audio", "sink", &value, error))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+  g_strstrip (value);
+  for (const char *c = value; *c != '\0' && valid; c++)
+    valid = *c >= ' ' && *c < 0x7f;
+  if (!valid || *value == '\0' || strlen (value) > 255)
+    {
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                   "[audio] sink must be a GStreamer sink description of at most 255 "
+                   "plain ASCII characters, like autoaudiosink or alsasink device=hw:1");
+      return FALSE;
+    }
+  /* Compared without spaces, which the description may hold around "=". */
+  compact = g_string_new (NULL);
+  for (const char *c = value; *c != '\0'; c++)
+    if (*c != ' ')
+      g_string_append_c (compact, g_ascii_tolower (*c));
+  for (guint i = 0; refused[i] != NULL; i++)
+    if (strstr (compact->str, refused[i]) != NULL)
+      {
+        g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                     "[audio] sink may only play to a sound device: “%s” is refused", refused[i]);
+        return FALSE;
+      }
+  g_free (*out);
+  *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
 static gboolean
 read_languages (GKeyFile  *file,
                 GStrv     *out,
@@ -383,12 +516,16 @@ hp_config_merge_data (HpConfig    *self,
       !read_choice (file, "kiosk", "gsk-renderer",
                     (const char * const []) { "", "cairo", "gl", "ngl", "vulkan", NULL },
                     &next.gsk_renderer, error) ||
+      !read_uint (file, "kiosk", "window-width", 640, 7680, &next.window_width, error) ||
+      !read_uint (file, "kiosk", "window-height", 480, 7680, &next.window_height, error) ||
       !read_string (file, "storage", "database", &next.database, error) ||
       !read_uint (file, "storage", "retention-days",
                   HP_RETENTION_DAYS_MIN, HP_RETENTION_DAYS_MAX, &next.retention_days, error) ||
       !read_uint (file, "visit", "idle-seconds", 5, 3600, &next.idle_seconds, error) ||
       !read_uint (file, "visit", "warning-seconds", 5, 600, &next.warning_seconds, error) ||
       !read_uint (file, "visit", "goodbye-seconds", 1, 600, &next.goodbye_seconds, error) ||
+      !read_audio_sink (file, &next.audio_sink, error) ||
+      !read_uint (file, "audio", "volume", 1, 100, &next.audio_volume, error) ||
       !read_bool (file, "demo", "enabled", &next.demo, error) ||
       !read_uint (file, "demo", "systolic", 40, 300, &next.demo_systolic, error) ||
       !read_uint (file, "demo", "diastolic", 20, 200, &next.demo_diastolic, error) ||
@@ -396,7 +533,10 @@ hp_config_merge_data (HpConfig    *self,
       !read_uint (file, "demo", "measure-ms", 0, 120000, &next.demo_measure_ms, error) ||
       !read_choice (file, "demo", "fault", known_faults, &next.demo_fault, error) ||
       !read_uint (file, "demo", "weight-kg", 10, 300, &next.demo_weight_kg, error) ||
-      !read_uint (file, "demo", "glucose-mg-dl", 20, 600, &next.demo_glucose_mg_dl, error))
+      !read_uint (file, "demo", "glucose-mg-dl", 20, 600, &next.demo_glucose_mg_dl, error) ||
+      !read_printer (file, &next.printer, error) ||
+      !read_choice (file, "printer", "paper", known_papers, &next.paper, error) ||
+      !read_uint (file, "printer", "copies-per-visit", 1, 10, &next.copies_per_visit, error))
     return FALSE;
 
   if (!g_strv_contains ((const char * const *) next.languages, next.language))
@@ -508,6 +648,20 @@ hp_config_get_emergency_number (HpConfig *self)
   return self->s.emergency_number;
 }
 
+guint
+hp_config_get_window_width (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), 1280);
+  return self->s.window_width;
+}
+
+guint
+hp_config_get_window_height (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), 800);
+  return self->s.window_height;
+}
+
 const char *
 hp_config_get_gsk_renderer (HpConfig *self)
 {
@@ -573,6 +727,20 @@ hp_config_get_goodbye_seconds (HpConfig *self)
   return self->s.goodbye_seconds;
 }
 
+const char *
+hp_config_get_audio_sink (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), "autoaudiosink");
+  return self->s.audio_sink;
+}
+
+guint
+hp_config_get_audio_volume (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), 40);
+  return self->s.audio_volume;
+}
+
 guint
 hp_config_get_demo_systolic (HpConfig *self)
 {
@@ -625,11 +793,15 @@ hp_config_to_data (HpConfig *self)
   g_key_file_set_string (file, "kiosk", "location", self->s.location);
   g_key_file_set_string (file, "kiosk", "emergency-number", self->s.emergency_number);
   g_key_file_set_string (file, "kiosk", "gsk-renderer", self->s.gsk_renderer);
+  g_key_file_set_uint64 (file, "kiosk", "window-width", self->s.window_width);
+  g_key_file_set_uint64 (file, "kiosk", "window-height", self->s.window_height);
   g_key_file_set_string (file, "storage", "database", database);
   g_key_file_set_uint64 (file, "storage", "retention-days", self->s.retention_days);
   g_key_file_set_uint64 (file, "visit", "idle-seconds", self->s.idle_seconds);
   g_key_file_set_uint64 (file, "visit", "warning-seconds", self->s.warning_seconds);
   g_key_file_set_uint64 (file, "visit", "goodbye-seconds", self->s.goodbye_seconds);
+  g_key_file_set_string (file, "audio", "sink", self->s.audio_sink);
+  g_key_file_set_uint64 (file, "audio", "volume", self->s.audio_volume);
   g_key_file_set_boolean (file, "demo", "enabled", self->s.demo);
   g_key_file_set_uint64 (file, "demo", "systolic", self->s.demo_systolic);
   g_key_file_set_uint64 (file, "demo", "diastolic", self->s.demo_diastolic);
@@ -638,6 +810,9 @@ hp_config_to_data (HpConfig *self)
   g_key_file_set_uint64 (file, "demo", "weight-kg", self->s.demo_weight_kg);
   g_key_file_set_uint64 (file, "demo", "glucose-mg-dl", self->s.demo_glucose_mg_dl);
   g_key_file_set_string (file, "demo", "fault", self->s.demo_fault);
+  g_key_file_set_string (file, "printer", "printer", self->s.printer);
+  g_key_file_set_string (file, "printer", "paper", self->s.paper);
+  g_key_file_set_uint64 (file, "printer", "copies-per-visit", self->s.copies_per_visit);
   return g_key_file_to_data (file, NULL, NULL);
 }
 
@@ -653,4 +828,25 @@ hp_config_get_demo_glucose_mg_dl (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), 104);
   return self->s.demo_glucose_mg_dl;
+}
+
+const char *
+hp_config_get_printer (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), "");
+  return self->s.printer;
+}
+
+const char *
+hp_config_get_paper (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), "receipt-80mm");
+  return self->s.paper;
+}
+
+guint
+hp_config_get_copies_per_visit (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), 2);
+  return self->s.copies_per_visit;
 }

@@ -43,6 +43,9 @@ const char  *hp_config_get_location        (HpConfig    *self);
 /* What a patient with a crisis reading is told to call: "911" unless set. */
 const char  *hp_config_get_emergency_number (HpConfig   *self);
 const char  *hp_config_get_gsk_renderer    (HpConfig    *self);
+/* The window's size when it is not fullscreen (a demo, a test). */
+guint        hp_config_get_window_width    (HpConfig    *self);
+guint        hp_config_get_window_height   (HpConfig    *self);
 /* The database file: the configured one, or the default for the mode. */
 char        *hp_config_dup_database_path   (HpConfig    *self);
 /* The database's root key. Demo mode: the key file beside the database
@@ -55,6 +58,11 @@ guint        hp_config_get_retention_days  (HpConfig    *self);
 guint        hp_config_get_idle_seconds    (HpConfig    *self);
 guint        hp_config_get_warning_seconds (HpConfig    *self);
 guint        hp_config_get_goodbye_seconds (HpConfig    *self);
+/* Spoken guidance: the GStreamer sink description ("autoaudiosink" unless
+ * set), and the normal volume step in percent of full scale (1 to 100,
+ * 40 unless set; the louder steps are about 1.6 and 2.5 times it). */
+const char  *hp_config_get_audio_sink      (HpConfig    *self);
+guint        hp_config_get_audio_volume    (HpConfig    *self);
 
 /* What the demo cuff reads. */
 guint        hp_config_get_demo_systolic   (HpConfig    *self);
@@ -65,6 +73,14 @@ const char  *hp_config_get_demo_fault      (HpConfig    *self);
 /* What the demo scale and glucose meter read. */
 guint        hp_config_get_demo_weight_kg  (HpConfig    *self);
 guint        hp_config_get_demo_glucose_mg_dl (HpConfig *self);
+
+/* The printer: a CUPS destination name or an ipp:// or ipps:// URI; ""
+ * when none is set up (then nothing is printed). */
+const char  *hp_config_get_printer         (HpConfig    *self);
+/* "receipt-80mm", "letter" or "a4". */
+const char  *hp_config_get_paper           (HpConfig    *self);
+/* How many copies of its summary one visit may print (1 to 10). */
+guint        hp_config_get_copies_per_visit (HpConfig   *self);
 
 /* The effective configuration as key-file text, for staff diagnostics. */
 char        *hp_config_to_data             (HpConfig    *self);

@@ -146,6 +146,7 @@ static const HpCtlCommand commands[] = {
   { "audit", "audit verify | audit list [--since DATE]", "check the audit log's chain, or list its entries", hp_ctl_audit },
   { "staff", "staff list | add [--admin ID] --role ROLE NAME | remove --admin ID STAFF-ID", "staff accounts (PINs are read from standard input)", hp_ctl_staff },
   { "retention", "retention run", "delete the visits older than [storage] retention-days", hp_ctl_retention },
+  { "print-test", "print-test [PRINTER]", "print a test page on the configured printer, or on PRINTER (a CUPS name or ipp:// URI)", hp_ctl_print_test },
 };
 
 static char *

@@ -41,6 +41,7 @@ int hp_ctl_alarms  (int argc, char **argv);
 int hp_ctl_audit     (int argc, char **argv);
 int hp_ctl_staff     (int argc, char **argv);
 int hp_ctl_retention (int argc, char **argv);
+int hp_ctl_print_test (int argc, char **argv);
 
 /* Prints the store's open alarms for staff; returns how many, or -1 when
  * they cannot be read (the reason on stderr). */

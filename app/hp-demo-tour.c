@@ -59,6 +59,23 @@ act (HpDemoTour *self)
     case HP_VISIT_STEP_ATTRACT:
       action = "visit.begin";
       break;
+    case HP_VISIT_STEP_LANGUAGE:
+      action = "visit.choose-language";
+      target = g_variant_new_string (hp_visit_flow_get_language (self->flow));
+      break;
+    case HP_VISIT_STEP_CONSENT:
+      action = "visit.consent";
+      target = g_variant_new_boolean (TRUE);
+      break;
+    case HP_VISIT_STEP_IDENTIFY:
+      /* The demo patient stays anonymous. */
+      action = "visit.identify";
+      target = g_variant_new_boolean (FALSE);
+      break;
+    case HP_VISIT_STEP_HEIGHT:
+      action = "visit.height";
+      target = g_variant_new_double (172);
+      break;
     case HP_VISIT_STEP_CHOOSE:
       action = "visit.choose";
       target = g_variant_new_string (tour_kinds[MIN (self->n_measured, G_N_ELEMENTS (tour_kinds) - 1)]);
@@ -80,6 +97,8 @@ act (HpDemoTour *self)
       action = "visit.see-result";
       break;
     case HP_VISIT_STEP_SUMMARY:
+    case HP_VISIT_STEP_OFFER_CODE:
+      /* The demo patient stays anonymous: no code. */
       action = "visit.finish";
       break;
     case HP_VISIT_STEP_GOODBYE:
@@ -88,6 +107,11 @@ act (HpDemoTour *self)
     case HP_VISIT_STEP_MEASURING:
       /* The cuff answers on its own. */
       return;
+    case HP_VISIT_STEP_ENTER_CODE:
+    case HP_VISIT_STEP_ENTER_PIN:
+    case HP_VISIT_STEP_NEW_PIN:
+    case HP_VISIT_STEP_CONFIRM_PIN:
+    case HP_VISIT_STEP_CODE_CREATED:
     case HP_VISIT_STEP_PROBLEM:
     case HP_VISIT_STEP_OUT_OF_SERVICE:
     default:

@@ -1,6 +1,10 @@
 /* The visit flow controller: moves one patient's visit from step to step. */
 #include "hp-visit-flow.h"
 
+#include <string.h>
+
+#include "hp-patient.h"
+
 struct _HpVisitFlow
 {
   GObject parent_instance;
@@ -14,8 +18,21 @@ struct _HpVisitFlow
   HpMeasurementKind kind;
   HpVisitProblem problem;
   HpMeasurementPhase phase;
+  HpEntryError entry_error;
+
+  /* Identification: the code typed, kept until its PIN is checked; the
+   * first PIN of "remember me", until it is typed again; the patient's
+   * earlier visits; a code made for them. All personal: wiped with the
+   * visit. */
+  char *typed_code;
+  char *first_pin;
+  GPtrArray *history;
+  char *new_code;
+  GCancellable *checking;
   char *default_language;
   char *language;
+  gboolean ask_language;
+  gboolean height_asked;
 
   /* The device measuring now, with its signal handlers. */
   HpDevice *device;
@@ -37,6 +54,8 @@ enum {
   PROP_VISIT,
   PROP_PROBLEM,
   PROP_PHASE,
+  PROP_ENTRY_ERROR,
+  PROP_BUSY,
   PROP_WARNING_ACTIVE,
   PROP_SECONDS_LEFT,
   PROP_LANGUAGE,
@@ -47,13 +66,23 @@ static GParamSpec *properties[N_PROPS];
 
 static const char * const step_names[] = {
   [HP_VISIT_STEP_ATTRACT] = "attract",
+  [HP_VISIT_STEP_LANGUAGE] = "language",
+  [HP_VISIT_STEP_CONSENT] = "consent",
+  [HP_VISIT_STEP_IDENTIFY] = "identify",
+  [HP_VISIT_STEP_ENTER_CODE] = "enter-code",
+  [HP_VISIT_STEP_ENTER_PIN] = "enter-pin",
   [HP_VISIT_STEP_CHOOSE] = "choose",
+  [HP_VISIT_STEP_HEIGHT] = "height",
   [HP_VISIT_STEP_FASTING] = "fasting",
   [HP_VISIT_STEP_INSTRUCTIONS] = "instructions",
   [HP_VISIT_STEP_MEASURING] = "measuring",
   [HP_VISIT_STEP_CRISIS] = "crisis",
   [HP_VISIT_STEP_RESULT] = "result",
   [HP_VISIT_STEP_SUMMARY] = "summary",
+  [HP_VISIT_STEP_OFFER_CODE] = "offer-code",
+  [HP_VISIT_STEP_NEW_PIN] = "new-pin",
+  [HP_VISIT_STEP_CONFIRM_PIN] = "confirm-pin",
+  [HP_VISIT_STEP_CODE_CREATED] = "code-created",
   [HP_VISIT_STEP_PROBLEM] = "problem",
   [HP_VISIT_STEP_GOODBYE] = "goodbye",
   [HP_VISIT_STEP_OUT_OF_SERVICE] = "out-of-service",
@@ -79,12 +108,22 @@ step_watches_inactivity (HpVisitStep step)
 {
   switch (step)
     {
+    case HP_VISIT_STEP_LANGUAGE:
+    case HP_VISIT_STEP_CONSENT:
+    case HP_VISIT_STEP_IDENTIFY:
+    case HP_VISIT_STEP_ENTER_CODE:
+    case HP_VISIT_STEP_ENTER_PIN:
     case HP_VISIT_STEP_CHOOSE:
+    case HP_VISIT_STEP_HEIGHT:
     case HP_VISIT_STEP_FASTING:
     case HP_VISIT_STEP_INSTRUCTIONS:
     case HP_VISIT_STEP_CRISIS:
     case HP_VISIT_STEP_RESULT:
     case HP_VISIT_STEP_SUMMARY:
+    case HP_VISIT_STEP_OFFER_CODE:
+    case HP_VISIT_STEP_NEW_PIN:
+    case HP_VISIT_STEP_CONFIRM_PIN:
+    case HP_VISIT_STEP_CODE_CREATED:
     case HP_VISIT_STEP_PROBLEM:
       return TRUE;
     case HP_VISIT_STEP_ATTRACT:
@@ -114,6 +153,37 @@ set_problem (HpVisitFlow    *self,
     return;
   self->problem = problem;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
+}
+
+static void
+set_entry_error (HpVisitFlow  *self,
+                 HpEntryError  entry_error)
+{
+  if (self->entry_error == entry_error)
+    return;
+  self->entry_error = entry_error;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENTRY_ERROR]);
+}
+
+/* Overwrites a secret before freeing it. */
+static void
+forget_secret (char **secret)
+{
+  if (*secret == NULL)
+    return;
+  memset (*secret, 0, strlen (*secret));
+  g_clear_pointer (secret, g_free);
+}
+
+/* Stops a check in progress; its answer, when it comes, changes nothing. */
+static void
+stop_checking (HpVisitFlow *self)
+{
+  if (self->checking == NULL)
+    return;
+  g_cancellable_cancel (self->checking);
+  g_clear_object (&self->checking);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
 static void
@@ -192,6 +262,7 @@ set_step (HpVisitFlow *self,
 
   if (self->step == step)
     return;
+  set_entry_error (self, HP_ENTRY_ERROR_NONE);
   g_debug ("visit step: %s → %s", step_names[self->step], step_names[step]);
   self->step = step;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
@@ -202,10 +273,17 @@ static void
 wipe_visit (HpVisitFlow *self)
 {
   abandon_device (self);
+  stop_checking (self);
 
   set_problem (self, HP_VISIT_PROBLEM_NONE);
+  set_entry_error (self, HP_ENTRY_ERROR_NONE);
   set_phase (self, HP_MEASUREMENT_PHASE_IDLE);
+  forget_secret (&self->typed_code);
+  forget_secret (&self->first_pin);
+  forget_secret (&self->new_code);
+  g_clear_pointer (&self->history, g_ptr_array_unref);
   self->kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE;
+  self->height_asked = FALSE;
   if (self->visit != NULL)
     {
       g_clear_object (&self->visit);
@@ -381,6 +459,8 @@ hp_visit_flow_dispose (GObject *object)
 
   stop_timers (self);
   abandon_device (self);
+  stop_checking (self);
+  g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_object (&self->visit);
   g_clear_object (&self->store);
   g_clear_object (&self->devices);
@@ -395,6 +475,9 @@ hp_visit_flow_finalize (GObject *object)
 
   g_free (self->default_language);
   g_free (self->language);
+  forget_secret (&self->typed_code);
+  forget_secret (&self->first_pin);
+  forget_secret (&self->new_code);
 
   G_OBJECT_CLASS (hp_visit_flow_parent_class)->finalize (object);
 }
@@ -420,6 +503,12 @@ hp_visit_flow_get_property (GObject    *object,
       break;
     case PROP_PHASE:
       g_value_set_int (value, self->phase);
+      break;
+    case PROP_ENTRY_ERROR:
+      g_value_set_int (value, self->entry_error);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->checking != NULL);
       break;
     case PROP_WARNING_ACTIVE:
       g_value_set_boolean (value, hp_visit_flow_get_warning_active (self));
@@ -457,6 +546,12 @@ hp_visit_flow_class_init (HpVisitFlowClass *klass)
   properties[PROP_PHASE] =
     g_param_spec_int ("phase", NULL, NULL, 0, HP_MEASUREMENT_PHASE_LAST, 0,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENTRY_ERROR] =
+    g_param_spec_int ("entry-error", NULL, NULL, 0, HP_ENTRY_ERROR_LAST, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_WARNING_ACTIVE] =
     g_param_spec_boolean ("warning-active", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -474,6 +569,7 @@ hp_visit_flow_init (HpVisitFlow *self)
 {
   self->step = HP_VISIT_STEP_ATTRACT;
   self->default_language = g_strdup ("en");
+  self->ask_language = TRUE;
   self->language = g_strdup ("en");
 }
 
@@ -605,7 +701,328 @@ hp_visit_flow_begin (HpVisitFlow *self)
   self->visit = hp_visit_new ();
   hp_visit_set_language (self->visit, self->language);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIT]);
+  set_step (self, self->ask_language ? HP_VISIT_STEP_LANGUAGE : HP_VISIT_STEP_CONSENT);
+  return TRUE;
+}
+
+void
+hp_visit_flow_set_ask_language (HpVisitFlow *self,
+                                gboolean     ask_language)
+{
+  g_return_if_fail (HP_IS_VISIT_FLOW (self));
+  self->ask_language = ask_language;
+}
+
+gboolean
+hp_visit_flow_choose_language (HpVisitFlow *self,
+                               const char  *language)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+  g_return_val_if_fail (language != NULL && *language != '\0', FALSE);
+
+  if (self->step != HP_VISIT_STEP_LANGUAGE)
+    return FALSE;
+  hp_visit_flow_set_language (self, language);
+  set_step (self, HP_VISIT_STEP_CONSENT);
+  return TRUE;
+}
+
+gboolean
+hp_visit_flow_consent (HpVisitFlow *self,
+                       gboolean     agree)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+
+  if (self->step != HP_VISIT_STEP_CONSENT)
+    return FALSE;
+  /* Nothing was measured yet, so declining leaves nothing to keep. */
+  if (!agree)
+    wipe_visit (self);
+  else
+    set_step (self, HP_VISIT_STEP_IDENTIFY);
+  return TRUE;
+}
+
+gboolean
+hp_visit_flow_identify (HpVisitFlow *self,
+                        gboolean     with_code)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+
+  if (self->step != HP_VISIT_STEP_IDENTIFY)
+    return FALSE;
+  /* Without a store no code can be checked; the visit goes on anonymously. */
+  set_step (self, with_code && self->store != NULL ? HP_VISIT_STEP_ENTER_CODE : HP_VISIT_STEP_CHOOSE);
+  return TRUE;
+}
+
+/* A returning patient is known: their visits are filed under their code
+ * and their earlier readings are there for the trend charts. */
+static void
+identified (HpVisitFlow *self,
+            const char  *code)
+{
+  g_autoptr(GError) error = NULL;
+
+  hp_visit_set_patient_code (self->visit, code);
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+  self->history = hp_store_list_patient_visits (self->store, code, HP_VISIT_FLOW_HISTORY_LENGTH, &error);
+  if (self->history == NULL)
+    /* Store errors name no patient data. The visit goes on without trends. */
+    g_message ("earlier visits not read: %s", error->message);
+}
+
+static HpEntryError
+entry_error_for (const GError *error)
+{
+  if (g_error_matches (error, HP_STORE_ERROR, HP_STORE_ERROR_PATIENT_UNKNOWN) ||
+      g_error_matches (error, HP_STORE_ERROR, HP_STORE_ERROR_WRONG_PIN))
+    return HP_ENTRY_ERROR_NOT_RECOGNISED;
+  if (g_error_matches (error, HP_STORE_ERROR, HP_STORE_ERROR_PATIENT_LOCKED))
+    return HP_ENTRY_ERROR_LOCKED;
+  if (g_error_matches (error, HP_STORE_ERROR, HP_STORE_ERROR_WEAK_PIN))
+    return HP_ENTRY_ERROR_PIN_WEAK;
+  /* Anything else is the kiosk's trouble, not the patient's: staff see
+   * the reason, which names no code or PIN. */
+  g_message ("personal code not checked or made: %s", error->message);
+  return HP_ENTRY_ERROR_UNAVAILABLE;
+}
+
+/* The patient waits on the kiosk while a check runs (a scrypt hash takes
+ * a moment, more on a busy machine): the quiet-time clock starts again
+ * only once the answer is on the screen. */
+static void
+end_checking (HpVisitFlow *self)
+{
+  g_clear_object (&self->checking);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  if (step_watches_inactivity (self->step))
+    restart_idle_clock (self);
+}
+
+static void
+on_pin_verified (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(HpVisitFlow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  gboolean verified;
+
+  verified = hp_store_verify_patient_finish (HP_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->checking == NULL ||
+      self->step != HP_VISIT_STEP_ENTER_PIN)
+    return;
+  end_checking (self);
+
+  if (!verified)
+    {
+      set_entry_error (self, entry_error_for (error));
+      return;
+    }
+  code = g_steal_pointer (&self->typed_code);
+  identified (self, code);
+  forget_secret (&code);
   set_step (self, HP_VISIT_STEP_CHOOSE);
+}
+
+static void
+on_patient_created (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(HpVisitFlow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *code;
+
+  code = hp_store_create_patient_finish (HP_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->checking == NULL ||
+      self->step != HP_VISIT_STEP_CONFIRM_PIN)
+    {
+      forget_secret (&code);
+      return;
+    }
+  end_checking (self);
+
+  if (code == NULL)
+    {
+      set_step (self, HP_VISIT_STEP_NEW_PIN);
+      set_entry_error (self, entry_error_for (error));
+      return;
+    }
+  /* The visit is filed under the new code when it is saved. */
+  hp_visit_set_patient_code (self->visit, code);
+  forget_secret (&self->new_code);
+  self->new_code = code;
+  set_step (self, HP_VISIT_STEP_CODE_CREATED);
+}
+
+static void
+start_checking (HpVisitFlow *self)
+{
+  stop_checking (self);
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  set_warning (self, 0);
+  self->checking = g_cancellable_new ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+gboolean
+hp_visit_flow_enter (HpVisitFlow *self,
+                     const char  *digits)
+{
+  g_autofree char *code = NULL;
+
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+  g_return_val_if_fail (digits != NULL, FALSE);
+
+  /* One check at a time: a second tap on Done while one runs waits too. */
+  if (self->checking != NULL)
+    return FALSE;
+
+  switch (self->step)
+    {
+    case HP_VISIT_STEP_ENTER_CODE:
+      code = hp_patient_code_normalize (digits);
+      if (code == NULL || !hp_patient_code_is_valid (code))
+        {
+          forget_secret (&code);
+          set_entry_error (self, HP_ENTRY_ERROR_CODE_INVALID);
+          return TRUE;
+        }
+      forget_secret (&self->typed_code);
+      self->typed_code = g_steal_pointer (&code);
+      set_step (self, HP_VISIT_STEP_ENTER_PIN);
+      return TRUE;
+
+    case HP_VISIT_STEP_ENTER_PIN:
+      set_entry_error (self, HP_ENTRY_ERROR_NONE);
+      start_checking (self);
+      hp_store_verify_patient_async (self->store, self->typed_code, digits, self->checking,
+                                     on_pin_verified, g_object_ref (self));
+      return TRUE;
+
+    case HP_VISIT_STEP_NEW_PIN:
+      if (!hp_patient_pin_is_acceptable (digits))
+        {
+          set_entry_error (self, HP_ENTRY_ERROR_PIN_WEAK);
+          return TRUE;
+        }
+      forget_secret (&self->first_pin);
+      self->first_pin = g_strdup (digits);
+      set_step (self, HP_VISIT_STEP_CONFIRM_PIN);
+      return TRUE;
+
+    case HP_VISIT_STEP_CONFIRM_PIN:
+      if (self->first_pin == NULL || strcmp (self->first_pin, digits) != 0)
+        {
+          forget_secret (&self->first_pin);
+          set_step (self, HP_VISIT_STEP_NEW_PIN);
+          set_entry_error (self, HP_ENTRY_ERROR_PIN_MISMATCH);
+          return TRUE;
+        }
+      forget_secret (&self->first_pin);
+      set_entry_error (self, HP_ENTRY_ERROR_NONE);
+      start_checking (self);
+      hp_store_create_patient_async (self->store, digits, self->checking,
+                                     on_patient_created, g_object_ref (self));
+      return TRUE;
+
+    case HP_VISIT_STEP_ATTRACT:
+    case HP_VISIT_STEP_LANGUAGE:
+    case HP_VISIT_STEP_CONSENT:
+    case HP_VISIT_STEP_IDENTIFY:
+    case HP_VISIT_STEP_CHOOSE:
+    case HP_VISIT_STEP_HEIGHT:
+    case HP_VISIT_STEP_FASTING:
+    case HP_VISIT_STEP_INSTRUCTIONS:
+    case HP_VISIT_STEP_MEASURING:
+    case HP_VISIT_STEP_CRISIS:
+    case HP_VISIT_STEP_RESULT:
+    case HP_VISIT_STEP_SUMMARY:
+    case HP_VISIT_STEP_OFFER_CODE:
+    case HP_VISIT_STEP_CODE_CREATED:
+    case HP_VISIT_STEP_PROBLEM:
+    case HP_VISIT_STEP_GOODBYE:
+    case HP_VISIT_STEP_OUT_OF_SERVICE:
+    default:
+      return FALSE;
+    }
+}
+
+gboolean
+hp_visit_flow_enter_height (HpVisitFlow *self,
+                            double       height_cm)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+
+  if (self->step != HP_VISIT_STEP_HEIGHT)
+    return FALSE;
+  /* The keypad keeps heights in range; one from elsewhere is refused. */
+  if (!hp_visit_set_height_cm (self->visit, height_cm))
+    return FALSE;
+  set_step (self, HP_VISIT_STEP_INSTRUCTIONS);
+  return TRUE;
+}
+
+gboolean
+hp_visit_flow_back (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+
+  switch (self->step)
+    {
+    case HP_VISIT_STEP_ENTER_CODE:
+      forget_secret (&self->typed_code);
+      set_step (self, HP_VISIT_STEP_IDENTIFY);
+      return TRUE;
+    case HP_VISIT_STEP_ENTER_PIN:
+      stop_checking (self);
+      forget_secret (&self->typed_code);
+      set_step (self, HP_VISIT_STEP_ENTER_CODE);
+      return TRUE;
+    case HP_VISIT_STEP_HEIGHT:
+      /* Back is not an answer: the question comes again with the weight. */
+      self->height_asked = FALSE;
+      set_step (self, HP_VISIT_STEP_CHOOSE);
+      return TRUE;
+    case HP_VISIT_STEP_NEW_PIN:
+    case HP_VISIT_STEP_CONFIRM_PIN:
+      stop_checking (self);
+      forget_secret (&self->first_pin);
+      set_step (self, HP_VISIT_STEP_OFFER_CODE);
+      return TRUE;
+    case HP_VISIT_STEP_ATTRACT:
+    case HP_VISIT_STEP_LANGUAGE:
+    case HP_VISIT_STEP_CONSENT:
+    case HP_VISIT_STEP_IDENTIFY:
+    case HP_VISIT_STEP_CHOOSE:
+    case HP_VISIT_STEP_FASTING:
+    case HP_VISIT_STEP_INSTRUCTIONS:
+    case HP_VISIT_STEP_MEASURING:
+    case HP_VISIT_STEP_CRISIS:
+    case HP_VISIT_STEP_RESULT:
+    case HP_VISIT_STEP_SUMMARY:
+    case HP_VISIT_STEP_OFFER_CODE:
+    case HP_VISIT_STEP_CODE_CREATED:
+    case HP_VISIT_STEP_PROBLEM:
+    case HP_VISIT_STEP_GOODBYE:
+    case HP_VISIT_STEP_OUT_OF_SERVICE:
+    default:
+      return FALSE;
+    }
+}
+
+gboolean
+hp_visit_flow_remember_me (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+
+  if (self->step != HP_VISIT_STEP_OFFER_CODE)
+    return FALSE;
+  set_step (self, HP_VISIT_STEP_NEW_PIN);
   return TRUE;
 }
 
@@ -626,6 +1043,13 @@ hp_visit_flow_choose (HpVisitFlow       *self,
     {
       hp_visit_set_fasting (self->visit, HP_FASTING_UNKNOWN);
       set_step (self, HP_VISIT_STEP_FASTING);
+    }
+  /* A weight means more with a height: asked once a visit. */
+  else if (kind == HP_MEASUREMENT_KIND_BODY_WEIGHT && hp_visit_get_height_cm (self->visit) == 0 &&
+           !self->height_asked)
+    {
+      self->height_asked = TRUE;
+      set_step (self, HP_VISIT_STEP_HEIGHT);
     }
   else
     set_step (self, HP_VISIT_STEP_INSTRUCTIONS);
@@ -738,8 +1162,17 @@ hp_visit_flow_finish (HpVisitFlow *self)
       set_step (self, HP_VISIT_STEP_SUMMARY);
       return TRUE;
     }
-  if (self->step != HP_VISIT_STEP_SUMMARY)
+  if (self->step != HP_VISIT_STEP_SUMMARY && self->step != HP_VISIT_STEP_OFFER_CODE &&
+      self->step != HP_VISIT_STEP_CODE_CREATED)
     return FALSE;
+  /* A patient without a code is offered one once, before the visit is
+   * saved, so that it can be filed under it. */
+  if (self->step == HP_VISIT_STEP_SUMMARY && self->store != NULL &&
+      hp_visit_get_patient_code (self->visit) == NULL)
+    {
+      set_step (self, HP_VISIT_STEP_OFFER_CODE);
+      return TRUE;
+    }
 
   if (!commit_visit (self, &error))
     {
@@ -781,6 +1214,34 @@ hp_visit_flow_user_activity (HpVisitFlow *self)
 {
   g_return_if_fail (HP_IS_VISIT_FLOW (self));
 
-  if (step_watches_inactivity (self->step))
+  if (step_watches_inactivity (self->step) && self->checking == NULL)
     restart_idle_clock (self);
+}
+
+HpEntryError
+hp_visit_flow_get_entry_error (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), HP_ENTRY_ERROR_NONE);
+  return self->entry_error;
+}
+
+gboolean
+hp_visit_flow_get_busy (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+  return self->checking != NULL;
+}
+
+GPtrArray *
+hp_visit_flow_get_history (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), NULL);
+  return self->history;
+}
+
+const char *
+hp_visit_flow_get_new_code (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), NULL);
+  return self->new_code;
 }

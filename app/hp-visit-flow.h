@@ -12,13 +12,23 @@ G_BEGIN_DECLS
 
 typedef enum {
   HP_VISIT_STEP_ATTRACT,
+  HP_VISIT_STEP_LANGUAGE,       /* which language the visit speaks */
+  HP_VISIT_STEP_CONSENT,        /* what is kept, for how long, who sees it */
+  HP_VISIT_STEP_IDENTIFY,       /* anonymous, or a returning patient's code */
+  HP_VISIT_STEP_ENTER_CODE,     /* the personal code from an earlier printout */
+  HP_VISIT_STEP_ENTER_PIN,      /* its PIN; checked in the background */
   HP_VISIT_STEP_CHOOSE,
+  HP_VISIT_STEP_HEIGHT,         /* before the weight: for a body-mass index */
   HP_VISIT_STEP_FASTING,        /* glucose only: has the patient eaten? */
   HP_VISIT_STEP_INSTRUCTIONS,
   HP_VISIT_STEP_MEASURING,
   HP_VISIT_STEP_CRISIS,         /* a reading that needs care now, before its result */
   HP_VISIT_STEP_RESULT,
   HP_VISIT_STEP_SUMMARY,        /* every reading of the visit, and what to do next */
+  HP_VISIT_STEP_OFFER_CODE,     /* an anonymous patient: a personal code for next time? */
+  HP_VISIT_STEP_NEW_PIN,        /* "remember me": the patient picks a PIN */
+  HP_VISIT_STEP_CONFIRM_PIN,    /* and types it again */
+  HP_VISIT_STEP_CODE_CREATED,   /* their new personal code, to keep */
   HP_VISIT_STEP_PROBLEM,
   HP_VISIT_STEP_GOODBYE,
   HP_VISIT_STEP_OUT_OF_SERVICE,
@@ -38,12 +48,28 @@ typedef enum {
 
 #define HP_VISIT_PROBLEM_LAST HP_VISIT_PROBLEM_IMPLAUSIBLE
 
+/* Why a code or PIN the patient typed was not taken. */
+typedef enum {
+  HP_ENTRY_ERROR_NONE,
+  HP_ENTRY_ERROR_CODE_INVALID,   /* not a personal code: a typo, caught by its check digit */
+  HP_ENTRY_ERROR_NOT_RECOGNISED, /* the code or the PIN is not right (never saying which) */
+  HP_ENTRY_ERROR_LOCKED,         /* too many wrong PINs for this code: wait */
+  HP_ENTRY_ERROR_PIN_WEAK,       /* 0000, 1234 and the like */
+  HP_ENTRY_ERROR_PIN_MISMATCH,   /* the two PINs differ */
+  HP_ENTRY_ERROR_UNAVAILABLE,    /* the kiosk could not check or keep it */
+} HpEntryError;
+
+#define HP_ENTRY_ERROR_LAST HP_ENTRY_ERROR_UNAVAILABLE
+
 typedef struct {
   guint idle_ms;          /* quiet time before "Are you still there?" */
   guint countdown_ticks;  /* how many ticks the warning counts down */
   guint tick_ms;          /* length of one countdown tick */
   guint goodbye_ms;       /* how long the goodbye screen stays */
 } HpVisitTimings;
+
+/* How many earlier visits of a returning patient are read for trends. */
+#define HP_VISIT_FLOW_HISTORY_LENGTH 10
 
 #define HP_TYPE_VISIT_FLOW (hp_visit_flow_get_type ())
 G_DECLARE_FINAL_TYPE (HpVisitFlow, hp_visit_flow, HP, VISIT_FLOW, GObject)
@@ -66,6 +92,15 @@ HpMeasurementPhase hp_visit_flow_get_phase         (HpVisitFlow *self);
  * said about eating in this visit. */
 HpUrgency         hp_visit_flow_get_urgency        (HpVisitFlow   *self,
                                                     HpMeasurement *measurement);
+/* Why the last code or PIN was not taken; cleared by the next step. */
+HpEntryError      hp_visit_flow_get_entry_error    (HpVisitFlow *self);
+/* TRUE while a code or PIN is being checked or a code made: the page waits. */
+gboolean          hp_visit_flow_get_busy           (HpVisitFlow *self);
+/* A returning patient's earlier visits (HpVisit, newest first), or %NULL. */
+GPtrArray        *hp_visit_flow_get_history        (HpVisitFlow *self);
+/* The personal code made for this patient on the code-created step.
+ * Personal data: never log it. */
+const char       *hp_visit_flow_get_new_code       (HpVisitFlow *self);
 gboolean          hp_visit_flow_get_warning_active (HpVisitFlow *self);
 guint             hp_visit_flow_get_seconds_left   (HpVisitFlow *self);
 const char       *hp_visit_flow_get_language       (HpVisitFlow *self);
@@ -73,6 +108,30 @@ const char       *hp_visit_flow_get_language       (HpVisitFlow *self);
 /* Events. Each returns %FALSE, changing nothing, when it does not apply to
  * the current step. */
 gboolean hp_visit_flow_begin              (HpVisitFlow       *self);
+/* Whether a visit starts with the language step (FALSE where the kiosk
+ * offers a single language). */
+void     hp_visit_flow_set_ask_language   (HpVisitFlow       *self,
+                                           gboolean           ask_language);
+/* On the language step: the language of the visit, then consent. */
+gboolean hp_visit_flow_choose_language    (HpVisitFlow       *self,
+                                           const char        *language);
+/* On the consent step: agreeing leads on; declining ends the visit with
+ * nothing kept. */
+gboolean hp_visit_flow_consent            (HpVisitFlow       *self,
+                                           gboolean           agree);
+/* On the identify step: without a code (anonymous), or with one. */
+gboolean hp_visit_flow_identify           (HpVisitFlow       *self,
+                                           gboolean           with_code);
+/* On the code, PIN, new-PIN and confirm-PIN steps: what was typed. */
+gboolean hp_visit_flow_enter              (HpVisitFlow       *self,
+                                           const char        *digits);
+/* On the height step: the height in cm, or 0 to go on without one. */
+gboolean hp_visit_flow_enter_height       (HpVisitFlow       *self,
+                                           double             height_cm);
+/* From a step that asks for a code, PIN or height back to the one before. */
+gboolean hp_visit_flow_back               (HpVisitFlow       *self);
+/* On the offer of an anonymous visit: make a personal code for next time. */
+gboolean hp_visit_flow_remember_me        (HpVisitFlow       *self);
 gboolean hp_visit_flow_choose             (HpVisitFlow       *self,
                                            HpMeasurementKind  kind);
 /* On the fasting step: the answer, which leads on to the instructions. */
@@ -83,7 +142,8 @@ gboolean hp_visit_flow_cancel_measurement (HpVisitFlow       *self);
 /* From a result (or a problem) back to the choice, keeping the visit. */
 gboolean hp_visit_flow_measure_another    (HpVisitFlow       *self);
 /* From a result, or from the choice once something was measured: on to the
- * summary. From the summary: saves the visit and says goodbye. */
+ * summary. From the summary: saves the visit and says goodbye, after an
+ * anonymous patient was offered a personal code. */
 gboolean hp_visit_flow_finish             (HpVisitFlow       *self);
 /* From the crisis step on to the result of the same reading. */
 gboolean hp_visit_flow_see_result         (HpVisitFlow       *self);

@@ -24,11 +24,12 @@ GQuark hp_keyring_error_quark (void);
 #define HP_KEYRING_CREDENTIAL_NAME "healthpost-root-key"
 
 /* Purposes other modules derive keys for with hp_keyring_derive(). */
-#define HP_KEYRING_PURPOSE_AUDIT_HMAC       "audit-hmac"
-#define HP_KEYRING_PURPOSE_STAFF_PIN_PEPPER "staff-pin-pepper"
-#define HP_KEYRING_PURPOSE_PATIENT_LOOKUP   "patient-lookup"
+#define HP_KEYRING_PURPOSE_AUDIT_HMAC         "audit-hmac"
+#define HP_KEYRING_PURPOSE_STAFF_PIN_PEPPER   "staff-pin-pepper"
+#define HP_KEYRING_PURPOSE_PATIENT_PIN_PEPPER "patient-pin-pepper"
+#define HP_KEYRING_PURPOSE_PATIENT_LOOKUP     "patient-lookup"
 /* The store's key-encryption key, which wraps its data keys. */
-#define HP_KEYRING_PURPOSE_STORE_KEK        "store-kek"
+#define HP_KEYRING_PURPOSE_STORE_KEK          "store-kek"
 
 #define HP_TYPE_KEYRING (hp_keyring_get_type ())
 G_DECLARE_FINAL_TYPE (HpKeyring, hp_keyring, HP, KEYRING, GObject)

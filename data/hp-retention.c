@@ -34,28 +34,56 @@ exec (HpStore           *store,
   return TRUE;
 }
 
-/* -1 on error. */
+/* Runs @sql, a DELETE with the cut-off as ?1; the number of rows deleted,
+ * or -1 on error. */
 static gint64
-delete_expired (HpStore     *store,
-                gint64       cutoff,
-                GError     **error)
+delete_before (HpStore     *store,
+               const char  *sql,
+               gint64       cutoff,
+               const char  *what,
+               GError     **error)
 {
   sqlite3 *db = hp_store_get_db (store);
   sqlite3_stmt *delete = NULL;
   gint64 deleted = -1;
 
-  /* Measurements and their values go with their visit: ON DELETE CASCADE. */
-  if (sqlite3_prepare_v2 (db, "DELETE FROM visits WHERE finished_at < ?1", -1,
-                          &delete, NULL) == SQLITE_OK)
+  if (sqlite3_prepare_v2 (db, sql, -1, &delete, NULL) == SQLITE_OK)
     {
       sqlite3_bind_int64 (delete, 1, cutoff);
       if (sqlite3_step (delete) == SQLITE_DONE)
         deleted = sqlite3_changes64 (db);
     }
   if (deleted < 0)
-    set_sql_error (store, HP_RETENTION_ERROR_DELETE, "deleting visits", error);
+    set_sql_error (store, HP_RETENTION_ERROR_DELETE, what, error);
   sqlite3_finalize (delete);
   return deleted;
+}
+
+/* Measurements and their values go with their visit: ON DELETE CASCADE. */
+static gint64
+delete_expired (HpStore  *store,
+                gint64    cutoff,
+                GError  **error)
+{
+  return delete_before (store, "DELETE FROM visits WHERE finished_at < ?1", cutoff,
+                        "deleting visits", error);
+}
+
+/* Patients none of whose visits are left, created and last recognised
+ * before @cutoff too. Before PINs (schema 5) a patient is never recognised
+ * without a visit, and is kept. */
+static gint64
+delete_forgotten_patients (HpStore  *store,
+                           gint64    cutoff,
+                           GError  **error)
+{
+  if (hp_store_get_schema_version (store) < HP_STORE_PATIENT_PIN_VERSION)
+    return 0;
+  return delete_before (store,
+                        "DELETE FROM patients WHERE max (created_at, last_seen) < ?1 "
+                        "AND NOT EXISTS (SELECT 1 FROM visits "
+                        "                WHERE visits.patient_id = patients.id)",
+                        cutoff, "deleting patients", error);
 }
 
 /* Moves every page back into the main file and empties the write-ahead
@@ -105,6 +133,8 @@ hp_retention_run (HpStore     *store,
   g_autofree char *detail = NULL;
   gboolean was_secure = FALSE;
   gint64 deleted;
+  gint64 patients;
+  gint64 cutoff;
 
   g_return_val_if_fail (HP_IS_STORE (store), -1);
   g_return_val_if_fail (HP_IS_AUDIT_LOG (audit), -1);
@@ -139,12 +169,24 @@ hp_retention_run (HpStore     *store,
 
   if (!exec (store, "BEGIN IMMEDIATE", HP_RETENTION_ERROR_DELETE, "starting", error))
     goto failed;
-  deleted = delete_expired (store, now - (gint64) retention_days * USEC_PER_DAY, error);
+  cutoff = now - (gint64) retention_days * USEC_PER_DAY;
+  deleted = delete_expired (store, cutoff, error);
   if (deleted < 0)
     goto failed;
+  patients = delete_forgotten_patients (store, cutoff, error);
+  if (patients < 0)
+    goto failed;
   detail = g_strdup_printf ("deleted=%" G_GINT64_FORMAT " days=%u", deleted, retention_days);
-  if (!hp_audit_append (audit, actor, "retention.run", detail, error)
-      || !exec (store, "COMMIT", HP_RETENTION_ERROR_DELETE, "committing", error))
+  if (!hp_audit_append (audit, actor, "retention.run", detail, error))
+    goto failed;
+  if (patients > 0)
+    {
+      g_free (detail);
+      detail = g_strdup_printf ("deleted=%" G_GINT64_FORMAT " days=%u", patients, retention_days);
+      if (!hp_audit_append (audit, actor, "retention.patients", detail, error))
+        goto failed;
+    }
+  if (!exec (store, "COMMIT", HP_RETENTION_ERROR_DELETE, "committing", error))
     goto failed;
 
   if (!was_secure)

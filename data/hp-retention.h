@@ -25,8 +25,10 @@ GQuark hp_retention_error_quark (void);
 /* Deletes every visit (with its measurements) that finished more than
  * @retention_days days before @now (µs since the epoch, UTC), overwriting
  * the freed space, and audits "retention.run" by @actor in the same
- * transaction. Then checkpoints and truncates the write-ahead log so no
- * copy of the deleted rows is left in it.
+ * transaction. Patients left with no visit, created and last recognised
+ * before the same cut-off, go too ("retention.patients" in the audit log,
+ * when there are any). Then checkpoints and truncates the write-ahead log
+ * so no copy of the deleted rows is left in it.
  * Returns the number of visits deleted, or -1 with an error. With
  * HP_RETENTION_ERROR_CHECKPOINT the deletion itself is done (the message
  * says how many); running again once other readers are gone clears the

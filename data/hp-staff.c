@@ -1,34 +1,14 @@
 /* The kiosk's staff: accounts with a role and a PIN, logins with lockout, every change audited. */
 #include "hp-staff.h"
+#include "hp-pin-hash-private.h"
 #include "hp-store-private.h"
 
 #include <string.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/kdf.h>
-#include <openssl/params.h>
-#include <openssl/rand.h>
 
-#define SALT_SIZE 16
-#define HASH_SIZE 32
-
-/* Key-derivation settings by the name stored with each hash. New accounts
- * get the first; older entries stay so their hashes still verify after the
- * cost is raised. scrypt with N = 2^15, r = 8 takes 32 MiB and tens of
- * milliseconds per try: cheap for one login, costly for a guessing rig
- * holding a stolen file (which also lacks the pepper). */
-typedef struct {
-  const char *name;
-  guint64     n;
-  guint32     r;
-  guint32     p;
-} KdfParams;
-
-static const KdfParams kdf_params[] = {
-  { "scrypt-n32768-r8-p1", 32768, 8, 1 },
-};
+#define SALT_SIZE HP_PIN_SALT_SIZE
+#define HASH_SIZE HP_PIN_HASH_SIZE
 
 struct _HpStaff
 {
@@ -87,16 +67,8 @@ hp_staff_member_free (HpStaffMember *member)
 guint
 hp_staff_lockout_seconds (guint failed_attempts)
 {
-  guint doublings;
-
-  if (failed_attempts < HP_STAFF_LOCKOUT_THRESHOLD)
-    return 0;
-  doublings = failed_attempts - HP_STAFF_LOCKOUT_THRESHOLD;
-  /* Checked before shifting, so no count can overflow the shift. */
-  if (doublings >= 16
-      || ((guint) HP_STAFF_LOCKOUT_FIRST_SECONDS << doublings) >= HP_STAFF_LOCKOUT_MAX_SECONDS)
-    return HP_STAFF_LOCKOUT_MAX_SECONDS;
-  return (guint) HP_STAFF_LOCKOUT_FIRST_SECONDS << doublings;
+  return hp_pin_lockout_seconds (failed_attempts, HP_STAFF_LOCKOUT_THRESHOLD,
+                                 HP_STAFF_LOCKOUT_FIRST_SECONDS, HP_STAFF_LOCKOUT_MAX_SECONDS);
 }
 
 static void
@@ -179,12 +151,7 @@ static gboolean
 check_pin (const char  *pin,
            GError     **error)
 {
-  gsize len = pin != NULL ? strlen (pin) : 0;
-  gboolean digits = len >= HP_STAFF_PIN_MIN_DIGITS && len <= HP_STAFF_PIN_MAX_DIGITS;
-
-  for (gsize i = 0; digits && i < len; i++)
-    digits = g_ascii_isdigit (pin[i]);
-  if (!digits)
+  if (!hp_pin_is_digits (pin, HP_STAFF_PIN_MIN_DIGITS, HP_STAFF_PIN_MAX_DIGITS))
     {
       g_set_error (error, HP_STAFF_ERROR, HP_STAFF_ERROR_INVALID_PIN,
                    "A PIN is %d to %d digits", HP_STAFF_PIN_MIN_DIGITS, HP_STAFF_PIN_MAX_DIGITS);
@@ -225,66 +192,29 @@ invalid:
   return FALSE;
 }
 
-static const KdfParams *
-find_kdf (const char *name)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (kdf_params); i++)
-    if (g_strcmp0 (name, kdf_params[i].name) == 0)
-      return &kdf_params[i];
-  return NULL;
-}
-
-/* scrypt over HMAC-SHA256(pepper, PIN): without the pepper, which never
- * enters the database, a copied file gives nothing to guess against. */
+/* scrypt over HMAC-SHA256(pepper, PIN): see hp-pin-hash-private.h. */
 static gboolean
 hash_pin (HpStaff          *self,
-          const KdfParams  *params,
+          const HpPinKdf   *kdf,
           const char       *pin,
           const guint8     *salt,
           guint8            hash[HASH_SIZE],
           GError          **error)
 {
-  guint8 peppered[HASH_SIZE];
-  size_t peppered_len = 0;
-  EVP_KDF *kdf = NULL;
-  EVP_KDF_CTX *ctx = NULL;
-  guint64 n = params->n;
-  guint32 r = params->r;
-  guint32 p = params->p;
-  OSSL_PARAM kdf_args[6];
-  gboolean done = FALSE;
-
-  if (EVP_Q_mac (NULL, "HMAC", NULL, "SHA256", NULL, self->pepper, self->pepper_len,
-                 (const unsigned char *) pin, strlen (pin),
-                 peppered, sizeof peppered, &peppered_len) != NULL
-      && peppered_len == sizeof peppered
-      && (kdf = EVP_KDF_fetch (NULL, "SCRYPT", NULL)) != NULL
-      && (ctx = EVP_KDF_CTX_new (kdf)) != NULL)
+  if (!hp_pin_hash (self->pepper, self->pepper_len, kdf, pin, salt, hash))
     {
-      kdf_args[0] = OSSL_PARAM_construct_octet_string (OSSL_KDF_PARAM_PASSWORD,
-                                                       peppered, sizeof peppered);
-      kdf_args[1] = OSSL_PARAM_construct_octet_string (OSSL_KDF_PARAM_SALT,
-                                                       (void *) salt, SALT_SIZE);
-      kdf_args[2] = OSSL_PARAM_construct_uint64 (OSSL_KDF_PARAM_SCRYPT_N, &n);
-      kdf_args[3] = OSSL_PARAM_construct_uint32 (OSSL_KDF_PARAM_SCRYPT_R, &r);
-      kdf_args[4] = OSSL_PARAM_construct_uint32 (OSSL_KDF_PARAM_SCRYPT_P, &p);
-      kdf_args[5] = OSSL_PARAM_construct_end ();
-      done = EVP_KDF_derive (ctx, hash, HASH_SIZE, kdf_args) == 1;
+      g_set_error (error, HP_STAFF_ERROR, HP_STAFF_ERROR_CRYPTO,
+                   "Cannot hash the PIN (%s)", kdf->name);
+      return FALSE;
     }
-  EVP_KDF_CTX_free (ctx);
-  EVP_KDF_free (kdf);
-  OPENSSL_cleanse (peppered, sizeof peppered);
-  if (!done)
-    g_set_error (error, HP_STAFF_ERROR, HP_STAFF_ERROR_CRYPTO,
-                 "Cannot hash the PIN (%s)", params->name);
-  return done;
+  return TRUE;
 }
 
 static gboolean
 new_salt (guint8   salt[SALT_SIZE],
           GError **error)
 {
-  if (RAND_bytes (salt, SALT_SIZE) != 1)
+  if (!hp_pin_new_salt (salt))
     {
       g_set_error_literal (error, HP_STAFF_ERROR, HP_STAFF_ERROR_CRYPTO,
                            "No randomness for a PIN salt");
@@ -517,7 +447,7 @@ insert_member (HpStaff      *self,
     return 0;
   sqlite3_bind_text (insert, 1, display_name, -1, SQLITE_STATIC);
   sqlite3_bind_text (insert, 2, hp_staff_role_to_string (role), -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 3, kdf_params[0].name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 3, hp_pin_kdf_current ()->name, -1, SQLITE_STATIC);
   sqlite3_bind_blob (insert, 4, salt, SALT_SIZE, SQLITE_STATIC);
   sqlite3_bind_blob (insert, 5, hash, HASH_SIZE, SQLITE_STATIC);
   sqlite3_bind_int64 (insert, 6, now);
@@ -573,7 +503,7 @@ hp_staff_create_first_admin (HpStaff     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
   if (!check_name (display_name, error) || !check_pin (pin, error)
-      || !new_salt (salt, error) || !hash_pin (self, &kdf_params[0], pin, salt, hash, error))
+      || !new_salt (salt, error) || !hash_pin (self, hp_pin_kdf_current (), pin, salt, hash, error))
     return 0;
 
   if (!begin_write (self, error))
@@ -616,7 +546,7 @@ hp_staff_add (HpStaff     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
   if (!check_name (display_name, error) || !check_pin (pin, error)
-      || !new_salt (salt, error) || !hash_pin (self, &kdf_params[0], pin, salt, hash, error))
+      || !new_salt (salt, error) || !hash_pin (self, hp_pin_kdf_current (), pin, salt, hash, error))
     return 0;
 
   if (!begin_write (self, error))
@@ -691,26 +621,17 @@ failed:
   return FALSE;
 }
 
-typedef struct {
-  const KdfParams *kdf;
-  guint8 salt[SALT_SIZE];
-  guint8 hash[HASH_SIZE];
-  guint failed_attempts;
-  gint64 locked_until;
-} Secret;
-
 /* FALSE with NOT_FOUND, or with STORE for a row this build cannot use. */
 static gboolean
-read_secret (HpStaff  *self,
-             gint64    staff_id,
-             Secret   *secret,
-             GError  **error)
+read_secret (HpStaff      *self,
+             gint64        staff_id,
+             HpStoredPin  *secret,
+             GError      **error)
 {
   g_autoptr(HpStaffStatement) select = NULL;
   int rc;
 
-  select = prepare (self, "SELECT pin_kdf, pin_salt, pin_hash, failed_attempts, locked_until "
-                          "FROM staff WHERE id = ?1", error);
+  select = prepare (self, "SELECT " HP_PIN_COLUMNS " FROM staff WHERE id = ?1", error);
   if (select == NULL)
     return FALSE;
   sqlite3_bind_int64 (select, 1, staff_id);
@@ -724,22 +645,13 @@ read_secret (HpStaff  *self,
   if (rc != SQLITE_ROW)
     return store_failed (self, error);
 
-  secret->kdf = find_kdf ((const char *) sqlite3_column_text (select, 0));
-  if (secret->kdf == NULL
-      || sqlite3_column_type (select, 1) != SQLITE_BLOB
-      || sqlite3_column_bytes (select, 1) != SALT_SIZE
-      || sqlite3_column_type (select, 2) != SQLITE_BLOB
-      || sqlite3_column_bytes (select, 2) != HASH_SIZE)
+  if (!hp_pin_read_stored (select, 0, secret))
     {
       g_set_error (error, HP_STAFF_ERROR, HP_STAFF_ERROR_STORE,
                    "Staff account %" G_GINT64_FORMAT " holds a PIN hash this build cannot check",
                    staff_id);
       return FALSE;
     }
-  memcpy (secret->salt, sqlite3_column_blob (select, 1), SALT_SIZE);
-  memcpy (secret->hash, sqlite3_column_blob (select, 2), HASH_SIZE);
-  secret->failed_attempts = (guint) CLAMP (sqlite3_column_int64 (select, 3), 0, G_MAXINT);
-  secret->locked_until = sqlite3_column_int64 (select, 4);
   return TRUE;
 }
 
@@ -773,7 +685,7 @@ authenticate_locked (HpStaff     *self,
 {
   g_autoptr(GError) local_error = NULL;
   guint8 hash[HASH_SIZE];
-  Secret secret = { 0 };
+  HpStoredPin secret = { 0 };
   gboolean right;
   guint lock_seconds;
 
@@ -802,7 +714,7 @@ authenticate_locked (HpStaff     *self,
 
   if (!hash_pin (self, secret.kdf, pin, secret.salt, hash, error))
     return NULL;
-  right = CRYPTO_memcmp (hash, secret.hash, HASH_SIZE) == 0;
+  right = hp_pin_hash_equal (hash, secret.hash);
   OPENSSL_cleanse (hash, sizeof hash);
   OPENSSL_cleanse (&secret.hash, sizeof secret.hash);
 

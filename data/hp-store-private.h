@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include "hp-audit.h"
 #include "hp-crypto.h"
 #include "hp-store.h"
 
@@ -29,5 +30,39 @@ GBytes     *hp_store_open_field  (HpStore            *self,
                                   const guint8       *sealed,
                                   gsize               sealed_len,
                                   GError            **error);
+
+/* The first schema version with patient PINs (0005-patient-pin.sql). */
+#define HP_STORE_PATIENT_PIN_VERSION 5
+
+/* FALSE with HP_STORE_ERROR_INVALID for a store opened below
+ * HP_STORE_PATIENT_PIN_VERSION or without its keys. */
+gboolean    hp_store_check_patient_pins (HpStore      *self,
+                                         GError      **error);
+/* The patient id for personal code @code, compared in the same normal form
+ * hp_store_commit_visit() files visits under; 0 when there is none. */
+gboolean    hp_store_find_patient (HpStore            *self,
+                                   const char         *code,
+                                   gint64             *patient_id,
+                                   GError            **error);
+/* Adds a patient with @code (sealed, and its lookup HMAC) under a new id
+ * never given before, inside the caller's write transaction. Does not look
+ * for the code first: a code in use fails on the lookup's UNIQUE. */
+gboolean    hp_store_add_patient  (HpStore            *self,
+                                   const char         *code,
+                                   gint64              created_at,
+                                   gint64             *patient_id,
+                                   GError            **error);
+
+/* The clock for times the store stamps itself: patients' lockouts and when
+ * they were created and last recognised. */
+void        hp_store_set_clock    (HpStore            *self,
+                                   HpClockFunc         clock,
+                                   gpointer            user_data);
+gint64      hp_store_now          (HpStore            *self);
+
+/* Sets the seconds hp_store_error_get_locked_seconds() reads from an
+ * HP_STORE_ERROR_PATIENT_LOCKED error. */
+void        hp_store_error_set_locked_seconds (GError *error,
+                                               guint   seconds);
 
 G_END_DECLS

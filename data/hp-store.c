@@ -12,6 +12,7 @@
 
 #include "hp-crypto.h"
 #include "hp-data-resources.h"
+#include "hp-patient.h"
 #include "hp-reading-record-private.h"
 
 #define MIGRATIONS_PATH "/org/healthpost/data/migrations/"
@@ -41,6 +42,7 @@ typedef enum {
   STMT_FIND_PATIENT,
   STMT_INSERT_PATIENT,
   STMT_MAX_PATIENT_ID,
+  STMT_MAX_PATIENT_ID_EVER,
   STMT_LIST_PATIENT_VISITS,
   STMT_SELECT_DATA_KEYS,
   STMT_INSERT_DATA_KEY,
@@ -82,6 +84,10 @@ static const char * const statement_sql[N_STMTS] = {
     "INSERT INTO patients (id, lookup, code, created_at) VALUES (?1, ?2, ?3, ?4)",
   [STMT_MAX_PATIENT_ID] =
     "SELECT coalesce (max (id), 0) FROM patients",
+  /* From HP_STORE_PATIENT_PIN_VERSION on: deleted patients' ids count too. */
+  [STMT_MAX_PATIENT_ID_EVER] =
+    "SELECT max (coalesce ((SELECT max (id) FROM patients), 0), "
+    "            (SELECT highest FROM patient_id_watermark WHERE id = 1))",
   [STMT_LIST_PATIENT_VISITS] =
     "SELECT id FROM visits WHERE patient_id = ?1 "
     "ORDER BY started_at DESC, id DESC LIMIT ?2",
@@ -132,11 +138,79 @@ struct _HpStore
   GArray *field_keys;
   guint8 dedupe_key[HP_CRYPTO_KEY_SIZE];
   guint8 lookup_key[HP_CRYPTO_KEY_SIZE];
+
+  HpClockFunc clock;
+  gpointer clock_data;
 };
 
 G_DEFINE_FINAL_TYPE (HpStore, hp_store, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (hp-store-error-quark, hp_store_error)
+/* What a store error carries besides its code and message: a lock's
+ * remaining time, which a screen shows and should not read from text.
+ * GLib hands these functions the private part of an error of this domain,
+ * never NULL; the checks only satisfy the compiler's analysis. */
+typedef struct {
+  guint locked_seconds;
+} HpStoreErrorPrivate;
+
+static void
+hp_store_error_private_init (HpStoreErrorPrivate *priv)
+{
+  if (priv != NULL)
+    priv->locked_seconds = 0;
+}
+
+static void
+hp_store_error_private_copy (const HpStoreErrorPrivate *src,
+                             HpStoreErrorPrivate       *dest)
+{
+  if (src != NULL && dest != NULL)
+    dest->locked_seconds = src->locked_seconds;
+}
+
+static void
+hp_store_error_private_clear (HpStoreErrorPrivate *priv)
+{
+  if (priv != NULL)
+    priv->locked_seconds = 0;
+}
+
+/* GLib places the private part before the error, aligned to twice a
+ * pointer's size; the macro's cast from a byte pointer cannot show clang
+ * that, so its alignment warning is silenced here alone. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-align"
+G_DEFINE_EXTENDED_ERROR (HpStoreError, hp_store_error)
+#pragma GCC diagnostic pop
+
+guint
+hp_store_error_get_locked_seconds (const GError *error)
+{
+  HpStoreErrorPrivate *priv;
+
+  if (!g_error_matches (error, HP_STORE_ERROR, HP_STORE_ERROR_PATIENT_LOCKED))
+    return 0;
+  priv = hp_store_error_get_private (error);
+  return priv != NULL ? MAX (priv->locked_seconds, 1) : 1;
+}
+
+void
+hp_store_error_set_locked_seconds (GError *error,
+                                   guint   seconds)
+{
+  HpStoreErrorPrivate *priv;
+
+  g_return_if_fail (g_error_matches (error, HP_STORE_ERROR, HP_STORE_ERROR_PATIENT_LOCKED));
+  priv = hp_store_error_get_private (error);
+  if (priv != NULL)
+    priv->locked_seconds = seconds;
+}
+
+static gint64
+real_clock (gpointer user_data G_GNUC_UNUSED)
+{
+  return g_get_real_time ();
+}
 
 /* A cached statement borrowed for one use: leaving the scope resets it and
  * drops its bindings, so no bound value outlives the call that bound it. */
@@ -211,6 +285,7 @@ hp_store_class_init (HpStoreClass *klass)
 static void
 hp_store_init (HpStore *self)
 {
+  self->clock = real_clock;
   self->field_keys = g_array_new (FALSE, TRUE, sizeof (DataKey));
   g_array_set_clear_func (self->field_keys, data_key_clear);
 }
@@ -991,10 +1066,30 @@ hmac (const guint8  *key,
 }
 
 /* The form a personal code is compared in: NFKC, no white space anywhere,
- * upper case, so "priv-acy1 " finds "PRIV-ACY1". %NULL if nothing is left
+ * upper case, so "priv-acy1 " finds "PRIV-ACY1". A code the kiosk gave out
+ * (hp-patient.h) loses its dashes too, so the printed "481-2297-5532" and
+ * the typed "48122975532" find the same patient. %NULL if nothing is left
  * or it is not UTF-8. The result is personal data: wipe it. */
+static char *normalize_any_code (const char *code);
+
 static char *
 normalize_patient_code (const char *code)
+{
+  char *normal = normalize_any_code (code);
+
+  if (normal != NULL && hp_patient_code_is_valid (normal))
+    {
+      char *digits = hp_patient_code_normalize (normal);
+
+      hp_crypto_wipe (normal, strlen (normal));
+      g_free (normal);
+      return digits;
+    }
+  return normal;
+}
+
+static char *
+normalize_any_code (const char *code)
 {
   g_autofree char *composed = NULL;
   GString *normal;
@@ -1536,6 +1631,50 @@ typedef struct {
   sqlite3_int64 next_patient_id;
 } CommitIds;
 
+/* Seals @normal as row @id of patients and inserts it with @lookup; the
+ * caller holds the write transaction. */
+static gboolean
+insert_patient (HpStore        *self,
+                sqlite3_int64   id,
+                const char     *normal,
+                const guint8   *lookup,
+                gint64          created_at,
+                GError        **error)
+{
+  g_auto(HpBorrowedStatement) insert = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  HpFieldPlace place = { "patients", "code", id };
+
+  sealed = seal_field (self, &place, normal, strlen (normal), error);
+  if (sealed == NULL)
+    return FALSE;
+  insert = get_statement (self, STMT_INSERT_PATIENT, HP_STORE_ERROR_WRITE, error);
+  if (insert == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (insert, 1, id);
+  sqlite3_bind_blob (insert, 2, lookup, HP_CRYPTO_MAC_SIZE, SQLITE_STATIC);
+  sqlite3_bind_blob (insert, 3, g_bytes_get_data (sealed, NULL),
+                     (int) g_bytes_get_size (sealed), SQLITE_STATIC);
+  sqlite3_bind_int64 (insert, 4, created_at);
+  if (sqlite3_step (insert) != SQLITE_DONE)
+    {
+      int rc = sqlite3_extended_errcode (self->db);
+
+      g_set_error (error, HP_STORE_ERROR, error_code_for (rc, HP_STORE_ERROR_WRITE),
+                   "Cannot store a patient in %s (%s)", self->path, sqlite3_errstr (rc));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The next patient id: once ids are never reused, above every id given. */
+static StatementId
+max_patient_id_statement (HpStore *self)
+{
+  return self->schema_version >= HP_STORE_PATIENT_PIN_VERSION ? STMT_MAX_PATIENT_ID_EVER
+                                                              : STMT_MAX_PATIENT_ID;
+}
+
 /* The id of the patient with @code, creating the patient on first sight. */
 static gboolean
 file_patient (HpStore        *self,
@@ -1545,10 +1684,7 @@ file_patient (HpStore        *self,
               GError        **error)
 {
   g_autoptr(HpSecretString) normal = NULL;
-  g_auto(HpBorrowedStatement) insert = NULL;
-  g_autoptr(GBytes) sealed = NULL;
   guint8 lookup[HP_CRYPTO_MAC_SIZE];
-  HpFieldPlace place = { "patients", "code", 0 };
 
   normal = normalize_patient_code (hp_visit_get_patient_code (visit));
   if (normal == NULL)
@@ -1564,20 +1700,9 @@ file_patient (HpStore        *self,
   if (*patient_id != 0)
     return TRUE;
 
-  place.row_id = ids->next_patient_id;
-  sealed = seal_field (self, &place, normal, strlen (normal), error);
-  if (sealed == NULL)
+  if (!insert_patient (self, ids->next_patient_id, normal, lookup,
+                       datetime_to_usec (hp_visit_get_finished_at (visit)), error))
     return FALSE;
-  insert = get_statement (self, STMT_INSERT_PATIENT, HP_STORE_ERROR_WRITE, error);
-  if (insert == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (insert, 1, place.row_id);
-  sqlite3_bind_blob (insert, 2, lookup, sizeof lookup, SQLITE_STATIC);
-  sqlite3_bind_blob (insert, 3, g_bytes_get_data (sealed, NULL),
-                     (int) g_bytes_get_size (sealed), SQLITE_STATIC);
-  sqlite3_bind_int64 (insert, 4, datetime_to_usec (hp_visit_get_finished_at (visit)));
-  if (sqlite3_step (insert) != SQLITE_DONE)
-    return write_failed (self, visit, "the patient", error);
   *patient_id = ids->next_patient_id++;
   return TRUE;
 }
@@ -1669,7 +1794,7 @@ hp_store_commit_visits (HpStore  *self,
 
   /* Ids are read under the write lock, so no other writer can take them. */
   if (!next_id (self, STMT_MAX_MEASUREMENT_ID, &ids.next_measurement_id, error)
-      || !next_id (self, STMT_MAX_PATIENT_ID, &ids.next_patient_id, error))
+      || !next_id (self, max_patient_id_statement (self), &ids.next_patient_id, error))
     {
       rollback (self);
       return FALSE;
@@ -2412,6 +2537,98 @@ hp_store_set_setting (HpStore     *self,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+hp_store_check_patient_pins (HpStore  *self,
+                             GError  **error)
+{
+  if (!check_unlocked (self, error))
+    return FALSE;
+  if (self->schema_version < HP_STORE_PATIENT_PIN_VERSION)
+    {
+      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_INVALID,
+                   "The database %s was opened at schema version %u, without patient PINs",
+                   self->path, self->schema_version);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hp_store_find_patient (HpStore   *self,
+                       const char *code,
+                       gint64    *patient_id,
+                       GError   **error)
+{
+  g_autoptr(HpSecretString) normal = NULL;
+  guint8 lookup[HP_CRYPTO_MAC_SIZE];
+  sqlite3_int64 id = 0;
+
+  g_return_val_if_fail (HP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (code != NULL && patient_id != NULL, FALSE);
+
+  if (!hp_store_check_patient_pins (self, error))
+    return FALSE;
+  normal = normalize_patient_code (code);
+  if (normal == NULL)
+    {
+      *patient_id = 0;
+      return TRUE;
+    }
+  if (!patient_lookup (self, normal, lookup, error) || !find_patient (self, lookup, &id, error))
+    return FALSE;
+  *patient_id = id;
+  return TRUE;
+}
+
+gboolean
+hp_store_add_patient (HpStore     *self,
+                      const char  *code,
+                      gint64       created_at,
+                      gint64      *patient_id,
+                      GError     **error)
+{
+  g_autoptr(HpSecretString) normal = NULL;
+  guint8 lookup[HP_CRYPTO_MAC_SIZE];
+  sqlite3_int64 id = 0;
+
+  g_return_val_if_fail (HP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (code != NULL && patient_id != NULL, FALSE);
+
+  if (!hp_store_check_patient_pins (self, error))
+    return FALSE;
+  normal = normalize_patient_code (code);
+  if (normal == NULL)
+    {
+      g_set_error_literal (error, HP_STORE_ERROR, HP_STORE_ERROR_INVALID,
+                           "A patient code must be text and not blank");
+      return FALSE;
+    }
+  if (!patient_lookup (self, normal, lookup, error)
+      || !next_id (self, STMT_MAX_PATIENT_ID_EVER, &id, error)
+      || !insert_patient (self, id, normal, lookup, created_at, error))
+    return FALSE;
+  *patient_id = id;
+  return TRUE;
+}
+
+void
+hp_store_set_clock (HpStore     *self,
+                    HpClockFunc  clock,
+                    gpointer     user_data)
+{
+  g_return_if_fail (HP_IS_STORE (self));
+
+  self->clock = clock != NULL ? clock : real_clock;
+  self->clock_data = clock != NULL ? user_data : NULL;
+}
+
+gint64
+hp_store_now (HpStore *self)
+{
+  g_return_val_if_fail (HP_IS_STORE (self), 0);
+  return self->clock (self->clock_data);
 }
 
 sqlite3 *

@@ -20,9 +20,19 @@ typedef enum {
   HP_STORE_ERROR_INVALID,   /* the caller passed something the store cannot keep */
   HP_STORE_ERROR_WRONG_KEY, /* the root key does not unlock this database's data keys */
   HP_STORE_ERROR_CRYPTO,    /* sealing or a random key failed; nothing was written */
+  /* Returning patients (hp-patient.h). An unknown personal code and a wrong
+   * PIN are one error, so no one can tell whether a code exists. */
+  HP_STORE_ERROR_PATIENT_UNKNOWN,
+  HP_STORE_ERROR_WRONG_PIN = HP_STORE_ERROR_PATIENT_UNKNOWN,
+  HP_STORE_ERROR_PATIENT_LOCKED, /* too many wrong PINs for this code: refused until the lock ends */
+  HP_STORE_ERROR_WEAK_PIN,       /* a new PIN that is not 4 to 6 digits, or too easy to guess */
 } HpStoreError;
 
 GQuark hp_store_error_quark (void);
+
+/* The seconds an HP_STORE_ERROR_PATIENT_LOCKED error says the lock has
+ * left to run, at least 1; 0 for any other error. */
+guint  hp_store_error_get_locked_seconds (const GError *error);
 
 #define HP_TYPE_STORE (hp_store_get_type ())
 G_DECLARE_FINAL_TYPE (HpStore, hp_store, HP, STORE, GObject)

@@ -6,12 +6,18 @@
 #include "hp-attract-page.h"
 #include "hp-bp-instructions-page.h"
 #include "hp-choose-page.h"
+#include "hp-code-page.h"
+#include "hp-consent-page.h"
 #include "hp-crisis-page.h"
 #include "hp-fasting-page.h"
 #include "hp-glucose-instructions-page.h"
 #include "hp-goodbye-page.h"
+#include "hp-identify-page.h"
+#include "hp-kiosk-page.h"
+#include "hp-language-page.h"
 #include "hp-ui-resources.h"
 #include "hp-measuring-page.h"
+#include "hp-offer-code-page.h"
 #include "hp-result-page.h"
 #include "hp-summary-page.h"
 #include "hp-weight-instructions-page.h"
@@ -26,6 +32,8 @@ struct _HpWindow
   GtkButton *language_button;
   GtkToggleButton *large_text_button;
   GtkToggleButton *high_contrast_button;
+  GtkWidget *audio_button;
+  GtkImage *audio_image;
   GtkWidget *warning_scrim;
   GtkLabel *countdown_label;
   GtkWidget *notice_scrim;
@@ -35,40 +43,210 @@ struct _HpWindow
   HpPage page;
   HpMeasurementKind kind;
   HpProblem problem;
+  HpEntryKind entry_kind;
   gboolean out_of_service;
+
+  gboolean audio_on;
+  guint audio_volume;
+  /* What audio guidance last read of the page on screen: afterwards only
+   * what is new on it is read (a measurement's next phase, an error). */
+  HpPage spoken_page;
+  GStrv spoken_lines;
+  guint reread_id;
 };
 
 G_DEFINE_FINAL_TYPE (HpWindow, hp_window, GTK_TYPE_APPLICATION_WINDOW)
 
 enum {
   SIGNAL_USER_ACTIVITY,
+  SIGNAL_SPEAK,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_AUDIO_GUIDANCE,
+  PROP_AUDIO_VOLUME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- Audio guidance: what is on screen, as text to speak ---- */
+
+static void
+speak_lines (HpWindow           *self,
+             const char * const *lines)
+{
+  g_autofree char *text = NULL;
+
+  if (lines[0] == NULL)
+    return;
+  text = hp_kiosk_page_join_spoken_lines (lines);
+  g_signal_emit (self, signals[SIGNAL_SPEAK], 0, text);
+}
+
+static void
+speak_widget (HpWindow  *self,
+              GtkWidget *root)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  hp_kiosk_page_collect_spoken_lines (root, lines);
+  g_ptr_array_add (lines, NULL);
+  speak_lines (self, (const char * const *) lines->pdata);
+}
+
+/* Reads the page on screen: all of it when @whole or when it is new, else
+ * only the lines that were not there when it was last read. */
+static void
+read_page (HpWindow *self,
+           gboolean  whole)
+{
+  g_auto(GStrv) lines = NULL;
+  GtkWidget *page = self->pages[self->page];
+
+  if (!self->audio_on)
+    return;
+
+  if (HP_IS_KIOSK_PAGE (page))
+    lines = hp_kiosk_page_dup_spoken_lines (HP_KIOSK_PAGE (page));
+  else
+    {
+      GPtrArray *collected = g_ptr_array_new ();
+
+      hp_kiosk_page_collect_spoken_lines (page, collected);
+      g_ptr_array_add (collected, NULL);
+      lines = (GStrv) g_ptr_array_free (collected, FALSE);
+    }
+
+  if (whole || self->spoken_lines == NULL || self->spoken_page != self->page)
+    speak_lines (self, (const char * const *) lines);
+  else
+    {
+      g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (!g_strv_contains ((const char * const *) self->spoken_lines, lines[i]))
+          g_ptr_array_add (fresh, lines[i]);
+      g_ptr_array_add (fresh, NULL);
+      speak_lines (self, (const char * const *) fresh->pdata);
+    }
+  self->spoken_page = self->page;
+  g_strfreev (self->spoken_lines);
+  self->spoken_lines = g_steal_pointer (&lines);
+}
+
+/* Reads what the patient faces now: a dialog over the page, or the page. */
+static void
+read_screen (HpWindow *self)
+{
+  if (!self->audio_on)
+    return;
+  if (gtk_widget_get_visible (self->warning_scrim))
+    speak_widget (self, self->warning_scrim);
+  else if (gtk_widget_get_visible (self->notice_scrim))
+    speak_widget (self, self->notice_scrim);
+  else
+    read_page (self, TRUE);
+}
+
+/* A tap may change the page's words without a new page (a keypad's
+ * message): they are read once the tap is handled. */
+static gboolean
+reread_after_tap (gpointer user_data)
+{
+  HpWindow *self = user_data;
+
+  self->reread_id = 0;
+  if (!gtk_widget_get_visible (self->warning_scrim) && !gtk_widget_get_visible (self->notice_scrim))
+    read_page (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static const char *
+audio_icon_name (HpWindow *self)
+{
+  static const char * const levels[] = {
+    "hp-audio-on-symbolic", "hp-audio-louder-symbolic", "hp-audio-loudest-symbolic",
+  };
+
+  if (!self->audio_on)
+    return "hp-audio-off-symbolic";
+  return levels[MIN (self->audio_volume, HP_WINDOW_AUDIO_VOLUME_MAX)];
+}
+
+/* The button shows, by its picture (a loudspeaker crossed out, or with one
+ * to three waves) and its pressed look, whether audio is on and how loud. */
+static void
+update_audio_button (HpWindow *self)
+{
+  gtk_image_set_from_icon_name (self->audio_image, audio_icon_name (self));
+  if (self->audio_on)
+    gtk_widget_add_css_class (self->audio_button, "audio-on");
+  else
+    gtk_widget_remove_css_class (self->audio_button, "audio-on");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->audio_button), GTK_ACCESSIBLE_STATE_PRESSED,
+                               self->audio_on ? GTK_ACCESSIBLE_TRISTATE_TRUE : GTK_ACCESSIBLE_TRISTATE_FALSE,
+                               -1);
+}
+
+/* One button, so the bar fits every language in larger text: each tap goes
+ * off, on, louder, loudest, and off again. A louder step reads the screen
+ * again at the new volume. */
+static void
+on_audio_clicked (HpWindow *self)
+{
+  if (!self->audio_on)
+    {
+      hp_window_set_audio_volume (self, 0);
+      hp_window_set_audio_guidance (self, TRUE);
+    }
+  else if (self->audio_volume < HP_WINDOW_AUDIO_VOLUME_MAX)
+    {
+      hp_window_set_audio_volume (self, self->audio_volume + 1);
+      read_screen (self);
+    }
+  else
+    hp_window_set_audio_guidance (self, FALSE);
+}
+
 /* The patient's place in the visit; 0 where no step is shown. */
 static guint
-step_of_page (HpPage page)
+step_of_page (HpWindow *self,
+              HpPage    page)
 {
   switch (page)
     {
-    case HP_PAGE_CHOOSE:
+    case HP_PAGE_LANGUAGE:
+    case HP_PAGE_CONSENT:
+    case HP_PAGE_IDENTIFY:
       return 1;
+    case HP_PAGE_ENTRY:
+      /* A code and PIN come at the start, a height with the choice, a new
+       * PIN at the end. */
+      return self->entry_kind == HP_ENTRY_HEIGHT ? 2 :
+             self->entry_kind == HP_ENTRY_CODE || self->entry_kind == HP_ENTRY_PIN ? 1 : 5;
+    case HP_PAGE_CHOOSE:
+      return 2;
     case HP_PAGE_BP_INSTRUCTIONS:
     case HP_PAGE_WEIGHT_INSTRUCTIONS:
     case HP_PAGE_GLUCOSE_INSTRUCTIONS:
     case HP_PAGE_FASTING:
       /* The glucose question belongs to getting ready. */
-      return 2;
+      return 3;
     case HP_PAGE_MEASURING:
     case HP_PAGE_PROBLEM:
       /* Problems arise while measuring (or saving what was measured). */
-      return 3;
+      return 4;
     case HP_PAGE_RESULT:
     case HP_PAGE_CRISIS:
     case HP_PAGE_SUMMARY:
-      return 4;
+    case HP_PAGE_OFFER_CODE:
+    case HP_PAGE_CODE:
+      return 5;
     case HP_PAGE_ATTRACT:
     case HP_PAGE_GOODBYE:
     default:
@@ -76,7 +254,7 @@ step_of_page (HpPage page)
     }
 }
 
-#define N_VISIBLE_STEPS 4
+#define N_VISIBLE_STEPS 5
 
 static gboolean
 on_any_event (GtkEventControllerLegacy *controller G_GNUC_UNUSED,
@@ -90,6 +268,11 @@ on_any_event (GtkEventControllerLegacy *controller G_GNUC_UNUSED,
     case GDK_KEY_PRESS:
     case GDK_SCROLL:
       g_signal_emit (self, signals[SIGNAL_USER_ACTIVITY], 0);
+      break;
+    case GDK_BUTTON_RELEASE:
+    case GDK_TOUCH_END:
+      if (self->audio_on && self->reread_id == 0)
+        self->reread_id = g_idle_add (reread_after_tap, self);
       break;
     default:
       break;
@@ -137,8 +320,54 @@ hp_window_enable_debugging (GtkWindow *window G_GNUC_UNUSED,
 }
 
 static void
+hp_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  HpWindow *self = HP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_AUDIO_GUIDANCE:
+      g_value_set_boolean (value, hp_window_get_audio_guidance (self));
+      break;
+    case PROP_AUDIO_VOLUME:
+      g_value_set_uint (value, self->audio_volume);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hp_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  HpWindow *self = HP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_AUDIO_GUIDANCE:
+      hp_window_set_audio_guidance (self, g_value_get_boolean (value));
+      break;
+    case PROP_AUDIO_VOLUME:
+      hp_window_set_audio_volume (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 hp_window_dispose (GObject *object)
 {
+  HpWindow *self = HP_WINDOW (object);
+
+  g_clear_handle_id (&self->reread_id, g_source_remove);
+  g_clear_pointer (&self->spoken_lines, g_strfreev);
   gtk_widget_dispose_template (GTK_WIDGET (object), HP_TYPE_WINDOW);
 
   G_OBJECT_CLASS (hp_window_parent_class)->dispose (object);
@@ -151,16 +380,38 @@ hp_window_class_init (HpWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hp_window_dispose;
+  object_class->get_property = hp_window_get_property;
+  object_class->set_property = hp_window_set_property;
   GTK_WINDOW_CLASS (klass)->enable_debugging = hp_window_enable_debugging;
 
   signals[SIGNAL_USER_ACTIVITY] =
     g_signal_new ("user-activity", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  /* The words now on screen, to be read aloud: emitted only while audio
+   * guidance is on. They may hold the patient's results. */
+  signals[SIGNAL_SPEAK] =
+    g_signal_new ("speak", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  properties[PROP_AUDIO_GUIDANCE] =
+    g_param_spec_boolean ("audio-guidance", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AUDIO_VOLUME] =
+    g_param_spec_uint ("audio-volume", NULL, NULL, 0, HP_WINDOW_AUDIO_VOLUME_MAX, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   /* Referencing the bundle links it in; its constructor registers it. */
   g_assert (hp_ui_get_resource () != NULL);
 
   g_type_ensure (HP_TYPE_ATTRACT_PAGE);
+  g_type_ensure (HP_TYPE_LANGUAGE_PAGE);
+  g_type_ensure (HP_TYPE_CONSENT_PAGE);
+  g_type_ensure (HP_TYPE_IDENTIFY_PAGE);
+  g_type_ensure (HP_TYPE_ENTRY_PAGE);
+  g_type_ensure (HP_TYPE_CODE_PAGE);
+  g_type_ensure (HP_TYPE_OFFER_CODE_PAGE);
   g_type_ensure (HP_TYPE_CHOOSE_PAGE);
   g_type_ensure (HP_TYPE_BP_INSTRUCTIONS_PAGE);
   g_type_ensure (HP_TYPE_WEIGHT_INSTRUCTIONS_PAGE);
@@ -180,12 +431,26 @@ hp_window_class_init (HpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HpWindow, language_button);
   gtk_widget_class_bind_template_child (widget_class, HpWindow, large_text_button);
   gtk_widget_class_bind_template_child (widget_class, HpWindow, high_contrast_button);
+  gtk_widget_class_bind_template_child (widget_class, HpWindow, audio_button);
+  gtk_widget_class_bind_template_child (widget_class, HpWindow, audio_image);
   gtk_widget_class_bind_template_child (widget_class, HpWindow, warning_scrim);
   gtk_widget_class_bind_template_child (widget_class, HpWindow, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, HpWindow, notice_scrim);
   gtk_widget_class_bind_template_child (widget_class, HpWindow, notice_label);
   gtk_widget_class_bind_template_child_full (widget_class, "attract_page", FALSE,
                                              G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_ATTRACT]));
+  gtk_widget_class_bind_template_child_full (widget_class, "language_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_LANGUAGE]));
+  gtk_widget_class_bind_template_child_full (widget_class, "consent_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_CONSENT]));
+  gtk_widget_class_bind_template_child_full (widget_class, "identify_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_IDENTIFY]));
+  gtk_widget_class_bind_template_child_full (widget_class, "entry_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_ENTRY]));
+  gtk_widget_class_bind_template_child_full (widget_class, "offer_code_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_OFFER_CODE]));
+  gtk_widget_class_bind_template_child_full (widget_class, "code_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_CODE]));
   gtk_widget_class_bind_template_child_full (widget_class, "choose_page", FALSE,
                                              G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_CHOOSE]));
   gtk_widget_class_bind_template_child_full (widget_class, "bp_instructions_page", FALSE,
@@ -212,6 +477,7 @@ hp_window_class_init (HpWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_help_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_notice_ok_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_display_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_audio_clicked);
 }
 
 static void
@@ -223,6 +489,7 @@ hp_window_init (HpWindow *self)
                                GTK_ACCESSIBLE_STATE_PRESSED, GTK_ACCESSIBLE_TRISTATE_FALSE, -1);
   gtk_accessible_update_state (GTK_ACCESSIBLE (self->high_contrast_button),
                                GTK_ACCESSIBLE_STATE_PRESSED, GTK_ACCESSIBLE_TRISTATE_FALSE, -1);
+  update_audio_button (self);
   self->kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE;
   self->problem = HP_PROBLEM_READING_FAILED;
   hp_window_show_page (self, HP_PAGE_ATTRACT);
@@ -246,12 +513,12 @@ hp_window_show_page (HpWindow *self,
   g_return_if_fail (page <= HP_PAGE_LAST);
 
   /* The label stays in place even when empty, so the bar's buttons never move. */
-  step = self->out_of_service ? 0 : step_of_page (page);
+  step = self->out_of_service ? 0 : step_of_page (self, page);
   if (step != 0)
     {
       g_autofree char *text = NULL;
 
-      /* TRANSLATORS: the patient's place in the visit, e.g. "Step 2 of 4" */
+      /* TRANSLATORS: the patient's place in the visit, e.g. "Step 2 of 5" */
       text = g_strdup_printf (_("Step %u of %u"), step, N_VISIBLE_STEPS);
       gtk_label_set_label (self->step_label, text);
     }
@@ -266,10 +533,13 @@ hp_window_show_page (HpWindow *self,
     {
       hp_window_set_large_text (self, FALSE);
       hp_window_set_high_contrast (self, FALSE);
+      hp_window_set_audio_guidance (self, FALSE);
+      hp_window_set_audio_volume (self, 0);
     }
 
   self->page = page;
   gtk_stack_set_visible_child (self->stack, self->pages[page]);
+  read_page (self, FALSE);
 }
 
 void
@@ -303,6 +573,50 @@ hp_window_get_high_contrast (HpWindow *self)
 }
 
 void
+hp_window_set_audio_guidance (HpWindow *self,
+                              gboolean  audio_guidance)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+
+  audio_guidance = !!audio_guidance;
+  if (self->audio_on == audio_guidance)
+    return;
+  self->audio_on = audio_guidance;
+  update_audio_button (self);
+  g_clear_pointer (&self->spoken_lines, g_strfreev);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_GUIDANCE]);
+  read_screen (self);
+}
+
+gboolean
+hp_window_get_audio_guidance (HpWindow *self)
+{
+  g_return_val_if_fail (HP_IS_WINDOW (self), FALSE);
+  return self->audio_on;
+}
+
+void
+hp_window_set_audio_volume (HpWindow *self,
+                            guint     volume)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  g_return_if_fail (volume <= HP_WINDOW_AUDIO_VOLUME_MAX);
+
+  if (self->audio_volume == volume)
+    return;
+  self->audio_volume = volume;
+  update_audio_button (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_VOLUME]);
+}
+
+guint
+hp_window_get_audio_volume (HpWindow *self)
+{
+  g_return_val_if_fail (HP_IS_WINDOW (self), 0);
+  return self->audio_volume;
+}
+
+void
 hp_window_carry_display (HpWindow *self,
                          HpWindow *previous)
 {
@@ -314,6 +628,9 @@ hp_window_carry_display (HpWindow *self,
     return;
   hp_window_set_large_text (self, hp_window_get_large_text (previous));
   hp_window_set_high_contrast (self, hp_window_get_high_contrast (previous));
+  /* The volume first: turning audio on reads the screen at once. */
+  hp_window_set_audio_volume (self, hp_window_get_audio_volume (previous));
+  hp_window_set_audio_guidance (self, hp_window_get_audio_guidance (previous));
 }
 
 HpPage
@@ -380,31 +697,30 @@ hp_window_set_phase (HpWindow           *self,
 
 void
 hp_window_set_measurement (HpWindow      *self,
-                           HpMeasurement *measurement,
-                           HpFasting      fasting)
+                           HpVisit       *visit,
+                           HpMeasurement *measurement)
 {
   g_return_if_fail (HP_IS_WINDOW (self));
-  hp_result_page_set_measurement (HP_RESULT_PAGE (self->pages[HP_PAGE_RESULT]), measurement, fasting);
+  hp_result_page_set_measurement (HP_RESULT_PAGE (self->pages[HP_PAGE_RESULT]), visit, measurement);
 }
 
 void
 hp_window_set_crisis (HpWindow      *self,
+                      HpVisit       *visit,
                       HpMeasurement *measurement,
-                      HpFasting      fasting,
                       const char    *emergency_number)
 {
   g_return_if_fail (HP_IS_WINDOW (self));
   hp_crisis_page_set_reading (HP_CRISIS_PAGE (self->pages[HP_PAGE_CRISIS]),
-                              measurement, fasting, emergency_number);
+                              visit, measurement, emergency_number);
 }
 
 void
-hp_window_set_summary (HpWindow  *self,
-                       HpVisit   *visit,
-                       HpFasting  fasting)
+hp_window_set_summary (HpWindow *self,
+                       HpVisit  *visit)
 {
   g_return_if_fail (HP_IS_WINDOW (self));
-  hp_summary_page_set_visit (HP_SUMMARY_PAGE (self->pages[HP_PAGE_SUMMARY]), visit, fasting);
+  hp_summary_page_set_visit (HP_SUMMARY_PAGE (self->pages[HP_PAGE_SUMMARY]), visit);
 }
 
 void
@@ -418,6 +734,56 @@ hp_window_set_problem (HpWindow  *self,
   hp_problem_page_set_problem (HP_PROBLEM_PAGE (self->pages[HP_PAGE_PROBLEM]), problem, self->kind);
   if (self->page == HP_PAGE_PROBLEM)
     hp_window_show_page (self, self->page);
+}
+
+void
+hp_window_set_languages (HpWindow           *self,
+                         const char * const *codes,
+                         const char * const *native_names)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  hp_language_page_set_languages (HP_LANGUAGE_PAGE (self->pages[HP_PAGE_LANGUAGE]), codes, native_names);
+}
+
+void
+hp_window_set_retention_days (HpWindow *self,
+                              guint     days)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  hp_consent_page_set_retention_days (HP_CONSENT_PAGE (self->pages[HP_PAGE_CONSENT]), days);
+}
+
+void
+hp_window_set_entry (HpWindow       *self,
+                     HpEntryKind     kind,
+                     HpEntryProblem  problem,
+                     gboolean        busy)
+{
+  HpEntryPage *page;
+
+  g_return_if_fail (HP_IS_WINDOW (self));
+
+  page = HP_ENTRY_PAGE (self->pages[HP_PAGE_ENTRY]);
+  self->entry_kind = kind;
+  hp_entry_page_set_kind (page, kind);
+  hp_entry_page_set_problem (page, problem);
+  hp_entry_page_set_busy (page, busy);
+}
+
+void
+hp_window_set_new_code (HpWindow   *self,
+                        const char *code)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  hp_code_page_set_code (HP_CODE_PAGE (self->pages[HP_PAGE_CODE]), code);
+}
+
+void
+hp_window_set_history (HpWindow  *self,
+                       GPtrArray *history)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  hp_result_page_set_history (HP_RESULT_PAGE (self->pages[HP_PAGE_RESULT]), history);
 }
 
 void
@@ -436,7 +802,13 @@ hp_window_set_inactivity_warning (HpWindow *self,
                               seconds_left);
       gtk_label_set_label (self->countdown_label, text);
     }
-  gtk_widget_set_visible (self->warning_scrim, seconds_left > 0);
+  if (seconds_left > 0 && !gtk_widget_get_visible (self->warning_scrim))
+    {
+      gtk_widget_set_visible (self->warning_scrim, TRUE);
+      read_screen (self);
+    }
+  else
+    gtk_widget_set_visible (self->warning_scrim, seconds_left > 0);
 }
 
 gboolean
@@ -455,6 +827,8 @@ hp_window_show_notice (HpWindow   *self,
 
   gtk_label_set_label (self->notice_label, text);
   gtk_widget_set_visible (self->notice_scrim, TRUE);
+  if (!gtk_widget_get_visible (self->warning_scrim))
+    read_screen (self);
 }
 
 void
@@ -522,6 +896,8 @@ hp_ui_init_style (GdkDisplay *display)
 
   if (g_object_get_data (G_OBJECT (display), "hp-style") != NULL)
     return;
+  /* The top bar's symbolic icons, drawn in the text's colour. */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display), "/org/healthpost/ui/icons");
   provider = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (provider, "/org/healthpost/ui/style.css");
   gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "hp-entry-page.h"
 #include "hp-interpretation.h"
 #include "hp-measurement.h"
 #include "hp-problem-page.h"
@@ -12,6 +13,10 @@ G_BEGIN_DECLS
 
 typedef enum {
   HP_PAGE_ATTRACT,
+  HP_PAGE_LANGUAGE,
+  HP_PAGE_CONSENT,
+  HP_PAGE_IDENTIFY,
+  HP_PAGE_ENTRY,        /* a code, a PIN or a height on the keypad */
   HP_PAGE_CHOOSE,
   HP_PAGE_BP_INSTRUCTIONS,
   HP_PAGE_WEIGHT_INSTRUCTIONS,
@@ -21,6 +26,8 @@ typedef enum {
   HP_PAGE_RESULT,
   HP_PAGE_CRISIS,
   HP_PAGE_SUMMARY,
+  HP_PAGE_OFFER_CODE,   /* a personal code for next time? */
+  HP_PAGE_CODE,         /* a new personal code to keep */
   HP_PAGE_PROBLEM,
   HP_PAGE_GOODBYE,
 } HpPage;
@@ -34,7 +41,8 @@ G_DECLARE_FINAL_TYPE (HpWindow, hp_window, HP, WINDOW, GtkApplicationWindow)
  * window inserts: begin, choose(s), start-measurement, cancel-measurement,
  * finish, start-over, still-here, call-clinician, next-language,
  * measure-another, fasting(s: "eaten" or "fasting"), see-result,
- * print-results. Any touch or
+ * print-results, choose-language(s), consent(b), identify(b: with a code),
+ * enter(s: digits), height(d: cm, 0 for none), back, remember-me. Any touch or
  * key press emits "user-activity". */
 HpWindow   *hp_window_new                 (GtkApplication     *application);
 
@@ -57,20 +65,40 @@ void        hp_window_set_kind            (HpWindow           *self,
                                            HpMeasurementKind   kind);
 void        hp_window_set_phase           (HpWindow           *self,
                                            HpMeasurementPhase  phase);
+/* The reading the result page shows, read as a part of @visit. */
 void        hp_window_set_measurement     (HpWindow           *self,
-                                           HpMeasurement      *measurement,
-                                           HpFasting           fasting);
+                                           HpVisit            *visit,
+                                           HpMeasurement      *measurement);
 void        hp_window_set_problem         (HpWindow           *self,
                                            HpProblem           problem);
 /* The reading that needs care now, and the number to call; %NULL clears it. */
 void        hp_window_set_crisis          (HpWindow           *self,
+                                           HpVisit            *visit,
                                            HpMeasurement      *measurement,
-                                           HpFasting           fasting,
                                            const char         *emergency_number);
 /* Every reading of @visit for the summary; %NULL clears them. */
 void        hp_window_set_summary         (HpWindow           *self,
-                                           HpVisit            *visit,
-                                           HpFasting           fasting);
+                                           HpVisit            *visit);
+/* The languages offered on the language page, by code and own name. */
+void        hp_window_set_languages       (HpWindow           *self,
+                                           const char * const *codes,
+                                           const char * const *native_names);
+/* How long visits are kept, for the consent page. */
+void        hp_window_set_retention_days  (HpWindow           *self,
+                                           guint               days);
+/* What the keypad page asks, why the last answer was not taken, and
+ * whether it is being checked. */
+void        hp_window_set_entry           (HpWindow           *self,
+                                           HpEntryKind         kind,
+                                           HpEntryProblem      problem,
+                                           gboolean            busy);
+/* A new personal code to show; %NULL wipes it. */
+void        hp_window_set_new_code        (HpWindow           *self,
+                                           const char         *code);
+/* A returning patient's earlier visits (HpVisit, newest first) for the
+ * result page's trend chart; %NULL for none. */
+void        hp_window_set_history         (HpWindow           *self,
+                                           GPtrArray          *history);
 /* 0 hides the "Are you still there?" warning. */
 void        hp_window_set_inactivity_warning (HpWindow        *self,
                                               guint            seconds_left);
@@ -90,6 +118,18 @@ gboolean    hp_window_get_large_text      (HpWindow           *self);
 void        hp_window_set_high_contrast   (HpWindow           *self,
                                            gboolean            high_contrast);
 gboolean    hp_window_get_high_contrast   (HpWindow           *self);
+/* Audio guidance, also one tap in the top bar: while it is on the window
+ * emits "speak" (const char *text) with the words now on screen: a new
+ * page whole, then what changes on it, the inactivity warning and a
+ * notice as they appear. Its volume steps from 0 (normal) to
+ * HP_WINDOW_AUDIO_VOLUME_MAX; both end with the visit. */
+#define HP_WINDOW_AUDIO_VOLUME_MAX 2
+void        hp_window_set_audio_guidance  (HpWindow           *self,
+                                           gboolean            audio_guidance);
+gboolean    hp_window_get_audio_guidance  (HpWindow           *self);
+void        hp_window_set_audio_volume    (HpWindow           *self,
+                                           guint               volume);
+guint       hp_window_get_audio_volume    (HpWindow           *self);
 /* Takes over @previous's display settings when a new window replaces it
  * (a change of language), unless the visit ended meanwhile. */
 void        hp_window_carry_display       (HpWindow           *self,

@@ -127,6 +127,54 @@ test_emergency_number (void **state G_GNUC_UNUSED)
   assert_string_equal (hp_config_get_emergency_number (config), "112");
 }
 
+/* The printer: none by default; a queue name or an IPP URI, checked when
+ * the file is read rather than when a patient presses Print. */
+static void
+test_printer (void **state G_GNUC_UNUSED)
+{
+  static const char text[] =
+    "[printer]\nprinter= ipp://192.168.1.20:631/ipp/print \npaper=a4\ncopies-per-visit=3\n";
+  g_autoptr(HpConfig) config = hp_config_new ();
+  g_autoptr(HpConfig) named = hp_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+
+  assert_string_equal (hp_config_get_printer (config), "");
+  assert_string_equal (hp_config_get_paper (config), "receipt-80mm");
+  assert_int_equal (hp_config_get_copies_per_visit (config), 2);
+
+  assert_true (hp_config_merge_data (config, text, sizeof text - 1, &error));
+  assert_null (error);
+  assert_string_equal (hp_config_get_printer (config), "ipp://192.168.1.20:631/ipp/print");
+  assert_string_equal (hp_config_get_paper (config), "a4");
+  assert_int_equal (hp_config_get_copies_per_visit (config), 3);
+  data = hp_config_to_data (config);
+  assert_non_null (strstr (data, "[printer]\nprinter=ipp://192.168.1.20:631/ipp/print\npaper=a4\ncopies-per-visit=3\n"));
+
+  assert_true (hp_config_merge_data (named, "[printer]\nprinter=Lobby_Receipt-2\n", strlen ("[printer]\nprinter=Lobby_Receipt-2\n"), &error));
+  assert_string_equal (hp_config_get_printer (named), "Lobby_Receipt-2");
+  /* Emptied again: no printer. */
+  assert_true (hp_config_merge_data (named, "[printer]\nprinter=\n", strlen ("[printer]\nprinter=\n"), &error));
+  assert_string_equal (hp_config_get_printer (named), "");
+
+  check_rejected ("[printer]\npaper=legal\n", "[printer] paper must be one of: receipt-80mm, letter, a4");
+  check_rejected ("[printer]\ncopies-per-visit=0\n", "[printer] copies-per-visit");
+  check_rejected ("[printer]\ncopies-per-visit=11\n", "from 1 to 10");
+  check_rejected ("[printer]\ncopies-per-visit=two\n", "[printer] copies-per-visit");
+  check_rejected ("[printer]\nprinter=front desk\n", "[printer] printer");
+  check_rejected ("[printer]\nprinter=a/b\n", "[printer] printer");
+  check_rejected ("[printer]\nprinter=caf\xc3\xa9\n", "[printer] printer");
+  check_rejected ("[printer]\nprinter=http://host/ipp/print\n", "ipp or ipps");
+  check_rejected ("[printer]\nprinter=ipp://user:secret@host/ipp/print\n", "no user or password");
+  check_rejected ("[printer]\nprinter=ipp:///ipp/print\n", "[printer] printer");
+  check_rejected ("[printer]\nprinter=ipp://host\n", "with a host and a path");
+  check_rejected ("[printer]\nprinter=ipp://ho st/x\n", "[printer] printer");
+  check_rejected ("[printer]\ncolour=yes\n", "unknown key colour in [printer]");
+  /* A refused file leaves the printer in force. */
+  assert_false (hp_config_merge_data (config, "[printer]\nprinter=a b\n", strlen ("[printer]\nprinter=a b\n"), &error));
+  assert_string_equal (hp_config_get_printer (config), "ipp://192.168.1.20:631/ipp/print");
+}
+
 static void
 test_load_files (void **state G_GNUC_UNUSED)
 {
@@ -159,6 +207,54 @@ test_load_files (void **state G_GNUC_UNUSED)
   assert_true (hp_test_tmpdir_remove (dir));
 }
 
+/* Spoken guidance plays through a sound device at a staff-set loudness;
+ * a sink that would send the spoken results to a file or the network is
+ * refused, as is anything that is not a plain description. */
+static void
+test_audio (void **state G_GNUC_UNUSED)
+{
+  static const char text[] = "[audio]\nsink= alsasink device=hw:1 \nvolume=25\n";
+  g_autoptr(HpConfig) config = hp_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+
+  assert_string_equal (hp_config_get_audio_sink (config), "autoaudiosink");
+  assert_int_equal (hp_config_get_audio_volume (config), 40);
+  assert_true (hp_config_merge_data (config, text, sizeof text - 1, &error));
+  assert_null (error);
+  assert_string_equal (hp_config_get_audio_sink (config), "alsasink device=hw:1");
+  assert_int_equal (hp_config_get_audio_volume (config), 25);
+  data = hp_config_to_data (config);
+  assert_non_null (strstr (data, "[audio]\nsink=alsasink device=hw:1\nvolume=25\n"));
+
+  check_rejected ("[audio]\nsink=\n", "[audio] sink");
+  check_rejected ("[audio]\nsink=   \n", "[audio] sink");
+  check_rejected ("[audio]\nsink=alsasink device=\"Haut-parleur é\"\n", "plain ASCII");
+  check_rejected ("[audio]\nsink=filesink location=/tmp/words.raw\n", "only play to a sound device");
+  check_rejected ("[audio]\nsink=audioconvert ! wavenc ! filesink location = /tmp/w.wav\n", "“location=” is refused");
+  check_rejected ("[audio]\nsink=udpsink host = 10.0.0.9\n", "only play to a sound device");
+  check_rejected ("[audio]\nsink=autoaudiosink\\x\n", "[audio] sink");
+  check_rejected ("[audio]\nvolume=0\n", "[audio] volume must be a whole number from 1 to 100");
+  check_rejected ("[audio]\nvolume=101\n", "[audio] volume");
+  check_rejected ("[audio]\nvolume=loud\n", "[audio] volume");
+  check_rejected ("[audio]\nvoice=robot\n", "unknown key voice in [audio]");
+
+  /* A bad value leaves the settings in force. */
+  assert_false (hp_config_merge_data (config, "[audio]\nvolume=0\n", strlen ("[audio]\nvolume=0\n"), &error));
+  assert_int_equal (hp_config_get_audio_volume (config), 25);
+  assert_string_equal (hp_config_get_audio_sink (config), "alsasink device=hw:1");
+  {
+    /* A long but plain description is taken whole; one too long is not. */
+    g_autofree char *pad = g_strnfill (240, 'a');
+    g_autofree char *fits = g_strdup_printf ("[audio]\nsink=fakesink name=%s\n", pad);
+    g_autofree char *too_long = g_strdup_printf ("[audio]\nsink=fakesink name=%s%s\n", pad, pad);
+
+    assert_true (hp_config_merge_data (config, fits, strlen (fits), &error));
+    assert_int_equal (strlen (hp_config_get_audio_sink (config)), strlen ("fakesink name=") + 240);
+    check_rejected (too_long, "at most 255");
+  }
+}
+
 static void
 test_round_trip (void **state G_GNUC_UNUSED)
 {
@@ -187,7 +283,9 @@ main (void)
     cmocka_unit_test (test_overrides),
     cmocka_unit_test (test_bad_values),
     cmocka_unit_test (test_emergency_number),
+    cmocka_unit_test (test_printer),
     cmocka_unit_test (test_load_files),
+    cmocka_unit_test (test_audio),
     cmocka_unit_test (test_round_trip),
   };
 

@@ -7,6 +7,8 @@
 #include <sqlite3.h>
 
 #include "hp-contour-simulator.h"
+#include "hp-hid-scale-simulator.h"
+#include "hp-patient.h"
 #include "hp-simulated-cuff.h"
 #include "hp-test-util.h"
 #include "hp-visit-flow.h"
@@ -115,10 +117,25 @@ count_visits (Fixture *f)
   return n;
 }
 
+/* Attract → language → consent → anonymous → choose. */
+static void
+begin_anonymous (Fixture *f)
+{
+  assert_true (hp_visit_flow_begin (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_LANGUAGE);
+  /* The language shown is kept. */
+  assert_true (hp_visit_flow_choose_language (f->flow, hp_visit_flow_get_language (f->flow)));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CONSENT);
+  assert_true (hp_visit_flow_consent (f->flow, TRUE));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_IDENTIFY);
+  assert_true (hp_visit_flow_identify (f->flow, FALSE));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CHOOSE);
+}
+
 static void
 go_to_instructions (Fixture *f)
 {
-  assert_true (hp_visit_flow_begin (f->flow));
+  begin_anonymous (f);
   assert_true (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BLOOD_PRESSURE));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_INSTRUCTIONS);
 }
@@ -150,7 +167,12 @@ test_events_out_of_order_change_nothing (void **state)
   assert_false (hp_visit_flow_begin (f->flow));
   assert_false (hp_visit_flow_finish (f->flow));
   assert_false (hp_visit_flow_start_measurement (f->flow));
-  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CHOOSE);
+  assert_false (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BLOOD_PRESSURE));
+  assert_false (hp_visit_flow_consent (f->flow, TRUE));
+  assert_false (hp_visit_flow_enter (f->flow, "1234"));
+  assert_false (hp_visit_flow_enter_height (f->flow, 170));
+  assert_false (hp_visit_flow_remember_me (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_LANGUAGE);
 }
 
 static void
@@ -186,6 +208,10 @@ test_full_visit_is_saved (void **state)
   /* Finish shows the summary first; only its own Finish saves. */
   assert_true (hp_visit_flow_finish (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_SUMMARY);
+  assert_int_equal (count_visits (f), 0);
+  /* An anonymous patient is offered a personal code before it is saved. */
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_OFFER_CODE);
   assert_int_equal (count_visits (f), 0);
   assert_true (hp_visit_flow_finish (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_GOODBYE);
@@ -238,6 +264,7 @@ test_measure_another_and_fasting (void **state)
   assert_true (hp_visit_flow_finish (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_SUMMARY);
   assert_true (hp_visit_flow_finish (f->flow));
+  assert_true (hp_visit_flow_finish (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_GOODBYE);
   assert_int_equal (count_visits (f), 1);
 
@@ -252,7 +279,7 @@ test_finish_needs_a_measurement (void **state)
 {
   Fixture *f = *state;
 
-  assert_true (hp_visit_flow_begin (f->flow));
+  begin_anonymous (f);
   assert_false (hp_visit_flow_finish (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CHOOSE);
   assert_int_equal (count_visits (f), 0);
@@ -266,7 +293,7 @@ test_no_new_reading_is_its_own_problem (void **state)
   g_autoptr(HpDevice) meter = hp_simulated_contour_new ("mg/dL", 97, HP_CONTOUR_FAULT_NO_NEW_READING);
 
   hp_device_manager_add_device (f->devices, meter);
-  assert_true (hp_visit_flow_begin (f->flow));
+  begin_anonymous (f);
   assert_true (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE));
   assert_true (hp_visit_flow_answer_fasting (f->flow, HP_FASTING_NO));
   assert_true (hp_visit_flow_start_measurement (f->flow));
@@ -347,7 +374,7 @@ test_inactivity_warning_and_still_here (void **state)
   Fixture *f = *state;
   guint first;
 
-  assert_true (hp_visit_flow_begin (f->flow));
+  begin_anonymous (f);
   assert_true (wait_for_warning (f->flow));
   first = hp_visit_flow_get_seconds_left (f->flow);
   assert_int_equal (first, quick.countdown_ticks);
@@ -463,6 +490,8 @@ test_failed_save_tells_the_patient (void **state)
   assert_true (hp_visit_flow_finish (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_SUMMARY);
   assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_OFFER_CODE);
+  assert_true (hp_visit_flow_finish (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_PROBLEM);
   assert_int_equal (hp_visit_flow_get_problem (f->flow), HP_VISIT_PROBLEM_NOT_SAVED);
   assert_false (hp_visit_is_finished (hp_visit_flow_get_visit (f->flow)));
@@ -517,6 +546,7 @@ test_crisis_reading_comes_first (void **state)
   assert_true (hp_visit_flow_finish (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_SUMMARY);
   assert_true (hp_visit_flow_finish (f->flow));
+  assert_true (hp_visit_flow_finish (f->flow));
   assert_int_equal (count_visits (f), 1);
 }
 
@@ -548,7 +578,7 @@ test_crisis_glucose (void **state)
       g_autoptr(HpDevice) meter = hp_simulated_contour_new ("mg/dL", values[i], HP_CONTOUR_FAULT_NONE);
 
       hp_device_manager_add_device (f->devices, meter);
-      assert_true (hp_visit_flow_begin (f->flow));
+      begin_anonymous (f);
       assert_true (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE));
       assert_true (hp_visit_flow_answer_fasting (f->flow, HP_FASTING_NO));
       assert_true (hp_visit_flow_start_measurement (f->flow));
@@ -612,6 +642,8 @@ test_summary_step (void **state)
   assert_false (hp_visit_flow_get_warning_active (f->flow));
 
   assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_OFFER_CODE);
+  assert_true (hp_visit_flow_finish (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_GOODBYE);
   assert_int_equal (count_visits (f), 1);
   assert_false (hp_visit_flow_finish (f->flow));
@@ -636,7 +668,7 @@ test_language (void **state)
 
   /* Chosen on the attract screen: it becomes the kiosk's language. */
   hp_visit_flow_set_language (f->flow, "es");
-  assert_true (hp_visit_flow_begin (f->flow));
+  begin_anonymous (f);
   assert_string_equal (hp_visit_get_language (hp_visit_flow_get_visit (f->flow)), "es");
 
   /* Chosen during a visit: it lasts until the visit ends. */
@@ -644,6 +676,274 @@ test_language (void **state)
   assert_string_equal (hp_visit_get_language (hp_visit_flow_get_visit (f->flow)), "en");
   assert_true (hp_visit_flow_start_over (f->flow));
   assert_string_equal (hp_visit_flow_get_language (f->flow), "es");
+}
+
+/* Declining consent ends the visit at once, with nothing kept. */
+static void
+test_consent_declined (void **state)
+{
+  Fixture *f = *state;
+
+  assert_true (hp_visit_flow_begin (f->flow));
+  assert_true (hp_visit_flow_choose_language (f->flow, "es"));
+  assert_string_equal (hp_visit_flow_get_language (f->flow), "es");
+  assert_false (hp_visit_flow_identify (f->flow, FALSE));
+  assert_true (hp_visit_flow_consent (f->flow, FALSE));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ATTRACT);
+  assert_null (hp_visit_flow_get_visit (f->flow));
+  /* The visit's language went with it. */
+  assert_string_equal (hp_visit_flow_get_language (f->flow), "en");
+  assert_int_equal (count_visits (f), 0);
+}
+
+/* A kiosk with one language goes straight to consent. */
+static void
+test_single_language_skips_the_question (void **state)
+{
+  Fixture *f = *state;
+
+  hp_visit_flow_set_ask_language (f->flow, FALSE);
+  assert_true (hp_visit_flow_begin (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CONSENT);
+  assert_false (hp_visit_flow_choose_language (f->flow, "fr"));
+}
+
+/* The height is asked once, before the first weight; with it the weight
+ * is read as a body-mass index. Skipping it is allowed. */
+static void
+test_height_before_weight (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(HpDevice) scale = hp_simulated_scale_new (78, HP_SCALE_FAULT_NONE);
+  HpInterpretation got = { 0 };
+  HpMeasurement *m;
+  double bmi = 0;
+
+  hp_device_manager_add_device (f->devices, scale);
+  begin_anonymous (f);
+  assert_true (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BODY_WEIGHT));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_HEIGHT);
+  /* Back leads to the choice, and the question comes once more. */
+  assert_true (hp_visit_flow_back (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CHOOSE);
+  assert_true (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BODY_WEIGHT));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_HEIGHT);
+  /* No person is 30 cm or 300 cm tall. */
+  assert_false (hp_visit_flow_enter_height (f->flow, 30));
+  assert_false (hp_visit_flow_enter_height (f->flow, 300));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_HEIGHT);
+  assert_true (hp_visit_flow_enter_height (f->flow, 180));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_INSTRUCTIONS);
+
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+  m = hp_visit_find_latest (hp_visit_flow_get_visit (f->flow), HP_MEASUREMENT_KIND_BODY_WEIGHT);
+  assert_non_null (m);
+  assert_true (hp_visit_interpret (hp_visit_flow_get_visit (f->flow), m, &bmi, &got));
+  assert_float_equal (bmi, 78 / (1.8 * 1.8), 0.05);
+  assert_int_equal (got.category, HP_CATEGORY_BMI_HEALTHY);
+
+  /* A second weight in the same visit is not asked about again. */
+  assert_true (hp_visit_flow_measure_another (f->flow));
+  assert_true (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BODY_WEIGHT));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_INSTRUCTIONS);
+}
+
+static void
+test_height_can_be_skipped (void **state)
+{
+  Fixture *f = *state;
+
+  begin_anonymous (f);
+  assert_true (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BODY_WEIGHT));
+  assert_true (hp_visit_flow_enter_height (f->flow, 0));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_INSTRUCTIONS);
+  assert_float_equal (hp_visit_get_height_cm (hp_visit_flow_get_visit (f->flow)), 0, 0);
+  /* Asked once: the patient said no. */
+  assert_true (hp_visit_flow_start_over (f->flow));
+}
+
+static gboolean
+flow_not_busy (gconstpointer data G_GNUC_UNUSED)
+{
+  return !hp_visit_flow_get_busy (waited_flow);
+}
+
+static void
+wait_until_checked (HpVisitFlow *flow)
+{
+  waited_flow = flow;
+  assert_true (hp_test_iterate_until (flow_not_busy, NULL, HANG_GUARD_SECONDS));
+}
+
+/* A patient with an earlier visit under @code (made with @pin). */
+static char *
+make_returning_patient (Fixture    *f,
+                        const char *pin)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpVisit) earlier = hp_visit_new ();
+  g_autoptr(HpMeasurement) m = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  char *code = NULL;
+
+  assert_true (hp_store_create_patient (f->store, pin, &code, &error));
+  assert_non_null (code);
+  hp_measurement_set_value (m, HP_QUANTITY_SYSTOLIC, 142, "mm[Hg]");
+  hp_measurement_set_value (m, HP_QUANTITY_DIASTOLIC, 91, "mm[Hg]");
+  hp_measurement_set_device_id (m, "earlier-cuff");
+  hp_measurement_set_device_time (m, now);
+  hp_visit_add_measurement (earlier, m);
+  hp_visit_set_patient_code (earlier, code);
+  hp_visit_set_finished_at (earlier, now);
+  assert_true (hp_store_commit_visit (f->store, earlier, &error));
+  return code;
+}
+
+/* A returning patient: a mistyped code is caught at once, a wrong PIN is
+ * "not right" (never saying which of the two), the right one brings their
+ * earlier visits, and this visit is filed under their code. */
+static void
+test_returning_patient (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *code = make_returning_patient (f, "2580");
+  g_autofree char *typo = g_strdup (code);
+  g_autoptr(GPtrArray) filed = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *history;
+
+  typo[3] = typo[3] == '9' ? '0' : typo[3] + 1;
+  add_cuff (f, HP_CUFF_FAULT_NONE);
+
+  assert_true (hp_visit_flow_begin (f->flow));
+  assert_true (hp_visit_flow_choose_language (f->flow, "en"));
+  assert_true (hp_visit_flow_consent (f->flow, TRUE));
+  assert_true (hp_visit_flow_identify (f->flow, TRUE));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ENTER_CODE);
+
+  assert_true (hp_visit_flow_enter (f->flow, typo));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ENTER_CODE);
+  assert_int_equal (hp_visit_flow_get_entry_error (f->flow), HP_ENTRY_ERROR_CODE_INVALID);
+
+  assert_true (hp_visit_flow_enter (f->flow, code));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ENTER_PIN);
+  assert_int_equal (hp_visit_flow_get_entry_error (f->flow), HP_ENTRY_ERROR_NONE);
+
+  assert_true (hp_visit_flow_enter (f->flow, "2581"));
+  assert_true (hp_visit_flow_get_busy (f->flow));
+  /* One check at a time. */
+  assert_false (hp_visit_flow_enter (f->flow, "2580"));
+  wait_until_checked (f->flow);
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ENTER_PIN);
+  assert_int_equal (hp_visit_flow_get_entry_error (f->flow), HP_ENTRY_ERROR_NOT_RECOGNISED);
+  assert_null (hp_visit_get_patient_code (hp_visit_flow_get_visit (f->flow)));
+
+  assert_true (hp_visit_flow_enter (f->flow, "2580"));
+  wait_until_checked (f->flow);
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CHOOSE);
+  assert_string_equal (hp_visit_get_patient_code (hp_visit_flow_get_visit (f->flow)), code);
+  history = hp_visit_flow_get_history (f->flow);
+  assert_non_null (history);
+  assert_int_equal (history->len, 1);
+
+  /* Measured and finished, the visit joins the earlier one. */
+  assert_true (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BLOOD_PRESSURE));
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_false (hp_visit_flow_remember_me (f->flow));
+  assert_true (hp_visit_flow_finish (f->flow));
+  filed = hp_store_list_patient_visits (f->store, code, 0, &error);
+  assert_non_null (filed);
+  assert_int_equal (filed->len, 2);
+
+  /* The goodbye wipes the history with the visit. */
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_ATTRACT));
+  assert_null (hp_visit_flow_get_history (f->flow));
+}
+
+/* Start over while a PIN is checked: the answer, when it comes, changes
+ * nothing. */
+static void
+test_check_abandoned_by_start_over (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *code = make_returning_patient (f, "3690");
+
+  assert_true (hp_visit_flow_begin (f->flow));
+  assert_true (hp_visit_flow_choose_language (f->flow, "en"));
+  assert_true (hp_visit_flow_consent (f->flow, TRUE));
+  assert_true (hp_visit_flow_identify (f->flow, TRUE));
+  assert_true (hp_visit_flow_enter (f->flow, code));
+  assert_true (hp_visit_flow_enter (f->flow, "3690"));
+  assert_true (hp_visit_flow_get_busy (f->flow));
+  assert_true (hp_visit_flow_start_over (f->flow));
+  assert_false (hp_visit_flow_get_busy (f->flow));
+  /* Let the worker's answer arrive. */
+  for (guint i = 0; i < 50; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ATTRACT);
+  assert_null (hp_visit_flow_get_visit (f->flow));
+  assert_null (hp_visit_flow_get_history (f->flow));
+}
+
+/* "Remember me": a weak PIN is refused, two different PINs start over, and
+ * a good one makes a valid code under which the visit is then saved. */
+static void
+test_remember_me (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GPtrArray) filed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+
+  add_cuff (f, HP_CUFF_FAULT_NONE);
+  go_to_instructions (f);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+  assert_false (hp_visit_flow_remember_me (f->flow));
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_false (hp_visit_flow_remember_me (f->flow));
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_OFFER_CODE);
+  assert_true (hp_visit_flow_remember_me (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_NEW_PIN);
+
+  assert_true (hp_visit_flow_enter (f->flow, "1234"));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_NEW_PIN);
+  assert_int_equal (hp_visit_flow_get_entry_error (f->flow), HP_ENTRY_ERROR_PIN_WEAK);
+
+  assert_true (hp_visit_flow_enter (f->flow, "4071"));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CONFIRM_PIN);
+  assert_true (hp_visit_flow_enter (f->flow, "4072"));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_NEW_PIN);
+  assert_int_equal (hp_visit_flow_get_entry_error (f->flow), HP_ENTRY_ERROR_PIN_MISMATCH);
+
+  /* Back returns to the offer; nothing was made. */
+  assert_true (hp_visit_flow_back (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_OFFER_CODE);
+  assert_true (hp_visit_flow_remember_me (f->flow));
+
+  assert_true (hp_visit_flow_enter (f->flow, "4071"));
+  assert_true (hp_visit_flow_enter (f->flow, "4071"));
+  wait_until_checked (f->flow);
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CODE_CREATED);
+  code = g_strdup (hp_visit_flow_get_new_code (f->flow));
+  assert_non_null (code);
+  assert_true (hp_patient_code_is_valid (code));
+  assert_string_equal (hp_visit_get_patient_code (hp_visit_flow_get_visit (f->flow)), code);
+
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_GOODBYE);
+  filed = hp_store_list_patient_visits (f->store, code, 0, &error);
+  assert_non_null (filed);
+  assert_int_equal (filed->len, 1);
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_ATTRACT));
+  assert_null (hp_visit_flow_get_new_code (f->flow));
 }
 
 int
@@ -672,6 +972,13 @@ main (void)
     cmocka_unit_test_setup_teardown (test_crisis_glucose, setup, teardown),
     cmocka_unit_test_setup_teardown (test_crisis_left_alone_is_saved_and_wiped, setup, teardown),
     cmocka_unit_test_setup_teardown (test_summary_step, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_consent_declined, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_single_language_skips_the_question, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_height_before_weight, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_height_can_be_skipped, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_returning_patient, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_check_abandoned_by_start_over, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_remember_me, setup, teardown),
   };
 
   return cmocka_run_group_tests_name ("visit-flow", tests, NULL, NULL);

@@ -218,6 +218,7 @@ test_derived_keys_independent (void **state G_GNUC_UNUSED)
   static const char * const purposes[] = {
     HP_KEYRING_PURPOSE_AUDIT_HMAC, HP_KEYRING_PURPOSE_STAFF_PIN_PEPPER,
     HP_KEYRING_PURPOSE_PATIENT_LOOKUP, HP_KEYRING_PURPOSE_STORE_KEK,
+    HP_KEYRING_PURPOSE_PATIENT_PIN_PEPPER,
   };
   guint8 keys[G_N_ELEMENTS (purposes)][32];
   guint8 again[32];

@@ -149,7 +149,14 @@ hp_ui_find_button (GtkWidget  *root,
     {
       GVariant *value = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (root));
 
+      g_autofree char *printed = NULL;
+
+      /* A string target compares as it is, any other as GVariant prints
+       * it ("true", "172.0"). */
+      if (value != NULL && !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        printed = g_variant_print (value, FALSE);
       if (target == NULL ||
+          (printed != NULL && g_str_equal (printed, target)) ||
           (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) &&
            g_str_equal (g_variant_get_string (value, NULL), target)))
         return root;
@@ -164,6 +171,23 @@ hp_ui_find_button (GtkWidget  *root,
         return found;
     }
   return NULL;
+}
+
+void
+hp_ui_begin_visit (HpUiFixture *f,
+                   const char  *language)
+{
+  g_autofree char *code = g_strdup (language != NULL ? language
+                                    : hp_visit_flow_get_language (hp_application_get_flow (f->app)));
+
+  hp_ui_press (f, "visit.begin");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_LANGUAGE), "the language page");
+  hp_ui_press_target (f, "visit.choose-language", code);
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CONSENT), "the consent page");
+  hp_ui_press_target (f, "visit.consent", "true");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_IDENTIFY), "the identify page");
+  hp_ui_press_target (f, "visit.identify", "false");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
 }
 
 void

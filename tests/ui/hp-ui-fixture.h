@@ -91,6 +91,11 @@ void hp_ui_press_target (HpUiFixture *f,
 void hp_ui_press (HpUiFixture *f,
                   const char  *action);
 
+/* From the attract screen through the language (@language, or %NULL for
+ * the one shown), consent and identify pages, anonymously, to the choice
+ * of measurement. */
+void hp_ui_begin_visit (HpUiFixture *f,
+                        const char  *language);
 /* The words of the visible labels under @root, a line each. */
 void hp_ui_collect_text (GtkWidget *root,
                          GString   *text);

@@ -32,6 +32,11 @@ static const char * const display_folders[N_DISPLAYS] = { NULL, "large-text", "h
 typedef struct {
   HpUiFixture kiosk;
   guint screens;
+  /* The screen the kiosk is sized for, and where its screens are saved
+   * (NULL: the larger-text and high-contrast folders only). */
+  int width;
+  int height;
+  const char *size_folder;
 } Fixture;
 
 /* Screenshots are named after their screen, one folder per display. */
@@ -312,11 +317,11 @@ check_screen (Fixture    *f,
       if (root == NULL)
         root = GTK_WIDGET (hp_ui_window (&f->kiosk));
       /* Nothing may push the window past the screen it was sized for. */
-      if (gtk_widget_get_width (GTK_WIDGET (hp_ui_window (&f->kiosk))) > SCREEN_WIDTH ||
-          gtk_widget_get_height (GTK_WIDGET (hp_ui_window (&f->kiosk))) > SCREEN_HEIGHT)
+      if (gtk_widget_get_width (GTK_WIDGET (hp_ui_window (&f->kiosk))) > f->width ||
+          gtk_widget_get_height (GTK_WIDGET (hp_ui_window (&f->kiosk))) > f->height)
         fail_msg ("%s (%s): the screen needs %d×%d px, more than %d×%d", screen, walk.display,
                   gtk_widget_get_width (GTK_WIDGET (hp_ui_window (&f->kiosk))),
-                  gtk_widget_get_height (GTK_WIDGET (hp_ui_window (&f->kiosk))), SCREEN_WIDTH, SCREEN_HEIGHT);
+                  gtk_widget_get_height (GTK_WIDGET (hp_ui_window (&f->kiosk))), f->width, f->height);
       walk_widgets (&walk, root);
       if (walk.buttons->len == 0 || walk.n_labels == 0)
         fail_msg ("%s (%s): nothing to check", screen, walk.display);
@@ -324,7 +329,13 @@ check_screen (Fixture    *f,
       g_print ("%s (%s): %u buttons, %u labels\n", screen, walk.display, walk.buttons->len, walk.n_labels);
       g_ptr_array_unref (walk.buttons);
 
-      if (display_folders[display] != NULL)
+      if (f->size_folder != NULL)
+        {
+          g_autofree char *folder = display_folders[display] == NULL ? g_strdup (f->size_folder)
+                                    : g_strdup_printf ("%s-%s", f->size_folder, display_folders[display]);
+          screenshot (f, folder, screen);
+        }
+      else if (display_folders[display] != NULL)
         screenshot (f, display_folders[display], screen);
     }
   set_display (f, DISPLAY_STANDARD);
@@ -345,6 +356,8 @@ start_kiosk_with_key (const char *extra_config,
   /* The configuration decides, as on a kiosk. */
   HpUiKioskSetup setup = { "hp-a11y-XXXXXX", config, key_bytes, 0644, TRUE };
 
+  f->width = SCREEN_WIDTH;
+  f->height = SCREEN_HEIGHT;
   hp_ui_fixture_init (&f->kiosk, &setup);
   return f;
 }
@@ -384,13 +397,29 @@ measure (Fixture    *f,
   check_screen (f, result_name);
 }
 
+/* Every screen of a visit in @language, anonymous, through all three
+ * measurements, a personal code offered and the goodbye. */
 static void
-test_visit_screens (void **state G_GNUC_UNUSED)
+walk_screens (Fixture    *f,
+              const char *language)
 {
-  Fixture *f = start_kiosk (WINDOWED "[visit]\nidle-seconds=600\n");
-
   check_screen (f, "attract");
   hp_ui_press (&f->kiosk, "visit.begin");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_LANGUAGE), "the language page");
+  check_screen (f, "language");
+  hp_ui_press_target (&f->kiosk, "visit.choose-language", language);
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CONSENT), "the consent page");
+  check_screen (f, "consent");
+  hp_ui_press_target (&f->kiosk, "visit.consent", "true");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_IDENTIFY), "the identify page");
+  check_screen (f, "identify");
+  /* The code and PIN pages, then back to stay anonymous. */
+  hp_ui_press_target (&f->kiosk, "visit.identify", "true");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ENTRY), "the code page");
+  check_screen (f, "enter-code");
+  hp_ui_press (&f->kiosk, "visit.back");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_IDENTIFY), "the identify page again");
+  hp_ui_press_target (&f->kiosk, "visit.identify", "false");
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
   check_screen (f, "choose");
 
@@ -401,6 +430,15 @@ test_visit_screens (void **state G_GNUC_UNUSED)
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page again");
   check_screen (f, "choose-again");
   hp_ui_press_target (&f->kiosk, "visit.choose", "body-weight");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ENTRY), "the height question");
+  check_screen (f, "height");
+  /* Feet and inches, one tap away. */
+  if (g_str_equal (language, "en"))
+    {
+      tap (find_widget (GTK_WIDGET (hp_ui_window (&f->kiosk)), is_button_labelled, "Feet, inches"));
+      check_screen (f, "height-feet");
+    }
+  hp_ui_press_target (&f->kiosk, "visit.height", "0.0");
   measure (f, HP_PAGE_WEIGHT_INSTRUCTIONS, "weight");
 
   hp_ui_press (&f->kiosk, "visit.measure-another");
@@ -415,17 +453,64 @@ test_visit_screens (void **state G_GNUC_UNUSED)
   hp_ui_press (&f->kiosk, "visit.finish");
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary");
   check_screen (f, "summary");
+  /* A personal code for next time: the offer, then the new-PIN page. */
+  hp_ui_press (&f->kiosk, "visit.finish");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_OFFER_CODE), "the offer of a code");
+  check_screen (f, "offer-code");
+  hp_ui_press (&f->kiosk, "visit.remember-me");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ENTRY), "the new PIN page");
+  check_screen (f, "new-pin");
+  hp_ui_press (&f->kiosk, "visit.back");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_OFFER_CODE), "the offer again");
   hp_ui_press (&f->kiosk, "visit.finish");
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_GOODBYE), "the goodbye page");
   check_screen (f, "goodbye");
 
+}
+
+static void
+test_visit_screens (void **state G_GNUC_UNUSED)
+{
+  Fixture *f = start_kiosk (WINDOWED "[visit]\nidle-seconds=600\n");
+
+  walk_screens (f, "en");
   /* The help notice is a dialog of its own. */
   tap (find_widget (GTK_WIDGET (hp_ui_window (&f->kiosk)), is_button_labelled, "Get help"));
   check_screen (f, "help-notice");
   tap (find_widget (GTK_WIDGET (hp_ui_window (&f->kiosk)), is_button_labelled, "OK"));
 
-  assert_int_equal (f->screens, 16);
+  assert_int_equal (f->screens, 24);
   stop_kiosk (f);
+}
+
+/* The same screens on a Full HD display, landscape and portrait (the
+ * kiosk's window set to the screen's size), saved in their own folders. */
+static void
+check_screen_size (int         width,
+                   int         height,
+                   const char *language)
+{
+  g_autofree char *config = g_strdup_printf (WINDOWED "window-width=%d\nwindow-height=%d\n"
+                                             "[visit]\nidle-seconds=600\n", width, height);
+  g_autofree char *folder = g_strdup_printf ("%s-%dx%d", language, width, height);
+  Fixture *f = start_kiosk (config);
+
+  f->width = width;
+  f->height = height;
+  f->size_folder = folder;
+  hp_ui_wait_for_layout (&f->kiosk);
+  assert_int_equal (gtk_widget_get_width (GTK_WIDGET (hp_ui_window (&f->kiosk))), width);
+  assert_int_equal (gtk_widget_get_height (GTK_WIDGET (hp_ui_window (&f->kiosk))), height);
+  walk_screens (f, language);
+  assert_int_equal (f->screens, g_str_equal (language, "en") ? 23 : 22);
+  stop_kiosk (f);
+}
+
+/* One kiosk a process. */
+static void
+test_screens_full_hd_landscape (void **state G_GNUC_UNUSED)
+{
+  check_screen_size (1920, 1080, "en");
 }
 
 static void
@@ -433,7 +518,7 @@ test_problem_screens (void **state G_GNUC_UNUSED)
 {
   Fixture *f = start_kiosk (WINDOWED "[demo]\nfault=unplug\n[visit]\nidle-seconds=5\nwarning-seconds=20\n");
 
-  hp_ui_press (&f->kiosk, "visit.begin");
+  hp_ui_begin_visit (&f->kiosk, NULL);
   hp_ui_press (&f->kiosk, "visit.choose");
   hp_ui_press (&f->kiosk, "visit.start-measurement");
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_PROBLEM), "the problem page");
@@ -449,7 +534,7 @@ test_crisis_screen (void **state G_GNUC_UNUSED)
 {
   Fixture *f = start_kiosk (WINDOWED "[demo]\nsystolic=192\ndiastolic=124\n");
 
-  hp_ui_press (&f->kiosk, "visit.begin");
+  hp_ui_begin_visit (&f->kiosk, NULL);
   hp_ui_press_target (&f->kiosk, "visit.choose", "blood-pressure");
   hp_ui_press (&f->kiosk, "visit.start-measurement");
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CRISIS), "the crisis page");
@@ -502,8 +587,7 @@ test_display_ends_with_visit (void **state G_GNUC_UNUSED)
     assert_null (differs);
   }
 
-  hp_ui_press (&f->kiosk, "visit.begin");
-  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
+  hp_ui_begin_visit (&f->kiosk, NULL);
   assert_true (hp_window_get_large_text (hp_ui_window (&f->kiosk)));
 
   /* A new language builds a new window; the patient's choices come along. */
@@ -543,8 +627,7 @@ test_display_ends_with_visit (void **state G_GNUC_UNUSED)
 
   /* And a visit that ends at goodbye in the same language. */
   hp_window_set_large_text (hp_ui_window (&f->kiosk), TRUE);
-  hp_ui_press (&f->kiosk, "visit.begin");
-  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
+  hp_ui_begin_visit (&f->kiosk, NULL);
   assert_true (hp_window_get_large_text (hp_ui_window (&f->kiosk)));
   hp_ui_press (&f->kiosk, "visit.start-over");
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page after start over");
@@ -588,6 +671,7 @@ main (int   argc,
     cmocka_unit_test (test_out_of_service_screen),
     cmocka_unit_test (test_display_ends_with_visit),
     cmocka_unit_test (test_production_window),
+    cmocka_unit_test (test_screens_full_hd_landscape),
   };
 
   /* One kiosk per process: each test names the one it runs. */

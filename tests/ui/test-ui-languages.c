@@ -184,8 +184,7 @@ walk_blood_pressure (HpUiFixture        *f,
   hp_ui_assert_contains (attract, lang->start_words);
   hp_ui_screenshot (f, lang->code, "attract");
 
-  hp_ui_press (f, "visit.begin");
-  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
+  hp_ui_begin_visit (f, NULL);
   choose = hp_ui_page_text (f, HP_PAGE_CHOOSE);
   hp_ui_assert_contains (choose, lang->choose_question);
   hp_ui_assert_contains (choose, lang->bp_choice);

@@ -8,7 +8,9 @@
 
 #include "hp-application.h"
 #include "hp-i18n.h"
+#include "hp-result-page.h"
 #include "hp-summary-page.h"
+#include "hp-trend-chart.h"
 #include "hp-test-util.h"
 #include "hp-ui-fixture.h"
 
@@ -117,6 +119,12 @@ typedef struct {
   const char *weight_name;
   const char *glucose_name;
   const char *print_notice;
+  const char *language_question;
+  const char *consent_words;
+  const char *identify_question;
+  const char *height_question;
+  const char *bmi_words;
+  const char *offer_question;
 } LanguageCase;
 
 static const LanguageCase english = {
@@ -147,6 +155,12 @@ static const LanguageCase english = {
   .weight_name = "Weight",
   .glucose_name = "Blood sugar",
   .print_notice = "Printing is not available on this kiosk yet.",
+  .language_question = "Which language do you want?",
+  .consent_words = "for 1 year. Then they are deleted.",
+  .identify_question = "Have you used this kiosk before?",
+  .height_question = "How tall are you?",
+  .bmi_words = "Body-mass index (BMI): 25.0, for a height of 180 cm.",
+  .offer_question = "Would you like to see your numbers next time?",
 };
 
 static const LanguageCase spanish = {
@@ -177,6 +191,12 @@ static const LanguageCase spanish = {
   .weight_name = "Peso",
   .glucose_name = "Azúcar en la sangre",
   .print_notice = "Todavía no se puede imprimir en este quiosco.",
+  .language_question = "¿En qué idioma lo quiere?",
+  .consent_words = "durante 1 año. Después se borran.",
+  .identify_question = "¿Ha usado este quiosco antes?",
+  .height_question = "¿Cuánto mide?",
+  .bmi_words = "Índice de masa corporal (IMC): 25.0, para una estatura de 180 cm.",
+  .offer_question = "¿Quiere ver sus números la próxima vez?",
 };
 
 /* The demo meter stamps its new test with the minute before it is read,
@@ -205,7 +225,7 @@ wait_for_new_meter_minute (void)
 
 /* How many screenshots one walk through the visit takes: the other tests
  * number theirs after these, beside them in the same folders. */
-#define VISIT_SHOTS 16
+#define VISIT_SHOTS 21
 
 static void
 assert_page_shows (HpUiFixture *f,
@@ -215,6 +235,21 @@ assert_page_shows (HpUiFixture *f,
   g_autofree char *text = hp_ui_page_text (f, page);
 
   hp_ui_assert_contains (text, words);
+}
+
+/* Taps @digits on the keypad page's pad, then Done. */
+static void
+type_on_keypad (HpUiFixture *f,
+                const char  *digits)
+{
+  GtkWidget *page = hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_ENTRY);
+  GtkWidget *keypad = hp_entry_page_get_keypad (HP_ENTRY_PAGE (page));
+  GtkWidget *done = hp_ui_find_button (keypad, "keypad.submit", NULL);
+
+  for (const char *c = digits; *c != '\0'; c++)
+    assert_true (gtk_widget_activate_action (keypad, "keypad.digit", "i", *c - '0'));
+  assert_non_null (done);
+  g_signal_emit_by_name (done, "clicked");
 }
 
 static void
@@ -235,6 +270,29 @@ walk_visit (HpUiFixture        *f,
   hp_ui_screenshot (f, lang->code, "attract");
 
   hp_ui_press (f, "visit.begin");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_LANGUAGE), "the language page");
+  assert_page_shows (f, HP_PAGE_LANGUAGE, lang->language_question);
+  /* Every language of the kiosk, each by its own name. */
+  assert_page_shows (f, HP_PAGE_LANGUAGE, "Español");
+  assert_page_shows (f, HP_PAGE_LANGUAGE, "العربية");
+  for (guint i = 0; i < 4; i++)
+    assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.choose-language",
+                                        (const char *[]) { "en", "es", "fr", "ar" }[i]));
+  hp_ui_screenshot (f, lang->code, "language");
+
+  hp_ui_press_target (f, "visit.choose-language", lang->code);
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CONSENT), "the consent page");
+  assert_page_shows (f, HP_PAGE_CONSENT, lang->consent_words);
+  assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.consent", "false"));
+  hp_ui_screenshot (f, lang->code, "consent");
+
+  hp_ui_press_target (f, "visit.consent", "true");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_IDENTIFY), "the identify page");
+  assert_page_shows (f, HP_PAGE_IDENTIFY, lang->identify_question);
+  assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.identify", "true"));
+  hp_ui_screenshot (f, lang->code, "identify");
+
+  hp_ui_press_target (f, "visit.identify", "false");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
   /* All three devices of the demo are offered; nothing is measured yet, so
    * there is nothing to finish. */
@@ -273,6 +331,10 @@ walk_visit (HpUiFixture        *f,
   hp_ui_screenshot (f, lang->code, "choose-again");
 
   hp_ui_press_target (f, "visit.choose", "body-weight");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ENTRY), "the height question");
+  assert_page_shows (f, HP_PAGE_ENTRY, lang->height_question);
+  hp_ui_screenshot (f, lang->code, "height");
+  type_on_keypad (f, "180");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_WEIGHT_INSTRUCTIONS), "the weight instructions");
   assert_page_shows (f, HP_PAGE_WEIGHT_INSTRUCTIONS, lang->weight_ready);
   assert_page_shows (f, HP_PAGE_WEIGHT_INSTRUCTIONS, lang->weight_step);
@@ -290,6 +352,7 @@ walk_visit (HpUiFixture        *f,
   hp_ui_assert_contains (result, lang->weight_title);
   hp_ui_assert_contains (result, "81.0");
   hp_ui_assert_contains (result, lang->weight_unit);
+  hp_ui_assert_contains (result, lang->bmi_words);
   hp_ui_assert_contains (result, lang->screening);
   assert_null (strstr (result, "131/84"));
   hp_ui_screenshot (f, lang->code, "weight-result");
@@ -364,6 +427,12 @@ walk_visit (HpUiFixture        *f,
   assert_null (strstr (shown, lang->print_notice));
   assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_SUMMARY)));
 
+  /* An anonymous patient is offered a personal code; "No, thank you" saves. */
+  hp_ui_press (f, "visit.finish");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_OFFER_CODE), "the offer of a code");
+  assert_page_shows (f, HP_PAGE_OFFER_CODE, lang->offer_question);
+  assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.remember-me", NULL));
+  hp_ui_screenshot (f, lang->code, "offer-code");
   hp_ui_press (f, "visit.finish");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_GOODBYE), "the goodbye page");
   goodbye = hp_ui_page_text (f, HP_PAGE_GOODBYE);
@@ -465,7 +534,7 @@ test_problem_and_inactivity (void **state G_GNUC_UNUSED)
   g_autofree char *problem_es = NULL;
 
   f->shots = VISIT_SHOTS;
-  hp_ui_press (f, "visit.begin");
+  hp_ui_begin_visit (f, NULL);
   hp_ui_press (f, "visit.choose");
   hp_ui_press (f, "visit.start-measurement");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_PROBLEM), "the problem page");
@@ -501,6 +570,69 @@ test_problem_and_inactivity (void **state G_GNUC_UNUSED)
   {
     g_autofree char *attract = hp_ui_page_text (f, HP_PAGE_ATTRACT);
     hp_ui_assert_contains (attract, english.start_words);
+  }
+  hp_ui_fixture_stop (f);
+}
+
+/* The text of every label under @root, shown or hidden. */
+static void
+collect_every_label (GtkWidget *root,
+                     GString   *text)
+{
+  if (GTK_IS_LABEL (root))
+    g_string_append_printf (text, "%s\n", gtk_label_get_label (GTK_LABEL (root)));
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_every_label (child, text);
+}
+
+/* Left alone on the summary, the visit is saved and then wiped: the flow
+ * holds no visit, and no label of any page, shown or hidden, still holds a
+ * value of it. */
+static void
+test_inactivity_wipes_everything (void **state G_GNUC_UNUSED)
+{
+  HpUiFixture *f = hp_ui_fixture_start ("[visit]\nidle-seconds=5\nwarning-seconds=5\n");
+  HpVisitFlow *flow = hp_application_get_flow (f->app);
+  g_autoptr(GString) before = g_string_new (NULL);
+  g_autoptr(GString) after = g_string_new (NULL);
+  HpResultPage *result;
+
+  hp_ui_begin_visit (f, "en");
+  hp_ui_press_target (f, "visit.choose", "blood-pressure");
+  hp_ui_press (f, "visit.start-measurement");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result");
+  hp_ui_press (f, "visit.finish");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary");
+  for (HpPage page = 0; page <= HP_PAGE_LAST; page++)
+    collect_every_label (hp_window_get_page_widget (hp_ui_window (f), page), before);
+  /* The test can see a reading when one is there. */
+  hp_ui_assert_contains (before->str, "131/84");
+
+  hp_ui_wait_until (f, hp_ui_warning_shown, GINT_TO_POINTER (TRUE), "the inactivity warning");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page after inactivity");
+  assert_null (hp_visit_flow_get_visit (flow));
+  assert_null (hp_visit_flow_get_history (flow));
+  assert_null (hp_visit_flow_get_new_code (flow));
+  assert_false (hp_window_get_inactivity_warning_visible (hp_ui_window (f)));
+
+  for (HpPage page = 0; page <= HP_PAGE_LAST; page++)
+    collect_every_label (hp_window_get_page_widget (hp_ui_window (f), page), after);
+  assert_null (strstr (after->str, "131"));
+  assert_null (strstr (after->str, "/84"));
+  assert_null (strstr (after->str, "66 "));
+  result = HP_RESULT_PAGE (hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_RESULT));
+  assert_int_equal (hp_trend_chart_get_n_points (HP_TREND_CHART (hp_result_page_get_trend (result))), 0);
+  assert_int_equal (hp_summary_page_get_n_rows (HP_SUMMARY_PAGE (hp_window_get_page_widget (hp_ui_window (f),
+                                                                                              HP_PAGE_SUMMARY))), 0);
+  /* What was measured was kept before the screen was wiped. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HpStore) store = hp_store_open_demo (f->db_path, &error);
+
+    assert_non_null (store);
+    assert_int_equal (hp_store_count_visits (store, &error), 1);
   }
   hp_ui_fixture_stop (f);
 }
@@ -569,7 +701,7 @@ test_crisis (void **state G_GNUC_UNUSED)
           hp_ui_press (f, "visit.next-language");
           f->shots = VISIT_SHOTS + 3;
         }
-      hp_ui_press (f, "visit.begin");
+      hp_ui_begin_visit (f, NULL);
       hp_ui_press_target (f, "visit.choose", "blood-pressure");
       hp_ui_press (f, "visit.start-measurement");
       hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CRISIS), "the crisis page");
@@ -620,6 +752,7 @@ main (int   argc,
     cmocka_unit_test (test_problem_and_inactivity),
     cmocka_unit_test (test_out_of_service),
     cmocka_unit_test (test_crisis),
+    cmocka_unit_test (test_inactivity_wipes_everything),
   };
 
   /* One kiosk per process: each test names the one it runs. */

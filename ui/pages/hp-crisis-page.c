@@ -39,8 +39,8 @@ hp_crisis_page_init (HpCrisisPage *self)
 
 void
 hp_crisis_page_set_reading (HpCrisisPage  *self,
+                            HpVisit       *visit,
                             HpMeasurement *measurement,
-                            HpFasting      fasting,
                             const char    *emergency_number)
 {
   HpInterpretation interpretation = { 0 };
@@ -50,6 +50,7 @@ hp_crisis_page_set_reading (HpCrisisPage  *self,
 
   g_return_if_fail (HP_IS_CRISIS_PAGE (self));
   g_return_if_fail (measurement == NULL || HP_IS_MEASUREMENT (measurement));
+  g_return_if_fail (measurement == NULL || HP_IS_VISIT (visit));
 
   gtk_label_set_label (self->value_label, "");
   gtk_label_set_label (self->unit_label, "");
@@ -72,7 +73,7 @@ hp_crisis_page_set_reading (HpCrisisPage  *self,
     return;
   gtk_label_set_label (self->value_label, value);
   gtk_label_set_label (self->unit_label, unit);
-  if (hp_reading_text_interpret (measurement, fasting, &interpretation))
+  if (hp_reading_text_interpret (visit, measurement, &interpretation))
     {
       gtk_label_set_label (self->category_label, _(interpretation.title));
       gtk_label_set_label (self->meaning_label, _(interpretation.meaning));

@@ -4,17 +4,18 @@
 #include "hp-interpretation.h"
 #include "hp-kiosk-page.h"
 #include "hp-measurement.h"
+#include "hp-visit.h"
 
 G_BEGIN_DECLS
 
 #define HP_TYPE_CRISIS_PAGE (hp_crisis_page_get_type ())
 G_DECLARE_FINAL_TYPE (HpCrisisPage, hp_crisis_page, HP, CRISIS_PAGE, HpKioskPage)
 
-/* %NULL clears every value from the page. @fasting is what the patient said
- * before a glucose test; @emergency_number is what they are told to call. */
+/* %NULL clears every value from the page. @measurement is read as a part
+ * of @visit; @emergency_number is what they are told to call. */
 void hp_crisis_page_set_reading (HpCrisisPage  *self,
+                                 HpVisit       *visit,
                                  HpMeasurement *measurement,
-                                 HpFasting      fasting,
                                  const char    *emergency_number);
 
 G_END_DECLS

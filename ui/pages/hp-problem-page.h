@@ -1,7 +1,7 @@
 /* The page that tells the patient what went wrong and what to do. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include "hp-kiosk-page.h"
 
 #include "hp-measurement.h"
 
@@ -19,7 +19,7 @@ typedef enum {
 } HpProblem;
 
 #define HP_TYPE_PROBLEM_PAGE (hp_problem_page_get_type ())
-G_DECLARE_FINAL_TYPE (HpProblemPage, hp_problem_page, HP, PROBLEM_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (HpProblemPage, hp_problem_page, HP, PROBLEM_PAGE, HpKioskPage)
 
 /* @kind names the device in the words: cuff, scale or meter. */
 void hp_problem_page_set_problem (HpProblemPage     *self,

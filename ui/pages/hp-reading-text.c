@@ -59,23 +59,15 @@ hp_reading_text_value (HpMeasurement  *measurement,
 }
 
 gboolean
-hp_reading_text_interpret (HpMeasurement    *measurement,
-                           HpFasting         fasting,
+hp_reading_text_interpret (HpVisit          *visit,
+                           HpMeasurement    *measurement,
                            HpInterpretation *out)
 {
+  g_return_val_if_fail (HP_IS_VISIT (visit), FALSE);
   g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  switch (hp_measurement_get_kind (measurement))
-    {
-    case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
-      return hp_interpret_blood_pressure (measurement, out);
-    case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
-      return hp_interpret_glucose (measurement, fasting, out);
-    case HP_MEASUREMENT_KIND_BODY_WEIGHT:
-    default:
-      return FALSE;
-    }
+  return hp_visit_interpret (visit, measurement, NULL, out);
 }
 
 char *

@@ -3,6 +3,7 @@
 
 #include "hp-interpretation.h"
 #include "hp-measurement.h"
+#include "hp-visit.h"
 
 G_BEGIN_DECLS
 
@@ -15,10 +16,11 @@ const char *hp_reading_text_kind_name   (HpMeasurementKind  kind);
 char       *hp_reading_text_value       (HpMeasurement     *measurement,
                                          const char       **unit);
 
-/* The category of @measurement; FALSE when it has none (a weight without
- * a height, or no value). @fasting matters only for glucose. */
-gboolean    hp_reading_text_interpret   (HpMeasurement     *measurement,
-                                         HpFasting          fasting,
+/* The category of @measurement of @visit (read with the visit's fasting
+ * answer and height); FALSE when it has none (a weight without a height, or
+ * no value). */
+gboolean    hp_reading_text_interpret   (HpVisit           *visit,
+                                         HpMeasurement     *measurement,
                                          HpInterpretation  *out);
 
 /* The resource path of the category's icon, or %NULL when the UI has none. */

@@ -2,6 +2,9 @@
 #include "hp-result-page.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
+
+#include "hp-trend-chart.h"
 
 struct _HpResultPage
 {
@@ -16,14 +19,32 @@ struct _HpResultPage
   GtkLabel *category_label;
   GtkLabel *meaning_label;
   GtkLabel *next_step_label;
+  GtkWidget *trend_box;
+  HpTrendChart *trend_chart;
+
+  /* A returning patient's earlier visits, newest first. */
+  GPtrArray *history;
 };
 
 G_DEFINE_FINAL_TYPE (HpResultPage, hp_result_page, HP_TYPE_KIOSK_PAGE)
 
 static void
+hp_result_page_dispose (GObject *object)
+{
+  HpResultPage *self = HP_RESULT_PAGE (object);
+
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (hp_result_page_parent_class)->dispose (object);
+}
+
+static void
 hp_result_page_class_init (HpResultPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = hp_result_page_dispose;
+  g_type_ensure (HP_TYPE_TREND_CHART);
 
   hp_kiosk_page_class_set_template (widget_class, "/org/healthpost/ui/pages/hp-result-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, title_label);
@@ -35,32 +56,14 @@ hp_result_page_class_init (HpResultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, category_label);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, meaning_label);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, next_step_label);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, trend_box);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, trend_chart);
 }
 
 static void
 hp_result_page_init (HpResultPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-}
-
-/* The one place a reading gets its category. FALSE leaves the result
- * without one, showing only the number: a weight has none without a
- * height. */
-static gboolean
-interpret (HpMeasurement    *measurement,
-           HpFasting         fasting,
-           HpInterpretation *out)
-{
-  switch (hp_measurement_get_kind (measurement))
-    {
-    case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
-      return hp_interpret_blood_pressure (measurement, out);
-    case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
-      return hp_interpret_glucose (measurement, fasting, out);
-    case HP_MEASUREMENT_KIND_BODY_WEIGHT:
-    default:
-      return FALSE;
-    }
 }
 
 static const char * const urgency_classes[] = {
@@ -159,8 +162,11 @@ show_blood_pressure (HpResultPage  *self,
 
 static void
 show_body_weight (HpResultPage  *self,
+                  HpVisit       *visit,
                   HpMeasurement *measurement)
 {
+  HpInterpretation unused = { 0 };
+  double bmi = 0;
   double kg = 0;
   g_autofree char *value = NULL;
 
@@ -175,7 +181,17 @@ show_body_weight (HpResultPage  *self,
   value = g_strdup_printf ("%.1f", kg);
   /* TRANSLATORS: the unit of weight, kilograms */
   show_value (self, value, _("kg"));
-  gtk_label_set_label (self->detail_label, _("Clothes and shoes add a little."));
+  if (hp_visit_interpret (visit, measurement, &bmi, &unused))
+    {
+      g_autofree char *text = NULL;
+
+      /* TRANSLATORS: %.1f is the body-mass index, %.0f the height in cm */
+      text = g_strdup_printf (_("Body-mass index (BMI): %.1f, for a height of %.0f cm. Clothes and shoes add a little."),
+                              bmi, hp_visit_get_height_cm (visit));
+      gtk_label_set_label (self->detail_label, text);
+    }
+  else
+    gtk_label_set_label (self->detail_label, _("Clothes and shoes add a little."));
 }
 
 static void
@@ -213,20 +229,110 @@ show_blood_glucose (HpResultPage  *self,
     }
 }
 
+/* The number a trend follows for @kind, and a second one under it (the
+ * diastolic under the systolic). */
+static gboolean
+trend_value (HpMeasurement *measurement,
+             double        *value,
+             double        *second)
+{
+  *second = NAN;
+  switch (hp_measurement_get_kind (measurement))
+    {
+    case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
+      return hp_measurement_get_normalized_value (measurement, HP_QUANTITY_SYSTOLIC, value) &&
+             hp_measurement_get_normalized_value (measurement, HP_QUANTITY_DIASTOLIC, second);
+    case HP_MEASUREMENT_KIND_BODY_WEIGHT:
+      return hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BODY_WEIGHT, value);
+    case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
+      return hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BLOOD_GLUCOSE, value);
+    default:
+      return FALSE;
+    }
+}
+
+static void
+add_point (GArray        *points,
+           HpVisit       *visit,
+           HpMeasurement *measurement)
+{
+  HpTrendPoint point = { 0 };
+  GDateTime *time = hp_measurement_get_kiosk_time (measurement);
+
+  if (!trend_value (measurement, &point.value, &point.second))
+    return;
+  point.time = time != NULL ? time : hp_visit_get_started_at (visit);
+  g_array_append_val (points, point);
+}
+
+/* A returning patient sees where today's reading sits among their last
+ * ones; a first reading has no trend, and the chart stays hidden. */
+static void
+show_trend (HpResultPage  *self,
+            HpVisit       *visit,
+            HpMeasurement *measurement)
+{
+  g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (HpTrendPoint));
+  HpMeasurementKind kind = hp_measurement_get_kind (measurement);
+
+  hp_trend_chart_clear (self->trend_chart);
+  gtk_widget_set_visible (self->trend_box, FALSE);
+  if (self->history == NULL)
+    return;
+
+  for (guint i = 0; i < self->history->len; i++)
+    {
+      HpVisit *earlier = g_ptr_array_index (self->history, i);
+      HpMeasurement *m = hp_visit_find_latest (earlier, kind);
+
+      if (m != NULL)
+        add_point (points, earlier, m);
+    }
+  if (points->len == 0)
+    return;
+  add_point (points, visit, measurement);
+
+  switch (kind)
+    {
+    case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
+      /* Below 120 systolic is normal (ACC/AHA 2017). */
+      hp_trend_chart_set_normal_range (self->trend_chart, 90, 119);
+      hp_trend_chart_set_digits (self->trend_chart, 0);
+      hp_trend_chart_set_unit (self->trend_chart, _("mmHg"));
+      break;
+    case HP_MEASUREMENT_KIND_BODY_WEIGHT:
+      hp_trend_chart_unset_normal_range (self->trend_chart);
+      hp_trend_chart_set_digits (self->trend_chart, 1);
+      hp_trend_chart_set_unit (self->trend_chart, _("kg"));
+      break;
+    case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
+    default:
+      hp_trend_chart_unset_normal_range (self->trend_chart);
+      hp_trend_chart_set_digits (self->trend_chart, 0);
+      hp_trend_chart_set_unit (self->trend_chart, _("mg/dL"));
+      break;
+    }
+  hp_trend_chart_set_points (self->trend_chart, (const HpTrendPoint *) (gpointer) points->data, points->len);
+  gtk_widget_set_visible (self->trend_box, TRUE);
+}
+
 void
 hp_result_page_set_measurement (HpResultPage  *self,
-                                HpMeasurement *measurement,
-                                HpFasting      fasting)
+                                HpVisit       *visit,
+                                HpMeasurement *measurement)
 {
   HpInterpretation interpretation = { 0 };
 
   g_return_if_fail (HP_IS_RESULT_PAGE (self));
   g_return_if_fail (measurement == NULL || HP_IS_MEASUREMENT (measurement));
+  g_return_if_fail (measurement == NULL || HP_IS_VISIT (visit));
 
   show_value (self, "", "");
   gtk_label_set_label (self->detail_label, "");
   gtk_label_set_label (self->title_label, _("Your result"));
   clear_category (self);
+  hp_trend_chart_clear (self->trend_chart);
+  gtk_widget_set_visible (self->trend_box, FALSE);
   if (measurement == NULL)
     return;
 
@@ -236,16 +342,40 @@ hp_result_page_set_measurement (HpResultPage  *self,
       show_blood_pressure (self, measurement);
       break;
     case HP_MEASUREMENT_KIND_BODY_WEIGHT:
-      show_body_weight (self, measurement);
+      show_body_weight (self, visit, measurement);
       break;
     case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
-      show_blood_glucose (self, measurement, fasting);
+      show_blood_glucose (self, measurement, hp_visit_get_fasting (visit));
       break;
     default:
       break;
     }
 
   if (*gtk_label_get_label (self->value_label) != '\0' &&
-      interpret (measurement, fasting, &interpretation))
+      hp_visit_interpret (visit, measurement, NULL, &interpretation))
     show_category (self, &interpretation);
+  show_trend (self, visit, measurement);
+}
+
+void
+hp_result_page_set_history (HpResultPage *self,
+                            GPtrArray    *history)
+{
+  g_return_if_fail (HP_IS_RESULT_PAGE (self));
+
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+  if (history != NULL)
+    self->history = g_ptr_array_ref (history);
+  if (history == NULL)
+    {
+      hp_trend_chart_clear (self->trend_chart);
+      gtk_widget_set_visible (self->trend_box, FALSE);
+    }
+}
+
+GtkWidget *
+hp_result_page_get_trend (HpResultPage *self)
+{
+  g_return_val_if_fail (HP_IS_RESULT_PAGE (self), NULL);
+  return GTK_WIDGET (self->trend_chart);
 }

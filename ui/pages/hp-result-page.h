@@ -4,16 +4,23 @@
 #include "hp-interpretation.h"
 #include "hp-kiosk-page.h"
 #include "hp-measurement.h"
+#include "hp-visit.h"
 
 G_BEGIN_DECLS
 
 #define HP_TYPE_RESULT_PAGE (hp_result_page_get_type ())
 G_DECLARE_FINAL_TYPE (HpResultPage, hp_result_page, HP, RESULT_PAGE, HpKioskPage)
 
-/* %NULL clears every value from the page. @fasting is what the patient
- * said before a glucose test; other kinds ignore it. */
+/* %NULL clears every value from the page. @measurement is read as a part
+ * of @visit: glucose with its fasting answer, weight with its height. */
 void hp_result_page_set_measurement (HpResultPage  *self,
-                                     HpMeasurement *measurement,
-                                     HpFasting      fasting);
+                                     HpVisit       *visit,
+                                     HpMeasurement *measurement);
+/* A returning patient's earlier visits (HpVisit, newest first): the page
+ * draws the trend of the kind it shows; %NULL forgets them. */
+void hp_result_page_set_history     (HpResultPage  *self,
+                                     GPtrArray     *history);
+/* The trend chart, for tests. */
+GtkWidget *hp_result_page_get_trend (HpResultPage  *self);
 
 G_END_DECLS

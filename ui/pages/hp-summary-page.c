@@ -53,8 +53,8 @@ new_label (const char *text,
 /* One reading: what it is, the number with its unit, and its category in
  * words with an icon (never colour alone). */
 static GtkWidget *
-new_row (HpMeasurement *measurement,
-         HpFasting      fasting)
+new_row (HpVisit       *visit,
+         HpMeasurement *measurement)
 {
   HpInterpretation interpretation = { 0 };
   g_autofree char *value = NULL;
@@ -87,7 +87,7 @@ new_row (HpMeasurement *measurement,
   category = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_widget_set_hexpand (category, TRUE);
   gtk_widget_add_css_class (category, "category");
-  if (value != NULL && hp_reading_text_interpret (measurement, fasting, &interpretation))
+  if (value != NULL && hp_reading_text_interpret (visit, measurement, &interpretation))
     {
       g_autofree char *icon = hp_reading_text_icon_path (&interpretation);
 
@@ -117,8 +117,7 @@ new_row (HpMeasurement *measurement,
 
 void
 hp_summary_page_set_visit (HpSummaryPage *self,
-                           HpVisit       *visit,
-                           HpFasting      fasting)
+                           HpVisit       *visit)
 {
   GtkWidget *child;
   GListModel *measurements;
@@ -137,7 +136,7 @@ hp_summary_page_set_visit (HpSummaryPage *self,
     {
       g_autoptr(HpMeasurement) measurement = g_list_model_get_item (measurements, i);
 
-      gtk_box_append (self->rows_box, new_row (measurement, fasting));
+      gtk_box_append (self->rows_box, new_row (visit, measurement));
       self->n_rows++;
     }
 }

@@ -10,12 +10,10 @@ G_BEGIN_DECLS
 #define HP_TYPE_SUMMARY_PAGE (hp_summary_page_get_type ())
 G_DECLARE_FINAL_TYPE (HpSummaryPage, hp_summary_page, HP, SUMMARY_PAGE, HpKioskPage)
 
-/* Lists the readings of @visit in the order they were taken; %NULL clears
- * them all. @fasting is what the patient said before the visit's glucose
- * test. */
+/* Lists the readings of @visit in the order they were taken, each read
+ * with the visit's fasting answer and height; %NULL clears them all. */
 void  hp_summary_page_set_visit   (HpSummaryPage *self,
-                                   HpVisit       *visit,
-                                   HpFasting      fasting);
+                                   HpVisit       *visit);
 /* How many readings the page lists, for tests. */
 guint hp_summary_page_get_n_rows  (HpSummaryPage *self);
 
