@@ -1,5 +1,4 @@
 /* healthpost-ctl print-test: a test page on the kiosk's printer, or one named, with the job's outcome for staff. */
-#include <glib/gi18n.h>
 #include <string.h>
 
 #include "hp-audit.h"

@@ -913,6 +913,8 @@ hp_print_job_run_async (HpPrintJob          *self,
   self->started = TRUE;
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, &run_source_tag);
+  /* A job that printed reports so even if cancelled a moment too late. */
+  g_task_set_check_cancellable (task, FALSE);
 
   /* The worker always has a cancellable to wait on, the caller's or its own. */
   if (cancellable == NULL)
