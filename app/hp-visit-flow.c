@@ -882,7 +882,8 @@ hp_visit_flow_enter (HpVisitFlow *self,
   if (self->checking != NULL)
     return FALSE;
 
-  switch (self->step)
+  /* Only the steps that ask something; every other step ignores it. */
+  switch ((int) self->step)
     {
     case HP_VISIT_STEP_ENTER_CODE:
       code = hp_patient_code_normalize (digits);
@@ -930,23 +931,6 @@ hp_visit_flow_enter (HpVisitFlow *self,
                                      on_patient_created, g_object_ref (self));
       return TRUE;
 
-    case HP_VISIT_STEP_ATTRACT:
-    case HP_VISIT_STEP_LANGUAGE:
-    case HP_VISIT_STEP_CONSENT:
-    case HP_VISIT_STEP_IDENTIFY:
-    case HP_VISIT_STEP_CHOOSE:
-    case HP_VISIT_STEP_HEIGHT:
-    case HP_VISIT_STEP_FASTING:
-    case HP_VISIT_STEP_INSTRUCTIONS:
-    case HP_VISIT_STEP_MEASURING:
-    case HP_VISIT_STEP_CRISIS:
-    case HP_VISIT_STEP_RESULT:
-    case HP_VISIT_STEP_SUMMARY:
-    case HP_VISIT_STEP_OFFER_CODE:
-    case HP_VISIT_STEP_CODE_CREATED:
-    case HP_VISIT_STEP_PROBLEM:
-    case HP_VISIT_STEP_GOODBYE:
-    case HP_VISIT_STEP_OUT_OF_SERVICE:
     default:
       return FALSE;
     }
@@ -972,7 +956,8 @@ hp_visit_flow_back (HpVisitFlow *self)
 {
   g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
 
-  switch (self->step)
+  /* Only the steps that ask something; every other step ignores it. */
+  switch ((int) self->step)
     {
     case HP_VISIT_STEP_ENTER_CODE:
       forget_secret (&self->typed_code);
@@ -994,22 +979,6 @@ hp_visit_flow_back (HpVisitFlow *self)
       forget_secret (&self->first_pin);
       set_step (self, HP_VISIT_STEP_OFFER_CODE);
       return TRUE;
-    case HP_VISIT_STEP_ATTRACT:
-    case HP_VISIT_STEP_LANGUAGE:
-    case HP_VISIT_STEP_CONSENT:
-    case HP_VISIT_STEP_IDENTIFY:
-    case HP_VISIT_STEP_CHOOSE:
-    case HP_VISIT_STEP_FASTING:
-    case HP_VISIT_STEP_INSTRUCTIONS:
-    case HP_VISIT_STEP_MEASURING:
-    case HP_VISIT_STEP_CRISIS:
-    case HP_VISIT_STEP_RESULT:
-    case HP_VISIT_STEP_SUMMARY:
-    case HP_VISIT_STEP_OFFER_CODE:
-    case HP_VISIT_STEP_CODE_CREATED:
-    case HP_VISIT_STEP_PROBLEM:
-    case HP_VISIT_STEP_GOODBYE:
-    case HP_VISIT_STEP_OUT_OF_SERVICE:
     default:
       return FALSE;
     }

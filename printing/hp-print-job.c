@@ -1,5 +1,6 @@
 /* One printout sent through CUPS and followed until it is printed, failed or cancelled. */
 #include "hp-print-job.h"
+#include "hp-print-outcome-private.h"
 
 #include <cups/cups.h>
 #include <string.h>
@@ -29,10 +30,8 @@ struct _HpPrintJob
   guint deadline_ms;
   gboolean started;
 
-  HpPrintState state;
-  HpPrintProblem problem;
-  int job_id;
-  char *detail;
+  /* What the properties show; detail is never NULL once set. */
+  HpPrintOutcome status;
 };
 
 G_DEFINE_FINAL_TYPE (HpPrintJob, hp_print_job, G_TYPE_OBJECT)
@@ -62,6 +61,40 @@ hp_print_outcome_copy (const HpPrintOutcome *outcome)
   *copy = *outcome;
   copy->detail = g_strdup (outcome->detail);
   return copy;
+}
+
+void
+hp_print_outcome_update (HpPrintOutcome    *status,
+                         GObject           *owner,
+                         GParamSpec *const  pspecs[HP_PRINT_STATUS_N],
+                         HpPrintState       state,
+                         HpPrintProblem     problem,
+                         int                job_id,
+                         const char        *detail)
+{
+  g_object_freeze_notify (owner);
+  if (status->state != state)
+    {
+      status->state = state;
+      g_object_notify_by_pspec (owner, pspecs[HP_PRINT_STATUS_STATE]);
+    }
+  if (status->problem != problem)
+    {
+      status->problem = problem;
+      g_object_notify_by_pspec (owner, pspecs[HP_PRINT_STATUS_PROBLEM]);
+    }
+  if (status->job_id != job_id)
+    {
+      status->job_id = job_id;
+      g_object_notify_by_pspec (owner, pspecs[HP_PRINT_STATUS_JOB_ID]);
+    }
+  if (g_strcmp0 (status->detail, detail) != 0)
+    {
+      g_free (status->detail);
+      status->detail = g_strdup (detail != NULL ? detail : "");
+      g_object_notify_by_pspec (owner, pspecs[HP_PRINT_STATUS_DETAIL]);
+    }
+  g_object_thaw_notify (owner);
 }
 
 void
@@ -97,29 +130,14 @@ job_apply (HpPrintJob     *self,
            int             job_id,
            const char     *detail)
 {
-  g_object_freeze_notify (G_OBJECT (self));
-  if (self->state != state)
-    {
-      self->state = state;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-    }
-  if (self->problem != problem)
-    {
-      self->problem = problem;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
-    }
-  if (self->job_id != job_id)
-    {
-      self->job_id = job_id;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB_ID]);
-    }
-  if (g_strcmp0 (self->detail, detail) != 0)
-    {
-      g_free (self->detail);
-      self->detail = g_strdup (detail != NULL ? detail : "");
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DETAIL]);
-    }
-  g_object_thaw_notify (G_OBJECT (self));
+  GParamSpec *const pspecs[HP_PRINT_STATUS_N] = {
+    [HP_PRINT_STATUS_STATE] = properties[PROP_STATE],
+    [HP_PRINT_STATUS_PROBLEM] = properties[PROP_PROBLEM],
+    [HP_PRINT_STATUS_JOB_ID] = properties[PROP_JOB_ID],
+    [HP_PRINT_STATUS_DETAIL] = properties[PROP_DETAIL],
+  };
+
+  hp_print_outcome_update (&self->status, G_OBJECT (self), pspecs, state, problem, job_id, detail);
 }
 
 typedef struct {
@@ -146,7 +164,7 @@ update_apply (gpointer data)
   Update *update = data;
 
   /* The job's end is told by its outcome: a late update never undoes it. */
-  if (update->job->state != HP_PRINT_STATE_DONE && update->job->state != HP_PRINT_STATE_FAILED)
+  if (update->job->status.state != HP_PRINT_STATE_DONE && update->job->status.state != HP_PRINT_STATE_FAILED)
     job_apply (update->job, update->state, update->problem, update->job_id, update->detail);
   return G_SOURCE_REMOVE;
 }
@@ -754,7 +772,7 @@ hp_print_job_finalize (GObject *object)
   g_bytes_unref (self->document);
   g_free (self->title);
   g_free (self->media);
-  g_free (self->detail);
+  g_free (self->status.detail);
 
   G_OBJECT_CLASS (hp_print_job_parent_class)->finalize (object);
 }
@@ -773,16 +791,16 @@ hp_print_job_get_property (GObject    *object,
       g_value_set_string (value, self->printer);
       break;
     case PROP_STATE:
-      g_value_set_int (value, self->state);
+      g_value_set_int (value, self->status.state);
       break;
     case PROP_PROBLEM:
-      g_value_set_int (value, self->problem);
+      g_value_set_int (value, self->status.problem);
       break;
     case PROP_JOB_ID:
-      g_value_set_int (value, self->job_id);
+      g_value_set_int (value, self->status.job_id);
       break;
     case PROP_DETAIL:
-      g_value_set_string (value, self->detail);
+      g_value_set_string (value, self->status.detail);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -820,7 +838,7 @@ hp_print_job_init (HpPrintJob *self)
 {
   self->problem_timeout_ms = HP_PRINT_JOB_PROBLEM_TIMEOUT_MS_DEFAULT;
   self->deadline_ms = HP_PRINT_JOB_DEADLINE_MS_DEFAULT;
-  self->detail = g_strdup ("");
+  self->status.detail = g_strdup ("");
 }
 
 HpPrintJob *
@@ -885,7 +903,7 @@ on_run_done (GObject      *source G_GNUC_UNUSED,
   if (outcome != NULL)
     job_apply (self, outcome->state, outcome->problem, outcome->job_id, outcome->detail);
   else
-    job_apply (self, HP_PRINT_STATE_FAILED, HP_PRINT_PROBLEM_NONE, self->job_id, error->message);
+    job_apply (self, HP_PRINT_STATE_FAILED, HP_PRINT_PROBLEM_NONE, self->status.job_id, error->message);
 
   if (outcome != NULL)
     g_task_return_pointer (task, g_steal_pointer (&outcome), (GDestroyNotify) hp_print_outcome_free);
@@ -968,26 +986,26 @@ HpPrintState
 hp_print_job_get_state (HpPrintJob *self)
 {
   g_return_val_if_fail (HP_IS_PRINT_JOB (self), HP_PRINT_STATE_IDLE);
-  return self->state;
+  return self->status.state;
 }
 
 HpPrintProblem
 hp_print_job_get_problem (HpPrintJob *self)
 {
   g_return_val_if_fail (HP_IS_PRINT_JOB (self), HP_PRINT_PROBLEM_NONE);
-  return self->problem;
+  return self->status.problem;
 }
 
 int
 hp_print_job_get_job_id (HpPrintJob *self)
 {
   g_return_val_if_fail (HP_IS_PRINT_JOB (self), 0);
-  return self->job_id;
+  return self->status.job_id;
 }
 
 const char *
 hp_print_job_get_detail (HpPrintJob *self)
 {
   g_return_val_if_fail (HP_IS_PRINT_JOB (self), NULL);
-  return self->detail;
+  return self->status.detail;
 }

@@ -1,5 +1,6 @@
 /* Printed visit summaries: the service the kiosk asks for a printout. */
 #include "hp-print-service.h"
+#include "hp-print-outcome-private.h"
 
 #include <string.h>
 
@@ -23,10 +24,8 @@ struct _HpPrintService
   char *visit_id;           /* the visit whose copies are counted */
   guint visit_copies;       /* its copies printed or on their way */
 
-  HpPrintState state;
-  HpPrintProblem problem;
-  char *detail;
-  int job_id;
+  /* What the properties show: the last printout's. */
+  HpPrintOutcome status;
 };
 
 G_DEFINE_FINAL_TYPE (HpPrintService, hp_print_service, G_TYPE_OBJECT)
@@ -52,29 +51,14 @@ set_status (HpPrintService *self,
             int             job_id,
             const char     *detail)
 {
-  g_object_freeze_notify (G_OBJECT (self));
-  if (self->job_id != job_id)
-    {
-      self->job_id = job_id;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB_ID]);
-    }
-  if (self->state != state)
-    {
-      self->state = state;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-    }
-  if (self->problem != problem)
-    {
-      self->problem = problem;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
-    }
-  if (g_strcmp0 (self->detail, detail) != 0)
-    {
-      g_free (self->detail);
-      self->detail = g_strdup (detail != NULL ? detail : "");
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DETAIL]);
-    }
-  g_object_thaw_notify (G_OBJECT (self));
+  GParamSpec *const pspecs[HP_PRINT_STATUS_N] = {
+    [HP_PRINT_STATUS_STATE] = properties[PROP_STATE],
+    [HP_PRINT_STATUS_PROBLEM] = properties[PROP_PROBLEM],
+    [HP_PRINT_STATUS_JOB_ID] = properties[PROP_JOB_ID],
+    [HP_PRINT_STATUS_DETAIL] = properties[PROP_DETAIL],
+  };
+
+  hp_print_outcome_update (&self->status, G_OBJECT (self), pspecs, state, problem, job_id, detail);
 }
 
 static void
@@ -124,7 +108,7 @@ hp_print_service_finalize (GObject *object)
   g_free (self->printer);
   g_free (self->actor);
   g_free (self->visit_id);
-  g_free (self->detail);
+  g_free (self->status.detail);
 
   G_OBJECT_CLASS (hp_print_service_parent_class)->finalize (object);
 }
@@ -149,16 +133,16 @@ hp_print_service_get_property (GObject    *object,
       g_value_set_uint (value, self->copies_per_visit);
       break;
     case PROP_STATE:
-      g_value_set_int (value, self->state);
+      g_value_set_int (value, self->status.state);
       break;
     case PROP_PROBLEM:
-      g_value_set_int (value, self->problem);
+      g_value_set_int (value, self->status.problem);
       break;
     case PROP_DETAIL:
-      g_value_set_string (value, self->detail);
+      g_value_set_string (value, self->status.detail);
       break;
     case PROP_JOB_ID:
-      g_value_set_int (value, self->job_id);
+      g_value_set_int (value, self->status.job_id);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -230,7 +214,7 @@ hp_print_service_init (HpPrintService *self)
   self->copies_per_visit = HP_PRINT_COPIES_PER_VISIT_DEFAULT;
   self->problem_timeout_ms = HP_PRINT_JOB_PROBLEM_TIMEOUT_MS_DEFAULT;
   self->actor = g_strdup (HP_AUDIT_ACTOR_KIOSK);
-  self->detail = g_strdup ("");
+  self->status.detail = g_strdup ("");
 }
 
 HpPrintService *
@@ -349,28 +333,28 @@ HpPrintState
 hp_print_service_get_state (HpPrintService *self)
 {
   g_return_val_if_fail (HP_IS_PRINT_SERVICE (self), HP_PRINT_STATE_IDLE);
-  return self->state;
+  return self->status.state;
 }
 
 HpPrintProblem
 hp_print_service_get_problem (HpPrintService *self)
 {
   g_return_val_if_fail (HP_IS_PRINT_SERVICE (self), HP_PRINT_PROBLEM_NONE);
-  return self->problem;
+  return self->status.problem;
 }
 
 const char *
 hp_print_service_get_detail (HpPrintService *self)
 {
   g_return_val_if_fail (HP_IS_PRINT_SERVICE (self), NULL);
-  return self->detail;
+  return self->status.detail;
 }
 
 int
 hp_print_service_get_job_id (HpPrintService *self)
 {
   g_return_val_if_fail (HP_IS_PRINT_SERVICE (self), 0);
-  return self->job_id;
+  return self->status.job_id;
 }
 
 void

@@ -125,19 +125,28 @@ add_detail (Reading *reading,
 
 /* The same numbers, units and precision as the result and summary screens,
  * so that paper and screen never disagree. */
+static gboolean
+format_value (Reading       *reading,
+              HpMeasurement *measurement)
+{
+  const char *unit = NULL;
+
+  reading->value = hp_measurement_format_value (measurement, &unit);
+  if (reading->value == NULL)
+    return FALSE;
+  reading->unit = _(unit);
+  return TRUE;
+}
+
 static void
 describe_blood_pressure (Reading       *reading,
                          HpMeasurement *measurement)
 {
-  double systolic = 0, diastolic = 0, pulse = 0;
+  double pulse = 0;
   HpInterpretation pulse_meaning = { 0 };
 
-  if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_SYSTOLIC, &systolic) ||
-      !hp_measurement_get_normalized_value (measurement, HP_QUANTITY_DIASTOLIC, &diastolic))
+  if (!format_value (reading, measurement))
     return;
-  reading->value = g_strdup_printf ("%.0f/%.0f", systolic, diastolic);
-  /* TRANSLATORS: the unit of blood pressure, millimetres of mercury */
-  reading->unit = _("mmHg");
 
   if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_PULSE_RATE, &pulse))
     return;
@@ -156,14 +165,10 @@ describe_body_weight (Reading       *reading,
                       HpMeasurement *measurement)
 {
   HpInterpretation unused = { 0 };
-  double kg = 0, bmi = 0, height_cm = hp_visit_get_height_cm (visit);
+  double bmi = 0, height_cm = hp_visit_get_height_cm (visit);
 
-  if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BODY_WEIGHT, &kg))
+  if (!format_value (reading, measurement))
     return;
-  /* Scales show a tenth of a kilogram; more would be false precision. */
-  reading->value = g_strdup_printf ("%.1f", kg);
-  /* TRANSLATORS: the unit of weight, kilograms */
-  reading->unit = _("kg");
   add_detail (reading, g_strdup (_("Clothes and shoes add a little.")));
   if (height_cm <= 0)
     return;
@@ -179,13 +184,8 @@ describe_blood_glucose (Reading       *reading,
                         HpVisit       *visit,
                         HpMeasurement *measurement)
 {
-  double mg_dl = 0;
-
-  if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BLOOD_GLUCOSE, &mg_dl))
+  if (!format_value (reading, measurement))
     return;
-  reading->value = g_strdup_printf ("%.0f", mg_dl);
-  /* TRANSLATORS: the unit of blood sugar, milligrams per decilitre */
-  reading->unit = _("mg/dL");
   /* The number means something else after a meal: the doctor sees which
    * answer it was read against. */
   switch (hp_visit_get_fasting (visit))

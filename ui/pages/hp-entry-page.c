@@ -6,10 +6,7 @@
 
 #include "hp-keypad.h"
 #include "hp-patient.h"
-
-/* Heights a person can have, as the visit takes them. */
-#define HEIGHT_MIN_CM 50
-#define HEIGHT_MAX_CM 250
+#include "hp-visit.h"
 
 struct _HpEntryPage
 {
@@ -90,7 +87,7 @@ ask (HpEntryPage *self)
         {
           lead = _("Type your height in centimetres. With your weight it gives your body-mass index (BMI).");
           hp_keypad_set_max_length (self->keypad, 3);
-          hp_keypad_set_range (self->keypad, HEIGHT_MIN_CM, HEIGHT_MAX_CM);
+          hp_keypad_set_range (self->keypad, (guint) HP_VISIT_HEIGHT_MIN_CM, (guint) HP_VISIT_HEIGHT_MAX_CM);
         }
       else if (self->feet == 0)
         {

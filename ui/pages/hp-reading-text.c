@@ -24,38 +24,14 @@ char *
 hp_reading_text_value (HpMeasurement  *measurement,
                        const char    **unit)
 {
-  double first = 0, second = 0;
+  const char *unit_msgid = NULL;
+  char *value;
 
-  g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), NULL);
   g_return_val_if_fail (unit != NULL, NULL);
 
-  *unit = NULL;
-  /* The same precision as the result page, so the numbers never differ
-   * from one screen to the next. */
-  switch (hp_measurement_get_kind (measurement))
-    {
-    case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
-      if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_SYSTOLIC, &first) ||
-          !hp_measurement_get_normalized_value (measurement, HP_QUANTITY_DIASTOLIC, &second))
-        return NULL;
-      /* TRANSLATORS: the unit of blood pressure, millimetres of mercury */
-      *unit = _("mmHg");
-      return g_strdup_printf ("%.0f/%.0f", first, second);
-    case HP_MEASUREMENT_KIND_BODY_WEIGHT:
-      if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BODY_WEIGHT, &first))
-        return NULL;
-      /* TRANSLATORS: the unit of weight, kilograms */
-      *unit = _("kg");
-      return g_strdup_printf ("%.1f", first);
-    case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
-      if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BLOOD_GLUCOSE, &first))
-        return NULL;
-      /* TRANSLATORS: the unit of blood sugar, milligrams per decilitre */
-      *unit = _("mg/dL");
-      return g_strdup_printf ("%.0f", first);
-    default:
-      return NULL;
-    }
+  value = hp_measurement_format_value (measurement, &unit_msgid);
+  *unit = unit_msgid != NULL ? _(unit_msgid) : NULL;
+  return value;
 }
 
 gboolean

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "hp-reading-text.h"
 #include "hp-trend-chart.h"
 
 struct _HpResultPage
@@ -65,6 +66,12 @@ hp_result_page_init (HpResultPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 }
+
+static const char * const title_of[] = {
+  [HP_MEASUREMENT_KIND_BLOOD_PRESSURE] = N_("Your blood pressure"),
+  [HP_MEASUREMENT_KIND_BODY_WEIGHT] = N_("Your weight"),
+  [HP_MEASUREMENT_KIND_BLOOD_GLUCOSE] = N_("Your blood sugar"),
+};
 
 static const char * const urgency_classes[] = {
   [HP_URGENCY_NONE] = "urgency-none",
@@ -128,21 +135,7 @@ static void
 show_blood_pressure (HpResultPage  *self,
                      HpMeasurement *measurement)
 {
-  double systolic = 0, diastolic = 0, pulse = 0;
-  g_autofree char *value = NULL;
-
-  gtk_label_set_label (self->title_label, _("Your blood pressure"));
-  if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_SYSTOLIC, &systolic) ||
-      !hp_measurement_get_normalized_value (measurement, HP_QUANTITY_DIASTOLIC, &diastolic))
-    {
-      show_unknown_unit (self);
-      return;
-    }
-
-  /* Systolic over diastolic is how patients see it on every cuff. */
-  value = g_strdup_printf ("%.0f/%.0f", systolic, diastolic);
-  /* TRANSLATORS: the unit of blood pressure, millimetres of mercury */
-  show_value (self, value, _("mmHg"));
+  double pulse = 0;
 
   if (hp_measurement_get_normalized_value (measurement, HP_QUANTITY_PULSE_RATE, &pulse))
     {
@@ -167,20 +160,7 @@ show_body_weight (HpResultPage  *self,
 {
   HpInterpretation unused = { 0 };
   double bmi = 0;
-  double kg = 0;
-  g_autofree char *value = NULL;
 
-  gtk_label_set_label (self->title_label, _("Your weight"));
-  if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BODY_WEIGHT, &kg))
-    {
-      show_unknown_unit (self);
-      return;
-    }
-
-  /* Scales show a tenth of a kilogram; more would be false precision. */
-  value = g_strdup_printf ("%.1f", kg);
-  /* TRANSLATORS: the unit of weight, kilograms */
-  show_value (self, value, _("kg"));
   if (hp_visit_interpret (visit, measurement, &bmi, &unused))
     {
       g_autofree char *text = NULL;
@@ -195,24 +175,9 @@ show_body_weight (HpResultPage  *self,
 }
 
 static void
-show_blood_glucose (HpResultPage  *self,
-                    HpMeasurement *measurement,
-                    HpFasting      fasting)
+show_blood_glucose (HpResultPage *self,
+                    HpFasting     fasting)
 {
-  double mg_dl = 0;
-  g_autofree char *value = NULL;
-
-  gtk_label_set_label (self->title_label, _("Your blood sugar"));
-  if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BLOOD_GLUCOSE, &mg_dl))
-    {
-      show_unknown_unit (self);
-      return;
-    }
-
-  value = g_strdup_printf ("%.0f", mg_dl);
-  /* TRANSLATORS: the unit of blood sugar, milligrams per decilitre */
-  show_value (self, value, _("mg/dL"));
-
   /* What the number means depends on the last meal: the patient sees which
    * answer it was read against. */
   switch (fasting)
@@ -322,6 +287,8 @@ hp_result_page_set_measurement (HpResultPage  *self,
                                 HpMeasurement *measurement)
 {
   HpInterpretation interpretation = { 0 };
+  g_autofree char *value = NULL;
+  const char *unit = NULL;
 
   g_return_if_fail (HP_IS_RESULT_PAGE (self));
   g_return_if_fail (measurement == NULL || HP_IS_MEASUREMENT (measurement));
@@ -336,6 +303,16 @@ hp_result_page_set_measurement (HpResultPage  *self,
   if (measurement == NULL)
     return;
 
+  gtk_label_set_label (self->title_label, _(title_of[hp_measurement_get_kind (measurement)]));
+  value = hp_reading_text_value (measurement, &unit);
+  if (value == NULL)
+    {
+      show_unknown_unit (self);
+      show_trend (self, visit, measurement);
+      return;
+    }
+  show_value (self, value, unit);
+
   switch (hp_measurement_get_kind (measurement))
     {
     case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
@@ -345,14 +322,13 @@ hp_result_page_set_measurement (HpResultPage  *self,
       show_body_weight (self, visit, measurement);
       break;
     case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
-      show_blood_glucose (self, measurement, hp_visit_get_fasting (visit));
+      show_blood_glucose (self, hp_visit_get_fasting (visit));
       break;
     default:
       break;
     }
 
-  if (*gtk_label_get_label (self->value_label) != '\0' &&
-      hp_visit_interpret (visit, measurement, NULL, &interpretation))
+  if (hp_visit_interpret (visit, measurement, NULL, &interpretation))
     show_category (self, &interpretation);
   show_trend (self, visit, measurement);
 }
