@@ -17,6 +17,7 @@
 #include "hp-keyring.h"
 #include "hp-phdc-device.h"
 #include "hp-print-service.h"
+#include "hp-printout.h"
 #include "hp-retention.h"
 #include "hp-simulated-cuff.h"
 #include "hp-speech.h"
@@ -38,6 +39,8 @@ struct _HpApplication
   HpDeviceManager *devices;
   HpCallService *calls;
   HpPrintService *printer;
+  /* The summary on the print page: kept only while that page is shown. */
+  HpPrintout *printout;
   HpSpeech *speech;
   HpVisitFlow *flow;
   HpWindow *window;
@@ -141,6 +144,8 @@ page_for_step (HpVisitStep       step,
       return HP_PAGE_OFFER_CODE;
     case HP_VISIT_STEP_CODE_CREATED:
       return HP_PAGE_CODE;
+    case HP_VISIT_STEP_PRINT:
+      return HP_PAGE_PRINT;
     case HP_VISIT_STEP_CHOOSE:
       return HP_PAGE_CHOOSE;
     case HP_VISIT_STEP_FASTING:
@@ -242,6 +247,74 @@ update_available_kinds (HpApplication *self)
     hp_device_manager_find_by_kind (self->devices, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE) != NULL);
 }
 
+static HpPrintoutState
+printout_state_for (HpPrintState state)
+{
+  switch (state)
+    {
+    case HP_PRINT_STATE_SENDING:
+    case HP_PRINT_STATE_PRINTING:
+      return HP_PRINTOUT_PRINTING;
+    case HP_PRINT_STATE_DONE:
+      return HP_PRINTOUT_PRINTED;
+    case HP_PRINT_STATE_FAILED:
+      return HP_PRINTOUT_FAILED;
+    case HP_PRINT_STATE_IDLE:
+    default:
+      return HP_PRINTOUT_READY;
+    }
+}
+
+/* The print page follows the printer: what is on its way, what holds it,
+ * how many copies are left. */
+static void
+sync_printout (HpApplication *self)
+{
+  HpPrintProblem problem;
+
+  if (self->window == NULL || self->printer == NULL)
+    return;
+  problem = hp_print_service_get_problem (self->printer);
+  hp_window_set_printout (self->window,
+                          self->printout != NULL ? self->printout->preview : NULL,
+                          printout_state_for (hp_print_service_get_state (self->printer)),
+                          problem != HP_PRINT_PROBLEM_NONE ? hp_print_problem_to_patient_message (problem) : NULL,
+                          self->printout != NULL
+                          ? hp_print_service_get_copies_left (self->printer, self->printout->visit_id) : 0);
+}
+
+static HpPaper
+configured_paper (HpApplication *self)
+{
+  HpPaper paper = HP_PAPER_RECEIPT_80MM;
+
+  /* The configuration has checked the name already. */
+  hp_paper_from_string (hp_config_get_paper (self->config), &paper);
+  return paper;
+}
+
+/* The visit's summary in its language, for the print page. */
+static gboolean
+prepare_printout (HpApplication  *self,
+                  GError        **error)
+{
+  HpVisit *visit = hp_visit_flow_get_visit (self->flow);
+  HpPrintout *printout;
+
+  if (visit == NULL)
+    {
+      g_set_error_literal (error, HP_SUMMARY_ERROR, HP_SUMMARY_ERROR_NO_RESULTS, "there is no visit to print");
+      return FALSE;
+    }
+  printout = hp_printout_new (visit, hp_visit_flow_get_language (self->flow),
+                              hp_config_get_location (self->config), configured_paper (self), error);
+  if (printout == NULL)
+    return FALSE;
+  g_clear_pointer (&self->printout, hp_printout_free);
+  self->printout = printout;
+  return TRUE;
+}
+
 /* Makes the window show exactly what the flow holds; nothing else feeds it. */
 static void
 sync_window (HpApplication *self)
@@ -276,6 +349,16 @@ sync_window (HpApplication *self)
                        hp_visit_flow_get_busy (self->flow));
   hp_window_set_new_code (self->window,
                           step == HP_VISIT_STEP_CODE_CREATED ? hp_visit_flow_get_new_code (self->flow) : NULL);
+  if (step != HP_VISIT_STEP_PRINT)
+    g_clear_pointer (&self->printout, hp_printout_free);
+  if (self->printer != NULL)
+    {
+      hp_window_set_can_print (self->window, hp_print_service_is_available (self->printer));
+      /* A visit's copies end with it; a printout on its way still comes out. */
+      if (step == HP_VISIT_STEP_GOODBYE || step == HP_VISIT_STEP_ATTRACT)
+        hp_print_service_forget_visit (self->printer);
+    }
+  sync_printout (self);
   hp_window_set_phase (self->window, hp_visit_flow_get_phase (self->flow));
   hp_window_set_problem (self->window, problem_for_flow (self->flow));
   hp_window_set_inactivity_warning (self->window, hp_visit_flow_get_seconds_left (self->flow));
@@ -389,7 +472,12 @@ rebuild_window (HpApplication *self)
 static void
 on_flow_language (HpApplication *self)
 {
+  g_autoptr(GError) error = NULL;
+
   apply_language (hp_visit_flow_get_language (self->flow));
+  /* The printout on screen is written again in the new language. */
+  if (hp_visit_flow_get_step (self->flow) == HP_VISIT_STEP_PRINT && !prepare_printout (self, &error))
+    g_message ("the summary was not written again: %s", error->message);
   rebuild_window (self);
 }
 
@@ -618,6 +706,15 @@ on_store_opened (GObject      *source G_GNUC_UNUSED,
   start_devices (self);
   self->calls = hp_call_service_new ();
   self->printer = hp_print_service_new ();
+  hp_print_service_set_printer (self->printer, hp_config_get_printer (self->config));
+  hp_print_service_set_paper (self->printer, configured_paper (self));
+  hp_print_service_set_copies_per_visit (self->printer, hp_config_get_copies_per_visit (self->config));
+  if (self->audit != NULL)
+    hp_print_service_set_audit (self->printer, self->audit, HP_AUDIT_ACTOR_KIOSK);
+  g_signal_connect_object (self->printer, "notify::state",
+                           G_CALLBACK (sync_printout), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->printer, "notify::problem",
+                           G_CALLBACK (sync_printout), self, G_CONNECT_SWAPPED);
   self->flow = hp_visit_flow_new (self->store, self->devices, &timings);
   hp_visit_flow_set_language (self->flow, hp_config_get_language (self->config));
   hp_visit_flow_set_ask_language (self->flow,
@@ -645,6 +742,7 @@ on_store_opened (GObject      *source G_GNUC_UNUSED,
   if (self->tour_dir != NULL)
     {
       self->tour = hp_demo_tour_new (self->window, self->flow, self->tour_dir);
+      hp_demo_tour_set_printer (self->tour, self->printer);
       g_signal_connect_object (self->tour, "finished",
                                G_CALLBACK (on_tour_finished), self, G_CONNECT_SWAPPED);
       hp_demo_tour_start (self->tour);
@@ -842,19 +940,73 @@ action_see_result (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_U
     hp_visit_flow_see_result (self->flow);
 }
 
+/* "Print my results": the printout is made and shown before anything is
+ * sent to the printer. */
 static void
 action_print_results (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
 {
   HpApplication *self = data;
   g_autoptr(GError) error = NULL;
-  HpVisit *visit;
+  HpVisitStep step;
 
   if (self->flow == NULL || self->window == NULL)
     return;
-  visit = hp_visit_flow_get_visit (self->flow);
-  if (visit == NULL || !hp_print_service_print_visit (self->printer, visit, &error))
-    hp_window_show_notice (self->window,
-                           _("Printing is not available on this kiosk yet. Please write your numbers down or ask a staff member."));
+  step = hp_visit_flow_get_step (self->flow);
+  if (step != HP_VISIT_STEP_SUMMARY && step != HP_VISIT_STEP_CODE_CREATED)
+    return;
+  if (self->printer == NULL || !hp_print_service_is_available (self->printer))
+    {
+      hp_window_show_notice (self->window,
+                             _("This kiosk has no printer. Please write your numbers down or ask a staff member."));
+      return;
+    }
+  if (!prepare_printout (self, &error))
+    {
+      /* The renderer's errors name what failed, never a value. */
+      g_message ("the summary could not be made for printing: %s", error->message);
+      hp_window_show_notice (self->window,
+                             _("Your printout could not be made. Please write your numbers down or ask a staff member."));
+      return;
+    }
+  hp_visit_flow_print (self->flow);
+}
+
+static void
+on_printed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(HpApplication) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpPrintOutcome) outcome = hp_print_service_print_finish (HP_PRINT_SERVICE (source), result, &error);
+
+  /* The service has logged and audited how it went; the page follows its
+   * state. A printout that was not even sent is told here. */
+  if (outcome == NULL)
+    {
+      g_message ("the summary was not sent to the printer: %s", error->message);
+      if (self->window != NULL && hp_visit_flow_get_step (self->flow) == HP_VISIT_STEP_PRINT)
+        hp_window_show_notice (self->window,
+                               g_error_matches (error, HP_PRINT_ERROR, HP_PRINT_ERROR_BUSY)
+                               ? _("The printer is busy. Please try again in a moment.")
+                               : _("Your printout could not be sent. Please ask a staff member."));
+    }
+  sync_printout (self);
+}
+
+/* The print page's Print: the printout shown goes to the printer. */
+static void
+action_send_to_printer (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
+{
+  HpApplication *self = data;
+
+  if (self->flow == NULL || self->printout == NULL ||
+      hp_visit_flow_get_step (self->flow) != HP_VISIT_STEP_PRINT)
+    return;
+  /* The job's title is what the printer's queue shows: nothing personal. */
+  hp_print_service_print_async (self->printer, self->printout->visit_id, self->printout->pdf,
+                                "Healthpost summary", NULL, on_printed, g_object_ref (self));
+  sync_printout (self);
 }
 
 static void
@@ -885,6 +1037,7 @@ static const GActionEntry visit_entries[] = {
   { .name = "call-clinician", .activate = action_call_clinician },
   { .name = "see-result", .activate = action_see_result },
   { .name = "print-results", .activate = action_print_results },
+  { .name = "send-to-printer", .activate = action_send_to_printer },
   { .name = "next-language", .activate = action_next_language },
 };
 
@@ -981,6 +1134,7 @@ hp_application_shutdown (GApplication *app)
   g_clear_object (&self->tour);
   g_clear_object (&self->flow);
   g_clear_object (&self->calls);
+  g_clear_pointer (&self->printout, hp_printout_free);
   g_clear_object (&self->printer);
   g_clear_object (&self->speech);
   g_clear_object (&self->devices);
@@ -1094,6 +1248,13 @@ hp_application_get_window (HpApplication *self)
 {
   g_return_val_if_fail (HP_IS_APPLICATION (self), NULL);
   return self->window;
+}
+
+HpPrintService *
+hp_application_get_print_service (HpApplication *self)
+{
+  g_return_val_if_fail (HP_IS_APPLICATION (self), NULL);
+  return self->printer;
 }
 
 HpSpeech *

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "hp-config.h"
+#include "hp-print-service.h"
 #include "hp-speech.h"
 #include "hp-visit-flow.h"
 #include "hp-window.h"
@@ -28,6 +29,9 @@ HpConfig      *hp_application_get_config      (HpApplication     *self);
 /* %NULL until the services are started, just after the first frame. */
 HpVisitFlow   *hp_application_get_flow        (HpApplication     *self);
 HpWindow      *hp_application_get_window      (HpApplication     *self);
+/* Summaries go to the printer through it; %NULL until the services are
+ * started. */
+HpPrintService *hp_application_get_print_service (HpApplication  *self);
 /* Audio guidance's voice; GStreamer loads only once audio is first on. */
 HpSpeech      *hp_application_get_speech      (HpApplication     *self);
 /* The process exit status the application asks for (a failed demo tour). */

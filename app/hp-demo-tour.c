@@ -15,6 +15,9 @@ struct _HpDemoTour
 
   HpWindow *window;
   HpVisitFlow *flow;
+  HpPrintService *printer;
+  gboolean print_sent;
+  gboolean printed;
   char *folder;
   guint shot;
   guint n_measured;
@@ -42,6 +45,8 @@ finish (HpDemoTour *self,
   self->done = TRUE;
   g_clear_handle_id (&self->timeout_source, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->flow, self);
+  if (self->printer != NULL)
+    g_signal_handlers_disconnect_by_data (self->printer, self);
   if (self->frame_clock != NULL)
     g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, succeeded);
@@ -97,6 +102,23 @@ act (HpDemoTour *self)
       action = "visit.see-result";
       break;
     case HP_VISIT_STEP_SUMMARY:
+      if (self->printer != NULL && hp_print_service_is_available (self->printer) && !self->printed)
+        action = "visit.print-results";
+      else
+        action = "visit.finish";
+      break;
+    case HP_VISIT_STEP_PRINT:
+      if (self->printed)
+        action = "visit.back";
+      else if (!self->print_sent)
+        {
+          self->print_sent = TRUE;
+          action = "visit.send-to-printer";
+        }
+      else
+        /* The printer's state says when it is out. */
+        return;
+      break;
     case HP_VISIT_STEP_OFFER_CODE:
       /* The demo patient stays anonymous: no code. */
       action = "visit.finish";
@@ -177,6 +199,30 @@ on_step (HpDemoTour *self)
     capture_after_next_frame (self);
 }
 
+static void
+on_print_state (HpDemoTour *self)
+{
+  HpPrintState state = hp_print_service_get_state (self->printer);
+
+  if (self->done || !self->print_sent || self->printed)
+    return;
+  if (state == HP_PRINT_STATE_FAILED)
+    {
+      g_printerr ("demo tour: the summary was not printed (%s): %s\n",
+                  hp_print_problem_to_string (hp_print_service_get_problem (self->printer)),
+                  hp_print_service_get_detail (self->printer));
+      finish (self, FALSE);
+    }
+  else if (state == HP_PRINT_STATE_DONE)
+    {
+      g_print ("demo tour: the summary was printed as job %d on %s\n",
+               hp_print_service_get_job_id (self->printer), hp_print_service_get_printer (self->printer));
+      self->printed = TRUE;
+      /* The page now says the printout is ready: captured, then back. */
+      capture_after_next_frame (self);
+    }
+}
+
 static gboolean
 on_timeout (gpointer user_data)
 {
@@ -198,6 +244,9 @@ hp_demo_tour_dispose (GObject *object)
     g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
   if (self->flow != NULL)
     g_signal_handlers_disconnect_by_data (self->flow, self);
+  if (self->printer != NULL)
+    g_signal_handlers_disconnect_by_data (self->printer, self);
+  g_clear_object (&self->printer);
   g_clear_object (&self->flow);
   g_clear_object (&self->window);
 
@@ -246,6 +295,20 @@ hp_demo_tour_new (HpWindow    *window,
   self->flow = g_object_ref (flow);
   self->folder = g_strdup (folder);
   return self;
+}
+
+void
+hp_demo_tour_set_printer (HpDemoTour     *self,
+                          HpPrintService *printer)
+{
+  g_return_if_fail (HP_IS_DEMO_TOUR (self));
+  g_return_if_fail (printer == NULL || HP_IS_PRINT_SERVICE (printer));
+
+  if (self->printer != NULL)
+    g_signal_handlers_disconnect_by_data (self->printer, self);
+  g_set_object (&self->printer, printer);
+  if (printer != NULL)
+    g_signal_connect_swapped (printer, "notify::state", G_CALLBACK (on_print_state), self);
 }
 
 void

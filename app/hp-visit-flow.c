@@ -33,6 +33,8 @@ struct _HpVisitFlow
   char *language;
   gboolean ask_language;
   gboolean height_asked;
+  /* Where the print preview returns to. */
+  HpVisitStep before_print;
 
   /* The device measuring now, with its signal handlers. */
   HpDevice *device;
@@ -83,6 +85,7 @@ static const char * const step_names[] = {
   [HP_VISIT_STEP_NEW_PIN] = "new-pin",
   [HP_VISIT_STEP_CONFIRM_PIN] = "confirm-pin",
   [HP_VISIT_STEP_CODE_CREATED] = "code-created",
+  [HP_VISIT_STEP_PRINT] = "print",
   [HP_VISIT_STEP_PROBLEM] = "problem",
   [HP_VISIT_STEP_GOODBYE] = "goodbye",
   [HP_VISIT_STEP_OUT_OF_SERVICE] = "out-of-service",
@@ -124,6 +127,7 @@ step_watches_inactivity (HpVisitStep step)
     case HP_VISIT_STEP_NEW_PIN:
     case HP_VISIT_STEP_CONFIRM_PIN:
     case HP_VISIT_STEP_CODE_CREATED:
+    case HP_VISIT_STEP_PRINT:
     case HP_VISIT_STEP_PROBLEM:
       return TRUE;
     case HP_VISIT_STEP_ATTRACT:
@@ -979,6 +983,9 @@ hp_visit_flow_back (HpVisitFlow *self)
       forget_secret (&self->first_pin);
       set_step (self, HP_VISIT_STEP_OFFER_CODE);
       return TRUE;
+    case HP_VISIT_STEP_PRINT:
+      set_step (self, self->before_print);
+      return TRUE;
     default:
       return FALSE;
     }
@@ -1153,6 +1160,18 @@ hp_visit_flow_finish (HpVisitFlow *self)
     }
 
   set_step (self, HP_VISIT_STEP_GOODBYE);
+  return TRUE;
+}
+
+gboolean
+hp_visit_flow_print (HpVisitFlow *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+
+  if (self->step != HP_VISIT_STEP_SUMMARY && self->step != HP_VISIT_STEP_CODE_CREATED)
+    return FALSE;
+  self->before_print = self->step;
+  set_step (self, HP_VISIT_STEP_PRINT);
   return TRUE;
 }
 

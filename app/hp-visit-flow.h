@@ -29,6 +29,7 @@ typedef enum {
   HP_VISIT_STEP_NEW_PIN,        /* "remember me": the patient picks a PIN */
   HP_VISIT_STEP_CONFIRM_PIN,    /* and types it again */
   HP_VISIT_STEP_CODE_CREATED,   /* their new personal code, to keep */
+  HP_VISIT_STEP_PRINT,          /* the summary as it will be printed, and printing it */
   HP_VISIT_STEP_PROBLEM,
   HP_VISIT_STEP_GOODBYE,
   HP_VISIT_STEP_OUT_OF_SERVICE,
@@ -128,7 +129,8 @@ gboolean hp_visit_flow_enter              (HpVisitFlow       *self,
 /* On the height step: the height in cm, or 0 to go on without one. */
 gboolean hp_visit_flow_enter_height       (HpVisitFlow       *self,
                                            double             height_cm);
-/* From a step that asks for a code, PIN or height back to the one before. */
+/* From a step that asks for a code, PIN or height, or from the print
+ * preview, back to the one before. */
 gboolean hp_visit_flow_back               (HpVisitFlow       *self);
 /* On the offer of an anonymous visit: make a personal code for next time. */
 gboolean hp_visit_flow_remember_me        (HpVisitFlow       *self);
@@ -145,6 +147,9 @@ gboolean hp_visit_flow_measure_another    (HpVisitFlow       *self);
  * summary. From the summary: saves the visit and says goodbye, after an
  * anonymous patient was offered a personal code. */
 gboolean hp_visit_flow_finish             (HpVisitFlow       *self);
+/* From the summary or the code-created step to the printout's preview;
+ * back (hp_visit_flow_back()) returns to the step it came from. */
+gboolean hp_visit_flow_print              (HpVisitFlow       *self);
 /* From the crisis step on to the result of the same reading. */
 gboolean hp_visit_flow_see_result         (HpVisitFlow       *self);
 gboolean hp_visit_flow_start_over         (HpVisitFlow       *self);

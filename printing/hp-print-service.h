@@ -89,14 +89,6 @@ const char     *hp_print_service_get_detail           (HpPrintService      *self
 /* The printer's id of the job now or last sent; 0 when none was made. */
 int             hp_print_service_get_job_id           (HpPrintService      *self);
 
-/* Renders @visit's summary for the configured paper and prints it in the
- * background, as hp_print_service_print_async() with the visit's id; the
- * state and problem properties tell how it goes. Fails with
- * HP_PRINT_ERROR or the renderer's error before anything is sent. */
-gboolean        hp_print_service_print_visit          (HpPrintService      *self,
-                                                       HpVisit             *visit,
-                                                       GError             **error);
-
 /* The visit is over: its copies are forgotten and, unless a printout is
  * still on its way, the state is idle again. */
 void            hp_print_service_forget_visit         (HpPrintService      *self);

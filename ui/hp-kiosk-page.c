@@ -10,6 +10,8 @@ static const char * const unspoken_classes[] = {
   "unspoken", "personal-code", "keypad-key", "keypad-display",
 };
 
+static G_DEFINE_QUARK (hp-kiosk-page-spoken-text, spoken_text)
+
 static gboolean
 is_heading (GtkWidget *widget)
 {
@@ -29,7 +31,9 @@ collect (GtkWidget *widget,
 
   if (GTK_IS_LABEL (widget))
     {
-      g_autofree char *text = g_strstrip (g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
+      const char *spoken = g_object_get_qdata (G_OBJECT (widget), spoken_text_quark ());
+      g_autofree char *text = g_strstrip (g_strdup (spoken != NULL ? spoken
+                                                    : gtk_label_get_text (GTK_LABEL (widget))));
 
       if (*text != '\0')
         {
@@ -97,6 +101,15 @@ ends_sentence (const char *line)
     if (g_str_has_suffix (line, ends[i]))
       return TRUE;
   return FALSE;
+}
+
+void
+hp_kiosk_page_set_spoken_text (GtkWidget  *label,
+                               const char *spoken)
+{
+  g_return_if_fail (GTK_IS_LABEL (label));
+
+  g_object_set_qdata_full (G_OBJECT (label), spoken_text_quark (), g_strdup (spoken), g_free);
 }
 
 char *

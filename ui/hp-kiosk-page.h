@@ -33,6 +33,10 @@ GStrv  hp_kiosk_page_dup_spoken_lines     (HpKioskPage    *self);
  * be heard by people nearby. */
 void   hp_kiosk_page_collect_spoken_lines (GtkWidget      *root,
                                            GPtrArray      *lines);
+/* Has audio guidance read @label as @spoken, where its words on screen
+ * read badly aloud ("131/84"); %NULL reads it as written again. */
+void   hp_kiosk_page_set_spoken_text      (GtkWidget      *label,
+                                           const char     *spoken);
 /* @lines as one text to speak: each line ends as a sentence, so the voice
  * pauses between a heading, a sentence and a button. */
 char  *hp_kiosk_page_join_spoken_lines    (const char * const *lines);

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hp-adaptive-row.h"
 #include "hp-attract-page.h"
 #include "hp-bp-instructions-page.h"
 #include "hp-choose-page.h"
@@ -18,6 +19,7 @@
 #include "hp-ui-resources.h"
 #include "hp-measuring-page.h"
 #include "hp-offer-code-page.h"
+#include "hp-print-page.h"
 #include "hp-result-page.h"
 #include "hp-summary-page.h"
 #include "hp-weight-instructions-page.h"
@@ -246,6 +248,7 @@ step_of_page (HpWindow *self,
     case HP_PAGE_SUMMARY:
     case HP_PAGE_OFFER_CODE:
     case HP_PAGE_CODE:
+    case HP_PAGE_PRINT:
       return 5;
     case HP_PAGE_ATTRACT:
     case HP_PAGE_GOODBYE:
@@ -319,6 +322,51 @@ hp_window_enable_debugging (GtkWindow *window G_GNUC_UNUSED,
   return TRUE;
 }
 
+/* The width of the screen the kiosk fills: its monitor's when fullscreen,
+ * else the size it was opened at; 0 when not known yet. */
+static int
+screen_width (HpWindow *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  int width = 0, height = 0;
+
+  if (gtk_window_is_fullscreen (GTK_WINDOW (self)) && surface != NULL)
+    {
+      GdkMonitor *monitor = gdk_display_get_monitor_at_surface (gtk_widget_get_display (GTK_WIDGET (self)),
+                                                                surface);
+      GdkRectangle geometry = { 0 };
+
+      if (monitor != NULL)
+        gdk_monitor_get_geometry (monitor, &geometry);
+      return geometry.width;
+    }
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  return MAX (width, 0);
+}
+
+/* GtkWindow asks for its smallest height at its smallest width. Rows that
+ * stack where the screen is narrow (the top bar, a result's buttons) make
+ * that width small and that height greater than any real screen's: the
+ * window's smallest width is the screen's, so its height is asked at the
+ * width it has. */
+static void
+hp_window_measure (GtkWidget      *widget,
+                   GtkOrientation  orientation,
+                   int             for_size,
+                   int            *minimum,
+                   int            *natural,
+                   int            *minimum_baseline,
+                   int            *natural_baseline)
+{
+  GTK_WIDGET_CLASS (hp_window_parent_class)->measure (widget, orientation, for_size, minimum, natural,
+                                                      minimum_baseline, natural_baseline);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = MAX (*minimum, screen_width (HP_WINDOW (widget)));
+      *natural = MAX (*natural, *minimum);
+    }
+}
+
 static void
 hp_window_get_property (GObject    *object,
                         guint       prop_id,
@@ -383,6 +431,7 @@ hp_window_class_init (HpWindowClass *klass)
   object_class->get_property = hp_window_get_property;
   object_class->set_property = hp_window_set_property;
   GTK_WINDOW_CLASS (klass)->enable_debugging = hp_window_enable_debugging;
+  widget_class->measure = hp_window_measure;
 
   signals[SIGNAL_USER_ACTIVITY] =
     g_signal_new ("user-activity", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -405,6 +454,7 @@ hp_window_class_init (HpWindowClass *klass)
   /* Referencing the bundle links it in; its constructor registers it. */
   g_assert (hp_ui_get_resource () != NULL);
 
+  g_type_ensure (HP_TYPE_ADAPTIVE_ROW);
   g_type_ensure (HP_TYPE_ATTRACT_PAGE);
   g_type_ensure (HP_TYPE_LANGUAGE_PAGE);
   g_type_ensure (HP_TYPE_CONSENT_PAGE);
@@ -412,6 +462,7 @@ hp_window_class_init (HpWindowClass *klass)
   g_type_ensure (HP_TYPE_ENTRY_PAGE);
   g_type_ensure (HP_TYPE_CODE_PAGE);
   g_type_ensure (HP_TYPE_OFFER_CODE_PAGE);
+  g_type_ensure (HP_TYPE_PRINT_PAGE);
   g_type_ensure (HP_TYPE_CHOOSE_PAGE);
   g_type_ensure (HP_TYPE_BP_INSTRUCTIONS_PAGE);
   g_type_ensure (HP_TYPE_WEIGHT_INSTRUCTIONS_PAGE);
@@ -451,6 +502,8 @@ hp_window_class_init (HpWindowClass *klass)
                                              G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_OFFER_CODE]));
   gtk_widget_class_bind_template_child_full (widget_class, "code_page", FALSE,
                                              G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_CODE]));
+  gtk_widget_class_bind_template_child_full (widget_class, "print_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_PRINT]));
   gtk_widget_class_bind_template_child_full (widget_class, "choose_page", FALSE,
                                              G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_CHOOSE]));
   gtk_widget_class_bind_template_child_full (widget_class, "bp_instructions_page", FALSE,
@@ -776,6 +829,34 @@ hp_window_set_new_code (HpWindow   *self,
 {
   g_return_if_fail (HP_IS_WINDOW (self));
   hp_code_page_set_code (HP_CODE_PAGE (self->pages[HP_PAGE_CODE]), code);
+}
+
+void
+hp_window_set_can_print (HpWindow *self,
+                         gboolean  can_print)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  hp_summary_page_set_can_print (HP_SUMMARY_PAGE (self->pages[HP_PAGE_SUMMARY]), can_print);
+  hp_code_page_set_can_print (HP_CODE_PAGE (self->pages[HP_PAGE_CODE]), can_print);
+}
+
+void
+hp_window_set_printout (HpWindow        *self,
+                        GdkTexture      *preview,
+                        HpPrintoutState  state,
+                        const char      *problem_message,
+                        guint            copies_left)
+{
+  HpPrintPage *page;
+
+  g_return_if_fail (HP_IS_WINDOW (self));
+
+  page = HP_PRINT_PAGE (self->pages[HP_PAGE_PRINT]);
+  hp_print_page_set_preview (page, preview);
+  hp_print_page_set_status (page, state, problem_message, copies_left);
+  /* The printer's news comes without a tap: "ready", "out of paper". */
+  if (self->page == HP_PAGE_PRINT)
+    read_page (self, FALSE);
 }
 
 void

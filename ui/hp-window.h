@@ -6,6 +6,7 @@
 #include "hp-entry-page.h"
 #include "hp-interpretation.h"
 #include "hp-measurement.h"
+#include "hp-print-page.h"
 #include "hp-problem-page.h"
 #include "hp-visit.h"
 
@@ -28,6 +29,7 @@ typedef enum {
   HP_PAGE_SUMMARY,
   HP_PAGE_OFFER_CODE,   /* a personal code for next time? */
   HP_PAGE_CODE,         /* a new personal code to keep */
+  HP_PAGE_PRINT,        /* the printout's preview, and printing it */
   HP_PAGE_PROBLEM,
   HP_PAGE_GOODBYE,
 } HpPage;
@@ -42,8 +44,9 @@ G_DECLARE_FINAL_TYPE (HpWindow, hp_window, HP, WINDOW, GtkApplicationWindow)
  * finish, start-over, still-here, call-clinician, next-language,
  * measure-another, fasting(s: "eaten" or "fasting"), see-result,
  * print-results, choose-language(s), consent(b), identify(b: with a code),
- * enter(s: digits), height(d: cm, 0 for none), back, remember-me. Any touch or
- * key press emits "user-activity". */
+ * enter(s: digits), height(d: cm, 0 for none), back, remember-me,
+ * send-to-printer (the print page's Print). Any touch or key press emits
+ * "user-activity". */
 HpWindow   *hp_window_new                 (GtkApplication     *application);
 
 void        hp_window_show_page           (HpWindow           *self,
@@ -95,6 +98,16 @@ void        hp_window_set_entry           (HpWindow           *self,
 /* A new personal code to show; %NULL wipes it. */
 void        hp_window_set_new_code        (HpWindow           *self,
                                            const char         *code);
+/* Whether the kiosk has a printer: without one no page offers to print. */
+void        hp_window_set_can_print       (HpWindow           *self,
+                                           gboolean            can_print);
+/* The print page: the printout as it will come out (%NULL wipes it), and
+ * how printing it goes (see hp_print_page_set_status()). */
+void        hp_window_set_printout        (HpWindow           *self,
+                                           GdkTexture         *preview,
+                                           HpPrintoutState     state,
+                                           const char         *problem_message,
+                                           guint               copies_left);
 /* A returning patient's earlier visits (HpVisit, newest first) for the
  * result page's trend chart; %NULL for none. */
 void        hp_window_set_history         (HpWindow           *self,

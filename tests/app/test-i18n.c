@@ -135,6 +135,38 @@ test_switching_language (void **state G_GNUC_UNUSED)
   assert_string_equal (_("Start over"), "Start over");
 }
 
+/* Arabic has six plural forms (none, one, two, a few, many, other): the
+ * consent's retention period reads differently for each, and the one-day
+ * and two-day forms name the count in words. */
+static void
+test_arabic_plural_forms (void **state G_GNUC_UNUSED)
+{
+  static const char singular[] = "Your readings are kept on this kiosk, locked with a secret key, for %u day. "
+                                 "Then they are deleted.";
+  static const char plural[] = "Your readings are kept on this kiosk, locked with a secret key, for %u days. "
+                               "Then they are deleted.";
+  /* One count for each of ar.po's forms. */
+  static const gulong counts[] = { 0, 1, 2, 3, 11, 100 };
+  const char *forms[G_N_ELEMENTS (counts)];
+
+  hp_i18n_set_language ("ar");
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      forms[i] = g_dngettext (GETTEXT_PACKAGE, singular, plural, counts[i]);
+      assert_string_not_equal (forms[i], singular);
+      assert_string_not_equal (forms[i], plural);
+      for (guint j = 0; j < i; j++)
+        /* Zero and a hundred both take the noun's plain form. */
+        if (!(counts[j] == 0 && counts[i] == 100) && g_str_equal (forms[i], forms[j]))
+          fail_msg ("the forms for %lu and %lu days are the same: %s", counts[j], counts[i], forms[i]);
+    }
+  assert_null (strstr (forms[1], "%u"));
+  assert_non_null (strstr (forms[1], "يوم واحد"));
+  assert_non_null (strstr (forms[2], "يومين"));
+  assert_non_null (strstr (forms[3], "%u أيام"));
+  hp_i18n_set_language ("en");
+}
+
 static void
 test_right_to_left_languages (void **state G_GNUC_UNUSED)
 {
@@ -157,6 +189,7 @@ main (int   argc,
     cmocka_unit_test (test_french_complete),
     cmocka_unit_test (test_arabic_complete),
     cmocka_unit_test (test_switching_language),
+    cmocka_unit_test (test_arabic_plural_forms),
     cmocka_unit_test (test_right_to_left_languages),
   };
 

@@ -937,6 +937,13 @@ test_remember_me (void **state)
   assert_true (hp_patient_code_is_valid (code));
   assert_string_equal (hp_visit_get_patient_code (hp_visit_flow_get_visit (f->flow)), code);
 
+  /* The printout with the new code: back returns to the code, not the
+   * summary. */
+  assert_true (hp_visit_flow_print (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_PRINT);
+  assert_true (hp_visit_flow_back (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CODE_CREATED);
+
   assert_true (hp_visit_flow_finish (f->flow));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_GOODBYE);
   filed = hp_store_list_patient_visits (f->store, code, 0, &error);
@@ -944,6 +951,41 @@ test_remember_me (void **state)
   assert_int_equal (filed->len, 1);
   assert_true (wait_for_step (f->flow, HP_VISIT_STEP_ATTRACT));
   assert_null (hp_visit_flow_get_new_code (f->flow));
+}
+
+/* The print preview opens from the summary only (and from a new code),
+ * keeps the visit, watches inactivity like any page, and leads back. */
+static void
+test_print_step (void **state)
+{
+  Fixture *f = *state;
+
+  add_cuff (f, HP_CUFF_FAULT_NONE);
+  go_to_instructions (f);
+  assert_false (hp_visit_flow_print (f->flow));
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+  assert_false (hp_visit_flow_print (f->flow));
+  assert_true (hp_visit_flow_finish (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_SUMMARY);
+
+  assert_true (hp_visit_flow_print (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_PRINT);
+  assert_string_equal (hp_visit_step_to_string (HP_VISIT_STEP_PRINT), "print");
+  /* Only back leads on from it. */
+  assert_false (hp_visit_flow_print (f->flow));
+  assert_false (hp_visit_flow_finish (f->flow));
+  assert_false (hp_visit_flow_measure_another (f->flow));
+  assert_true (hp_visit_flow_back (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_SUMMARY);
+  assert_int_equal (hp_visit_get_n_measurements (hp_visit_flow_get_visit (f->flow)), 1);
+
+  /* Left alone on the preview, the visit is saved and wiped. */
+  assert_true (hp_visit_flow_print (f->flow));
+  assert_true (wait_for_warning (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_ATTRACT));
+  assert_null (hp_visit_flow_get_visit (f->flow));
+  assert_int_equal (count_visits (f), 1);
 }
 
 int
@@ -972,6 +1014,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_crisis_glucose, setup, teardown),
     cmocka_unit_test_setup_teardown (test_crisis_left_alone_is_saved_and_wiped, setup, teardown),
     cmocka_unit_test_setup_teardown (test_summary_step, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_print_step, setup, teardown),
     cmocka_unit_test_setup_teardown (test_consent_declined, setup, teardown),
     cmocka_unit_test_setup_teardown (test_single_language_skips_the_question, setup, teardown),
     cmocka_unit_test_setup_teardown (test_height_before_weight, setup, teardown),

@@ -474,6 +474,12 @@ hp_cups_server_take_document (HpCupsServer *server,
   return g_bytes_new_take (g_steal_pointer (&contents), length);
 }
 
+const char *
+hp_cups_server_get_output_dir (HpCupsServer *server)
+{
+  return server->out_dir;
+}
+
 guint
 hp_cups_server_count_documents (HpCupsServer *server)
 {

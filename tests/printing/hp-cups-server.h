@@ -53,6 +53,8 @@ int           hp_cups_server_get_job_state    (HpCupsServer  *server,
  * %NULL when there is none. */
 GBytes       *hp_cups_server_take_document    (HpCupsServer  *server,
                                                int            job_id);
+/* The folder where the backend keeps each job's document as job-ID.pdf. */
+const char   *hp_cups_server_get_output_dir   (HpCupsServer  *server);
 /* How many documents lie in the folder. */
 guint         hp_cups_server_count_documents  (HpCupsServer  *server);
 

@@ -376,6 +376,18 @@ stop_kiosk (Fixture *f)
 }
 
 #define WINDOWED "[kiosk]\nfullscreen=false\n"
+/* A printer that is never there: the print page shows its preview, and
+ * its message once printing fails. */
+#define PRINTER "[printer]\nprinter=ipp://127.0.0.1:9/printers/none\n"
+
+static gboolean
+printout_failed (HpUiFixture   *kiosk,
+                 gconstpointer  data G_GNUC_UNUSED)
+{
+  GtkWidget *page = hp_window_get_page_widget (hp_ui_window (kiosk), HP_PAGE_PRINT);
+
+  return hp_print_page_get_state (HP_PRINT_PAGE (page)) == HP_PRINTOUT_FAILED;
+}
 
 /* One measurement from its instructions to its result. */
 static void
@@ -453,6 +465,16 @@ walk_screens (Fixture    *f,
   hp_ui_press (&f->kiosk, "visit.finish");
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary");
   check_screen (f, "summary");
+  /* The printout's preview, then the same page once the printer (switched
+   * off: nothing listens on its port) has failed it, with its message. */
+  hp_ui_press (&f->kiosk, "visit.print-results");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_PRINT), "the print preview");
+  check_screen (f, "print");
+  hp_ui_press (&f->kiosk, "visit.send-to-printer");
+  hp_ui_wait_until (&f->kiosk, printout_failed, NULL, "the failed printout");
+  check_screen (f, "print-failed");
+  hp_ui_press (&f->kiosk, "visit.back");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary again");
   /* A personal code for next time: the offer, then the new-PIN page. */
   hp_ui_press (&f->kiosk, "visit.finish");
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_OFFER_CODE), "the offer of a code");
@@ -471,7 +493,7 @@ walk_screens (Fixture    *f,
 static void
 test_visit_screens (void **state G_GNUC_UNUSED)
 {
-  Fixture *f = start_kiosk (WINDOWED "[visit]\nidle-seconds=600\n");
+  Fixture *f = start_kiosk (WINDOWED "[visit]\nidle-seconds=600\n" PRINTER);
 
   walk_screens (f, "en");
   /* The help notice is a dialog of its own. */
@@ -479,7 +501,7 @@ test_visit_screens (void **state G_GNUC_UNUSED)
   check_screen (f, "help-notice");
   tap (find_widget (GTK_WIDGET (hp_ui_window (&f->kiosk)), is_button_labelled, "OK"));
 
-  assert_int_equal (f->screens, 24);
+  assert_int_equal (f->screens, 26);
   stop_kiosk (f);
 }
 
@@ -491,7 +513,7 @@ check_screen_size (int         width,
                    const char *language)
 {
   g_autofree char *config = g_strdup_printf (WINDOWED "window-width=%d\nwindow-height=%d\n"
-                                             "[visit]\nidle-seconds=600\n", width, height);
+                                             "[visit]\nidle-seconds=600\n" PRINTER, width, height);
   g_autofree char *folder = g_strdup_printf ("%s-%dx%d", language, width, height);
   Fixture *f = start_kiosk (config);
 
@@ -502,7 +524,7 @@ check_screen_size (int         width,
   assert_int_equal (gtk_widget_get_width (GTK_WIDGET (hp_ui_window (&f->kiosk))), width);
   assert_int_equal (gtk_widget_get_height (GTK_WIDGET (hp_ui_window (&f->kiosk))), height);
   walk_screens (f, language);
-  assert_int_equal (f->screens, g_str_equal (language, "en") ? 23 : 22);
+  assert_int_equal (f->screens, g_str_equal (language, "en") ? 25 : 24);
   stop_kiosk (f);
 }
 
@@ -511,6 +533,26 @@ static void
 test_screens_full_hd_landscape (void **state G_GNUC_UNUSED)
 {
   check_screen_size (1920, 1080, "en");
+}
+
+/* Portrait: the top bar wraps where a language's words need more than
+ * 1080 px, and every page keeps to the narrower width. */
+static void
+test_screens_portrait_english (void **state G_GNUC_UNUSED)
+{
+  check_screen_size (1080, 1920, "en");
+}
+
+static void
+test_screens_portrait_spanish (void **state G_GNUC_UNUSED)
+{
+  check_screen_size (1080, 1920, "es");
+}
+
+static void
+test_screens_portrait_arabic (void **state G_GNUC_UNUSED)
+{
+  check_screen_size (1080, 1920, "ar");
 }
 
 static void
@@ -672,6 +714,9 @@ main (int   argc,
     cmocka_unit_test (test_display_ends_with_visit),
     cmocka_unit_test (test_production_window),
     cmocka_unit_test (test_screens_full_hd_landscape),
+    cmocka_unit_test (test_screens_portrait_english),
+    cmocka_unit_test (test_screens_portrait_spanish),
+    cmocka_unit_test (test_screens_portrait_arabic),
   };
 
   /* One kiosk per process: each test names the one it runs. */

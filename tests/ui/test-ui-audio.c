@@ -230,9 +230,11 @@ go_to (HpUiFixture *f,
 }
 
 /* One measurement with audio on: each screen heard as it comes, the result
- * with its numbers. */
+ * with its numbers, the blood pressure in words (@spoken_value) rather than
+ * as the screen writes it. */
 static void
-measure_blood_pressure (HpUiFixture *f)
+measure_blood_pressure (HpUiFixture *f,
+                        const char  *spoken_value)
 {
   guint mark = n_spoken ();
 
@@ -261,7 +263,14 @@ measure_blood_pressure (HpUiFixture *f)
   {
     g_autofree char *all = spoken_since (mark);
 
-    hp_ui_assert_contains (all, "131/84");
+    hp_ui_assert_contains (all, spoken_value);
+    assert_null (strstr (all, "131/84"));
+  }
+  /* The screen still shows the number as written. */
+  {
+    g_autofree char *shown = hp_ui_page_text (f, HP_PAGE_RESULT);
+
+    hp_ui_assert_contains (shown, "131/84");
   }
 }
 
@@ -273,6 +282,8 @@ test_visit_spoken (void **state G_GNUC_UNUSED)
 {
   HpUiFixture *f = start_kiosk ("[visit]\nidle-seconds=600\ngoodbye-seconds=1\n");
   static const char * const languages[] = { "en", "es" };
+  /* From po/es.po: how each language says a blood pressure. */
+  static const char * const spoken_values[] = { "131 over 84", "131 sobre 84" };
 
   for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
     {
@@ -319,7 +330,7 @@ test_visit_spoken (void **state G_GNUC_UNUSED)
       go_to (f, HP_PAGE_CHOOSE, "the choose page");
       assert_page_spoken (f, mark);
 
-      measure_blood_pressure (f);
+      measure_blood_pressure (f, spoken_values[l]);
 
       /* A second tap is louder: the window, the voice, and the screen is
        * read again; a third is loudest. */
@@ -345,6 +356,12 @@ test_visit_spoken (void **state G_GNUC_UNUSED)
       hp_ui_press (f, "visit.finish");
       go_to (f, HP_PAGE_SUMMARY, "the summary");
       assert_page_spoken (f, mark);
+      {
+        g_autofree char *all = spoken_since (mark);
+
+        hp_ui_assert_contains (all, spoken_values[l]);
+        assert_null (strstr (all, "131/84"));
+      }
 
       mark = n_spoken ();
       hp_ui_press (f, "visit.finish");

@@ -8,6 +8,7 @@ struct _HpCodePage
   HpKioskPage parent_instance;
 
   GtkLabel *code_label;
+  GtkWidget *print_button;
 };
 
 G_DEFINE_FINAL_TYPE (HpCodePage, hp_code_page, HP_TYPE_KIOSK_PAGE)
@@ -19,6 +20,7 @@ hp_code_page_class_init (HpCodePageClass *klass)
 
   hp_kiosk_page_class_set_template (widget_class, "/org/healthpost/ui/pages/hp-code-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HpCodePage, code_label);
+  gtk_widget_class_bind_template_child (widget_class, HpCodePage, print_button);
 }
 
 static void
@@ -40,4 +42,12 @@ hp_code_page_set_code (HpCodePage *self,
   if (code != NULL)
     grouped = hp_patient_code_format (code);
   gtk_label_set_label (self->code_label, grouped != NULL ? grouped : "");
+}
+
+void
+hp_code_page_set_can_print (HpCodePage *self,
+                            gboolean    can_print)
+{
+  g_return_if_fail (HP_IS_CODE_PAGE (self));
+  gtk_widget_set_visible (self->print_button, can_print);
 }

@@ -12,4 +12,8 @@ G_DECLARE_FINAL_TYPE (HpCodePage, hp_code_page, HP, CODE_PAGE, HpKioskPage)
 void hp_code_page_set_code (HpCodePage *self,
                             const char *code);
 
+/* Whether the page offers to print (only where the kiosk has a printer). */
+void hp_code_page_set_can_print (HpCodePage *self,
+                                gboolean   can_print);
+
 G_END_DECLS

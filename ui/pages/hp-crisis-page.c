@@ -45,6 +45,7 @@ hp_crisis_page_set_reading (HpCrisisPage  *self,
 {
   HpInterpretation interpretation = { 0 };
   g_autofree char *value = NULL;
+  g_autofree char *spoken = NULL;
   g_autofree char *emergency = NULL;
   const char *unit = NULL;
 
@@ -53,6 +54,7 @@ hp_crisis_page_set_reading (HpCrisisPage  *self,
   g_return_if_fail (measurement == NULL || HP_IS_VISIT (visit));
 
   gtk_label_set_label (self->value_label, "");
+  hp_kiosk_page_set_spoken_text (GTK_WIDGET (self->value_label), NULL);
   gtk_label_set_label (self->unit_label, "");
   gtk_label_set_label (self->category_label, "");
   gtk_label_set_label (self->meaning_label, "");
@@ -72,6 +74,8 @@ hp_crisis_page_set_reading (HpCrisisPage  *self,
   if (value == NULL)
     return;
   gtk_label_set_label (self->value_label, value);
+  spoken = hp_reading_text_spoken_value (measurement);
+  hp_kiosk_page_set_spoken_text (GTK_WIDGET (self->value_label), spoken);
   gtk_label_set_label (self->unit_label, unit);
   if (hp_reading_text_interpret (visit, measurement, &interpretation))
     {

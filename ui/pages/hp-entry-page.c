@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "hp-adaptive-row.h"
 #include "hp-keypad.h"
 #include "hp-patient.h"
 #include "hp-visit.h"
@@ -197,6 +198,7 @@ hp_entry_page_class_init (HpEntryPageClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = hp_entry_page_dispose;
 
+  g_type_ensure (HP_TYPE_ADAPTIVE_ROW);
   g_type_ensure (HP_TYPE_KEYPAD);
   hp_kiosk_page_class_set_template (widget_class, "/org/healthpost/ui/pages/hp-entry-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HpEntryPage, title_label);

@@ -34,6 +34,23 @@ hp_reading_text_value (HpMeasurement  *measurement,
   return value;
 }
 
+char *
+hp_reading_text_spoken_value (HpMeasurement *measurement)
+{
+  double systolic = 0, diastolic = 0;
+
+  g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), NULL);
+
+  if (hp_measurement_get_kind (measurement) != HP_MEASUREMENT_KIND_BLOOD_PRESSURE ||
+      !hp_measurement_get_normalized_value (measurement, HP_QUANTITY_SYSTOLIC, &systolic) ||
+      !hp_measurement_get_normalized_value (measurement, HP_QUANTITY_DIASTOLIC, &diastolic))
+    return NULL;
+  /* TRANSLATORS: a blood pressure read aloud, systolic then diastolic,
+   * both whole numbers, as people say it: "131 over 84". The screen shows
+   * "131/84", which a speech synthesizer may read as a date or a fraction. */
+  return g_strdup_printf (_("%.0f over %.0f"), systolic, diastolic);
+}
+
 gboolean
 hp_reading_text_interpret (HpVisit          *visit,
                            HpMeasurement    *measurement,

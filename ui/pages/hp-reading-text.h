@@ -16,6 +16,11 @@ const char *hp_reading_text_kind_name   (HpMeasurementKind  kind);
 char       *hp_reading_text_value       (HpMeasurement     *measurement,
                                          const char       **unit);
 
+/* The number as audio guidance says it, in words where the written form
+ * reads badly aloud ("131 over 84" for "131/84"); %NULL where it reads as
+ * written. */
+char       *hp_reading_text_spoken_value (HpMeasurement    *measurement);
+
 /* The category of @measurement of @visit (read with the visit's fasting
  * answer and height); FALSE when it has none (a weight without a height, or
  * no value). */

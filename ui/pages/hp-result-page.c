@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "hp-adaptive-row.h"
 #include "hp-reading-text.h"
 #include "hp-trend-chart.h"
 
@@ -45,6 +46,7 @@ hp_result_page_class_init (HpResultPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = hp_result_page_dispose;
+  g_type_ensure (HP_TYPE_ADAPTIVE_ROW);
   g_type_ensure (HP_TYPE_TREND_CHART);
 
   hp_kiosk_page_class_set_template (widget_class, "/org/healthpost/ui/pages/hp-result-page.ui");
@@ -113,12 +115,15 @@ show_category (HpResultPage           *self,
   gtk_widget_set_visible (self->category_box, TRUE);
 }
 
+/* @spoken: the value as audio guidance says it, %NULL as written. */
 static void
 show_value (HpResultPage *self,
             const char   *value,
+            const char   *spoken,
             const char   *unit)
 {
   gtk_label_set_label (self->value_label, value);
+  hp_kiosk_page_set_spoken_text (GTK_WIDGET (self->value_label), spoken);
   gtk_label_set_label (self->unit_label, unit);
 }
 
@@ -126,7 +131,7 @@ show_value (HpResultPage *self,
 static void
 show_unknown_unit (HpResultPage *self)
 {
-  show_value (self, "", "");
+  show_value (self, "", NULL, "");
   gtk_label_set_label (self->detail_label,
                        _("The device gave a result the kiosk cannot show. Please ask a staff member."));
 }
@@ -288,13 +293,14 @@ hp_result_page_set_measurement (HpResultPage  *self,
 {
   HpInterpretation interpretation = { 0 };
   g_autofree char *value = NULL;
+  g_autofree char *spoken = NULL;
   const char *unit = NULL;
 
   g_return_if_fail (HP_IS_RESULT_PAGE (self));
   g_return_if_fail (measurement == NULL || HP_IS_MEASUREMENT (measurement));
   g_return_if_fail (measurement == NULL || HP_IS_VISIT (visit));
 
-  show_value (self, "", "");
+  show_value (self, "", NULL, "");
   gtk_label_set_label (self->detail_label, "");
   gtk_label_set_label (self->title_label, _("Your result"));
   clear_category (self);
@@ -311,7 +317,8 @@ hp_result_page_set_measurement (HpResultPage  *self,
       show_trend (self, visit, measurement);
       return;
     }
-  show_value (self, value, unit);
+  spoken = hp_reading_text_spoken_value (measurement);
+  show_value (self, value, spoken, unit);
 
   switch (hp_measurement_get_kind (measurement))
     {

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hp-adaptive-row.h"
 #include "hp-reading-text.h"
 
 struct _HpSummaryPage
@@ -10,6 +11,7 @@ struct _HpSummaryPage
   HpKioskPage parent_instance;
 
   GtkBox *rows_box;
+  GtkWidget *print_button;
   guint n_rows;
 };
 
@@ -27,8 +29,10 @@ hp_summary_page_class_init (HpSummaryPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  g_type_ensure (HP_TYPE_ADAPTIVE_ROW);
   hp_kiosk_page_class_set_template (widget_class, "/org/healthpost/ui/pages/hp-summary-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HpSummaryPage, rows_box);
+  gtk_widget_class_bind_template_child (widget_class, HpSummaryPage, print_button);
 }
 
 static void
@@ -74,8 +78,11 @@ new_row (HpVisit       *visit,
   if (value != NULL)
     {
       GtkWidget *unit_label = new_label (unit, "summary-unit");
+      GtkWidget *value_label = new_label (value, "summary-reading");
+      g_autofree char *spoken = hp_reading_text_spoken_value (measurement);
 
-      gtk_box_append (GTK_BOX (reading), new_label (value, "summary-reading"));
+      hp_kiosk_page_set_spoken_text (value_label, spoken);
+      gtk_box_append (GTK_BOX (reading), value_label);
       gtk_widget_set_valign (unit_label, GTK_ALIGN_END);
       gtk_box_append (GTK_BOX (reading), unit_label);
     }
@@ -146,4 +153,12 @@ hp_summary_page_get_n_rows (HpSummaryPage *self)
 {
   g_return_val_if_fail (HP_IS_SUMMARY_PAGE (self), 0);
   return self->n_rows;
+}
+
+void
+hp_summary_page_set_can_print (HpSummaryPage *self,
+                               gboolean       can_print)
+{
+  g_return_if_fail (HP_IS_SUMMARY_PAGE (self));
+  gtk_widget_set_visible (self->print_button, can_print);
 }

@@ -17,4 +17,8 @@ void  hp_summary_page_set_visit   (HpSummaryPage *self,
 /* How many readings the page lists, for tests. */
 guint hp_summary_page_get_n_rows  (HpSummaryPage *self);
 
+/* Whether the page offers to print (only where the kiosk has a printer). */
+void hp_summary_page_set_can_print (HpSummaryPage *self,
+                                   gboolean      can_print);
+
 G_END_DECLS
