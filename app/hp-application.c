@@ -985,7 +985,8 @@ on_printed (GObject      *source,
   if (outcome == NULL)
     {
       g_message ("the summary was not sent to the printer: %s", error->message);
-      if (self->window != NULL && hp_visit_flow_get_step (self->flow) == HP_VISIT_STEP_PRINT)
+      if (self->window != NULL && self->flow != NULL &&
+          hp_visit_flow_get_step (self->flow) == HP_VISIT_STEP_PRINT)
         hp_window_show_notice (self->window,
                                g_error_matches (error, HP_PRINT_ERROR, HP_PRINT_ERROR_BUSY)
                                ? _("The printer is busy. Please try again in a moment.")

@@ -50,6 +50,8 @@ switch_language (HpUiFixture *f,
 
 typedef struct {
   const char *code;
+  /* Beside ui-visit's full walks in fr/ and ar/, in a folder of its own. */
+  const char *shots_folder;
   GtkTextDirection direction;
   const char *start_words;
   const char *choose_question;
@@ -66,6 +68,7 @@ typedef struct {
 
 static const LanguageCase french = {
   .code = "fr",
+  .shots_folder = "fr-languages",
   .direction = GTK_TEXT_DIR_LTR,
   .start_words = "Touchez ici pour commencer",
   .choose_question = "Que voulez-vous mesurer ?",
@@ -82,6 +85,7 @@ static const LanguageCase french = {
 
 static const LanguageCase arabic = {
   .code = "ar",
+  .shots_folder = "ar-languages",
   .direction = GTK_TEXT_DIR_RTL,
   .start_words = "للبدء، يرجى اللمس هنا",
   .choose_question = "ماذا نقيس الآن؟",
@@ -182,13 +186,13 @@ walk_blood_pressure (HpUiFixture        *f,
   assert_int_equal (gtk_widget_get_direction (GTK_WIDGET (hp_ui_window (f))), lang->direction);
   attract = hp_ui_page_text (f, HP_PAGE_ATTRACT);
   hp_ui_assert_contains (attract, lang->start_words);
-  hp_ui_screenshot (f, lang->code, "attract");
+  hp_ui_screenshot (f, lang->shots_folder, "attract");
 
   hp_ui_begin_visit (f, NULL);
   choose = hp_ui_page_text (f, HP_PAGE_CHOOSE);
   hp_ui_assert_contains (choose, lang->choose_question);
   hp_ui_assert_contains (choose, lang->bp_choice);
-  hp_ui_screenshot (f, lang->code, "choose");
+  hp_ui_screenshot (f, lang->shots_folder, "choose");
 
   hp_ui_press_target (f, "visit.choose", "blood-pressure");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_BP_INSTRUCTIONS), "the instructions");
@@ -196,13 +200,13 @@ walk_blood_pressure (HpUiFixture        *f,
   hp_ui_assert_contains (instructions, lang->bp_ready);
   hp_ui_assert_contains (instructions, lang->bp_step);
   hp_ui_assert_contains (instructions, lang->start_button);
-  hp_ui_screenshot (f, lang->code, "bp-instructions");
+  hp_ui_screenshot (f, lang->shots_folder, "bp-instructions");
   assert_primary_button_side (f, "visit.start-measurement", lang);
 
   hp_ui_press (f, "visit.start-measurement");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_MEASURING), "the measuring page");
   assert_page_shows (f, HP_PAGE_MEASURING, lang->bp_measuring);
-  hp_ui_screenshot (f, lang->code, "measuring");
+  hp_ui_screenshot (f, lang->shots_folder, "measuring");
 
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result");
   result = hp_ui_page_text (f, HP_PAGE_RESULT);
@@ -210,7 +214,7 @@ walk_blood_pressure (HpUiFixture        *f,
   hp_ui_assert_contains (result, lang->unit);
   hp_ui_assert_contains (result, lang->pulse_words);
   hp_ui_assert_contains (result, lang->screening);
-  hp_ui_screenshot (f, lang->code, "result");
+  hp_ui_screenshot (f, lang->shots_folder, "result");
   assert_value_reads (f, "131/84");
   assert_primary_button_side (f, "visit.finish", lang);
 

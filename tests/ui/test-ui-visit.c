@@ -1,4 +1,4 @@
-/* Walks demo visits through the real kiosk widgets under Xvfb, in English and Spanish. */
+/* Walks demo visits through the real kiosk widgets under Xvfb, in English, Spanish, French and Arabic. */
 #include <glib/gstdio.h>
 #include <string.h>
 #include <setjmp.h>
@@ -8,6 +8,7 @@
 
 #include "hp-application.h"
 #include "hp-i18n.h"
+#include "hp-patient.h"
 #include "hp-result-page.h"
 #include "hp-summary-page.h"
 #include "hp-trend-chart.h"
@@ -73,11 +74,12 @@ dismiss_notice (HpUiFixture *f)
   hp_ui_wait_for_paint (f);
 }
 
-/* The page fits the 1280×800 screen beside the top bar: as narrow as its
- * area allows, and no taller than what is left of the screen there. */
-static void
-assert_page_fits (HpUiFixture *f,
-                  HpPage       page)
+/* Whether the page fits the 1280×800 screen beside the top bar: as narrow
+ * as its area allows, and no taller than what is left of the screen there.
+ * %NULL when it does, else what it needs. */
+static char *
+page_misfit (HpUiFixture *f,
+             HpPage       page)
 {
   GtkWidget *widget = hp_window_get_page_widget (hp_ui_window (f), page);
   int area_width = 1280 - 2 * 48;
@@ -87,17 +89,30 @@ assert_page_fits (HpUiFixture *f,
   gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
   gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, area_width, NULL, &natural_height, NULL, NULL);
   if (min_width > area_width || natural_height > area_height)
-    fail_msg ("the page needs %d×%d px, more than its %d×%d", min_width, natural_height,
-              area_width, area_height);
+    return g_strdup_printf ("the page needs %d×%d px, more than its %d×%d", min_width, natural_height,
+                            area_width, area_height);
+  return NULL;
+}
+
+static void
+assert_page_fits (HpUiFixture *f,
+                  HpPage       page)
+{
+  g_autofree char *misfit = page_misfit (f, page);
+
+  if (misfit != NULL)
+    fail_msg ("%s", misfit);
 }
 
 typedef struct {
   const char *code;
+  GtkTextDirection direction;
   const char *start_words;
   const char *saved_words;
   const char *bp_ready;
   const char *bp_measuring;
   const char *bp_title;
+  const char *bp_unit;
   const char *pulse_words;
   const char *screening;
   const char *weight_ready;
@@ -128,11 +143,13 @@ typedef struct {
 
 static const LanguageCase english = {
   .code = "en",
+  .direction = GTK_TEXT_DIR_LTR,
   .start_words = "Touch here to start",
   .saved_words = "Your visit is saved",
   .bp_ready = "Get ready for your blood pressure",
   .bp_measuring = "Measuring your blood pressure",
   .bp_title = "Your blood pressure",
+  .bp_unit = "mmHg",
   .pulse_words = "Pulse: 66 beats per minute",
   .screening = "This is a screening, not a diagnosis.",
   .weight_ready = "Get ready for your weight",
@@ -163,11 +180,13 @@ static const LanguageCase english = {
 
 static const LanguageCase spanish = {
   .code = "es",
+  .direction = GTK_TEXT_DIR_LTR,
   .start_words = "Toque aquí para empezar",
   .saved_words = "Su visita está guardada",
   .bp_ready = "Prepárese para medir su presión arterial",
   .bp_measuring = "Midiendo su presión arterial",
   .bp_title = "Su presión arterial",
+  .bp_unit = "mmHg",
   .pulse_words = "Pulso: 66 latidos por minuto",
   .screening = "no un diagnóstico.",
   .weight_ready = "Prepárese para medir su peso",
@@ -194,6 +213,84 @@ static const LanguageCase spanish = {
   .height_question = "¿Cuánto mide?",
   .bmi_words = "Índice de masa corporal (IMC): 25.0, para una estatura de 180 cm.",
   .offer_question = "¿Quiere ver sus números la próxima vez?",
+};
+
+/* The French and Arabic words are the catalogues' (po/fr.po, po/ar.po)
+ * for the English ones above. Numbers keep the C locale's decimal point
+ * in every language. */
+static const LanguageCase french = {
+  .code = "fr",
+  .direction = GTK_TEXT_DIR_LTR,
+  .start_words = "Touchez ici pour commencer",
+  .saved_words = "Votre visite est enregistrée. Prenez soin de vous.",
+  .bp_ready = "Préparez-vous pour votre tension",
+  .bp_measuring = "Mesure de votre tension",
+  .bp_title = "Votre tension",
+  .bp_unit = "mmHg",
+  .pulse_words = "Pouls : 66 battements par minute",
+  .screening = "Ceci est un dépistage, pas un diagnostic.",
+  .weight_ready = "Préparez-vous pour votre poids",
+  .weight_step = "Enlevez les chaussures et les manteaux lourds si vous le pouvez.",
+  .weight_measuring = "Mesure de votre poids",
+  .weight_title = "Votre poids",
+  .weight_unit = "kg",
+  .fasting_question = "Avez-vous mangé dans les 8 dernières heures ?",
+  .fasting_no_words = "Non, rien depuis 8 heures",
+  .glucose_ready = "Préparez-vous pour le test de sucre dans le sang",
+  .glucose_step = "Mettez une bandelette neuve dans le lecteur.",
+  .glucose_measuring = "Lecture de votre sucre dans le sang",
+  .glucose_title = "Votre sucre dans le sang",
+  .glucose_unit = "mg/dL",
+  .eaten_words = "Après avoir mangé dans les 8 dernières heures.",
+  .done_words = "J’ai fini",
+  .summary_title = "Vos résultats d’aujourd’hui",
+  .bp_name = "Tension",
+  .weight_name = "Poids",
+  .glucose_name = "Sucre dans le sang",
+  .language_question = "Dans quelle langue voulez-vous continuer ?",
+  .consent_words = "pendant 1 an. Ensuite, elles sont effacées.",
+  .identify_question = "Avez-vous déjà utilisé cette borne ?",
+  .height_question = "Quelle est votre taille ?",
+  .bmi_words = "Indice de masse corporelle (IMC) : 25.0, pour une taille de 180 cm.",
+  .offer_question = "Voulez-vous voir vos chiffres la prochaine fois ?",
+};
+
+/* Arabic has six plural forms: one year is "عام واحد", not "1 عام". */
+static const LanguageCase arabic = {
+  .code = "ar",
+  .direction = GTK_TEXT_DIR_RTL,
+  .start_words = "للبدء، يرجى اللمس هنا",
+  .saved_words = "تم حفظ زيارتك. نتمنى لك الصحة والعافية.",
+  .bp_ready = "الاستعداد لقياس ضغط الدم",
+  .bp_measuring = "جارٍ قياس ضغط الدم",
+  .bp_title = "ضغط دمك",
+  .bp_unit = "ملم زئبق",
+  .pulse_words = "النبض: 66 نبضة في الدقيقة",
+  .screening = "هذا فحص أولي، وليس تشخيصًا.",
+  .weight_ready = "الاستعداد لقياس الوزن",
+  .weight_step = "يرجى خلع الأحذية والمعاطف الثقيلة إن أمكن.",
+  .weight_measuring = "جارٍ قياس وزنك",
+  .weight_title = "وزنك",
+  .weight_unit = "كغ",
+  .fasting_question = "هل أكلت شيئًا في آخر 8 ساعات؟",
+  .fasting_no_words = "لا، لا شيء منذ 8 ساعات",
+  .glucose_ready = "الاستعداد لفحص سكر الدم",
+  .glucose_step = "يرجى وضع شريط فحص جديد في الجهاز.",
+  .glucose_measuring = "جارٍ قراءة سكر الدم",
+  .glucose_title = "سكر الدم عندك",
+  .glucose_unit = "ملغ/دسل",
+  .eaten_words = "بعد الأكل في آخر 8 ساعات.",
+  .done_words = "انتهيت",
+  .summary_title = "نتائجك اليوم",
+  .bp_name = "ضغط الدم",
+  .weight_name = "الوزن",
+  .glucose_name = "سكر الدم",
+  .language_question = "ما اللغة التي تريدها؟",
+  .consent_words = "لمدة عام واحد. ثم تُحذف.",
+  .identify_question = "هل استخدمت هذا الجهاز من قبل؟",
+  .height_question = "كم طولك؟",
+  .bmi_words = "مؤشر كتلة الجسم: 25.0، لطول 180 سم.",
+  .offer_question = "هل تريد أن ترى أرقامك في المرة القادمة؟",
 };
 
 /* The demo meter stamps its new test with the minute before it is read,
@@ -234,6 +331,34 @@ assert_page_shows (HpUiFixture *f,
   hp_ui_assert_contains (text, words);
 }
 
+/* The summary's buttons follow the reading direction: the primary Finish
+ * comes after the clinician call, to its right in left-to-right languages
+ * and to its left in right-to-left ones. */
+static void
+assert_finish_after_call (HpUiFixture        *f,
+                          const LanguageCase *lang)
+{
+  GtkWidget *window = GTK_WIDGET (hp_ui_window (f));
+  GtkWidget *finish = hp_ui_find_button (window, "visit.finish", NULL);
+  GtkWidget *call = hp_ui_find_button (window, "visit.call-clinician", NULL);
+  graphene_rect_t finish_at, call_at;
+
+  assert_non_null (finish);
+  assert_non_null (call);
+  assert_true (gtk_widget_has_css_class (finish, "primary"));
+  assert_true (gtk_widget_compute_bounds (finish, window, &finish_at));
+  assert_true (gtk_widget_compute_bounds (call, window, &call_at));
+  if (lang->direction == GTK_TEXT_DIR_RTL)
+    {
+      if (finish_at.origin.x + finish_at.size.width > call_at.origin.x)
+        fail_msg ("%s: Finish (x=%.0f to %.0f) is not left of the call (x=%.0f)", lang->code,
+                  finish_at.origin.x, finish_at.origin.x + finish_at.size.width, call_at.origin.x);
+    }
+  else if (call_at.origin.x + call_at.size.width > finish_at.origin.x)
+    fail_msg ("%s: Finish (x=%.0f) is not right of the call (x=%.0f to %.0f)", lang->code,
+              finish_at.origin.x, call_at.origin.x, call_at.origin.x + call_at.size.width);
+}
+
 /* Taps @digits on the keypad page's pad, then Done. */
 static void
 type_on_keypad (HpUiFixture *f,
@@ -249,10 +374,14 @@ type_on_keypad (HpUiFixture *f,
   g_signal_emit_by_name (done, "clicked");
 }
 
+/* A summary too big for the screen is added to @misfits: the test fails on
+ * it once every walk is over, so that the rest of each is still checked. */
 static void
 walk_visit (HpUiFixture        *f,
-            const LanguageCase *lang)
+            const LanguageCase *lang,
+            GString            *misfits)
 {
+  g_autofree char *misfit = NULL;
   g_autofree char *attract = NULL;
   g_autofree char *choose = NULL;
   g_autofree char *result = NULL;
@@ -261,6 +390,7 @@ walk_visit (HpUiFixture        *f,
   g_autofree char *summary = NULL;
 
   assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_ATTRACT)));
+  assert_int_equal (gtk_widget_get_direction (GTK_WIDGET (hp_ui_window (f))), lang->direction);
   attract = hp_ui_page_text (f, HP_PAGE_ATTRACT);
   hp_ui_assert_contains (attract, lang->start_words);
   hp_ui_screenshot (f, lang->code, "attract");
@@ -313,7 +443,7 @@ walk_visit (HpUiFixture        *f,
   result = hp_ui_page_text (f, HP_PAGE_RESULT);
   hp_ui_assert_contains (result, lang->bp_title);
   hp_ui_assert_contains (result, "131/84");
-  hp_ui_assert_contains (result, "mmHg");
+  hp_ui_assert_contains (result, lang->bp_unit);
   hp_ui_assert_contains (result, lang->pulse_words);
   hp_ui_assert_contains (result, lang->screening);
   hp_ui_screenshot (f, lang->code, "result");
@@ -408,8 +538,13 @@ walk_visit (HpUiFixture        *f,
   assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.call-clinician", NULL));
   assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.finish", NULL));
   assert_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.measure-another", NULL));
-  assert_page_fits (f, HP_PAGE_SUMMARY);
+  misfit = page_misfit (f, HP_PAGE_SUMMARY);
+  if (misfit != NULL)
+    g_string_append_printf (misfits, "%s summary: %s\n", lang->code, misfit);
   hp_ui_screenshot (f, lang->code, "summary");
+  /* The screenshot drew a frame: the buttons have their places now. */
+  assert_int_equal (gtk_widget_get_direction (GTK_WIDGET (hp_ui_window (f))), lang->direction);
+  assert_finish_after_call (f, lang);
 
   /* This demo kiosk has no printer: no page offers to print (the print
    * path has its own test, with a printer). */
@@ -498,19 +633,207 @@ test_visit_in_english_and_spanish (void **state G_GNUC_UNUSED)
   HpUiFixture *f = hp_ui_fixture_start ("[visit]\nidle-seconds=600\n");
   g_autoptr(HpStore) store = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GString) misfits = g_string_new (NULL);
 
-  walk_visit (f, &english);
+  walk_visit (f, &english, misfits);
 
   /* The language button is on the attract screen; it switches everything. */
   hp_ui_press (f, "visit.next-language");
   assert_string_equal (hp_visit_flow_get_language (hp_application_get_flow (f->app)), "es");
   f->shots = 0;
-  walk_visit (f, &spanish);
+  walk_visit (f, &spanish, misfits);
+  if (misfits->len > 0)
+    fail_msg ("%s", misfits->str);
 
   assert_values_sealed (f);
   store = hp_store_open_demo (f->db_path, &error);
   assert_non_null (store);
   assert_int_equal (hp_store_count_visits (store, &error), 2);
+  hp_ui_fixture_stop (f);
+}
+
+/* Presses the attract screen's language button until the kiosk speaks
+ * @code. */
+static void
+show_language (HpUiFixture *f,
+               const char  *code)
+{
+  HpVisitFlow *flow = hp_application_get_flow (f->app);
+
+  for (guint i = 0; i < 4 && !g_str_equal (hp_visit_flow_get_language (flow), code); i++)
+    hp_ui_press (f, "visit.next-language");
+  assert_string_equal (hp_visit_flow_get_language (flow), code);
+}
+
+static void
+test_visit_in_french_and_arabic (void **state G_GNUC_UNUSED)
+{
+  HpUiFixture *f = hp_ui_fixture_start ("[visit]\nidle-seconds=600\n");
+  g_autoptr(HpStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) misfits = g_string_new (NULL);
+
+  show_language (f, "fr");
+  walk_visit (f, &french, misfits);
+
+  show_language (f, "ar");
+  f->shots = 0;
+  walk_visit (f, &arabic, misfits);
+  if (misfits->len > 0)
+    fail_msg ("%s", misfits->str);
+
+  /* Back in a left-to-right language, the window is too. */
+  show_language (f, "en");
+  assert_int_equal (gtk_widget_get_direction (GTK_WIDGET (hp_ui_window (f))), GTK_TEXT_DIR_LTR);
+
+  assert_values_sealed (f);
+  store = hp_store_open_demo (f->db_path, &error);
+  assert_non_null (store);
+  assert_int_equal (hp_store_count_visits (store, &error), 2);
+  hp_ui_fixture_stop (f);
+}
+
+/* The new-code case numbers its screenshots after the problem (2),
+ * out-of-service (1) and crisis (2) ones. */
+#define NEW_CODE_FIRST_SHOT (VISIT_SHOTS + 5)
+#define NEW_CODE_SHOTS 3
+
+static gboolean
+step_is (HpUiFixture *f, gconstpointer data)
+{
+  return hp_visit_flow_get_step (hp_application_get_flow (f->app)) == (HpVisitStep) GPOINTER_TO_INT (data);
+}
+
+typedef struct {
+  const char *code;
+  const char *new_pin_title;
+  const char *confirm_pin_title;
+  const char *code_title;
+  const char *enter_code_title;
+  const char *enter_pin_title;
+  const char *trend_title;
+} NewCodeCase;
+
+/* An anonymous patient takes a personal code with a PIN, then comes back
+ * with both and sees the trend of their blood pressure. */
+static void
+walk_new_code_and_return (HpUiFixture       *f,
+                          const NewCodeCase *lang)
+{
+  /* Not a weak PIN: no repeat, no run, no pattern. */
+  static const char pin[] = "4071";
+  HpVisitFlow *flow = hp_application_get_flow (f->app);
+  g_autofree char *code = NULL;
+  g_autofree char *grouped = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *trend;
+
+  f->shots = NEW_CODE_FIRST_SHOT;
+  hp_ui_begin_visit (f, lang->code);
+  hp_ui_press_target (f, "visit.choose", "blood-pressure");
+  hp_ui_press (f, "visit.start-measurement");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result");
+  /* A first visit has nothing to compare with. */
+  trend = hp_result_page_get_trend (HP_RESULT_PAGE (hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_RESULT)));
+  assert_false (gtk_widget_get_mapped (trend));
+  hp_ui_press (f, "visit.finish");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary");
+  hp_ui_press (f, "visit.finish");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_OFFER_CODE), "the offer of a code");
+
+  hp_ui_press (f, "visit.remember-me");
+  hp_ui_wait_until (f, step_is, GINT_TO_POINTER (HP_VISIT_STEP_NEW_PIN), "the new PIN");
+  assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_ENTRY)));
+  assert_page_shows (f, HP_PAGE_ENTRY, lang->new_pin_title);
+  hp_ui_screenshot (f, lang->code, "new-pin");
+  type_on_keypad (f, pin);
+  hp_ui_wait_until (f, step_is, GINT_TO_POINTER (HP_VISIT_STEP_CONFIRM_PIN), "the PIN again");
+  assert_page_shows (f, HP_PAGE_ENTRY, lang->confirm_pin_title);
+  type_on_keypad (f, pin);
+
+  /* The code is made on a worker thread. */
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CODE), "the new code");
+  assert_non_null (hp_visit_flow_get_new_code (flow));
+  code = g_strdup (hp_visit_flow_get_new_code (flow));
+  assert_true (hp_patient_code_is_valid (code));
+  grouped = hp_patient_code_format (code);
+  assert_non_null (grouped);
+  text = hp_ui_page_text (f, HP_PAGE_CODE);
+  hp_ui_assert_contains (text, lang->code_title);
+  hp_ui_assert_contains (text, grouped);
+  hp_ui_screenshot (f, lang->code, "code-created");
+
+  hp_ui_press (f, "visit.finish");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_GOODBYE), "the goodbye page");
+  hp_ui_press (f, "visit.start-over");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
+  assert_null (hp_visit_flow_get_new_code (flow));
+  g_clear_pointer (&text, g_free);
+  text = hp_ui_page_text (f, HP_PAGE_CODE);
+  assert_null (strstr (text, grouped));
+
+  /* Back with the code and the PIN. */
+  hp_ui_press (f, "visit.begin");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_LANGUAGE), "the language page");
+  hp_ui_press_target (f, "visit.choose-language", lang->code);
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CONSENT), "the consent page");
+  hp_ui_press_target (f, "visit.consent", "true");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_IDENTIFY), "the identify page");
+  hp_ui_press_target (f, "visit.identify", "true");
+  hp_ui_wait_until (f, step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_CODE), "the code to type");
+  assert_page_shows (f, HP_PAGE_ENTRY, lang->enter_code_title);
+  type_on_keypad (f, code);
+  hp_ui_wait_until (f, step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_PIN), "the PIN to type");
+  assert_page_shows (f, HP_PAGE_ENTRY, lang->enter_pin_title);
+  type_on_keypad (f, pin);
+  /* The PIN is checked on a worker thread. */
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choice after the PIN");
+  assert_non_null (hp_visit_flow_get_history (flow));
+  assert_int_equal (hp_visit_flow_get_history (flow)->len, 1);
+
+  hp_ui_press_target (f, "visit.choose", "blood-pressure");
+  hp_ui_press (f, "visit.start-measurement");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result with its trend");
+  hp_ui_wait_for_paint (f);
+  trend = hp_result_page_get_trend (HP_RESULT_PAGE (hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_RESULT)));
+  assert_true (gtk_widget_get_mapped (trend));
+  assert_true (gtk_widget_get_height (trend) > 0);
+  /* The earlier visit's reading and today's. */
+  assert_int_equal (hp_trend_chart_get_n_points (HP_TREND_CHART (trend)), 2);
+  assert_page_shows (f, HP_PAGE_RESULT, lang->trend_title);
+  hp_ui_screenshot (f, lang->code, "trend");
+
+  /* A returning patient is not offered a second code. */
+  hp_ui_press (f, "visit.finish");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary");
+  hp_ui_press (f, "visit.finish");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_GOODBYE), "the goodbye page");
+  hp_ui_press (f, "visit.start-over");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
+  assert_null (hp_visit_flow_get_history (flow));
+  assert_int_equal (f->shots, NEW_CODE_FIRST_SHOT + NEW_CODE_SHOTS);
+}
+
+static void
+test_new_code_and_trend (void **state G_GNUC_UNUSED)
+{
+  static const NewCodeCase langs[] = {
+    { "en", "Choose a PIN", "Type your PIN again", "Your personal code", "Type your personal code",
+      "Type your PIN", "Your last visits" },
+    { "es", "Elija un PIN", "Escriba su PIN otra vez", "Su código personal", "Escriba su código personal",
+      "Escriba su PIN", "Sus últimas visitas" },
+  };
+  HpUiFixture *f = hp_ui_fixture_start ("[visit]\nidle-seconds=600\n");
+  g_autoptr(HpStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    walk_new_code_and_return (f, &langs[i]);
+
+  /* Each language's patient: a first visit and a return. */
+  store = hp_store_open_demo (f->db_path, &error);
+  assert_non_null (store);
+  assert_int_equal (hp_store_count_visits (store, &error), 2 * G_N_ELEMENTS (langs));
   hp_ui_fixture_stop (f);
 }
 
@@ -737,6 +1060,8 @@ main (int   argc,
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_visit_in_english_and_spanish),
+    cmocka_unit_test (test_visit_in_french_and_arabic),
+    cmocka_unit_test (test_new_code_and_trend),
     cmocka_unit_test (test_problem_and_inactivity),
     cmocka_unit_test (test_out_of_service),
     cmocka_unit_test (test_crisis),

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "hp-adaptive-row.h"
 #include "hp-keypad.h"
 #include "hp-test-util.h"
 #include "hp-trend-chart.h"
@@ -850,6 +851,77 @@ test_chart_clear_leaves_nothing_drawn (void **state G_GNUC_UNUSED)
   close_window (window);
 }
 
+/* ---- the adaptive row ---- */
+
+static GtkWidget *
+fixed_child (GtkWidget *row,
+             int        width)
+{
+  GtkWidget *child = gtk_label_new ("");
+
+  gtk_widget_set_size_request (child, width, 72);
+  gtk_widget_set_parent (child, row);
+  return child;
+}
+
+/* One row while the children fit side by side, the first above the others
+ * once they do not; never a child narrower than it asks; mirrored right to
+ * left. */
+static void
+test_adaptive_row (void **state G_GNUC_UNUSED)
+{
+  GtkWidget *row = g_object_ref_sink (hp_adaptive_row_new ());
+  GtkWidget *lead, *second, *third;
+  graphene_rect_t a, b, c;
+  int minimum = 0, natural = 0, height = 0;
+
+  hp_adaptive_row_set_spacing (HP_ADAPTIVE_ROW (row), 16);
+  lead = fixed_child (row, 400);
+  second = fixed_child (row, 300);
+  third = fixed_child (row, 300);
+
+  /* Its narrowest is the widest of its two rows; at ease it is one row. */
+  gtk_widget_measure (row, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  assert_int_equal (minimum, 300 + 16 + 300);
+  assert_int_equal (natural, 400 + 16 + 300 + 16 + 300);
+  gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, 1100, &height, NULL, NULL, NULL);
+  assert_int_equal (height, 72);
+  gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, 800, &height, NULL, NULL, NULL);
+  assert_true (height >= 2 * 72);
+
+  gtk_widget_allocate (row, 1100, 72, -1, NULL);
+  assert_false (hp_adaptive_row_get_wrapped (HP_ADAPTIVE_ROW (row)));
+  a = bounds_in (lead, row);
+  b = bounds_in (second, row);
+  c = bounds_in (third, row);
+  assert_true (a.origin.x == 0 && a.size.width >= 400);
+  assert_true (b.origin.x >= a.origin.x + a.size.width + 16);
+  assert_true (c.origin.x >= b.origin.x + b.size.width + 16);
+  assert_int_equal ((int) (c.origin.x + c.size.width), 1100);
+  assert_true (a.origin.y == b.origin.y && b.origin.y == c.origin.y);
+
+  gtk_widget_allocate (row, 800, 2 * 72 + 16, -1, NULL);
+  assert_true (hp_adaptive_row_get_wrapped (HP_ADAPTIVE_ROW (row)));
+  a = bounds_in (lead, row);
+  b = bounds_in (second, row);
+  c = bounds_in (third, row);
+  assert_true (a.size.width >= 400);
+  assert_true (b.origin.y >= a.origin.y + a.size.height);
+  assert_true (b.origin.y == c.origin.y);
+  assert_true (b.size.width >= 300 && c.size.width >= 300);
+  /* The second row keeps to the end, where the primary button belongs. */
+  assert_int_equal ((int) (c.origin.x + c.size.width), 800);
+
+  gtk_widget_set_direction (row, GTK_TEXT_DIR_RTL);
+  gtk_widget_allocate (row, 1100, 72, -1, NULL);
+  a = bounds_in (lead, row);
+  c = bounds_in (third, row);
+  assert_int_equal ((int) (a.origin.x + a.size.width), 1100);
+  assert_true (c.origin.x == 0);
+
+  g_object_unref (row);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -869,6 +941,7 @@ main (int   argc,
     cmocka_unit_test (test_chart_summary_in_spanish),
     cmocka_unit_test (test_chart_renders),
     cmocka_unit_test (test_chart_clear_leaves_nothing_drawn),
+    cmocka_unit_test (test_adaptive_row),
   };
   const char *localedir = g_getenv ("HEALTHPOST_LOCALEDIR");
 

@@ -21,6 +21,7 @@ struct _HpResultPage
   GtkLabel *category_label;
   GtkLabel *meaning_label;
   GtkLabel *next_step_label;
+  GtkWidget *reading_row;
   GtkWidget *trend_box;
   HpTrendChart *trend_chart;
 
@@ -59,6 +60,7 @@ hp_result_page_class_init (HpResultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, category_label);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, meaning_label);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, next_step_label);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, reading_row);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, trend_box);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, trend_chart);
 }
@@ -237,6 +239,17 @@ add_point (GArray        *points,
 
 /* A returning patient sees where today's reading sits among their last
  * ones; a first reading has no trend, and the chart stays hidden. */
+/* With a trend the reading and its category stack on the left and the
+ * chart takes the right, so the page stays as tall as without one. */
+static void
+set_trend_visible (HpResultPage *self,
+                   gboolean      visible)
+{
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->reading_row),
+                                  visible ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_set_visible (self->trend_box, visible);
+}
+
 static void
 show_trend (HpResultPage  *self,
             HpVisit       *visit,
@@ -246,7 +259,7 @@ show_trend (HpResultPage  *self,
   HpMeasurementKind kind = hp_measurement_get_kind (measurement);
 
   hp_trend_chart_clear (self->trend_chart);
-  gtk_widget_set_visible (self->trend_box, FALSE);
+  set_trend_visible (self, FALSE);
   if (self->history == NULL)
     return;
 
@@ -283,7 +296,7 @@ show_trend (HpResultPage  *self,
       break;
     }
   hp_trend_chart_set_points (self->trend_chart, (const HpTrendPoint *) (gpointer) points->data, points->len);
-  gtk_widget_set_visible (self->trend_box, TRUE);
+  set_trend_visible (self, TRUE);
 }
 
 void
@@ -305,7 +318,7 @@ hp_result_page_set_measurement (HpResultPage  *self,
   gtk_label_set_label (self->title_label, _("Your result"));
   clear_category (self);
   hp_trend_chart_clear (self->trend_chart);
-  gtk_widget_set_visible (self->trend_box, FALSE);
+  set_trend_visible (self, FALSE);
   if (measurement == NULL)
     return;
 
@@ -352,7 +365,7 @@ hp_result_page_set_history (HpResultPage *self,
   if (history == NULL)
     {
       hp_trend_chart_clear (self->trend_chart);
-      gtk_widget_set_visible (self->trend_box, FALSE);
+      set_trend_visible (self, FALSE);
     }
 }
 
