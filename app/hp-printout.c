@@ -48,7 +48,6 @@ hp_printout_new (HpVisit     *visit,
   printout->preview = texture_from_surface (surface);
   cairo_surface_destroy (surface);
   printout->visit_id = g_strdup (hp_visit_get_id (visit));
-  printout->language = g_strdup (language);
   return g_steal_pointer (&printout);
 }
 
@@ -60,6 +59,5 @@ hp_printout_free (HpPrintout *printout)
   g_clear_pointer (&printout->pdf, g_bytes_unref);
   g_clear_object (&printout->preview);
   g_free (printout->visit_id);
-  g_free (printout->language);
   g_free (printout);
 }

@@ -11,13 +11,12 @@ typedef struct {
   GBytes     *pdf;
   GdkTexture *preview;   /* the first page, as the patient sees it before printing */
   char       *visit_id;
-  char       *language;  /* the language it was written in */
 } HpPrintout;
 
 /* Renders @visit's summary for @paper in the current message language
- * (@language names it) and draws its first page for the screen. The QR
- * code and the printed code are the visit's personal code, when it has
- * one. Personal data: the printout is kept only while its page is shown. */
+ * (@language names it, for its direction) and draws its first page for
+ * the screen. The QR code and the printed code are the visit's personal
+ * code, when it has one. Personal data: the printout is kept only while its page is shown. */
 HpPrintout *hp_printout_new  (HpVisit     *visit,
                               const char  *language,
                               const char  *location,
