@@ -265,22 +265,30 @@ printout_state_for (HpPrintState state)
     }
 }
 
-/* The print page follows the printer: what is on its way, what holds it,
- * how many copies are left. */
+/* The print page follows this visit's own printout: what is on its way,
+ * what holds it, how many copies are left. The printer's news about the
+ * visit before (still printing, held, failed) is not this patient's: they
+ * are only told, calmly, that the printer is busy until it is free. */
 static void
 sync_printout (HpApplication *self)
 {
-  HpPrintProblem problem;
+  HpPrintProblem problem = HP_PRINT_PROBLEM_NONE;
+  HpPrintState state = HP_PRINT_STATE_IDLE;
+  guint copies_left = 0;
 
   if (self->window == NULL || self->printer == NULL)
     return;
-  problem = hp_print_service_get_problem (self->printer);
+  if (self->printout != NULL)
+    {
+      state = hp_print_service_get_visit_state (self->printer, self->printout->visit_id, &problem);
+      copies_left = hp_print_service_get_copies_left (self->printer, self->printout->visit_id);
+    }
   hp_window_set_printout (self->window,
                           self->printout != NULL ? self->printout->preview : NULL,
-                          printout_state_for (hp_print_service_get_state (self->printer)),
+                          printout_state_for (state),
                           problem != HP_PRINT_PROBLEM_NONE ? hp_print_problem_to_patient_message (problem) : NULL,
-                          self->printout != NULL
-                          ? hp_print_service_get_copies_left (self->printer, self->printout->visit_id) : 0);
+                          copies_left,
+                          hp_print_service_get_busy (self->printer));
 }
 
 static HpPaper

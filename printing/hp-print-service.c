@@ -24,8 +24,11 @@ struct _HpPrintService
   char *visit_id;           /* the visit whose copies are counted */
   guint visit_copies;       /* its copies printed or on their way */
 
-  /* What the properties show: the last printout's. */
+  /* What the properties show: the last printout's, and whose it is (%NULL
+   * for a test page), so that the next visit is not shown the news of the
+   * one before. */
   HpPrintOutcome status;
+  char *status_visit_id;
 };
 
 G_DEFINE_FINAL_TYPE (HpPrintService, hp_print_service, G_TYPE_OBJECT)
@@ -66,7 +69,14 @@ on_job_changed (HpPrintJob     *job,
                 GParamSpec     *pspec G_GNUC_UNUSED,
                 HpPrintService *self)
 {
-  set_status (self, hp_print_job_get_state (job), hp_print_job_get_problem (job),
+  HpPrintState state = hp_print_job_get_state (job);
+
+  /* How it ended is told once the job is let go and a failed copy given
+   * back (on_job_done): told now, a finished printout would show for a
+   * moment with the printer still busy and its copy still counted. */
+  if (state == HP_PRINT_STATE_DONE || state == HP_PRINT_STATE_FAILED)
+    return;
+  set_status (self, state, hp_print_job_get_problem (job),
               hp_print_job_get_job_id (job), hp_print_job_get_detail (job));
 }
 
@@ -108,6 +118,7 @@ hp_print_service_finalize (GObject *object)
   g_free (self->printer);
   g_free (self->actor);
   g_free (self->visit_id);
+  g_free (self->status_visit_id);
   g_free (self->status.detail);
 
   G_OBJECT_CLASS (hp_print_service_parent_class)->finalize (object);
@@ -329,6 +340,29 @@ hp_print_service_get_copies_left (HpPrintService *self,
   return used < self->copies_per_visit ? self->copies_per_visit - used : 0;
 }
 
+gboolean
+hp_print_service_get_busy (HpPrintService *self)
+{
+  g_return_val_if_fail (HP_IS_PRINT_SERVICE (self), FALSE);
+  return self->job != NULL;
+}
+
+HpPrintState
+hp_print_service_get_visit_state (HpPrintService *self,
+                                  const char     *visit_id,
+                                  HpPrintProblem *problem)
+{
+  gboolean own;
+
+  g_return_val_if_fail (HP_IS_PRINT_SERVICE (self), HP_PRINT_STATE_IDLE);
+  g_return_val_if_fail (visit_id != NULL, HP_PRINT_STATE_IDLE);
+
+  own = g_strcmp0 (self->status_visit_id, visit_id) == 0;
+  if (problem != NULL)
+    *problem = own ? self->status.problem : HP_PRINT_PROBLEM_NONE;
+  return own ? self->status.state : HP_PRINT_STATE_IDLE;
+}
+
 HpPrintState
 hp_print_service_get_state (HpPrintService *self)
 {
@@ -364,8 +398,12 @@ hp_print_service_forget_visit (HpPrintService *self)
 
   g_clear_pointer (&self->visit_id, g_free);
   self->visit_copies = 0;
+  /* A printout still on its way keeps its owner: its news stays its own. */
   if (self->job == NULL)
-    set_status (self, HP_PRINT_STATE_IDLE, HP_PRINT_PROBLEM_NONE, 0, NULL);
+    {
+      g_clear_pointer (&self->status_visit_id, g_free);
+      set_status (self, HP_PRINT_STATE_IDLE, HP_PRINT_PROBLEM_NONE, 0, NULL);
+    }
 }
 
 /* ---- one printout ------------------------------------------------------- */
@@ -526,6 +564,9 @@ hp_print_service_print_async (HpPrintService      *self,
       printout->copy = ++self->visit_copies;
     }
 
+  /* From here on the properties tell this printout's news. */
+  g_free (self->status_visit_id);
+  self->status_visit_id = g_strdup (visit_id);
   self->job = hp_print_job_new (self->printer, pdf, job_title);
   hp_print_job_set_media (self->job, media_for_paper (self->paper));
   hp_print_job_set_problem_timeout (self->job, self->problem_timeout_ms);

@@ -80,8 +80,19 @@ HpPrintOutcome *hp_print_service_print_finish         (HpPrintService      *self
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
-/* The printout now or the last one: what the UI shows. */
+/* Whether a printout is on its way: until it ends no other is taken (the
+ * kiosk waits rather than queue a summary behind one a problem holds). */
+gboolean        hp_print_service_get_busy             (HpPrintService      *self);
+
+/* The printout now or the last one, whoever it was for: what staff see. */
 HpPrintState    hp_print_service_get_state            (HpPrintService      *self);
+/* The state of visit @visit_id's own printout, now or last, and in
+ * @problem (may be %NULL) what holds or stopped it: what its patient sees.
+ * Idle, with no problem, when the printer's news is about another visit's
+ * printout or a test page, or when the visit has sent none. */
+HpPrintState    hp_print_service_get_visit_state      (HpPrintService      *self,
+                                                       const char          *visit_id,
+                                                       HpPrintProblem      *problem);
 HpPrintProblem  hp_print_service_get_problem          (HpPrintService      *self);
 /* For staff: the printer's reasons or the IPP error behind the problem;
  * "" when there is none. Holds no patient data. */

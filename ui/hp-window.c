@@ -681,6 +681,9 @@ hp_window_carry_display (HpWindow *self,
     return;
   hp_window_set_large_text (self, hp_window_get_large_text (previous));
   hp_window_set_high_contrast (self, hp_window_get_high_contrast (previous));
+  /* A patient looking at their last visits still sees them. */
+  hp_result_page_set_showing_trend (HP_RESULT_PAGE (self->pages[HP_PAGE_RESULT]),
+                                    hp_result_page_get_showing_trend (HP_RESULT_PAGE (previous->pages[HP_PAGE_RESULT])));
   /* The volume first: turning audio on reads the screen at once. */
   hp_window_set_audio_volume (self, hp_window_get_audio_volume (previous));
   hp_window_set_audio_guidance (self, hp_window_get_audio_guidance (previous));
@@ -845,7 +848,8 @@ hp_window_set_printout (HpWindow        *self,
                         GdkTexture      *preview,
                         HpPrintoutState  state,
                         const char      *problem_message,
-                        guint            copies_left)
+                        guint            copies_left,
+                        gboolean         printer_busy)
 {
   HpPrintPage *page;
 
@@ -853,9 +857,10 @@ hp_window_set_printout (HpWindow        *self,
 
   page = HP_PRINT_PAGE (self->pages[HP_PAGE_PRINT]);
   hp_print_page_set_preview (page, preview);
-  hp_print_page_set_status (page, state, problem_message, copies_left);
-  /* The printer's news comes without a tap: "ready", "out of paper". */
-  if (self->page == HP_PAGE_PRINT)
+  hp_print_page_set_status (page, state, problem_message, copies_left, printer_busy);
+  /* The printer's news comes without a tap: "ready", "out of paper". A
+   * printout wiped is the page being left: nothing of it is news. */
+  if (self->page == HP_PAGE_PRINT && preview != NULL)
     read_page (self, FALSE);
 }
 

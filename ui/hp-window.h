@@ -107,7 +107,8 @@ void        hp_window_set_printout        (HpWindow           *self,
                                            GdkTexture         *preview,
                                            HpPrintoutState     state,
                                            const char         *problem_message,
-                                           guint               copies_left);
+                                           guint               copies_left,
+                                           gboolean            printer_busy);
 /* A returning patient's earlier visits (HpVisit, newest first) for the
  * result page's trend chart; %NULL for none. */
 void        hp_window_set_history         (HpWindow           *self,
@@ -143,8 +144,9 @@ gboolean    hp_window_get_audio_guidance  (HpWindow           *self);
 void        hp_window_set_audio_volume    (HpWindow           *self,
                                            guint               volume);
 guint       hp_window_get_audio_volume    (HpWindow           *self);
-/* Takes over @previous's display settings when a new window replaces it
- * (a change of language), unless the visit ended meanwhile. */
+/* Takes over @previous's display settings, and the result page's view,
+ * when a new window replaces it (a change of language), unless the visit
+ * ended meanwhile. */
 void        hp_window_carry_display       (HpWindow           *self,
                                            HpWindow           *previous);
 

@@ -863,6 +863,21 @@ test_returning_patient (void **state)
   assert_null (hp_visit_flow_get_history (f->flow));
 }
 
+static guint waited_refs;
+
+/* References to the flow now: each callback still to come holds one. */
+static guint
+flow_refs (HpVisitFlow *flow)
+{
+  return (guint) g_atomic_int_get (&G_OBJECT (flow)->ref_count);
+}
+
+static gboolean
+flow_let_go (gconstpointer data G_GNUC_UNUSED)
+{
+  return flow_refs (waited_flow) <= waited_refs;
+}
+
 /* Start over while a PIN is checked: the answer, when it comes, changes
  * nothing. */
 static void
@@ -870,22 +885,26 @@ test_check_abandoned_by_start_over (void **state)
 {
   Fixture *f = *state;
   g_autofree char *code = make_returning_patient (f, "3690");
+  guint refs;
 
   assert_true (hp_visit_flow_begin (f->flow));
   assert_true (hp_visit_flow_choose_language (f->flow, "en"));
   assert_true (hp_visit_flow_consent (f->flow, TRUE));
   assert_true (hp_visit_flow_identify (f->flow, TRUE));
   assert_true (hp_visit_flow_enter (f->flow, code));
+  refs = flow_refs (f->flow);
   assert_true (hp_visit_flow_enter (f->flow, "3690"));
   assert_true (hp_visit_flow_get_busy (f->flow));
+  /* The check holds the flow until its answer is delivered. */
+  assert_true (flow_refs (f->flow) > refs);
   assert_true (hp_visit_flow_start_over (f->flow));
   assert_false (hp_visit_flow_get_busy (f->flow));
-  /* Let the worker's answer arrive. */
-  for (guint i = 0; i < 50; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10 * 1000);
-    }
+  /* The worker's answer arrives (the right PIN, cancelled or not) and lets
+   * the flow go. */
+  waited_flow = f->flow;
+  waited_refs = refs;
+  if (!hp_test_iterate_until (flow_let_go, NULL, HANG_GUARD_SECONDS))
+    fail_msg ("the abandoned check never answered within %d s", HANG_GUARD_SECONDS);
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_ATTRACT);
   assert_null (hp_visit_flow_get_visit (f->flow));
   assert_null (hp_visit_flow_get_history (f->flow));

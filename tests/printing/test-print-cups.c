@@ -558,6 +558,76 @@ test_cancel (void **state G_GNUC_UNUSED)
   assert_prints (service, "visit-c");
 }
 
+/* Each visit sees its own printout: while one visit's printout waits on
+ * paper the next visit's state is idle and its printout is refused, not
+ * queued behind (its copies untouched); the first keeps its news after
+ * its visit ends, and once it is out the next visit prints and the news
+ * becomes its own. */
+static void
+test_visit_sees_its_own_printout (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpPrintService) service = service_new (hp_cups_server_get_queue_uri (fixture.server));
+  g_autoptr(HpPrintOutcome) refused = NULL;
+  g_autoptr(HpPrintOutcome) first = NULL;
+  g_autoptr(GBytes) first_document = NULL;
+  g_autoptr(GError) error = NULL;
+  ProblemWait wait = { service, HP_PRINT_PROBLEM_OUT_OF_PAPER };
+  HpPrintProblem problem = HP_PRINT_PROBLEM_LAST;
+  Pending *pending;
+
+  assert_false (hp_print_service_get_busy (service));
+  assert_int_equal (hp_print_service_get_visit_state (service, "visit-1", &problem), HP_PRINT_STATE_IDLE);
+  assert_int_equal (problem, HP_PRINT_PROBLEM_NONE);
+
+  hp_print_service_set_problem_timeout (service, WAIT_S * 1000);
+  hp_cups_server_set_fault (fixture.server, "media-empty-error");
+  pending = print_start (service, "visit-1", NULL);
+  if (!hp_test_iterate_until (problem_is, &wait, WAIT_S))
+    fail_msg ("the job never waited on paper: %s", hp_print_service_get_detail (service));
+  assert_true (hp_print_service_get_busy (service));
+  assert_int_equal (hp_print_service_get_visit_state (service, "visit-1", &problem), HP_PRINT_STATE_PRINTING);
+  assert_int_equal (problem, HP_PRINT_PROBLEM_OUT_OF_PAPER);
+
+  /* The visit ends; its printout is still on its way, and still its own. */
+  hp_print_service_forget_visit (service);
+  assert_int_equal (hp_print_service_get_visit_state (service, "visit-1", &problem), HP_PRINT_STATE_PRINTING);
+  assert_int_equal (problem, HP_PRINT_PROBLEM_OUT_OF_PAPER);
+
+  /* The next visit: nothing of the first is its news. */
+  assert_int_equal (hp_print_service_get_visit_state (service, "visit-2", &problem), HP_PRINT_STATE_IDLE);
+  assert_int_equal (problem, HP_PRINT_PROBLEM_NONE);
+  assert_int_equal (hp_print_service_get_visit_state (service, "visit-2", NULL), HP_PRINT_STATE_IDLE);
+  assert_int_equal (hp_print_service_get_state (service), HP_PRINT_STATE_PRINTING);
+  assert_int_equal (hp_print_service_get_copies_left (service, "visit-2"), 0);
+  refused = print_and_wait (service, "visit-2", NULL, &error);
+  assert_null (refused);
+  assert_true (g_error_matches (error, HP_PRINT_ERROR, HP_PRINT_ERROR_BUSY));
+  assert_int_equal (hp_print_service_get_visit_state (service, "visit-2", NULL), HP_PRINT_STATE_IDLE);
+  assert_int_equal (hp_print_service_get_visit_state (service, "visit-1", NULL), HP_PRINT_STATE_PRINTING);
+
+  hp_cups_server_set_fault (fixture.server, NULL);
+  first = print_finish (service, pending, &error);
+  assert_non_null (first);
+  assert_int_equal (first->state, HP_PRINT_STATE_DONE);
+  first_document = hp_cups_server_take_document (fixture.server, first->job_id);
+  assert_non_null (first_document);
+  assert_false (hp_print_service_get_busy (service));
+  assert_int_equal (hp_print_service_get_visit_state (service, "visit-1", NULL), HP_PRINT_STATE_DONE);
+  assert_int_equal (hp_print_service_get_visit_state (service, "visit-2", NULL), HP_PRINT_STATE_IDLE);
+  /* The refusal cost the next visit nothing. */
+  assert_int_equal (hp_print_service_get_copies_left (service, "visit-2"), HP_PRINT_COPIES_PER_VISIT_DEFAULT);
+
+  assert_prints (service, "visit-2");
+  assert_int_equal (hp_print_service_get_visit_state (service, "visit-2", &problem), HP_PRINT_STATE_DONE);
+  assert_int_equal (problem, HP_PRINT_PROBLEM_NONE);
+  assert_int_equal (hp_print_service_get_visit_state (service, "visit-1", NULL), HP_PRINT_STATE_IDLE);
+  /* A test page is no visit's news. */
+  assert_prints (service, NULL);
+  assert_int_equal (hp_print_service_get_visit_state (service, "visit-2", NULL), HP_PRINT_STATE_IDLE);
+  hp_print_service_forget_visit (service);
+  assert_int_equal (hp_print_service_get_state (service), HP_PRINT_STATE_IDLE);
+}
+
 /* ---- healthpost-ctl print-test -------------------------------------------- */
 
 typedef struct {
@@ -706,6 +776,7 @@ main (int   argc,
     cmocka_unit_test_setup (test_out_of_paper_then_refilled, printer_ready),
     cmocka_unit_test_setup (test_lasting_problem_cancels_job, printer_ready),
     cmocka_unit_test_setup (test_cancel, printer_ready),
+    cmocka_unit_test_setup (test_visit_sees_its_own_printout, printer_ready),
     cmocka_unit_test_setup (test_ctl_print_test, printer_ready),
     cmocka_unit_test_setup (test_printer_gone, printer_ready),
   };

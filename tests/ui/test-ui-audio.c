@@ -8,7 +8,9 @@
 #include <glib/gi18n.h>
 
 #include "hp-application.h"
+#include "hp-cups-server.h"
 #include "hp-i18n.h"
+#include "hp-print-page.h"
 #include "hp-test-util.h"
 #include "hp-ui-fixture.h"
 
@@ -493,6 +495,131 @@ test_bar_fits (void **state G_GNUC_UNUSED)
   stop_kiosk (f);
 }
 
+/* How many of the texts spoken since @from hold @sentence. */
+static guint
+times_spoken (guint       from,
+              const char *sentence)
+{
+  guint times = 0;
+
+  for (guint i = from; i < recorder.spoken->len; i++)
+    for (const char *at = strstr (recorder.spoken->pdata[i], sentence);
+         at != NULL;
+         at = strstr (at + strlen (sentence), sentence))
+      times++;
+  return times;
+}
+
+/* Where @sentence was first spoken since @from; fails when it was not. */
+static guint
+first_spoken (guint       from,
+              const char *sentence)
+{
+  for (guint i = from; i < recorder.spoken->len; i++)
+    if (strstr (recorder.spoken->pdata[i], sentence) != NULL)
+      return i;
+  {
+    g_autofree char *all = spoken_since (from);
+
+    fail_msg ("“%s” was never spoken; spoken:\n%s", sentence, all);
+  }
+  return 0;
+}
+
+static gboolean
+print_page_shows (HpUiFixture   *f,
+                  gconstpointer  data)
+{
+  HpPrintPage *page = HP_PRINT_PAGE (hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_PRINT));
+
+  return hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_PRINT))
+         && hp_print_page_get_state (page) == (HpPrintoutState) GPOINTER_TO_INT (data);
+}
+
+static gboolean
+printer_problem_is (HpUiFixture   *f,
+                    gconstpointer  data)
+{
+  return hp_print_service_get_problem (hp_application_get_print_service (f->app))
+         == (HpPrintProblem) GPOINTER_TO_INT (data);
+}
+
+/* With audio on, the printer's news is read as it comes, with no tap: the
+ * printout on its way, what holds it, and that it is ready to take; each
+ * once, however often the printer reports the same state. */
+static void
+test_printer_news_spoken (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpCupsServer) server = hp_cups_server_start (&error);
+  g_autofree char *config = NULL;
+  HpUiFixture *f;
+  /* The page's own words, as it writes them in the visit's language. */
+  const char *printing = _("Printing… Please wait by the printer.");
+  const char *printed = _("Your printout is ready. Please take it from the printer.");
+  const char *ready = _("This is your printout: your results, what they mean, and today's date. "
+                        "Show it to your doctor or pharmacist.");
+  const char *out_of_paper;
+  guint mark, printing_at, printed_at;
+
+  assert_non_null (server);
+  config = g_strdup_printf ("[visit]\nidle-seconds=600\n[printer]\nprinter=%s\n",
+                            hp_cups_server_get_queue_uri (server));
+  f = start_kiosk (config);
+  out_of_paper = _(hp_print_problem_to_patient_message (HP_PRINT_PROBLEM_OUT_OF_PAPER));
+
+  hp_ui_begin_visit (f, "en");
+  tap (audio_button (f, "Audio guidance"));
+  hp_ui_press_target (f, "visit.choose", "blood-pressure");
+  hp_ui_press (f, "visit.start-measurement");
+  go_to (f, HP_PAGE_RESULT, "the result");
+  hp_ui_press (f, "visit.finish");
+  go_to (f, HP_PAGE_SUMMARY, "the summary");
+
+  mark = n_spoken ();
+  hp_ui_press (f, "visit.print-results");
+  hp_ui_wait_until (f, print_page_shows, GINT_TO_POINTER (HP_PRINTOUT_READY), "the print preview");
+  assert_page_spoken (f, mark);
+  assert_int_equal (times_spoken (mark, printing), 0);
+
+  /* An empty tray holds the printout: it is on its way, and why it waits
+   * is told. */
+  mark = n_spoken ();
+  hp_cups_server_set_fault (server, "media-empty-error");
+  hp_ui_press (f, "visit.send-to-printer");
+  hp_ui_wait_until (f, printer_problem_is, GINT_TO_POINTER (HP_PRINT_PROBLEM_OUT_OF_PAPER), "the empty paper tray");
+  printing_at = first_spoken (mark, printing);
+  assert_true (first_spoken (mark, out_of_paper) >= printing_at);
+  assert_int_equal (times_spoken (mark, out_of_paper), 1);
+
+  /* Paper in: out it comes, and the patient is told to take it. */
+  hp_cups_server_set_fault (server, NULL);
+  hp_ui_wait_until (f, print_page_shows, GINT_TO_POINTER (HP_PRINTOUT_PRINTED), "the printout to come out");
+  printed_at = first_spoken (mark, printed);
+  assert_true (printed_at > printing_at);
+  /* The printer asked again and again while it waited: each state was
+   * still read once. */
+  assert_int_equal (times_spoken (mark, printing), 1);
+  assert_int_equal (times_spoken (mark, printed), 1);
+  assert_int_equal (times_spoken (mark, out_of_paper), 1);
+  /* Only the news, and only what is true: not the whole page again, not a
+   * printer busy with this very printout, not a copy still counted that
+   * came out. */
+  assert_int_equal (times_spoken (mark, ready), 0);
+  assert_int_equal (times_spoken (mark, _("The printer is busy with another printout. You can print yours as soon as it is free.")), 0);
+  assert_int_equal (times_spoken (mark, _("No more copies can be printed for this visit.")), 0);
+  assert_int_equal (times_spoken (mark, _("You can print 1 more copy.")), 1);
+
+  /* Back: the summary is read, and nothing of the page left behind. */
+  mark = n_spoken ();
+  hp_ui_press (f, "visit.back");
+  go_to (f, HP_PAGE_SUMMARY, "the summary again");
+  assert_page_spoken (f, mark);
+  assert_int_equal (times_spoken (mark, ready), 0);
+  assert_int_equal (times_spoken (mark, _("No more copies can be printed for this visit.")), 0);
+  stop_kiosk (f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -500,6 +627,7 @@ main (int argc, char **argv)
     cmocka_unit_test (test_visit_spoken),
     cmocka_unit_test (test_warning_and_language),
     cmocka_unit_test (test_bar_fits),
+    cmocka_unit_test (test_printer_news_spoken),
   };
 
   /* One kiosk per process: each test names the one it runs. */

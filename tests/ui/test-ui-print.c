@@ -328,6 +328,105 @@ test_printer_problems (void **state G_GNUC_UNUSED)
   hp_ui_fixture_stop (f);
 }
 
+static gboolean
+printer_free (HpUiFixture   *f,
+              gconstpointer  data G_GNUC_UNUSED)
+{
+  return !hp_print_service_get_busy (hp_application_get_print_service (f->app));
+}
+
+static gboolean
+print_button_offered (HpUiFixture   *f,
+                      gconstpointer  data G_GNUC_UNUSED)
+{
+  return hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.send-to-printer", NULL) != NULL;
+}
+
+/* The next patient never sees the one before's printout: while the
+ * printer holds it for want of paper, the new visit's print page is ready,
+ * tells no problem and no "Printing…" of someone else's, and says calmly
+ * that the printer is busy; once the printer is free it offers Print and
+ * prints this visit's own summary. */
+static void
+test_next_visit_sees_its_own_printout (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpCupsServer) server = hp_cups_server_start (&error);
+  HpUiFixture *f;
+  HpPrintService *service;
+  g_autofree char *page = NULL;
+  g_autofree char *printed = NULL;
+  const char *out_of_paper, *printing, *busy;
+  int first_job;
+
+  assert_non_null (server);
+  f = start_kiosk_with_printer (server, 2);
+  service = hp_application_get_print_service (f->app);
+  out_of_paper = _(hp_print_problem_to_patient_message (HP_PRINT_PROBLEM_OUT_OF_PAPER));
+  printing = _("Printing… Please wait by the printer.");
+  busy = _("The printer is busy with another printout. You can print yours as soon as it is free.");
+
+  /* The first patient's printout, held by an empty tray. */
+  measure_and_sum_up (f, "en");
+  hp_ui_press (f, "visit.print-results");
+  hp_ui_wait_until (f, printout_is, GINT_TO_POINTER (HP_PRINTOUT_READY), "the first patient's preview");
+  hp_cups_server_set_fault (server, "media-empty-error");
+  hp_ui_press (f, "visit.send-to-printer");
+  hp_ui_wait_until (f, print_problem_is, GINT_TO_POINTER (HP_PRINT_PROBLEM_OUT_OF_PAPER), "the empty paper tray");
+  hp_ui_wait_for_paint (f);
+  page = hp_ui_page_text (f, HP_PAGE_PRINT);
+  hp_ui_assert_contains (page, out_of_paper);
+  hp_ui_assert_contains (page, printing);
+  first_job = hp_print_service_get_job_id (service);
+  assert_true (first_job > 0);
+
+  /* They leave; the next patient comes to the print page while that
+   * printout still waits on paper. */
+  back_and_goodbye (f);
+  hp_ui_press (f, "visit.start-over");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
+  measure_and_sum_up (f, "en");
+  hp_ui_press (f, "visit.print-results");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_PRINT), "the next patient's preview");
+  hp_ui_wait_for_paint (f);
+  assert_true (hp_print_service_get_busy (service));
+  assert_int_equal (hp_print_service_get_state (service), HP_PRINT_STATE_PRINTING);
+  assert_int_equal (hp_print_page_get_state (print_page (f)), HP_PRINTOUT_READY);
+  assert_preview_drawn (f);
+  g_free (page);
+  page = hp_ui_page_text (f, HP_PAGE_PRINT);
+  if (strstr (page, out_of_paper) != NULL || strstr (page, printing) != NULL)
+    fail_msg ("the next patient is shown the printout before theirs:\n%s", page);
+  hp_ui_assert_contains (page, "Show it to your doctor");
+  hp_ui_assert_contains (page, busy);
+  /* Nothing to press until the printer is free: no queue behind a
+   * printout that a problem holds. */
+  assert_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.send-to-printer", NULL));
+  hp_ui_screenshot (f, "en-print", "print-printer-busy");
+
+  /* Paper in: the first printout comes out, and this page offers Print. */
+  hp_cups_server_set_fault (server, NULL);
+  hp_ui_wait_until (f, printer_free, NULL, "the first printout to end");
+  assert_int_equal (hp_print_service_get_state (service), HP_PRINT_STATE_DONE);
+  hp_ui_wait_until (f, print_button_offered, NULL, "the Print button once the printer is free");
+  assert_int_equal (hp_print_page_get_state (print_page (f)), HP_PRINTOUT_READY);
+  g_free (page);
+  page = hp_ui_page_text (f, HP_PAGE_PRINT);
+  assert_null (strstr (page, busy));
+  /* The first patient's "take it from the printer" is not this one's. */
+  assert_null (strstr (page, _("Your printout is ready. Please take it from the printer.")));
+
+  hp_ui_press (f, "visit.send-to-printer");
+  hp_ui_wait_until (f, printout_is, GINT_TO_POINTER (HP_PRINTOUT_PRINTED), "the next patient's printout");
+  assert_true (hp_print_service_get_job_id (service) > first_job);
+  printed = printed_text (server, hp_print_service_get_job_id (service));
+  hp_ui_assert_contains (printed, "131/84");
+  g_free (page);
+  page = hp_ui_page_text (f, HP_PAGE_PRINT);
+  hp_ui_assert_contains (page, "You can print 1 more copy.");
+  hp_ui_fixture_stop (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -335,6 +434,7 @@ main (int   argc,
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_print_summary),
     cmocka_unit_test (test_printer_problems),
+    cmocka_unit_test (test_next_visit_sees_its_own_printout),
   };
 
   /* One kiosk per process: each test names the one it runs. */

@@ -63,6 +63,24 @@ find_notice_button (GtkWidget *root)
   return NULL;
 }
 
+/* The label under @root whose words hold @words; fails when there is none. */
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *words)
+{
+  GtkWidget *found = NULL;
+
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), words) != NULL)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL && found == NULL;
+       child = gtk_widget_get_next_sibling (child))
+    found = find_label (child, words);
+  if (found == NULL && gtk_widget_get_parent (root) == NULL)
+    fail_msg ("no label says “%s”", words);
+  return found;
+}
+
 static void
 dismiss_notice (HpUiFixture *f)
 {
@@ -74,23 +92,22 @@ dismiss_notice (HpUiFixture *f)
   hp_ui_wait_for_paint (f);
 }
 
-/* Whether the page fits the 1280×800 screen beside the top bar: as narrow
- * as its area allows, and no taller than what is left of the screen there.
- * %NULL when it does, else what it needs. */
+/* Whether the page on screen fits the 1280×800 screen, in the display it
+ * is in: what the window needs at that width, asked rather than read from
+ * its size (a window that grew stays grown). %NULL when it does, else what
+ * it needs. */
 static char *
 page_misfit (HpUiFixture *f,
              HpPage       page)
 {
-  GtkWidget *widget = hp_window_get_page_widget (hp_ui_window (f), page);
-  int area_width = 1280 - 2 * 48;
-  int area_height = 800 - 120 - (32 + 40);
-  int min_width = 0, natural_height = 0;
+  GtkWidget *window = GTK_WIDGET (hp_ui_window (f));
+  int min_width = 0, min_height = 0;
 
-  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
-  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, area_width, NULL, &natural_height, NULL, NULL);
-  if (min_width > area_width || natural_height > area_height)
-    return g_strdup_printf ("the page needs %d×%d px, more than its %d×%d", min_width, natural_height,
-                            area_width, area_height);
+  assert_true (hp_ui_page_is (f, GINT_TO_POINTER (page)));
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (window, GTK_ORIENTATION_VERTICAL, 1280, &min_height, NULL, NULL, NULL);
+  if (min_width > 1280 || min_height > 800)
+    return g_strdup_printf ("the screen needs %d×%d px, more than 1280×800", min_width, min_height);
   return NULL;
 }
 
@@ -696,7 +713,7 @@ test_visit_in_french_and_arabic (void **state G_GNUC_UNUSED)
 /* The new-code case numbers its screenshots after the problem (2),
  * out-of-service (1) and crisis (2) ones. */
 #define NEW_CODE_FIRST_SHOT (VISIT_SHOTS + 5)
-#define NEW_CODE_SHOTS 3
+#define NEW_CODE_SHOTS 5
 
 static gboolean
 step_is (HpUiFixture *f, gconstpointer data)
@@ -711,14 +728,18 @@ typedef struct {
   const char *code_title;
   const char *enter_code_title;
   const char *enter_pin_title;
-  const char *trend_title;
+  const char *trend_button;
+  const char *back_button;
+  const char *category;
+  const char *trend_words;
 } NewCodeCase;
 
 /* An anonymous patient takes a personal code with a PIN, then comes back
  * with both and sees the trend of their blood pressure. */
 static void
 walk_new_code_and_return (HpUiFixture       *f,
-                          const NewCodeCase *lang)
+                          const NewCodeCase *lang,
+                          GString           *misfits)
 {
   /* Not a weak PIN: no repeat, no run, no pattern. */
   static const char pin[] = "4071";
@@ -726,6 +747,8 @@ walk_new_code_and_return (HpUiFixture       *f,
   g_autofree char *code = NULL;
   g_autofree char *grouped = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *misfit = NULL;
+  HpResultPage *result;
   GtkWidget *trend;
 
   f->shots = NEW_CODE_FIRST_SHOT;
@@ -734,8 +757,10 @@ walk_new_code_and_return (HpUiFixture       *f,
   hp_ui_press (f, "visit.start-measurement");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result");
   /* A first visit has nothing to compare with. */
-  trend = hp_result_page_get_trend (HP_RESULT_PAGE (hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_RESULT)));
+  result = HP_RESULT_PAGE (hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_RESULT));
+  trend = hp_result_page_get_trend (result);
   assert_false (gtk_widget_get_mapped (trend));
+  assert_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "result.toggle-trend", NULL));
   hp_ui_press (f, "visit.finish");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary");
   hp_ui_press (f, "visit.finish");
@@ -795,13 +820,57 @@ walk_new_code_and_return (HpUiFixture       *f,
   hp_ui_press (f, "visit.start-measurement");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result with its trend");
   hp_ui_wait_for_paint (f);
-  trend = hp_result_page_get_trend (HP_RESULT_PAGE (hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_RESULT)));
+  result = HP_RESULT_PAGE (hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_RESULT));
+  trend = hp_result_page_get_trend (result);
+  /* The reading comes first, with the way to the last visits beside its
+   * title. */
+  assert_false (gtk_widget_get_mapped (trend));
+  assert_page_shows (f, HP_PAGE_RESULT, lang->trend_button);
+  misfit = page_misfit (f, HP_PAGE_RESULT);
+  if (misfit != NULL)
+    g_string_append_printf (misfits, "%s result: %s\n", lang->code, misfit);
+  g_clear_pointer (&misfit, g_free);
+  hp_ui_screenshot (f, lang->code, "result-returning");
+
+  hp_ui_press (f, "result.toggle-trend");
+  hp_ui_wait_for_paint (f);
+  assert_true (hp_result_page_get_showing_trend (result));
   assert_true (gtk_widget_get_mapped (trend));
   assert_true (gtk_widget_get_height (trend) > 0);
-  /* The earlier visit's reading and today's. */
+  /* The earlier visit's reading and today's, in a sentence too. */
   assert_int_equal (hp_trend_chart_get_n_points (HP_TREND_CHART (trend)), 2);
-  assert_page_shows (f, HP_PAGE_RESULT, lang->trend_title);
-  hp_ui_screenshot (f, lang->code, "trend");
+  assert_false (gtk_widget_get_mapped (find_label (GTK_WIDGET (result), lang->category)));
+  assert_true (gtk_widget_get_mapped (find_label (GTK_WIDGET (result), lang->trend_words)));
+  assert_page_shows (f, HP_PAGE_RESULT, lang->back_button);
+  for (int large = 0; large <= 1; large++)
+    {
+      hp_window_set_large_text (hp_ui_window (f), large);
+      hp_ui_wait_for_paint (f);
+      misfit = page_misfit (f, HP_PAGE_RESULT);
+      if (misfit != NULL)
+        g_string_append_printf (misfits, "%s trend%s: %s\n", lang->code,
+                                large ? " in large text" : "", misfit);
+      g_clear_pointer (&misfit, g_free);
+      hp_ui_screenshot (f, lang->code, large ? "trend-large-text" : "trend");
+    }
+  hp_window_set_large_text (hp_ui_window (f), FALSE);
+
+  /* A tick of the visit (the language switched, the clock) keeps the view;
+   * one more tap goes back to today's reading. */
+  hp_ui_press (f, "visit.next-language");
+  hp_ui_wait_for_paint (f);
+  result = HP_RESULT_PAGE (hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_RESULT));
+  assert_true (hp_result_page_get_showing_trend (result));
+  show_language (f, lang->code);
+  hp_ui_wait_for_paint (f);
+  result = HP_RESULT_PAGE (hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_RESULT));
+  trend = hp_result_page_get_trend (result);
+  assert_true (hp_result_page_get_showing_trend (result));
+  hp_ui_press (f, "result.toggle-trend");
+  hp_ui_wait_for_paint (f);
+  assert_false (hp_result_page_get_showing_trend (result));
+  assert_false (gtk_widget_get_mapped (trend));
+  assert_page_shows (f, HP_PAGE_RESULT, lang->trend_button);
 
   /* A returning patient is not offered a second code. */
   hp_ui_press (f, "visit.finish");
@@ -819,16 +888,21 @@ test_new_code_and_trend (void **state G_GNUC_UNUSED)
 {
   static const NewCodeCase langs[] = {
     { "en", "Choose a PIN", "Type your PIN again", "Your personal code", "Type your personal code",
-      "Type your PIN", "Your last visits" },
+      "Type your PIN", "Your last visits", "Back to today’s result", "High blood pressure (stage 1)",
+      "2 readings from" },
     { "es", "Elija un PIN", "Escriba su PIN otra vez", "Su código personal", "Escriba su código personal",
-      "Escriba su PIN", "Sus últimas visitas" },
+      "Escriba su PIN", "Sus últimas visitas", "Volver al resultado de hoy", "Presión arterial alta (etapa 1)",
+      "2 lecturas, del" },
   };
   HpUiFixture *f = hp_ui_fixture_start ("[visit]\nidle-seconds=600\n");
   g_autoptr(HpStore) store = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GString) misfits = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
-    walk_new_code_and_return (f, &langs[i]);
+    walk_new_code_and_return (f, &langs[i], misfits);
+  if (misfits->len > 0)
+    fail_msg ("%s", misfits->str);
 
   /* Each language's patient: a first visit and a return. */
   store = hp_store_open_demo (f->db_path, &error);

@@ -35,7 +35,7 @@ static void
 hp_print_page_init (HpPrintPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  hp_print_page_set_status (self, HP_PRINTOUT_READY, NULL, 0);
+  hp_print_page_set_status (self, HP_PRINTOUT_READY, NULL, 0, FALSE);
 }
 
 void
@@ -78,10 +78,15 @@ status_text (HpPrintoutState state)
 
 static char *
 copies_text (HpPrintoutState state,
-             guint           copies_left)
+             guint           copies_left,
+             gboolean        printer_busy)
 {
   if (state == HP_PRINTOUT_PRINTING)
     return g_strdup ("");
+  /* Someone else's printout: nothing is wrong with this one, which can
+   * follow once the printer is free. */
+  if (printer_busy)
+    return g_strdup (_("The printer is busy with another printout. You can print yours as soon as it is free."));
   if (copies_left == 0)
     return g_strdup (_("No more copies can be printed for this visit."));
   if (state == HP_PRINTOUT_PRINTED)
@@ -95,7 +100,8 @@ void
 hp_print_page_set_status (HpPrintPage     *self,
                           HpPrintoutState  state,
                           const char      *problem_message,
-                          guint            copies_left)
+                          guint            copies_left,
+                          gboolean         printer_busy)
 {
   g_autofree char *copies = NULL;
   gboolean has_problem, can_print;
@@ -108,7 +114,7 @@ hp_print_page_set_status (HpPrintPage     *self,
   gtk_label_set_label (self->status_label, status_text (state));
   gtk_label_set_label (self->problem_label, has_problem ? _(problem_message) : "");
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), has_problem);
-  copies = copies_text (state, copies_left);
+  copies = copies_text (state, copies_left, printer_busy);
   gtk_label_set_label (self->copies_label, copies);
   gtk_widget_set_visible (GTK_WIDGET (self->copies_label), *copies != '\0');
 
@@ -116,10 +122,11 @@ hp_print_page_set_status (HpPrintPage     *self,
   gtk_button_set_label (self->print_button,
                         state == HP_PRINTOUT_READY ? _("Print") :
                         state == HP_PRINTOUT_FAILED ? _("Try again") : _("Print again"));
-  /* While a printout is on its way, or when the visit has printed all it
-   * may, there is nothing to press: the button goes, with its action (whose
-   * own state would otherwise make it sensitive again). */
-  can_print = state != HP_PRINTOUT_PRINTING && copies_left > 0;
+  /* While a printout is on its way (this one or another), or when the
+   * visit has printed all it may, there is nothing to press: the button
+   * goes, with its action (whose own state would otherwise make it
+   * sensitive again). */
+  can_print = state != HP_PRINTOUT_PRINTING && !printer_busy && copies_left > 0;
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->print_button),
                                   can_print ? "visit.send-to-printer" : NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->print_button), can_print);

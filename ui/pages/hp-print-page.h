@@ -24,12 +24,15 @@ void            hp_print_page_set_preview     (HpPrintPage     *self,
 GdkTexture     *hp_print_page_get_preview     (HpPrintPage     *self);
 /* @problem_message: what holds or stopped the printout, in English as
  * marked with N_() (the page translates it); %NULL or "" for nothing.
- * @copies_left: how many more copies the visit may print now; 0 makes the
- * Print button insensitive. */
+ * @copies_left: how many more copies the visit may print now; 0 takes the
+ * Print button away.
+ * @printer_busy: the printer is busy with someone else's printout: this one
+ * waits for it, and the page says so instead of offering Print. */
 void            hp_print_page_set_status      (HpPrintPage     *self,
                                                HpPrintoutState  state,
                                                const char      *problem_message,
-                                               guint            copies_left);
+                                               guint            copies_left,
+                                               gboolean         printer_busy);
 HpPrintoutState hp_print_page_get_state       (HpPrintPage     *self);
 
 G_END_DECLS

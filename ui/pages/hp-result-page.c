@@ -21,9 +21,13 @@ struct _HpResultPage
   GtkLabel *category_label;
   GtkLabel *meaning_label;
   GtkLabel *next_step_label;
-  GtkWidget *reading_row;
-  GtkWidget *trend_box;
+  GtkWidget *trend_button;
+  GtkStack *views;
   HpTrendChart *trend_chart;
+  GtkLabel *trend_summary_label;
+
+  /* The reading on screen: the view goes back to it when another comes. */
+  HpMeasurement *measurement;
 
   /* A returning patient's earlier visits, newest first. */
   GPtrArray *history;
@@ -37,8 +41,22 @@ hp_result_page_dispose (GObject *object)
   HpResultPage *self = HP_RESULT_PAGE (object);
 
   g_clear_pointer (&self->history, g_ptr_array_unref);
+  g_clear_object (&self->measurement);
 
   G_OBJECT_CLASS (hp_result_page_parent_class)->dispose (object);
+}
+
+static void show_view (HpResultPage *self,
+                       gboolean      trend);
+
+static void
+toggle_trend (GtkWidget  *widget,
+              const char *action_name G_GNUC_UNUSED,
+              GVariant   *parameter G_GNUC_UNUSED)
+{
+  HpResultPage *self = HP_RESULT_PAGE (widget);
+
+  show_view (self, !hp_result_page_get_showing_trend (self));
 }
 
 static void
@@ -60,9 +78,11 @@ hp_result_page_class_init (HpResultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, category_label);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, meaning_label);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, next_step_label);
-  gtk_widget_class_bind_template_child (widget_class, HpResultPage, reading_row);
-  gtk_widget_class_bind_template_child (widget_class, HpResultPage, trend_box);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, trend_button);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, views);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, trend_chart);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, trend_summary_label);
+  gtk_widget_class_install_action (widget_class, "result.toggle-trend", NULL, toggle_trend);
 }
 
 static void
@@ -237,17 +257,31 @@ add_point (GArray        *points,
   g_array_append_val (points, point);
 }
 
-/* A returning patient sees where today's reading sits among their last
- * ones; a first reading has no trend, and the chart stays hidden. */
-/* With a trend the reading and its category stack on the left and the
- * chart takes the right, so the page stays as tall as without one. */
+/* The reading, or the patient's last visits in its place: one tap apart, so
+ * that each fills the card at any text size. */
+static void
+show_view (HpResultPage *self,
+           gboolean      trend)
+{
+  trend = trend && gtk_widget_get_visible (self->trend_button);
+  gtk_stack_set_visible_child_name (self->views, trend ? "trend" : "reading");
+  gtk_button_set_label (GTK_BUTTON (self->trend_button),
+                        trend ? _("Back to today’s result") : _("Your last visits"));
+}
+
+/* A returning patient can see where today's reading sits among their last
+ * ones; a first reading has no trend, and offers none. */
 static void
 set_trend_visible (HpResultPage *self,
                    gboolean      visible)
 {
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->reading_row),
-                                  visible ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
-  gtk_widget_set_visible (self->trend_box, visible);
+  gtk_widget_set_visible (self->trend_button, visible);
+  gtk_label_set_label (self->trend_summary_label,
+                       visible ? hp_trend_chart_get_summary (self->trend_chart) : "");
+  hp_kiosk_page_set_spoken_text (GTK_WIDGET (self->trend_summary_label),
+                                 visible ? hp_trend_chart_get_spoken_summary (self->trend_chart) : NULL);
+  if (!visible)
+    show_view (self, FALSE);
 }
 
 static void
@@ -308,10 +342,17 @@ hp_result_page_set_measurement (HpResultPage  *self,
   g_autofree char *value = NULL;
   g_autofree char *spoken = NULL;
   const char *unit = NULL;
+  gboolean keep_trend;
 
   g_return_if_fail (HP_IS_RESULT_PAGE (self));
   g_return_if_fail (measurement == NULL || HP_IS_MEASUREMENT (measurement));
   g_return_if_fail (measurement == NULL || HP_IS_VISIT (visit));
+
+  /* The same reading again (its words in another language) keeps its
+   * view; another one starts on its own numbers. */
+  keep_trend = measurement != NULL && measurement == self->measurement &&
+               hp_result_page_get_showing_trend (self);
+  g_set_object (&self->measurement, measurement);
 
   show_value (self, "", NULL, "");
   gtk_label_set_label (self->detail_label, "");
@@ -328,6 +369,7 @@ hp_result_page_set_measurement (HpResultPage  *self,
     {
       show_unknown_unit (self);
       show_trend (self, visit, measurement);
+      show_view (self, keep_trend);
       return;
     }
   spoken = hp_reading_text_spoken_value (measurement);
@@ -351,6 +393,7 @@ hp_result_page_set_measurement (HpResultPage  *self,
   if (hp_visit_interpret (visit, measurement, NULL, &interpretation))
     show_category (self, &interpretation);
   show_trend (self, visit, measurement);
+  show_view (self, keep_trend);
 }
 
 void
@@ -367,6 +410,21 @@ hp_result_page_set_history (HpResultPage *self,
       hp_trend_chart_clear (self->trend_chart);
       set_trend_visible (self, FALSE);
     }
+}
+
+gboolean
+hp_result_page_get_showing_trend (HpResultPage *self)
+{
+  g_return_val_if_fail (HP_IS_RESULT_PAGE (self), FALSE);
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->views), "trend") == 0;
+}
+
+void
+hp_result_page_set_showing_trend (HpResultPage *self,
+                                  gboolean      showing)
+{
+  g_return_if_fail (HP_IS_RESULT_PAGE (self));
+  show_view (self, showing);
 }
 
 GtkWidget *

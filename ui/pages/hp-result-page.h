@@ -20,6 +20,11 @@ void hp_result_page_set_measurement (HpResultPage  *self,
  * draws the trend of the kind it shows; %NULL forgets them. */
 void hp_result_page_set_history     (HpResultPage  *self,
                                      GPtrArray     *history);
+/* Whether the patient's last visits are shown in place of the reading;
+ * they can be only where there are earlier readings of its kind. */
+gboolean   hp_result_page_get_showing_trend (HpResultPage *self);
+void       hp_result_page_set_showing_trend (HpResultPage *self,
+                                             gboolean      showing);
 /* The trend chart, for tests. */
 GtkWidget *hp_result_page_get_trend (HpResultPage  *self);
 

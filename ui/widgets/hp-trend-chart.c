@@ -28,6 +28,7 @@ struct _HpTrendChart
   double range_low;
   double range_high;
   char *summary;
+  char *spoken_summary;
 };
 
 G_DEFINE_FINAL_TYPE (HpTrendChart, hp_trend_chart, GTK_TYPE_WIDGET)
@@ -95,10 +96,12 @@ format_number (HpTrendChart *self,
   return g_strdup_printf ("%.*f", (int) self->digits, value);
 }
 
-/* "128/82" or "72.4": what is written beside a dot. */
+/* "128/82" or "72.4": what is written beside a dot. Read aloud a pair is
+ * "128 over 82", as people say it. */
 static char *
 format_reading (HpTrendChart       *self,
-                const HpTrendPoint *point)
+                const HpTrendPoint *point,
+                gboolean            spoken)
 {
   g_autofree char *value = format_number (self, point->value);
 
@@ -106,6 +109,10 @@ format_reading (HpTrendChart       *self,
     {
       g_autofree char *second = format_number (self, point->second);
 
+      if (spoken)
+        /* TRANSLATORS: a blood pressure read aloud, systolic then
+         * diastolic, as in "131 over 84" */
+        return g_strdup_printf (_("%s over %s"), value, second);
       return g_strdup_printf ("%s/%s", value, second);
     }
   return g_steal_pointer (&value);
@@ -113,9 +120,10 @@ format_reading (HpTrendChart       *self,
 
 static char *
 format_reading_with_unit (HpTrendChart       *self,
-                          const HpTrendPoint *point)
+                          const HpTrendPoint *point,
+                          gboolean            spoken)
 {
-  g_autofree char *reading = format_reading (self, point);
+  g_autofree char *reading = format_reading (self, point, spoken);
 
   if (self->unit == NULL || self->unit[0] == '\0')
     return g_steal_pointer (&reading);
@@ -135,23 +143,24 @@ compare_shown (HpTrendChart *self,
   return ra < rb ? -1 : ra > rb ? 1 : 0;
 }
 
-static void
-update_summary (HpTrendChart *self)
+/* The trend in a sentence, with its readings as written or as spoken. */
+static char *
+describe (HpTrendChart *self,
+          gboolean      spoken)
 {
   guint n = n_shown (self);
-  g_autofree char *text = NULL;
 
   if (n == 0)
-    text = g_strdup (_("No earlier readings."));
+    return g_strdup (_("No earlier readings."));
   else if (n == 1)
     {
       const HpTrendPoint *only = shown_point (self, 0);
       /* TRANSLATORS: a date in a spoken sentence, g_date_time_format() style */
       g_autofree char *date = g_date_time_format (only->time, C_("trend summary date", "%-d %B %Y"));
-      g_autofree char *reading = format_reading_with_unit (self, only);
+      g_autofree char *reading = format_reading_with_unit (self, only, spoken);
 
       /* TRANSLATORS: the date, then the reading with its unit */
-      text = g_strdup_printf (_("One reading, on %s: %s."), date, reading);
+      return g_strdup_printf (_("One reading, on %s: %s."), date, reading);
     }
   else
     {
@@ -163,8 +172,8 @@ update_summary (HpTrendChart *self)
                                      : C_("trend summary date", "%-d %B %Y");
       g_autofree char *from = g_date_time_format (first->time, format);
       g_autofree char *to = g_date_time_format (latest->time, format);
-      g_autofree char *latest_text = format_reading_with_unit (self, latest);
-      g_autofree char *previous_text = format_reading_with_unit (self, previous);
+      g_autofree char *latest_text = format_reading_with_unit (self, latest, spoken);
+      g_autofree char *previous_text = format_reading_with_unit (self, previous, spoken);
       g_autofree char *span = NULL;
       g_autofree char *change = NULL;
       int direction = compare_shown (self, latest->value, previous->value);
@@ -181,13 +190,19 @@ update_summary (HpTrendChart *self)
       else
         /* TRANSLATORS: the latest reading */
         change = g_strdup_printf (_("Latest %s, the same as the time before."), latest_text);
-      text = g_strconcat (span, " ", change, NULL);
+      return g_strconcat (span, " ", change, NULL);
     }
+}
 
+static void
+update_summary (HpTrendChart *self)
+{
   g_free (self->summary);
-  self->summary = g_steal_pointer (&text);
+  self->summary = describe (self, FALSE);
+  g_free (self->spoken_summary);
+  self->spoken_summary = describe (self, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->summary,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->spoken_summary,
                                   -1);
 }
 
@@ -538,9 +553,11 @@ hp_trend_chart_measure (GtkWidget      *widget,
     }
   else
     {
-      /* Labels above, below and under the dots, and room for the line. */
+      /* Labels above, below and under the dots, and room for the line;
+       * more height only spreads the dots, so the chart asks for no more
+       * and takes what its page leaves (it expands). */
       *minimum = (int) ceil (big_height * 5);
-      *natural = (int) ceil (big_height * 9);
+      *natural = *minimum;
     }
   *minimum_baseline = -1;
   *natural_baseline = -1;
@@ -602,6 +619,7 @@ hp_trend_chart_finalize (GObject *object)
   g_clear_pointer (&self->points, g_array_unref);
   g_clear_pointer (&self->unit, g_free);
   g_clear_pointer (&self->summary, g_free);
+  g_clear_pointer (&self->spoken_summary, g_free);
 
   G_OBJECT_CLASS (hp_trend_chart_parent_class)->finalize (object);
 }
@@ -794,4 +812,12 @@ hp_trend_chart_get_summary (HpTrendChart *self)
   g_return_val_if_fail (HP_IS_TREND_CHART (self), NULL);
 
   return self->summary;
+}
+
+const char *
+hp_trend_chart_get_spoken_summary (HpTrendChart *self)
+{
+  g_return_val_if_fail (HP_IS_TREND_CHART (self), NULL);
+
+  return self->spoken_summary;
 }

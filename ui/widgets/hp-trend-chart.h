@@ -54,5 +54,7 @@ const char   *hp_trend_chart_get_unit         (HpTrendChart       *self);
 /* The trend in words, e.g. "5 readings from 3 March to 21 November. Latest
  * 128 mmHg, up from 122 mmHg." — also the widget's accessible description. */
 const char   *hp_trend_chart_get_summary      (HpTrendChart       *self);
+/* The same as audio guidance says it: "Latest 128 over 82 mmHg". */
+const char   *hp_trend_chart_get_spoken_summary (HpTrendChart     *self);
 
 G_END_DECLS
