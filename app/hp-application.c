@@ -362,7 +362,8 @@ sync_window (HpApplication *self)
   if (self->printer != NULL)
     {
       hp_window_set_can_print (self->window, hp_print_service_is_available (self->printer));
-      /* A visit's copies end with it; a printout on its way still comes out. */
+      /* A visit's copies end with it, and so does its printout if a
+       * problem at the printer holds it; one printing still comes out. */
       if (step == HP_VISIT_STEP_GOODBYE || step == HP_VISIT_STEP_ATTRACT)
         hp_print_service_forget_visit (self->printer);
     }
@@ -989,8 +990,12 @@ on_printed (GObject      *source,
   g_autoptr(HpPrintOutcome) outcome = hp_print_service_print_finish (HP_PRINT_SERVICE (source), result, &error);
 
   /* The service has logged and audited how it went; the page follows its
-   * state. A printout that was not even sent is told here. */
-  if (outcome == NULL)
+   * state. A printout that was not even sent is told here. One cancelled
+   * is one whose visit ended while a problem held it: its patient has
+   * gone, and the page may be the next one's. */
+  if (outcome == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("a printout was cancelled: %s", error->message);
+  else if (outcome == NULL)
     {
       g_message ("the summary was not sent to the printer: %s", error->message);
       if (self->window != NULL && self->flow != NULL &&

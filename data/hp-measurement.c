@@ -3,6 +3,8 @@
 
 #include <glib/gi18n.h>
 
+#include "hp-local-format.h"
+
 typedef struct {
   gboolean set;
   double value;
@@ -366,8 +368,9 @@ hp_measurement_format_value (HpMeasurement  *self,
         return NULL;
       /* TRANSLATORS: the unit of weight, kilograms */
       *unit = N_("kg");
-      /* Scales show a tenth of a kilogram; more would be false precision. */
-      return g_strdup_printf ("%.1f", first);
+      /* Scales show a tenth of a kilogram; more would be false precision.
+       * The patient reads it with their language's decimal separator. */
+      return hp_local_format_decimal (first, 1);
     case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
       if (!hp_measurement_get_normalized_value (self, HP_QUANTITY_BLOOD_GLUCOSE, &first))
         return NULL;

@@ -9,6 +9,32 @@
 
 G_DEFINE_QUARK (hp-print-error-quark, hp_print_error)
 
+/* One printout on its way. Its job waits on a cancellable of its own, so
+ * that the service can stop it when its visit ends whoever asked for it;
+ * the caller's cancellable, if any, is chained to that one. */
+typedef struct {
+  char *visit_id;               /* %NULL for a test page */
+  guint copy;                   /* which copy of the visit's summary, from 1 */
+  GCancellable *cancellable;    /* the job's */
+  GCancellable *caller_cancellable;
+  gulong caller_handler;
+  gboolean visit_over;          /* its visit has ended: it may finish, not wait */
+  HpPrintProblem held_by;       /* the problem it was cancelled on at its visit's end */
+} Printout;
+
+static void
+printout_free (gpointer data)
+{
+  Printout *printout = data;
+
+  if (printout->caller_handler != 0)
+    g_cancellable_disconnect (printout->caller_cancellable, printout->caller_handler);
+  g_clear_object (&printout->caller_cancellable);
+  g_clear_object (&printout->cancellable);
+  g_free (printout->visit_id);
+  g_free (printout);
+}
+
 struct _HpPrintService
 {
   GObject parent_instance;
@@ -21,6 +47,7 @@ struct _HpPrintService
   char *actor;
 
   HpPrintJob *job;          /* the printout on its way, if any */
+  Printout *printout;       /* its task's data, while it is on its way */
   char *visit_id;           /* the visit whose copies are counted */
   guint visit_copies;       /* its copies printed or on their way */
 
@@ -64,6 +91,29 @@ set_status (HpPrintService *self,
   hp_print_outcome_update (&self->status, G_OBJECT (self), pspecs, state, problem, job_id, detail);
 }
 
+/* A summary whose visit is over may still finish coming out, but no
+ * problem may hold it: once someone fills the paper or shuts the door, the
+ * printer would hand it to whoever stands there then, the next patient. A
+ * printout printing normally is left alone: cut mid-page it helps nobody,
+ * and its patient may still be at the tray. */
+static void
+cancel_if_held (HpPrintService *self)
+{
+  HpPrintProblem problem;
+
+  if (self->job == NULL || !self->printout->visit_over
+      || self->printout->held_by != HP_PRINT_PROBLEM_NONE
+      || hp_print_job_get_state (self->job) != HP_PRINT_STATE_PRINTING)
+    return;
+  problem = hp_print_job_get_problem (self->job);
+  if (problem == HP_PRINT_PROBLEM_NONE)
+    return;
+  self->printout->held_by = problem;
+  g_debug ("cancelling job %d: its visit ended while the printer held it (%s)",
+           hp_print_job_get_job_id (self->job), hp_print_problem_to_string (problem));
+  g_cancellable_cancel (self->printout->cancellable);
+}
+
 static void
 on_job_changed (HpPrintJob     *job,
                 GParamSpec     *pspec G_GNUC_UNUSED,
@@ -78,6 +128,7 @@ on_job_changed (HpPrintJob     *job,
     return;
   set_status (self, state, hp_print_job_get_problem (job),
               hp_print_job_get_job_id (job), hp_print_job_get_detail (job));
+  cancel_if_held (self);
 }
 
 /* PWG names (PWG 5101.1) of the sheets; the receipt roll is left to the
@@ -105,6 +156,7 @@ hp_print_service_dispose (GObject *object)
   if (self->job != NULL)
     g_signal_handlers_disconnect_by_data (self->job, self);
   g_clear_object (&self->job);
+  self->printout = NULL;
   g_clear_object (&self->audit);
 
   G_OBJECT_CLASS (hp_print_service_parent_class)->dispose (object);
@@ -398,32 +450,26 @@ hp_print_service_forget_visit (HpPrintService *self)
 
   g_clear_pointer (&self->visit_id, g_free);
   self->visit_copies = 0;
-  /* A printout still on its way keeps its owner: its news stays its own. */
   if (self->job == NULL)
     {
       g_clear_pointer (&self->status_visit_id, g_free);
       set_status (self, HP_PRINT_STATE_IDLE, HP_PRINT_PROBLEM_NONE, 0, NULL);
+      return;
+    }
+  /* A printout still on its way keeps its owner, so its news stays its
+   * own until it ends; a staff test page is no visit's. */
+  if (self->printout->visit_id != NULL)
+    {
+      self->printout->visit_over = TRUE;
+      cancel_if_held (self);
     }
 }
 
 /* ---- one printout ------------------------------------------------------- */
 
-typedef struct {
-  char *visit_id;   /* %NULL for a test page */
-  guint copy;       /* which copy of the visit's summary, from 1 */
-} Printout;
-
-static void
-printout_free (gpointer data)
-{
-  Printout *printout = data;
-
-  g_free (printout->visit_id);
-  g_free (printout);
-}
-
 /* The audit trail's line: which printer, how it went, the printer's job
- * id; never whose summary or what it said. */
+ * id, and for one cancelled at its visit's end the problem that held it;
+ * never whose summary or what it said. */
 static void
 record_printout (HpPrintService       *self,
                  const Printout       *printout,
@@ -434,6 +480,7 @@ record_printout (HpPrintService       *self,
   g_autofree char *printer = hp_print_detail_sanitize (self->printer);
   g_autofree char *detail = NULL;
   const char *result;
+  HpPrintProblem problem = outcome != NULL ? outcome->problem : printout->held_by;
 
   if (self->audit == NULL)
     return;
@@ -449,7 +496,7 @@ record_printout (HpPrintService       *self,
 
   detail = g_strdup_printf ("printer=%s outcome=%s problem=%s job=%d",
                             printer, result,
-                            hp_print_problem_to_string (outcome != NULL ? outcome->problem : HP_PRINT_PROBLEM_NONE),
+                            hp_print_problem_to_string (problem),
                             outcome != NULL ? outcome->job_id : job_id);
   if (printout->visit_id != NULL)
     {
@@ -457,6 +504,13 @@ record_printout (HpPrintService       *self,
 
       g_free (detail);
       detail = g_steal_pointer (&with_copy);
+    }
+  if (outcome == NULL && printout->held_by != HP_PRINT_PROBLEM_NONE)
+    {
+      g_autofree char *with_reason = g_strconcat (detail, " reason=visit-ended", NULL);
+
+      g_free (detail);
+      detail = g_steal_pointer (&with_reason);
     }
   if (!hp_audit_append (self->audit, self->actor,
                         printout->visit_id != NULL ? "print.summary" : "print.test",
@@ -481,6 +535,7 @@ on_job_done (GObject      *source,
     {
       g_signal_handlers_disconnect_by_data (job, self);
       g_clear_object (&self->job);
+      self->printout = NULL;
     }
 
   /* A copy that did not come out does not count against the visit. */
@@ -504,8 +559,19 @@ on_job_done (GObject      *source,
 
   if (outcome != NULL)
     g_task_return_pointer (task, g_steal_pointer (&outcome), (GDestroyNotify) hp_print_outcome_free);
+  else if (printout->held_by != HP_PRINT_PROBLEM_NONE)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             "the visit ended while the printer held its printout (%s)",
+                             hp_print_problem_to_string (printout->held_by));
   else
     g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+on_caller_cancelled (GCancellable *caller G_GNUC_UNUSED,
+                     gpointer      data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (data));
 }
 
 static int print_source_tag;
@@ -563,18 +629,29 @@ hp_print_service_print_async (HpPrintService      *self,
       printout->visit_id = g_strdup (visit_id);
       printout->copy = ++self->visit_copies;
     }
+  printout->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      /* Called at once, and 0 returned, when the caller has cancelled
+       * already: the job then ends before it sends anything. */
+      printout->caller_cancellable = g_object_ref (cancellable);
+      printout->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                        g_object_ref (printout->cancellable),
+                                                        g_object_unref);
+    }
 
   /* From here on the properties tell this printout's news. */
   g_free (self->status_visit_id);
   self->status_visit_id = g_strdup (visit_id);
   self->job = hp_print_job_new (self->printer, pdf, job_title);
+  self->printout = printout;
   hp_print_job_set_media (self->job, media_for_paper (self->paper));
   hp_print_job_set_problem_timeout (self->job, self->problem_timeout_ms);
   g_signal_connect_object (self->job, "notify::state", G_CALLBACK (on_job_changed), self, 0);
   g_signal_connect_object (self->job, "notify::problem", G_CALLBACK (on_job_changed), self, 0);
   g_signal_connect_object (self->job, "notify::detail", G_CALLBACK (on_job_changed), self, 0);
   g_signal_connect_object (self->job, "notify::job-id", G_CALLBACK (on_job_changed), self, 0);
-  hp_print_job_run_async (self->job, cancellable, on_job_done, g_steal_pointer (&task));
+  hp_print_job_run_async (self->job, printout->cancellable, on_job_done, g_steal_pointer (&task));
 }
 
 HpPrintOutcome *

@@ -67,8 +67,9 @@ guint           hp_print_service_get_copies_left      (HpPrintService      *self
  * summary"). The state and problem properties follow the printout on the
  * caller's thread-default main context.
  * Fails with HP_PRINT_ERROR before anything is sent, and with
- * G_IO_ERROR_CANCELLED when cancelled (the job is cancelled at the printer
- * too); otherwise the outcome says whether it came out. */
+ * G_IO_ERROR_CANCELLED when cancelled, by @cancellable or by the end of its
+ * visit (see hp_print_service_forget_visit(); the job is cancelled at the
+ * printer too); otherwise the outcome says whether it came out. */
 void            hp_print_service_print_async          (HpPrintService      *self,
                                                        const char          *visit_id,
                                                        GBytes              *pdf,
@@ -101,7 +102,15 @@ const char     *hp_print_service_get_detail           (HpPrintService      *self
 int             hp_print_service_get_job_id           (HpPrintService      *self);
 
 /* The visit is over: its copies are forgotten and, unless a printout is
- * still on its way, the state is idle again. */
+ * still on its way, the state is idle again. A summary on its way that the
+ * printer prints is left to finish. One that a problem holds (no paper,
+ * door open, jammed...), now or later, is cancelled at the printer at
+ * once, so that it cannot come out for the next patient once someone fixes
+ * the problem: its print_async callback gets G_IO_ERROR_CANCELLED, the
+ * audit trail has outcome=cancelled with the problem and
+ * reason=visit-ended, and the service is idle and free again as soon as
+ * the printer has been told. A staff test page is no visit's and is left
+ * as it is. */
 void            hp_print_service_forget_visit         (HpPrintService      *self);
 
 G_END_DECLS

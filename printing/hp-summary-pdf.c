@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "hp-local-format.h"
 #include "hp-summary-sheet-private.h"
 
 G_DEFINE_QUARK (hp-summary-error-quark, hp_summary_error)
@@ -175,8 +176,13 @@ describe_body_weight (Reading       *reading,
   /* TRANSLATORS: the height the patient entered, in centimetres */
   add_detail (reading, g_strdup_printf (_("Height: %.0f cm"), height_cm));
   if (hp_visit_interpret (visit, measurement, &bmi, &unused))
-    /* TRANSLATORS: the body-mass index, with one decimal, e.g. 23.7 */
-    add_detail (reading, g_strdup_printf (_("Body mass index (BMI): %.1f"), bmi));
+    {
+      g_autofree char *bmi_text = hp_local_format_decimal (bmi, 1);
+
+      /* TRANSLATORS: the body-mass index, with one decimal and the
+       * language's decimal separator, e.g. 23.7 */
+      add_detail (reading, g_strdup_printf (_("Body mass index (BMI): %s"), bmi_text));
+    }
 }
 
 static void

@@ -18,6 +18,9 @@
 #define WAIT_S 30
 /* Short, so a test that waits on a problem ends soon. */
 #define PROBLEM_TIMEOUT_MS 800
+/* How long a printout left to finish is watched for a cancellation that
+ * must not come: longer than the job's slowest look at the printer. */
+#define STILL_ON_ITS_WAY_S 2
 
 static const char *ctl_path;
 
@@ -201,6 +204,40 @@ problem_is (gconstpointer data)
   const ProblemWait *wait = data;
 
   return hp_print_service_get_problem (wait->service) == wait->problem;
+}
+
+/* The service's printout is at the printer's backend, coming out, with no
+ * problem believed. */
+static gboolean
+printing_normally (gconstpointer data)
+{
+  const ProblemWait *wait = data;
+  int job_id = hp_print_service_get_job_id (wait->service);
+
+  return hp_print_service_get_state (wait->service) == HP_PRINT_STATE_PRINTING
+         && hp_print_service_get_problem (wait->service) == HP_PRINT_PROBLEM_NONE
+         && job_id > 0
+         && hp_cups_server_get_job_state (fixture.server, job_id) == IPP_JSTATE_PROCESSING;
+}
+
+/* Starts visit @visit_id's printout on a printer that prints it slowly
+ * but with nothing wrong (it only reports that paper runs low, and takes
+ * its time until the report is cleared), and waits until it is coming out. */
+static Pending *
+start_slow_printout (HpPrintService *service,
+                     const char     *visit_id,
+                     int            *job_id)
+{
+  ProblemWait wait = { service, HP_PRINT_PROBLEM_NONE };
+  Pending *pending;
+
+  hp_print_service_set_problem_timeout (service, WAIT_S * 2000);
+  hp_cups_server_set_fault (fixture.server, "media-low-warning");
+  pending = print_start (service, visit_id, NULL);
+  if (!hp_test_iterate_until (printing_normally, &wait, WAIT_S))
+    fail_msg ("the printout never came to the printer: %s", hp_print_service_get_detail (service));
+  *job_id = hp_print_service_get_job_id (service);
+  return pending;
 }
 
 static gboolean
@@ -560,9 +597,8 @@ test_cancel (void **state G_GNUC_UNUSED)
 
 /* Each visit sees its own printout: while one visit's printout waits on
  * paper the next visit's state is idle and its printout is refused, not
- * queued behind (its copies untouched); the first keeps its news after
- * its visit ends, and once it is out the next visit prints and the news
- * becomes its own. */
+ * queued behind (its copies untouched); once the first is out the next
+ * visit prints and the news becomes its own. */
 static void
 test_visit_sees_its_own_printout (void **state G_GNUC_UNUSED)
 {
@@ -588,12 +624,7 @@ test_visit_sees_its_own_printout (void **state G_GNUC_UNUSED)
   assert_int_equal (hp_print_service_get_visit_state (service, "visit-1", &problem), HP_PRINT_STATE_PRINTING);
   assert_int_equal (problem, HP_PRINT_PROBLEM_OUT_OF_PAPER);
 
-  /* The visit ends; its printout is still on its way, and still its own. */
-  hp_print_service_forget_visit (service);
-  assert_int_equal (hp_print_service_get_visit_state (service, "visit-1", &problem), HP_PRINT_STATE_PRINTING);
-  assert_int_equal (problem, HP_PRINT_PROBLEM_OUT_OF_PAPER);
-
-  /* The next visit: nothing of the first is its news. */
+  /* Another visit: nothing of the first is its news. */
   assert_int_equal (hp_print_service_get_visit_state (service, "visit-2", &problem), HP_PRINT_STATE_IDLE);
   assert_int_equal (problem, HP_PRINT_PROBLEM_NONE);
   assert_int_equal (hp_print_service_get_visit_state (service, "visit-2", NULL), HP_PRINT_STATE_IDLE);
@@ -626,6 +657,141 @@ test_visit_sees_its_own_printout (void **state G_GNUC_UNUSED)
   assert_int_equal (hp_print_service_get_visit_state (service, "visit-2", NULL), HP_PRINT_STATE_IDLE);
   hp_print_service_forget_visit (service);
   assert_int_equal (hp_print_service_get_state (service), HP_PRINT_STATE_IDLE);
+}
+
+/* The visit ends while a problem holds its printout: the job is cancelled
+ * at the printer at once, not after the problem's timeout, and the audit
+ * trail says how it ended; the service is idle and free for the next
+ * visit, and once the paper is in, what comes out is the next visit's
+ * summary, never the one before's. */
+static void
+test_visit_end_cancels_held_printout (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpPrintService) service = service_new (hp_cups_server_get_queue_uri (fixture.server));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpPrintOutcome) outcome = NULL;
+  g_autoptr(HpAuditEntry) entry = NULL;
+  g_autoptr(GBytes) held = NULL;
+  g_autofree char *expected = NULL;
+  ProblemWait wait = { service, HP_PRINT_PROBLEM_OUT_OF_PAPER };
+  HpPrintProblem problem = HP_PRINT_PROBLEM_LAST;
+  Pending *pending;
+  int job_id;
+
+  /* Beyond the wait for the result: only the visit's end can cancel it. */
+  hp_print_service_set_problem_timeout (service, WAIT_S * 2000);
+  hp_cups_server_set_fault (fixture.server, "media-empty-error");
+  pending = print_start (service, "visit-h", NULL);
+  if (!hp_test_iterate_until (problem_is, &wait, WAIT_S))
+    fail_msg ("the job never waited on paper: %s", hp_print_service_get_detail (service));
+  job_id = hp_print_service_get_job_id (service);
+  assert_true (job_id > 0);
+  assert_int_equal (hp_cups_server_get_job_state (fixture.server, job_id), IPP_JSTATE_PROCESSING);
+
+  hp_print_service_forget_visit (service);
+  outcome = print_finish (service, pending, &error);
+  assert_null (outcome);
+  assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  assert_null (strstr (error->message, "visit-h"));
+
+  /* Free for the next visit, with nothing of the one before to tell. */
+  assert_false (hp_print_service_get_busy (service));
+  assert_int_equal (hp_print_service_get_state (service), HP_PRINT_STATE_IDLE);
+  assert_int_equal (hp_print_service_get_problem (service), HP_PRINT_PROBLEM_NONE);
+  assert_int_equal (hp_print_service_get_visit_state (service, "visit-h", &problem), HP_PRINT_STATE_IDLE);
+  assert_int_equal (problem, HP_PRINT_PROBLEM_NONE);
+  assert_int_equal (hp_print_service_get_copies_left (service, "visit-next"), HP_PRINT_COPIES_PER_VISIT_DEFAULT);
+
+  /* Out of the printer's queue, and recorded so, with nothing of whose. */
+  assert_int_equal (hp_cups_server_get_job_state (fixture.server, job_id), IPP_JSTATE_CANCELED);
+  entry = last_audit_entry ();
+  assert_string_equal (entry->action, "print.summary");
+  expected = g_strdup_printf (" outcome=cancelled problem=out-of-paper job=%d copy=1 reason=visit-ended", job_id);
+  if (strstr (entry->detail, expected) == NULL)
+    fail_msg ("audit detail \"%s\" lacks \"%s\"", entry->detail, expected);
+  assert_null (strstr (entry->detail, "visit-h"));
+
+  /* Paper in: the next visit prints at once, and only its summary comes
+   * out. The queue keeps its order: the one before would be out first. */
+  hp_cups_server_set_fault (fixture.server, NULL);
+  assert_prints (service, "visit-next");
+  held = hp_cups_server_take_document (fixture.server, job_id);
+  assert_null (held);
+  assert_int_equal (hp_cups_server_count_documents (fixture.server), 0);
+  assert_int_equal (hp_cups_server_get_job_state (fixture.server, job_id), IPP_JSTATE_CANCELED);
+}
+
+/* The visit ends while its printout comes out with nothing wrong: it is
+ * left to finish, still its visit's news, and comes out whole. */
+static void
+test_visit_end_lets_printout_finish (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpPrintService) service = service_new (hp_cups_server_get_queue_uri (fixture.server));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpPrintOutcome) outcome = NULL;
+  g_autoptr(HpAuditEntry) entry = NULL;
+  g_autoptr(GBytes) arrived = NULL;
+  g_autofree char *expected = NULL;
+  Pending *pending;
+  int job_id;
+
+  pending = start_slow_printout (service, "visit-n", &job_id);
+  hp_print_service_forget_visit (service);
+  if (hp_test_iterate_until (have_result, pending, STILL_ON_ITS_WAY_S))
+    fail_msg ("the printout ended when its visit did");
+  assert_true (hp_print_service_get_busy (service));
+  assert_int_equal (hp_print_service_get_visit_state (service, "visit-n", NULL), HP_PRINT_STATE_PRINTING);
+  assert_int_equal (hp_cups_server_get_job_state (fixture.server, job_id), IPP_JSTATE_PROCESSING);
+
+  hp_cups_server_set_fault (fixture.server, NULL);
+  outcome = print_finish (service, pending, &error);
+  if (outcome == NULL)
+    fail_msg ("no outcome: %s", error->message);
+  assert_int_equal (outcome->state, HP_PRINT_STATE_DONE);
+  assert_int_equal (outcome->job_id, job_id);
+  arrived = hp_cups_server_take_document (fixture.server, job_id);
+  assert_non_null (arrived);
+  assert_true (g_bytes_equal (arrived, fixture.pdf));
+  assert_false (hp_print_service_get_busy (service));
+
+  entry = last_audit_entry ();
+  expected = g_strdup_printf (" outcome=done problem=none job=%d copy=1", job_id);
+  assert_non_null (strstr (entry->detail, expected));
+  assert_null (strstr (entry->detail, "reason="));
+}
+
+/* A printout left to finish at its visit's end that a problem holds
+ * afterwards is cancelled at once as well: its patient has gone. */
+static void
+test_problem_after_visit_end_cancels (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpPrintService) service = service_new (hp_cups_server_get_queue_uri (fixture.server));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpPrintOutcome) outcome = NULL;
+  g_autoptr(HpAuditEntry) entry = NULL;
+  g_autofree char *expected = NULL;
+  Pending *pending;
+  int job_id;
+
+  pending = start_slow_printout (service, "visit-p", &job_id);
+  hp_print_service_forget_visit (service);
+  hp_cups_server_set_fault (fixture.server, "door-open-error");
+  outcome = print_finish (service, pending, &error);
+  assert_null (outcome);
+  assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  assert_false (hp_print_service_get_busy (service));
+  assert_int_equal (hp_print_service_get_state (service), HP_PRINT_STATE_IDLE);
+  assert_int_equal (hp_cups_server_get_job_state (fixture.server, job_id), IPP_JSTATE_CANCELED);
+  entry = last_audit_entry ();
+  expected = g_strdup_printf (" outcome=cancelled problem=door-open job=%d copy=1 reason=visit-ended", job_id);
+  if (strstr (entry->detail, expected) == NULL)
+    fail_msg ("audit detail \"%s\" lacks \"%s\"", entry->detail, expected);
+
+  /* The door shut, a staff test page is all that comes out. */
+  hp_cups_server_set_fault (fixture.server, NULL);
+  assert_prints (service, NULL);
+  assert_int_equal (hp_cups_server_count_documents (fixture.server), 0);
+  assert_int_equal (hp_cups_server_get_job_state (fixture.server, job_id), IPP_JSTATE_CANCELED);
 }
 
 /* ---- healthpost-ctl print-test -------------------------------------------- */
@@ -777,6 +943,9 @@ main (int   argc,
     cmocka_unit_test_setup (test_lasting_problem_cancels_job, printer_ready),
     cmocka_unit_test_setup (test_cancel, printer_ready),
     cmocka_unit_test_setup (test_visit_sees_its_own_printout, printer_ready),
+    cmocka_unit_test_setup (test_visit_end_cancels_held_printout, printer_ready),
+    cmocka_unit_test_setup (test_visit_end_lets_printout_finish, printer_ready),
+    cmocka_unit_test_setup (test_problem_after_visit_end_cancels, printer_ready),
     cmocka_unit_test_setup (test_ctl_print_test, printer_ready),
     cmocka_unit_test_setup (test_printer_gone, printer_ready),
   };

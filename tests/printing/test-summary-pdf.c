@@ -330,6 +330,7 @@ typedef struct {
   const char *language;
   gboolean right_to_left;
   const char * const *words;  /* what the page must say, besides the numbers */
+  const char * const *decimals;  /* the weight and BMI as written there; NULL: with a point */
 } Layout;
 
 static const char * const english_words[] = {
@@ -353,9 +354,21 @@ static const char * const arabic_words[] = {
   "ضغط الدم", "وزن صحي", "سكر الدم", "هذا فحص أولي", NULL,
 };
 
+static const char * const french_words[] = {
+  "Tension haute (niveau 1)", "Pouls normal", "Poids sain",
+  "Sucre dans le sang un peu haut (zone de prédiabète)", "Avant de manger : rien depuis 8 heures.",
+  "Ceci est un dépistage, pas un diagnostic.", "Indice de masse corporelle",
+  NULL,
+};
+
+/* The weight and body-mass index, with a decimal point in most languages
+ * and a comma in French. */
+static const char * const point_decimals[] = { "72.5", "23.7", NULL };
+static const char * const comma_decimals[] = { "72,5", "23,7", NULL };
+
 /* The numbers as the screens show them, the place, the date and the code. */
 static const char * const every_layout_words[] = {
-  "134/86", "72.5", "23.7", "105", "175", LOCATION, "2026-03-14 09:30", PATIENT_CODE, NULL,
+  "134/86", "105", "175", LOCATION, "2026-03-14 09:30", PATIENT_CODE, NULL,
 };
 
 static void
@@ -418,6 +431,7 @@ check_layout (const Layout *layout)
   g_autofree char *creator = NULL;
   g_auto(PdfInfo) info = { 0 };
   HpSummaryInput input = { 0 };
+  const char * const *decimals = layout->decimals != NULL ? layout->decimals : point_decimals;
 
   use_language (layout->language);
   visit = fixture_visit (layout->language, PATIENT_CODE);
@@ -435,6 +449,8 @@ check_layout (const Layout *layout)
   text = pdf_text (path);
   for (guint i = 0; every_layout_words[i] != NULL; i++)
     assert_contains (text, every_layout_words[i]);
+  for (guint i = 0; decimals[i] != NULL; i++)
+    assert_contains (text, decimals[i]);
   for (guint i = 0; layout->words[i] != NULL; i++)
     {
       if (layout->right_to_left)
@@ -461,7 +477,7 @@ check_layout (const Layout *layout)
   assert_lacks (info.info, PATIENT_CODE);
   assert_lacks (info.info, QR_TOKEN);
   assert_lacks (info.info, "134");
-  assert_lacks (info.info, "72.5");
+  assert_lacks (info.info, decimals[0]);
   assert_lacks (info.info, "105");
   assert_lacks (info.info, "visit-fixture");
   {
@@ -492,6 +508,7 @@ static const Layout layouts[] = {
   { "summary-a4-en", HP_PAPER_A4, "en", FALSE, english_words },
   { "summary-a4-es", HP_PAPER_A4, "es", FALSE, spanish_words },
   { "summary-a4-ar", HP_PAPER_A4, "ar", TRUE, arabic_words },
+  { "summary-a4-fr", HP_PAPER_A4, "fr", FALSE, french_words, comma_decimals },
 };
 
 static void
@@ -906,6 +923,7 @@ main (int   argc,
   const struct CMUnitTest tests[] = {
     LAYOUT_TEST (0), LAYOUT_TEST (1), LAYOUT_TEST (2), LAYOUT_TEST (3),
     LAYOUT_TEST (4), LAYOUT_TEST (5), LAYOUT_TEST (6), LAYOUT_TEST (7),
+    LAYOUT_TEST (8),
     cmocka_unit_test (test_english_metadata_title),
     cmocka_unit_test (test_no_token_no_qr_code),
     cmocka_unit_test (test_long_visit),
@@ -916,7 +934,7 @@ main (int   argc,
     cmocka_unit_test (test_every_category_icon_printable),
   };
 
-  G_STATIC_ASSERT (G_N_ELEMENTS (layouts) == 8);
+  G_STATIC_ASSERT (G_N_ELEMENTS (layouts) == 9);
 
   if (argc != 7)
     {

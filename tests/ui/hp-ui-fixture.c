@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "hp-ui-fixture.h"
+#include "hp-entry-page.h"
 #include "hp-test-util.h"
 
 typedef struct {
@@ -202,6 +203,20 @@ hp_ui_press_target (HpUiFixture *f,
   assert_true (gtk_widget_is_sensitive (button));
   /* "clicked" is what a tap emits; gtk_widget_activate() would delay it. */
   g_signal_emit_by_name (button, "clicked");
+}
+
+void
+hp_ui_type_on_keypad (HpUiFixture *f,
+                      const char  *digits)
+{
+  GtkWidget *page = hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_ENTRY);
+  GtkWidget *keypad = hp_entry_page_get_keypad (HP_ENTRY_PAGE (page));
+  GtkWidget *done = hp_ui_find_button (keypad, "keypad.submit", NULL);
+
+  for (const char *c = digits; *c != '\0'; c++)
+    assert_true (gtk_widget_activate_action (keypad, "keypad.digit", "i", *c - '0'));
+  assert_non_null (done);
+  g_signal_emit_by_name (done, "clicked");
 }
 
 void

@@ -83,6 +83,9 @@ void hp_ui_screenshot (HpUiFixture *f,
 GtkWidget *hp_ui_find_button (GtkWidget  *root,
                               const char *action,
                               const char *target);
+/* Taps @digits on the keypad page's pad, then Done. */
+void hp_ui_type_on_keypad (HpUiFixture *f,
+                           const char  *digits);
 /* Presses the on-screen button bound to @action (with @target, if given),
  * as a finger would. */
 void hp_ui_press_target (HpUiFixture *f,

@@ -428,12 +428,26 @@ measure (Fixture    *f,
   check_screen (f, result_name);
 }
 
+static gboolean
+step_is (HpUiFixture   *kiosk,
+         gconstpointer  data)
+{
+  return hp_visit_flow_get_step (hp_application_get_flow (kiosk->app)) == (HpVisitStep) GPOINTER_TO_INT (data);
+}
+
+/* Not a weak PIN: no repeat, no run, no pattern. */
+#define PIN "4071"
+
 /* Every screen of a visit in @language, anonymous, through all three
- * measurements, a personal code offered and the goodbye. */
+ * measurements, a personal code taken and the goodbye; then the same
+ * patient back with their code, and their blood pressure's trend. */
 static void
 walk_screens (Fixture    *f,
               const char *language)
 {
+  HpVisitFlow *flow = hp_application_get_flow (f->kiosk.app);
+  g_autofree char *code = NULL;
+
   check_screen (f, "attract");
   hp_ui_press (&f->kiosk, "visit.begin");
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_LANGUAGE), "the language page");
@@ -501,11 +515,45 @@ walk_screens (Fixture    *f,
   hp_ui_press (&f->kiosk, "visit.remember-me");
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ENTRY), "the new PIN page");
   check_screen (f, "new-pin");
-  hp_ui_press (&f->kiosk, "visit.back");
-  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_OFFER_CODE), "the offer again");
+  hp_ui_type_on_keypad (&f->kiosk, PIN);
+  hp_ui_wait_until (&f->kiosk, step_is, GINT_TO_POINTER (HP_VISIT_STEP_CONFIRM_PIN), "the PIN again");
+  hp_ui_type_on_keypad (&f->kiosk, PIN);
+  /* The code is made on a worker thread. */
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CODE), "the new code");
+  check_screen (f, "code-created");
+  code = g_strdup (hp_visit_flow_get_new_code (flow));
+  assert_non_null (code);
   hp_ui_press (&f->kiosk, "visit.finish");
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_GOODBYE), "the goodbye page");
   check_screen (f, "goodbye");
+
+  /* Back with the code: the result offers the last visits, and shows them. */
+  hp_ui_press (&f->kiosk, "visit.start-over");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
+  hp_ui_press (&f->kiosk, "visit.begin");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_LANGUAGE), "the language page");
+  hp_ui_press_target (&f->kiosk, "visit.choose-language", language);
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CONSENT), "the consent page");
+  hp_ui_press_target (&f->kiosk, "visit.consent", "true");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_IDENTIFY), "the identify page");
+  hp_ui_press_target (&f->kiosk, "visit.identify", "true");
+  hp_ui_wait_until (&f->kiosk, step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_CODE), "the code to type");
+  hp_ui_type_on_keypad (&f->kiosk, code);
+  hp_ui_wait_until (&f->kiosk, step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_PIN), "the PIN to type");
+  hp_ui_type_on_keypad (&f->kiosk, PIN);
+  /* The PIN is checked on a worker thread. */
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choice after the PIN");
+  hp_ui_press_target (&f->kiosk, "visit.choose", "blood-pressure");
+  hp_ui_press (&f->kiosk, "visit.start-measurement");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result with its trend");
+  check_screen (f, "bp-result-returning");
+  hp_ui_press (&f->kiosk, "result.toggle-trend");
+  hp_ui_wait_for_layout (&f->kiosk);
+  check_screen (f, "bp-trend");
+  hp_ui_press (&f->kiosk, "visit.finish");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary");
+  hp_ui_press (&f->kiosk, "visit.finish");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_GOODBYE), "the goodbye page again");
 
 }
 
@@ -520,7 +568,7 @@ test_visit_screens (void **state G_GNUC_UNUSED)
   check_screen (f, "help-notice");
   tap (find_widget (GTK_WIDGET (hp_ui_window (&f->kiosk)), is_button_labelled, "OK"));
 
-  assert_int_equal (f->screens, 26);
+  assert_int_equal (f->screens, 29);
   stop_kiosk (f);
 }
 
@@ -543,7 +591,7 @@ check_screen_size (int         width,
   assert_int_equal (gtk_widget_get_width (GTK_WIDGET (hp_ui_window (&f->kiosk))), width);
   assert_int_equal (gtk_widget_get_height (GTK_WIDGET (hp_ui_window (&f->kiosk))), height);
   walk_screens (f, language);
-  assert_int_equal (f->screens, g_str_equal (language, "en") ? 25 : 24);
+  assert_int_equal (f->screens, g_str_equal (language, "en") ? 28 : 27);
   stop_kiosk (f);
 }
 

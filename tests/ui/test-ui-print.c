@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <cups/cups.h>
 
 #include "hp-application.h"
 #include "hp-audit.h"
@@ -335,6 +336,14 @@ printer_free (HpUiFixture   *f,
   return !hp_print_service_get_busy (hp_application_get_print_service (f->app));
 }
 
+/* The printer has taken the printout on its way, and given it a job id. */
+static gboolean
+printer_took_it (HpUiFixture   *f,
+                 gconstpointer  data G_GNUC_UNUSED)
+{
+  return hp_print_service_get_state (hp_application_get_print_service (f->app)) == HP_PRINT_STATE_PRINTING;
+}
+
 static gboolean
 print_button_offered (HpUiFixture   *f,
                       gconstpointer  data G_GNUC_UNUSED)
@@ -342,22 +351,28 @@ print_button_offered (HpUiFixture   *f,
   return hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.send-to-printer", NULL) != NULL;
 }
 
-/* The next patient never sees the one before's printout: while the
- * printer holds it for want of paper, the new visit's print page is ready,
- * tells no problem and no "Printing…" of someone else's, and says calmly
- * that the printer is busy; once the printer is free it offers Print and
- * prints this visit's own summary. */
+/* The next patient never meets the one before's printout. One that an
+ * empty tray holds when its patient leaves is cancelled at the printer
+ * there and then: once staff fill the tray, the next visit's print page is
+ * ready, tells no problem, no "Printing…" of someone else's and no busy
+ * printer, offers Print at once, and only this visit's summary comes out.
+ * One still coming out (slowly, nothing wrong) when its patient leaves is
+ * left to finish: the visit after is told calmly that the printer is busy,
+ * and prints its own once it is free. */
 static void
 test_next_visit_sees_its_own_printout (void **state G_GNUC_UNUSED)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HpCupsServer) server = hp_cups_server_start (&error);
+  g_autoptr(GString) audit = NULL;
+  g_autoptr(GBytes) first_document = NULL;
+  g_autofree char *slow_printed = NULL;
   HpUiFixture *f;
   HpPrintService *service;
   g_autofree char *page = NULL;
   g_autofree char *printed = NULL;
   const char *out_of_paper, *printing, *busy;
-  int first_job;
+  int first_job, slow_job;
 
   assert_non_null (server);
   f = start_kiosk_with_printer (server, 2);
@@ -380,50 +395,92 @@ test_next_visit_sees_its_own_printout (void **state G_GNUC_UNUSED)
   first_job = hp_print_service_get_job_id (service);
   assert_true (first_job > 0);
 
-  /* They leave; the next patient comes to the print page while that
-   * printout still waits on paper. */
+  /* They leave: the printer gives their printout up, and says so in the
+   * audit trail, with nothing of the patient. */
   back_and_goodbye (f);
+  hp_ui_wait_until (f, printer_free, NULL, "the held printout to be cancelled");
+  assert_int_equal (hp_print_service_get_state (service), HP_PRINT_STATE_IDLE);
+  assert_int_equal (hp_print_service_get_problem (service), HP_PRINT_PROBLEM_NONE);
+  assert_int_equal (hp_cups_server_get_job_state (server, first_job), IPP_JSTATE_CANCELED);
+  audit = kiosk_audit (f, "print.summary");
+  hp_ui_assert_contains (audit->str, "outcome=cancelled problem=out-of-paper");
+  hp_ui_assert_contains (audit->str, "reason=visit-ended");
+  assert_null (strstr (audit->str, "131"));
+
+  /* Staff fill the tray; the next patient comes to the print page. */
+  hp_cups_server_set_fault (server, NULL);
   hp_ui_press (f, "visit.start-over");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
   measure_and_sum_up (f, "en");
   hp_ui_press (f, "visit.print-results");
-  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_PRINT), "the next patient's preview");
+  hp_ui_wait_until (f, printout_is, GINT_TO_POINTER (HP_PRINTOUT_READY), "the next patient's preview");
   hp_ui_wait_for_paint (f);
-  assert_true (hp_print_service_get_busy (service));
-  assert_int_equal (hp_print_service_get_state (service), HP_PRINT_STATE_PRINTING);
-  assert_int_equal (hp_print_page_get_state (print_page (f)), HP_PRINTOUT_READY);
+  assert_false (hp_print_service_get_busy (service));
   assert_preview_drawn (f);
   g_free (page);
   page = hp_ui_page_text (f, HP_PAGE_PRINT);
-  if (strstr (page, out_of_paper) != NULL || strstr (page, printing) != NULL)
+  if (strstr (page, out_of_paper) != NULL || strstr (page, printing) != NULL || strstr (page, busy) != NULL)
     fail_msg ("the next patient is shown the printout before theirs:\n%s", page);
   hp_ui_assert_contains (page, "Show it to your doctor");
-  hp_ui_assert_contains (page, busy);
-  /* Nothing to press until the printer is free: no queue behind a
-   * printout that a problem holds. */
-  assert_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.send-to-printer", NULL));
-  hp_ui_screenshot (f, "en-print", "print-printer-busy");
-
-  /* Paper in: the first printout comes out, and this page offers Print. */
-  hp_cups_server_set_fault (server, NULL);
-  hp_ui_wait_until (f, printer_free, NULL, "the first printout to end");
-  assert_int_equal (hp_print_service_get_state (service), HP_PRINT_STATE_DONE);
-  hp_ui_wait_until (f, print_button_offered, NULL, "the Print button once the printer is free");
-  assert_int_equal (hp_print_page_get_state (print_page (f)), HP_PRINTOUT_READY);
-  g_free (page);
-  page = hp_ui_page_text (f, HP_PAGE_PRINT);
-  assert_null (strstr (page, busy));
   /* The first patient's "take it from the printer" is not this one's. */
   assert_null (strstr (page, _("Your printout is ready. Please take it from the printer.")));
+  assert_true (print_button_offered (f, NULL));
 
   hp_ui_press (f, "visit.send-to-printer");
   hp_ui_wait_until (f, printout_is, GINT_TO_POINTER (HP_PRINTOUT_PRINTED), "the next patient's printout");
   assert_true (hp_print_service_get_job_id (service) > first_job);
   printed = printed_text (server, hp_print_service_get_job_id (service));
   hp_ui_assert_contains (printed, "131/84");
+  /* The queue keeps its order: had the first printout been left there, it
+   * would have come out before this one. */
+  first_document = hp_cups_server_take_document (server, first_job);
+  assert_null (first_document);
+  assert_int_equal (hp_cups_server_count_documents (server), 0);
   g_free (page);
   page = hp_ui_page_text (f, HP_PAGE_PRINT);
   hp_ui_assert_contains (page, "You can print 1 more copy.");
+
+  /* Their second copy comes out slowly, with nothing wrong, as they leave:
+   * it is left to finish. */
+  hp_cups_server_set_fault (server, "media-low-warning");
+  hp_ui_press (f, "visit.send-to-printer");
+  hp_ui_wait_until (f, printer_took_it, NULL, "the slow second copy");
+  assert_int_equal (hp_print_page_get_state (print_page (f)), HP_PRINTOUT_PRINTING);
+  slow_job = hp_print_service_get_job_id (service);
+  assert_true (slow_job > first_job);
+  back_and_goodbye (f);
+  hp_ui_press (f, "visit.start-over");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
+  measure_and_sum_up (f, "en");
+  hp_ui_press (f, "visit.print-results");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_PRINT), "the third patient's preview");
+  hp_ui_wait_for_paint (f);
+  assert_true (hp_print_service_get_busy (service));
+  assert_int_equal (hp_print_service_get_job_id (service), slow_job);
+  assert_int_equal (hp_print_page_get_state (print_page (f)), HP_PRINTOUT_READY);
+  g_free (page);
+  page = hp_ui_page_text (f, HP_PAGE_PRINT);
+  if (strstr (page, printing) != NULL)
+    fail_msg ("the third patient is shown the printout before theirs:\n%s", page);
+  hp_ui_assert_contains (page, busy);
+  /* Nothing to press until the printer is free: no queue behind another
+   * patient's printout. */
+  assert_false (print_button_offered (f, NULL));
+  hp_ui_screenshot (f, "en-print", "print-printer-busy");
+
+  /* It comes out whole, then this page offers Print. */
+  hp_cups_server_set_fault (server, NULL);
+  hp_ui_wait_until (f, printer_free, NULL, "the slow copy to come out");
+  assert_int_equal (hp_print_service_get_state (service), HP_PRINT_STATE_DONE);
+  slow_printed = printed_text (server, slow_job);
+  hp_ui_assert_contains (slow_printed, "131/84");
+  hp_ui_wait_until (f, print_button_offered, NULL, "the Print button once the printer is free");
+  g_free (page);
+  page = hp_ui_page_text (f, HP_PAGE_PRINT);
+  assert_null (strstr (page, busy));
+  hp_ui_press (f, "visit.send-to-printer");
+  hp_ui_wait_until (f, printout_is, GINT_TO_POINTER (HP_PRINTOUT_PRINTED), "the third patient's printout");
+  assert_true (hp_print_service_get_job_id (service) > slow_job);
   hp_ui_fixture_stop (f);
 }
 

@@ -137,6 +137,7 @@ typedef struct {
   const char *weight_measuring;
   const char *weight_title;
   const char *weight_unit;
+  const char *weight_value;  /* 81.0 kg with the language's decimal separator */
   const char *fasting_question;
   const char *fasting_no_words;
   const char *glucose_ready;
@@ -174,6 +175,7 @@ static const LanguageCase english = {
   .weight_measuring = "Measuring your weight",
   .weight_title = "Your weight",
   .weight_unit = "kg",
+  .weight_value = "81.0",
   .fasting_question = "Have you eaten in the last 8 hours?",
   .fasting_no_words = "No, nothing in 8 hours",
   .glucose_ready = "Get ready for your blood sugar test",
@@ -211,6 +213,7 @@ static const LanguageCase spanish = {
   .weight_measuring = "Midiendo su peso",
   .weight_title = "Su peso",
   .weight_unit = "kg",
+  .weight_value = "81.0",
   .fasting_question = "¿Ha comido algo en las últimas 8 horas?",
   .fasting_no_words = "No, nada en 8 horas",
   .glucose_ready = "Prepárese para la prueba de azúcar en la sangre",
@@ -233,8 +236,8 @@ static const LanguageCase spanish = {
 };
 
 /* The French and Arabic words are the catalogues' (po/fr.po, po/ar.po)
- * for the English ones above. Numbers keep the C locale's decimal point
- * in every language. */
+ * for the English ones above. Decimals take the catalogue's separator:
+ * a comma in French, a point in the others. */
 static const LanguageCase french = {
   .code = "fr",
   .direction = GTK_TEXT_DIR_LTR,
@@ -251,6 +254,7 @@ static const LanguageCase french = {
   .weight_measuring = "Mesure de votre poids",
   .weight_title = "Votre poids",
   .weight_unit = "kg",
+  .weight_value = "81,0",
   .fasting_question = "Avez-vous mangé dans les 8 dernières heures ?",
   .fasting_no_words = "Non, rien depuis 8 heures",
   .glucose_ready = "Préparez-vous pour le test de sucre dans le sang",
@@ -268,7 +272,7 @@ static const LanguageCase french = {
   .consent_words = "pendant 1 an. Ensuite, elles sont effacées.",
   .identify_question = "Avez-vous déjà utilisé cette borne ?",
   .height_question = "Quelle est votre taille ?",
-  .bmi_words = "Indice de masse corporelle (IMC) : 25.0, pour une taille de 180 cm.",
+  .bmi_words = "Indice de masse corporelle (IMC) : 25,0, pour une taille de 180 cm.",
   .offer_question = "Voulez-vous voir vos chiffres la prochaine fois ?",
 };
 
@@ -289,6 +293,7 @@ static const LanguageCase arabic = {
   .weight_measuring = "جارٍ قياس وزنك",
   .weight_title = "وزنك",
   .weight_unit = "كغ",
+  .weight_value = "81.0",
   .fasting_question = "هل أكلت شيئًا في آخر 8 ساعات؟",
   .fasting_no_words = "لا، لا شيء منذ 8 ساعات",
   .glucose_ready = "الاستعداد لفحص سكر الدم",
@@ -374,21 +379,6 @@ assert_finish_after_call (HpUiFixture        *f,
   else if (call_at.origin.x + call_at.size.width > finish_at.origin.x)
     fail_msg ("%s: Finish (x=%.0f) is not right of the call (x=%.0f to %.0f)", lang->code,
               finish_at.origin.x, call_at.origin.x, call_at.origin.x + call_at.size.width);
-}
-
-/* Taps @digits on the keypad page's pad, then Done. */
-static void
-type_on_keypad (HpUiFixture *f,
-                const char  *digits)
-{
-  GtkWidget *page = hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_ENTRY);
-  GtkWidget *keypad = hp_entry_page_get_keypad (HP_ENTRY_PAGE (page));
-  GtkWidget *done = hp_ui_find_button (keypad, "keypad.submit", NULL);
-
-  for (const char *c = digits; *c != '\0'; c++)
-    assert_true (gtk_widget_activate_action (keypad, "keypad.digit", "i", *c - '0'));
-  assert_non_null (done);
-  g_signal_emit_by_name (done, "clicked");
 }
 
 /* A summary too big for the screen is added to @misfits: the test fails on
@@ -477,7 +467,7 @@ walk_visit (HpUiFixture        *f,
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ENTRY), "the height question");
   assert_page_shows (f, HP_PAGE_ENTRY, lang->height_question);
   hp_ui_screenshot (f, lang->code, "height");
-  type_on_keypad (f, "180");
+  hp_ui_type_on_keypad (f, "180");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_WEIGHT_INSTRUCTIONS), "the weight instructions");
   assert_page_shows (f, HP_PAGE_WEIGHT_INSTRUCTIONS, lang->weight_ready);
   assert_page_shows (f, HP_PAGE_WEIGHT_INSTRUCTIONS, lang->weight_step);
@@ -493,7 +483,7 @@ walk_visit (HpUiFixture        *f,
   g_free (result);
   result = hp_ui_page_text (f, HP_PAGE_RESULT);
   hp_ui_assert_contains (result, lang->weight_title);
-  hp_ui_assert_contains (result, "81.0");
+  hp_ui_assert_contains (result, lang->weight_value);
   hp_ui_assert_contains (result, lang->weight_unit);
   hp_ui_assert_contains (result, lang->bmi_words);
   hp_ui_assert_contains (result, lang->screening);
@@ -546,7 +536,7 @@ walk_visit (HpUiFixture        *f,
   hp_ui_assert_contains (summary, lang->bp_name);
   hp_ui_assert_contains (summary, "131/84");
   hp_ui_assert_contains (summary, lang->weight_name);
-  hp_ui_assert_contains (summary, "81.0");
+  hp_ui_assert_contains (summary, lang->weight_value);
   hp_ui_assert_contains (summary, lang->glucose_name);
   hp_ui_assert_contains (summary, "97");
   hp_ui_assert_contains (summary, lang->screening);
@@ -587,7 +577,7 @@ walk_visit (HpUiFixture        *f,
   g_free (result);
   result = hp_ui_page_text (f, HP_PAGE_RESULT);
   assert_null (strstr (result, "131"));
-  assert_null (strstr (result, "81.0"));
+  assert_null (strstr (result, lang->weight_value));
   assert_null (strstr (result, "97"));
   assert_null (strstr (result, lang->eaten_words));
   g_free (summary);
@@ -732,6 +722,7 @@ typedef struct {
   const char *back_button;
   const char *category;
   const char *trend_words;
+  const char *trend_spoken;
 } NewCodeCase;
 
 /* An anonymous patient takes a personal code with a PIN, then comes back
@@ -771,10 +762,10 @@ walk_new_code_and_return (HpUiFixture       *f,
   assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_ENTRY)));
   assert_page_shows (f, HP_PAGE_ENTRY, lang->new_pin_title);
   hp_ui_screenshot (f, lang->code, "new-pin");
-  type_on_keypad (f, pin);
+  hp_ui_type_on_keypad (f, pin);
   hp_ui_wait_until (f, step_is, GINT_TO_POINTER (HP_VISIT_STEP_CONFIRM_PIN), "the PIN again");
   assert_page_shows (f, HP_PAGE_ENTRY, lang->confirm_pin_title);
-  type_on_keypad (f, pin);
+  hp_ui_type_on_keypad (f, pin);
 
   /* The code is made on a worker thread. */
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CODE), "the new code");
@@ -807,10 +798,10 @@ walk_new_code_and_return (HpUiFixture       *f,
   hp_ui_press_target (f, "visit.identify", "true");
   hp_ui_wait_until (f, step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_CODE), "the code to type");
   assert_page_shows (f, HP_PAGE_ENTRY, lang->enter_code_title);
-  type_on_keypad (f, code);
+  hp_ui_type_on_keypad (f, code);
   hp_ui_wait_until (f, step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_PIN), "the PIN to type");
   assert_page_shows (f, HP_PAGE_ENTRY, lang->enter_pin_title);
-  type_on_keypad (f, pin);
+  hp_ui_type_on_keypad (f, pin);
   /* The PIN is checked on a worker thread. */
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choice after the PIN");
   assert_non_null (hp_visit_flow_get_history (flow));
@@ -842,6 +833,15 @@ walk_new_code_and_return (HpUiFixture       *f,
   assert_false (gtk_widget_get_mapped (find_label (GTK_WIDGET (result), lang->category)));
   assert_true (gtk_widget_get_mapped (find_label (GTK_WIDGET (result), lang->trend_words)));
   assert_page_shows (f, HP_PAGE_RESULT, lang->back_button);
+  /* Audio guidance reads the trend, not the reading it hides, and says
+   * the pressure as people do. */
+  {
+    g_auto(GStrv) lines = hp_kiosk_page_dup_spoken_lines (HP_KIOSK_PAGE (result));
+    g_autofree char *spoken = g_strjoinv ("\n", lines);
+
+    hp_ui_assert_contains (spoken, lang->trend_spoken);
+    assert_null (strstr (spoken, lang->category));
+  }
   for (int large = 0; large <= 1; large++)
     {
       hp_window_set_large_text (hp_ui_window (f), large);
@@ -889,10 +889,10 @@ test_new_code_and_trend (void **state G_GNUC_UNUSED)
   static const NewCodeCase langs[] = {
     { "en", "Choose a PIN", "Type your PIN again", "Your personal code", "Type your personal code",
       "Type your PIN", "Your last visits", "Back to today’s result", "High blood pressure (stage 1)",
-      "2 readings from" },
+      "2 readings from", "Latest 131 over 84 mmHg" },
     { "es", "Elija un PIN", "Escriba su PIN otra vez", "Su código personal", "Escriba su código personal",
       "Escriba su PIN", "Sus últimas visitas", "Volver al resultado de hoy", "Presión arterial alta (etapa 1)",
-      "2 lecturas, del" },
+      "2 lecturas, del", "131 sobre 84 mmHg" },
   };
   HpUiFixture *f = hp_ui_fixture_start ("[visit]\nidle-seconds=600\n");
   g_autoptr(HpStore) store = NULL;

@@ -712,10 +712,30 @@ test_chart_summary_in_spanish (void **state G_GNUC_UNUSED)
   hp_trend_chart_set_unit (chart, "mmHg");
   set_readings (chart, readings, G_N_ELEMENTS (readings));
   use_language ("en");
-  assert_contains (hp_trend_chart_get_summary (chart), "2 lecturas, del 3 de");
+  /* Month names from the catalogue, whatever the C library's LC_TIME. */
+  assert_contains (hp_trend_chart_get_summary (chart), "2 lecturas, del 3 de marzo al 21 de noviembre.");
   assert_contains (hp_trend_chart_get_summary (chart), "Subió desde 122/80 mmHg");
   assert_contains (hp_trend_chart_get_summary (chart), "128/82 mmHg");
   assert_contains (hp_trend_chart_get_summary (chart), "122/80 mmHg");
+}
+
+static void
+test_chart_summary_in_french (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpTrendChart) chart = g_object_ref_sink (hp_trend_chart_new ());
+  static const Reading weights[] = { { 1, 5, 81.42, NAN }, { 2, 9, 80.0, NAN } };
+
+  use_language ("fr");
+  hp_trend_chart_set_unit (chart, "kg");
+  hp_trend_chart_set_digits (chart, 1);
+  set_readings (chart, weights, G_N_ELEMENTS (weights));
+  use_language ("en");
+  /* The decimal comma, written and spoken alike. */
+  assert_string_equal (hp_trend_chart_get_summary (chart),
+                       "2 mesures du 5 janvier au 9 février. "
+                       "Dernière mesure 80,0 kg, en baisse par rapport à 81,4 kg.");
+  assert_string_equal (hp_trend_chart_get_spoken_summary (chart), hp_trend_chart_get_summary (chart));
+  assert_description_is_summary (chart);
 }
 
 static void
@@ -951,6 +971,7 @@ main (int   argc,
     cmocka_unit_test (test_feet_inches),
     cmocka_unit_test (test_chart_summary),
     cmocka_unit_test (test_chart_summary_in_spanish),
+    cmocka_unit_test (test_chart_summary_in_french),
     cmocka_unit_test (test_chart_renders),
     cmocka_unit_test (test_chart_clear_leaves_nothing_drawn),
     cmocka_unit_test (test_adaptive_row),

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "hp-interpretation.h"
+#include "hp-local-format.h"
 #include "hp-measurement.h"
 #include "hp-visit.h"
 
@@ -10,9 +11,9 @@ G_BEGIN_DECLS
 /* What is measured, in the current language: "Blood pressure". */
 const char *hp_reading_text_kind_name   (HpMeasurementKind  kind);
 
-/* The number as the patient sees it ("128/82", "72.5", "105") and its unit
- * in the current language; %NULL (and no unit) when the reading holds no
- * value in a unit the kiosk can show. */
+/* The number as the patient sees it ("128/82", "72.5", "105"; "72,5" in
+ * French) and its unit in the current language; %NULL (and no unit) when
+ * the reading holds no value in a unit the kiosk can show. */
 char       *hp_reading_text_value       (HpMeasurement     *measurement,
                                          const char       **unit);
 

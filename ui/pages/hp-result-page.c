@@ -191,10 +191,12 @@ show_body_weight (HpResultPage  *self,
   if (hp_visit_interpret (visit, measurement, &bmi, &unused))
     {
       g_autofree char *text = NULL;
+      g_autofree char *bmi_text = hp_local_format_decimal (bmi, 1);
 
-      /* TRANSLATORS: %.1f is the body-mass index, %.0f the height in cm */
-      text = g_strdup_printf (_("Body-mass index (BMI): %.1f, for a height of %.0f cm. Clothes and shoes add a little."),
-                              bmi, hp_visit_get_height_cm (visit));
+      /* TRANSLATORS: %s is the body-mass index with one decimal, written
+       * with the language's decimal separator; %.0f the height in cm */
+      text = g_strdup_printf (_("Body-mass index (BMI): %s, for a height of %.0f cm. Clothes and shoes add a little."),
+                              bmi_text, hp_visit_get_height_cm (visit));
       gtk_label_set_label (self->detail_label, text);
     }
   else

@@ -4,6 +4,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "hp-local-format.h"
+
 #define DEFAULT_MAX_POINTS 8
 #define MAX_DIGITS 3
 
@@ -93,11 +95,11 @@ static char *
 format_number (HpTrendChart *self,
                double        value)
 {
-  return g_strdup_printf ("%.*f", (int) self->digits, value);
+  return hp_local_format_decimal (value, self->digits);
 }
 
-/* "128/82" or "72.4": what is written beside a dot. Read aloud a pair is
- * "128 over 82", as people say it. */
+/* "128/82" or "72.4" ("72,4" in French): what is written beside a dot.
+ * Read aloud a pair is "128 over 82", as people say it. */
 static char *
 format_reading (HpTrendChart       *self,
                 const HpTrendPoint *point,
@@ -155,8 +157,7 @@ describe (HpTrendChart *self,
   else if (n == 1)
     {
       const HpTrendPoint *only = shown_point (self, 0);
-      /* TRANSLATORS: a date in a spoken sentence, g_date_time_format() style */
-      g_autofree char *date = g_date_time_format (only->time, C_("trend summary date", "%-d %B %Y"));
+      g_autofree char *date = hp_local_format_date (only->time, HP_DATE_FORM_DAY_MONTH_YEAR);
       g_autofree char *reading = format_reading_with_unit (self, only, spoken);
 
       /* TRANSLATORS: the date, then the reading with its unit */
@@ -167,11 +168,14 @@ describe (HpTrendChart *self,
       const HpTrendPoint *first = shown_point (self, 0);
       const HpTrendPoint *previous = shown_point (self, n - 2);
       const HpTrendPoint *latest = shown_point (self, n - 1);
-      gboolean same_year = g_date_time_get_year (first->time) == g_date_time_get_year (latest->time);
-      const char *format = same_year ? C_("trend summary date", "%-d %B")
-                                     : C_("trend summary date", "%-d %B %Y");
-      g_autofree char *from = g_date_time_format (first->time, format);
-      g_autofree char *to = g_date_time_format (latest->time, format);
+      g_autoptr(GDateTime) first_local = g_date_time_to_local (first->time);
+      g_autoptr(GDateTime) latest_local = g_date_time_to_local (latest->time);
+      /* The years as the dates are written: in the kiosk's time zone. */
+      gboolean same_year = first_local != NULL && latest_local != NULL &&
+                           g_date_time_get_year (first_local) == g_date_time_get_year (latest_local);
+      HpDateForm form = same_year ? HP_DATE_FORM_DAY_MONTH : HP_DATE_FORM_DAY_MONTH_YEAR;
+      g_autofree char *from = hp_local_format_date (first->time, form);
+      g_autofree char *to = hp_local_format_date (latest->time, form);
       g_autofree char *latest_text = format_reading_with_unit (self, latest, spoken);
       g_autofree char *previous_text = format_reading_with_unit (self, previous, spoken);
       g_autofree char *span = NULL;
@@ -345,8 +349,7 @@ draw_row_of_labels (HpTrendChart *self,
       double x = frame_x (frame, k, n), y, width, height;
 
       if (which == 2)
-        /* TRANSLATORS: a short date under a chart's dot, g_date_time_format() style */
-        text = g_date_time_format (point->time, C_("trend chart date", "%-d %b"));
+        text = hp_local_format_date (point->time, HP_DATE_FORM_SHORT);
       else
         text = format_number (self, which == 0 ? point->value : point->second);
       if (text == NULL)
@@ -454,7 +457,7 @@ hp_trend_chart_snapshot (GtkWidget   *widget,
     {
       const HpTrendPoint *point = shown_point (self, k);
       g_autofree char *value = format_number (self, point->value);
-      g_autofree char *date = g_date_time_format (point->time, C_("trend chart date", "%-d %b"));
+      g_autofree char *date = hp_local_format_date (point->time, HP_DATE_FORM_SHORT);
       g_autoptr(PangoLayout) value_layout = label_new (widget, value, TRUE);
       g_autoptr(PangoLayout) date_layout = label_new (widget, date != NULL ? date : "", TRUE);
       double w, h;
