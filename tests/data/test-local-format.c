@@ -329,40 +329,77 @@ test_process_locale_untouched (void **state G_GNUC_UNUSED)
   }
 }
 
+/* Removes @path and all under it; FALSE if anything stays. */
+static gboolean
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      if (dir == NULL)
+        return FALSE;
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          if (!remove_tree (child))
+            return FALSE;
+        }
+    }
+  return g_remove (path) == 0;
+}
+
+/* A French locale compiled for this test alone (localedef, from the
+ * `locales` package's sources), so that it does not depend on what the
+ * machine has installed; LOCPATH points the C library at it. */
+static char *
+make_comma_locale (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hp-locale-XXXXXX", &error);
+  g_autofree char *target = NULL;
+  g_autofree char *errors = NULL;
+  int status = 0;
+
+  if (dir == NULL)
+    fail_msg ("no temporary folder: %s", error->message);
+  target = g_build_filename (dir, "fr_FR.UTF-8", NULL);
+  {
+    const char *argv[] = { "localedef", "-c", "-i", "fr_FR", "-f", "UTF-8", target, NULL };
+
+    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                       NULL, NULL, NULL, &errors, &status, &error))
+      fail_msg ("localedef did not run: %s", error->message);
+  }
+  if (!g_file_test (target, G_FILE_TEST_IS_DIR))
+    fail_msg ("localedef made no fr_FR.UTF-8 (exit %d): %s", status, errors != NULL ? errors : "");
+  g_setenv ("LOCPATH", dir, TRUE);
+  return g_steal_pointer (&dir);
+}
+
 /* A process started in a locale whose decimal mark is a comma still shows
- * an English patient a point: the message language decides. Needs such a
- * locale installed. */
+ * an English patient a point: the message language decides. */
 static void
 test_comma_locale_does_not_leak (void **state G_GNUC_UNUSED)
 {
-  static const char * const comma_locales[] = { "fr_FR.UTF-8", "de_DE.UTF-8", "es_ES.UTF-8" };
+  g_autofree char *locales = make_comma_locale ();
   g_autofree char *numeric = NULL;
   g_autofree char *english = NULL;
   g_autofree char *french = NULL;
-  const char *found = NULL;
-
-  for (gsize i = 0; i < G_N_ELEMENTS (comma_locales) && found == NULL; i++)
-    {
-      locale_t probe = newlocale (LC_NUMERIC_MASK, comma_locales[i], (locale_t) 0);
-
-      if (probe != (locale_t) 0)
-        {
-          found = comma_locales[i];
-          freelocale (probe);
-        }
-    }
-  /* Before anything is allocated: skip() leaves without cleaning up. */
-  if (found == NULL)
-    skip ();
 
   numeric = g_strdup (setlocale (LC_NUMERIC, NULL));
-  assert_non_null (setlocale (LC_NUMERIC, found));
+  if (setlocale (LC_NUMERIC, "fr_FR.UTF-8") == NULL)
+    fail_msg ("the French locale made in %s cannot be used", locales);
   assert_string_equal (localeconv ()->decimal_point, ",");
   use_language ("en");
   english = hp_local_format_decimal (81.5, 1);
   use_language ("fr");
   french = hp_local_format_decimal (81.5, 1);
   assert_non_null (setlocale (LC_NUMERIC, numeric));
+  g_unsetenv ("LOCPATH");
+  assert_true (remove_tree (locales));
   assert_string_equal (english, "81.5");
   assert_string_equal (french, "81,5");
 }

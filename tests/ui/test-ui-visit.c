@@ -889,10 +889,10 @@ test_new_code_and_trend (void **state G_GNUC_UNUSED)
   static const NewCodeCase langs[] = {
     { "en", "Choose a PIN", "Type your PIN again", "Your personal code", "Type your personal code",
       "Type your PIN", "Your last visits", "Back to today’s result", "High blood pressure (stage 1)",
-      "2 readings from", "Latest 131 over 84 mmHg" },
+      "2 readings on", "Latest 131 over 84 mmHg" },
     { "es", "Elija un PIN", "Escriba su PIN otra vez", "Su código personal", "Escriba su código personal",
       "Escriba su PIN", "Sus últimas visitas", "Volver al resultado de hoy", "Presión arterial alta (etapa 1)",
-      "2 lecturas, del", "131 sobre 84 mmHg" },
+      "2 lecturas, el", "131 sobre 84 mmHg" },
   };
   HpUiFixture *f = hp_ui_fixture_start ("[visit]\nidle-seconds=600\n");
   g_autoptr(HpStore) store = NULL;

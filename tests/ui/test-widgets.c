@@ -689,6 +689,14 @@ test_chart_summary (void **state G_GNUC_UNUSED)
   set_readings (chart, weights, 2);
   assert_contains (hp_trend_chart_get_summary (chart), "Latest 80.0 kg, down from 81.4 kg.");
 
+  /* Two readings on one day are not "from 1 March to 1 March". */
+  {
+    static const Reading same_day[] = { { 3, 1, 80.5, NAN }, { 3, 1, 80.2, NAN } };
+    set_readings (chart, same_day, G_N_ELEMENTS (same_day));
+    assert_string_equal (hp_trend_chart_get_summary (chart),
+                         "2 readings on 1 March. Latest 80.2 kg, down from 80.5 kg.");
+  }
+
   /* A reading without a number is left out. */
   {
     static const Reading broken[] = { { 4, 1, NAN, NAN }, { 4, 2, 79.5, NAN } };

@@ -182,9 +182,13 @@ describe (HpTrendChart *self,
       g_autofree char *change = NULL;
       int direction = compare_shown (self, latest->value, previous->value);
 
-      /* TRANSLATORS: how many readings, the first date and the last date */
-      span = g_strdup_printf (ngettext ("%u reading from %s to %s.", "%u readings from %s to %s.", n),
-                              n, from, to);
+      if (g_strcmp0 (from, to) == 0)
+        /* TRANSLATORS: how many readings, all taken on the one date given */
+        span = g_strdup_printf (ngettext ("%u reading on %s.", "%u readings on %s.", n), n, to);
+      else
+        /* TRANSLATORS: how many readings, the first date and the last date */
+        span = g_strdup_printf (ngettext ("%u reading from %s to %s.", "%u readings from %s to %s.", n),
+                                n, from, to);
       if (direction > 0)
         /* TRANSLATORS: the latest reading, then the one before it */
         change = g_strdup_printf (_("Latest %s, up from %s."), latest_text, previous_text);
