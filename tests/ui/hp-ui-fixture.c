@@ -59,6 +59,12 @@ hp_ui_page_is (HpUiFixture *f, gconstpointer data)
 }
 
 gboolean
+hp_ui_step_is (HpUiFixture *f, gconstpointer data)
+{
+  return hp_visit_flow_get_step (hp_application_get_flow (f->app)) == (HpVisitStep) GPOINTER_TO_INT (data);
+}
+
+gboolean
 hp_ui_warning_shown (HpUiFixture *f, gconstpointer data)
 {
   return hp_window_get_inactivity_warning_visible (hp_ui_window (f)) == GPOINTER_TO_INT (data);
@@ -175,8 +181,8 @@ hp_ui_find_button (GtkWidget  *root,
 }
 
 void
-hp_ui_begin_visit (HpUiFixture *f,
-                   const char  *language)
+hp_ui_reach_identify (HpUiFixture *f,
+                      const char  *language)
 {
   g_autofree char *code = g_strdup (language != NULL ? language
                                     : hp_visit_flow_get_language (hp_application_get_flow (f->app)));
@@ -187,6 +193,13 @@ hp_ui_begin_visit (HpUiFixture *f,
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CONSENT), "the consent page");
   hp_ui_press_target (f, "visit.consent", "true");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_IDENTIFY), "the identify page");
+}
+
+void
+hp_ui_begin_visit (HpUiFixture *f,
+                   const char  *language)
+{
+  hp_ui_reach_identify (f, language);
   hp_ui_press_target (f, "visit.identify", "false");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
 }

@@ -56,9 +56,11 @@ void hp_ui_wait_until (HpUiFixture   *f,
 
 HpWindow *hp_ui_window (HpUiFixture *f);
 
-/* Conditions: the page shown is GINT_TO_POINTER (HpPage); the inactivity
- * warning's visibility is GINT_TO_POINTER (gboolean). */
+/* Conditions: the page shown is GINT_TO_POINTER (HpPage); the flow's step
+ * is GINT_TO_POINTER (HpVisitStep); the inactivity warning's visibility is
+ * GINT_TO_POINTER (gboolean). */
 gboolean hp_ui_page_is (HpUiFixture *f, gconstpointer data);
+gboolean hp_ui_step_is (HpUiFixture *f, gconstpointer data);
 gboolean hp_ui_warning_shown (HpUiFixture *f, gconstpointer data);
 
 /* Waits until the window has drawn a frame after a redraw, or, for
@@ -95,8 +97,10 @@ void hp_ui_press (HpUiFixture *f,
                   const char  *action);
 
 /* From the attract screen through the language (@language, or %NULL for
- * the one shown), consent and identify pages, anonymously, to the choice
- * of measurement. */
+ * the one shown) and consent pages to the identify page. */
+void hp_ui_reach_identify (HpUiFixture *f,
+                           const char  *language);
+/* The same, then anonymously on to the choice of measurement. */
 void hp_ui_begin_visit (HpUiFixture *f,
                         const char  *language);
 /* The words of the visible labels under @root, a line each. */

@@ -428,13 +428,6 @@ measure (Fixture    *f,
   check_screen (f, result_name);
 }
 
-static gboolean
-step_is (HpUiFixture   *kiosk,
-         gconstpointer  data)
-{
-  return hp_visit_flow_get_step (hp_application_get_flow (kiosk->app)) == (HpVisitStep) GPOINTER_TO_INT (data);
-}
-
 /* Not a weak PIN: no repeat, no run, no pattern. */
 #define PIN "4071"
 
@@ -516,7 +509,7 @@ walk_screens (Fixture    *f,
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ENTRY), "the new PIN page");
   check_screen (f, "new-pin");
   hp_ui_type_on_keypad (&f->kiosk, PIN);
-  hp_ui_wait_until (&f->kiosk, step_is, GINT_TO_POINTER (HP_VISIT_STEP_CONFIRM_PIN), "the PIN again");
+  hp_ui_wait_until (&f->kiosk, hp_ui_step_is, GINT_TO_POINTER (HP_VISIT_STEP_CONFIRM_PIN), "the PIN again");
   hp_ui_type_on_keypad (&f->kiosk, PIN);
   /* The code is made on a worker thread. */
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CODE), "the new code");
@@ -530,16 +523,11 @@ walk_screens (Fixture    *f,
   /* Back with the code: the result offers the last visits, and shows them. */
   hp_ui_press (&f->kiosk, "visit.start-over");
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
-  hp_ui_press (&f->kiosk, "visit.begin");
-  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_LANGUAGE), "the language page");
-  hp_ui_press_target (&f->kiosk, "visit.choose-language", language);
-  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CONSENT), "the consent page");
-  hp_ui_press_target (&f->kiosk, "visit.consent", "true");
-  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_IDENTIFY), "the identify page");
+  hp_ui_reach_identify (&f->kiosk, language);
   hp_ui_press_target (&f->kiosk, "visit.identify", "true");
-  hp_ui_wait_until (&f->kiosk, step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_CODE), "the code to type");
+  hp_ui_wait_until (&f->kiosk, hp_ui_step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_CODE), "the code to type");
   hp_ui_type_on_keypad (&f->kiosk, code);
-  hp_ui_wait_until (&f->kiosk, step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_PIN), "the PIN to type");
+  hp_ui_wait_until (&f->kiosk, hp_ui_step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_PIN), "the PIN to type");
   hp_ui_type_on_keypad (&f->kiosk, PIN);
   /* The PIN is checked on a worker thread. */
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choice after the PIN");

@@ -705,12 +705,6 @@ test_visit_in_french_and_arabic (void **state G_GNUC_UNUSED)
 #define NEW_CODE_FIRST_SHOT (VISIT_SHOTS + 5)
 #define NEW_CODE_SHOTS 5
 
-static gboolean
-step_is (HpUiFixture *f, gconstpointer data)
-{
-  return hp_visit_flow_get_step (hp_application_get_flow (f->app)) == (HpVisitStep) GPOINTER_TO_INT (data);
-}
-
 typedef struct {
   const char *code;
   const char *new_pin_title;
@@ -758,12 +752,12 @@ walk_new_code_and_return (HpUiFixture       *f,
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_OFFER_CODE), "the offer of a code");
 
   hp_ui_press (f, "visit.remember-me");
-  hp_ui_wait_until (f, step_is, GINT_TO_POINTER (HP_VISIT_STEP_NEW_PIN), "the new PIN");
+  hp_ui_wait_until (f, hp_ui_step_is, GINT_TO_POINTER (HP_VISIT_STEP_NEW_PIN), "the new PIN");
   assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_ENTRY)));
   assert_page_shows (f, HP_PAGE_ENTRY, lang->new_pin_title);
   hp_ui_screenshot (f, lang->code, "new-pin");
   hp_ui_type_on_keypad (f, pin);
-  hp_ui_wait_until (f, step_is, GINT_TO_POINTER (HP_VISIT_STEP_CONFIRM_PIN), "the PIN again");
+  hp_ui_wait_until (f, hp_ui_step_is, GINT_TO_POINTER (HP_VISIT_STEP_CONFIRM_PIN), "the PIN again");
   assert_page_shows (f, HP_PAGE_ENTRY, lang->confirm_pin_title);
   hp_ui_type_on_keypad (f, pin);
 
@@ -789,17 +783,12 @@ walk_new_code_and_return (HpUiFixture       *f,
   assert_null (strstr (text, grouped));
 
   /* Back with the code and the PIN. */
-  hp_ui_press (f, "visit.begin");
-  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_LANGUAGE), "the language page");
-  hp_ui_press_target (f, "visit.choose-language", lang->code);
-  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CONSENT), "the consent page");
-  hp_ui_press_target (f, "visit.consent", "true");
-  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_IDENTIFY), "the identify page");
+  hp_ui_reach_identify (f, lang->code);
   hp_ui_press_target (f, "visit.identify", "true");
-  hp_ui_wait_until (f, step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_CODE), "the code to type");
+  hp_ui_wait_until (f, hp_ui_step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_CODE), "the code to type");
   assert_page_shows (f, HP_PAGE_ENTRY, lang->enter_code_title);
   hp_ui_type_on_keypad (f, code);
-  hp_ui_wait_until (f, step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_PIN), "the PIN to type");
+  hp_ui_wait_until (f, hp_ui_step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_PIN), "the PIN to type");
   assert_page_shows (f, HP_PAGE_ENTRY, lang->enter_pin_title);
   hp_ui_type_on_keypad (f, pin);
   /* The PIN is checked on a worker thread. */
