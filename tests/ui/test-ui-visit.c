@@ -715,6 +715,8 @@ typedef struct {
   const char *trend_button;
   const char *back_button;
   const char *category;
+  /* The count of readings: the words after it depend on whether the two
+   * visits straddle midnight ("on 21 November", "from … to …"). */
   const char *trend_words;
   const char *trend_spoken;
 } NewCodeCase;
@@ -878,10 +880,10 @@ test_new_code_and_trend (void **state G_GNUC_UNUSED)
   static const NewCodeCase langs[] = {
     { "en", "Choose a PIN", "Type your PIN again", "Your personal code", "Type your personal code",
       "Type your PIN", "Your last visits", "Back to today’s result", "High blood pressure (stage 1)",
-      "2 readings on", "Latest 131 over 84 mmHg" },
+      "2 readings ", "Latest 131 over 84 mmHg" },
     { "es", "Elija un PIN", "Escriba su PIN otra vez", "Su código personal", "Escriba su código personal",
       "Escriba su PIN", "Sus últimas visitas", "Volver al resultado de hoy", "Presión arterial alta (etapa 1)",
-      "2 lecturas, el", "131 sobre 84 mmHg" },
+      "2 lecturas, ", "131 sobre 84 mmHg" },
   };
   HpUiFixture *f = hp_ui_fixture_start ("[visit]\nidle-seconds=600\n");
   g_autoptr(HpStore) store = NULL;
