@@ -144,7 +144,7 @@ hp_local_format_month_abbreviation (guint month)
 
 char *
 hp_local_format_expand_date_pattern (const char *pattern,
-                                     int         day,
+                                     const char *day,
                                      const char *month,
                                      int         year,
                                      gboolean    with_year)
@@ -153,6 +153,7 @@ hp_local_format_expand_date_pattern (const char *pattern,
   guint seen_day = 0, seen_month = 0, seen_year = 0;
 
   g_return_val_if_fail (pattern != NULL, NULL);
+  g_return_val_if_fail (day != NULL, NULL);
   g_return_val_if_fail (month != NULL, NULL);
 
   text = g_string_new (NULL);
@@ -168,7 +169,7 @@ hp_local_format_expand_date_pattern (const char *pattern,
         }
       else if (g_str_has_prefix (p, "%1$d"))
         {
-          g_string_append_printf (text, "%d", day);
+          g_string_append (text, day);
           seen_day++;
           p += 3;
         }
@@ -193,6 +194,24 @@ hp_local_format_expand_date_pattern (const char *pattern,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* The day of the month as a date writes it. Some languages write the
+ * first of the month as an ordinal (French "1er novembre"). */
+static char *
+day_of_month (int day)
+{
+  if (day == 1)
+    {
+      /* TRANSLATORS: the first day of a month in a date ("1 November"),
+       * written as your language writes it: French "1er" */
+      const char *first = C_("date: the first day of a month", "1");
+
+      /* A catalogue that drops the digit is not used. */
+      if (strchr (first, '1') != NULL && strchr (first, '%') == NULL)
+        return g_strdup (first);
+    }
+  return g_strdup_printf ("%d", day);
+}
+
 char *
 hp_local_format_date (GDateTime  *time,
                       HpDateForm  form)
@@ -202,7 +221,8 @@ hp_local_format_date (GDateTime  *time,
   const char *original = NULL;
   const char *month;
   gboolean with_year = FALSE;
-  int day, year;
+  g_autofree char *day = NULL;
+  int year;
   char *text;
 
   g_return_val_if_fail (time != NULL, NULL);
@@ -213,7 +233,7 @@ hp_local_format_date (GDateTime  *time,
   local = g_date_time_to_local (time);
   if (local == NULL)
     return NULL;
-  day = g_date_time_get_day_of_month (local);
+  day = day_of_month (g_date_time_get_day_of_month (local));
   year = g_date_time_get_year (local);
 
   switch (form)

@@ -182,6 +182,33 @@ test_date_in_each_language (void **state G_GNUC_UNUSED)
     }
 }
 
+/* French writes the first of a month as an ordinal; the others do not,
+ * and no other day is one. */
+static void
+test_first_of_the_month (void **state G_GNUC_UNUSED)
+{
+  static const struct { const char *code; const char *first; const char *second; } cases[] = {
+    { "en", "1 November 2026", "2 November 2026" },
+    { "es", "1 de noviembre de 2026", "2 de noviembre de 2026" },
+    { "fr", "1er novembre 2026", "2 novembre 2026" },
+    { "ar", "1 نوفمبر 2026", "2 نوفمبر 2026" },
+  };
+  g_autoptr(GDateTime) first = g_date_time_new_utc (2026, 11, 1, 12, 0, 0);
+  g_autoptr(GDateTime) second = g_date_time_new_utc (2026, 11, 2, 12, 0, 0);
+  g_autoptr(GDateTime) eleventh = g_date_time_new_utc (2026, 11, 11, 12, 0, 0);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      use_language (cases[i].code);
+      assert_date (first, HP_DATE_FORM_DAY_MONTH_YEAR, cases[i].first);
+      assert_date (second, HP_DATE_FORM_DAY_MONTH_YEAR, cases[i].second);
+    }
+  use_language ("fr");
+  assert_date (first, HP_DATE_FORM_SHORT, "1er nov.");
+  assert_date (first, HP_DATE_FORM_DAY_MONTH, "1er novembre");
+  assert_date (eleventh, HP_DATE_FORM_DAY_MONTH, "11 novembre");
+}
+
 static void
 test_every_month (void **state G_GNUC_UNUSED)
 {
@@ -480,6 +507,8 @@ test_spoiled_translations_fall_back (void **state G_GNUC_UNUSED)
     { "date: day, month and year\004%1$d %2$s %3$d", "%1$d %2$s %3$s" },
     /* The month before the day, and a percent sign: a good pattern. */
     { "date: day and abbreviated month\004%1$d %2$s", "%% %2$s/%1$d" },
+    /* A first day that lost its digit. */
+    { "date: the first day of a month\0041", "er" },
   };
   g_autoptr(GBytes) catalogue = build_catalogue (messages, G_N_ELEMENTS (messages));
   g_autoptr(GError) error = NULL;
@@ -487,6 +516,7 @@ test_spoiled_translations_fall_back (void **state G_GNUC_UNUSED)
   g_autofree char *messages_dir = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GDateTime) time = g_date_time_new_utc (2026, 11, 21, 10, 30, 0);
+  g_autoptr(GDateTime) first = g_date_time_new_utc (2026, 11, 1, 12, 0, 0);
 
   assert_non_null (dir);
   messages_dir = g_build_filename (dir, "xx", "LC_MESSAGES", NULL);
@@ -502,6 +532,7 @@ test_spoiled_translations_fall_back (void **state G_GNUC_UNUSED)
   assert_date (time, HP_DATE_FORM_SHORT, "% Nvb/21");
   assert_date (time, HP_DATE_FORM_DAY_MONTH, "21 Novembar");
   assert_date (time, HP_DATE_FORM_DAY_MONTH_YEAR, "21 Novembar 2026");
+  assert_date (first, HP_DATE_FORM_DAY_MONTH, "1 Novembar");
   assert_decimal (81.5, 1, "81.5");
 
   bindtextdomain (GETTEXT_PACKAGE, localedir);
@@ -519,6 +550,7 @@ main (void)
     cmocka_unit_test_teardown (test_decimal_boundaries, teardown_language),
     cmocka_unit_test_teardown (test_measurement_value_in_french, teardown_language),
     cmocka_unit_test_teardown (test_date_in_each_language, teardown_language),
+    cmocka_unit_test_teardown (test_first_of_the_month, teardown_language),
     cmocka_unit_test_teardown (test_every_month, teardown_language),
     cmocka_unit_test_teardown (test_dates_in_local_time, teardown_language),
     cmocka_unit_test_teardown (test_process_locale_untouched, teardown_language),

@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_free (number);
 
   pattern = g_strndup ((const char *) data + HEADER_SIZE, size - HEADER_SIZE);
-  date = hp_local_format_expand_date_pattern (pattern, 31, month, 2026, with_year);
+  date = hp_local_format_expand_date_pattern (pattern, "31", month, 2026, with_year);
   if (date != NULL)
     {
       /* A pattern that is taken names the day and the month (and the year). */

@@ -689,6 +689,15 @@ test_chart_summary (void **state G_GNUC_UNUSED)
   set_readings (chart, weights, 2);
   assert_contains (hp_trend_chart_get_summary (chart), "Latest 80.0 kg, down from 81.4 kg.");
 
+  /* A tie is rounded as the labels round it: 72.25 is written "72.2",
+   * the same as the reading before. */
+  {
+    static const Reading tie[] = { { 3, 1, 72.2, NAN }, { 3, 8, 72.25, NAN } };
+    set_readings (chart, tie, G_N_ELEMENTS (tie));
+    assert_string_equal (hp_trend_chart_get_summary (chart),
+                         "2 readings from 1 March to 8 March. Latest 72.2 kg, the same as the time before.");
+  }
+
   /* Two readings on one day are not "from 1 March to 1 March". */
   {
     static const Reading same_day[] = { { 3, 1, 80.5, NAN }, { 3, 1, 80.2, NAN } };

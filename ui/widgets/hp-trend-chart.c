@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <float.h>
 
 #include "hp-local-format.h"
 
@@ -133,14 +134,26 @@ format_reading_with_unit (HpTrendChart       *self,
   return g_strdup_printf (C_("reading with unit", "%s %s"), reading, self->unit);
 }
 
-/* Compares what the patient sees, so that 72.43 and 72.41 are "the same". */
+/* @value as it is written beside its dot: rounded as printf rounds. */
+static double
+shown_value (HpTrendChart *self,
+             double        value)
+{
+  char format[16];
+  char text[DBL_MAX_10_EXP + 2 * MAX_DIGITS + 8];
+
+  g_snprintf (format, sizeof format, "%%.%uf", self->digits);
+  return g_ascii_strtod (g_ascii_formatd (text, sizeof text, format, value), NULL);
+}
+
+/* Compares what the patient sees, so that 72.43 and 72.41 are "the same",
+ * and so are two readings whose labels are alike after rounding. */
 static int
 compare_shown (HpTrendChart *self,
                double        a,
                double        b)
 {
-  double scale = pow (10, self->digits);
-  double ra = round (a * scale), rb = round (b * scale);
+  double ra = shown_value (self, a), rb = shown_value (self, b);
 
   return ra < rb ? -1 : ra > rb ? 1 : 0;
 }
