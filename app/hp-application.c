@@ -265,6 +265,23 @@ printout_state_for (HpPrintState state)
     }
 }
 
+/* The patient says goodbye while their printout still comes out (one that
+ * a printer problem held was cancelled as the visit ended). */
+static gboolean
+printout_on_its_way (HpApplication *self)
+{
+  HpVisit *visit;
+  HpPrintState state;
+
+  if (self->flow == NULL || hp_visit_flow_get_step (self->flow) != HP_VISIT_STEP_GOODBYE)
+    return FALSE;
+  visit = hp_visit_flow_get_visit (self->flow);
+  if (visit == NULL)
+    return FALSE;
+  state = hp_print_service_get_visit_state (self->printer, hp_visit_get_id (visit), NULL);
+  return state == HP_PRINT_STATE_SENDING || state == HP_PRINT_STATE_PRINTING;
+}
+
 /* The print page follows this visit's own printout: what is on its way,
  * what holds it, how many copies are left. The printer's news about the
  * visit before (still printing, held, failed) is not this patient's: they
@@ -289,6 +306,7 @@ sync_printout (HpApplication *self)
                           problem != HP_PRINT_PROBLEM_NONE ? hp_print_problem_to_patient_message (problem) : NULL,
                           copies_left,
                           hp_print_service_get_busy (self->printer));
+  hp_window_set_printout_on_its_way (self->window, printout_on_its_way (self));
 }
 
 static HpPaper

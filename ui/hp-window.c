@@ -865,6 +865,23 @@ hp_window_set_printout (HpWindow        *self,
 }
 
 void
+hp_window_set_printout_on_its_way (HpWindow *self,
+                                   gboolean  on_its_way)
+{
+  HpGoodbyePage *page;
+  gboolean was;
+
+  g_return_if_fail (HP_IS_WINDOW (self));
+
+  page = HP_GOODBYE_PAGE (self->pages[HP_PAGE_GOODBYE]);
+  was = hp_goodbye_page_get_printout_on_its_way (page);
+  hp_goodbye_page_set_printout_on_its_way (page, on_its_way);
+  /* Asked to wait while saying goodbye: that is news to be read. */
+  if (self->page == HP_PAGE_GOODBYE && on_its_way && !was)
+    read_page (self, FALSE);
+}
+
+void
 hp_window_set_history (HpWindow  *self,
                        GPtrArray *history)
 {

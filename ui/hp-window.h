@@ -109,6 +109,10 @@ void        hp_window_set_printout        (HpWindow           *self,
                                            const char         *problem_message,
                                            guint               copies_left,
                                            gboolean            printer_busy);
+/* Whether the visit's printout is still coming out as the patient says
+ * goodbye: the goodbye page asks them to wait for it. */
+void        hp_window_set_printout_on_its_way (HpWindow       *self,
+                                               gboolean        on_its_way);
 /* A returning patient's earlier visits (HpVisit, newest first) for the
  * result page's trend chart; %NULL for none. */
 void        hp_window_set_history         (HpWindow           *self,

@@ -11,6 +11,7 @@
 #include "hp-application.h"
 #include "hp-audit.h"
 #include "hp-cups-server.h"
+#include "hp-goodbye-page.h"
 #include "hp-i18n.h"
 #include "hp-keyring.h"
 #include "hp-print-page.h"
@@ -176,6 +177,12 @@ back_and_goodbye (HpUiFixture *f)
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_OFFER_CODE), "the offer of a code");
   hp_ui_press (f, "visit.finish");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_GOODBYE), "the goodbye page");
+}
+
+static HpGoodbyePage *
+goodbye_page (HpUiFixture *f)
+{
+  return HP_GOODBYE_PAGE (hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_GOODBYE));
 }
 
 /* From the summary: the preview first, then Print, then Print again until
@@ -371,7 +378,7 @@ test_next_visit_sees_its_own_printout (void **state G_GNUC_UNUSED)
   HpPrintService *service;
   g_autofree char *page = NULL;
   g_autofree char *printed = NULL;
-  const char *out_of_paper, *printing, *busy;
+  const char *out_of_paper, *printing, *busy, *on_its_way;
   int first_job, slow_job;
 
   assert_non_null (server);
@@ -380,6 +387,7 @@ test_next_visit_sees_its_own_printout (void **state G_GNUC_UNUSED)
   out_of_paper = _(hp_print_problem_to_patient_message (HP_PRINT_PROBLEM_OUT_OF_PAPER));
   printing = _("Printing… Please wait by the printer.");
   busy = _("The printer is busy with another printout. You can print yours as soon as it is free.");
+  on_its_way = _("Your printout is still coming out of the printer. Please wait for it and take it with you.");
 
   /* The first patient's printout, held by an empty tray. */
   measure_and_sum_up (f, "en");
@@ -396,9 +404,15 @@ test_next_visit_sees_its_own_printout (void **state G_GNUC_UNUSED)
   assert_true (first_job > 0);
 
   /* They leave: the printer gives their printout up, and says so in the
-   * audit trail, with nothing of the patient. */
+   * audit trail, with nothing of the patient; nobody is asked to wait
+   * for it. */
   back_and_goodbye (f);
   hp_ui_wait_until (f, printer_free, NULL, "the held printout to be cancelled");
+  hp_ui_wait_for_paint (f);
+  assert_false (hp_goodbye_page_get_printout_on_its_way (goodbye_page (f)));
+  g_free (page);
+  page = hp_ui_page_text (f, HP_PAGE_GOODBYE);
+  assert_null (strstr (page, on_its_way));
   assert_int_equal (hp_print_service_get_state (service), HP_PRINT_STATE_IDLE);
   assert_int_equal (hp_print_service_get_problem (service), HP_PRINT_PROBLEM_NONE);
   assert_int_equal (hp_cups_server_get_job_state (server, first_job), IPP_JSTATE_CANCELED);
@@ -449,6 +463,22 @@ test_next_visit_sees_its_own_printout (void **state G_GNUC_UNUSED)
   slow_job = hp_print_service_get_job_id (service);
   assert_true (slow_job > first_job);
   back_and_goodbye (f);
+  /* The goodbye asks them to wait for it, and take it with them. */
+  hp_ui_wait_for_paint (f);
+  assert_true (hp_goodbye_page_get_printout_on_its_way (goodbye_page (f)));
+  g_free (page);
+  page = hp_ui_page_text (f, HP_PAGE_GOODBYE);
+  hp_ui_assert_contains (page, on_its_way);
+  hp_ui_screenshot (f, "en-print-next-visit", "goodbye-printout-on-its-way");
+  /* In the next language too, the same note on the same page. */
+  hp_ui_press (f, "visit.next-language");
+  hp_ui_wait_for_paint (f);
+  assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_GOODBYE)));
+  assert_true (hp_goodbye_page_get_printout_on_its_way (goodbye_page (f)));
+  g_free (page);
+  page = hp_ui_page_text (f, HP_PAGE_GOODBYE);
+  hp_ui_assert_contains (page, "Su hoja todavía está saliendo de la impresora.");
+  hp_ui_screenshot (f, "es-print-next-visit", "goodbye-printout-on-its-way");
   hp_ui_press (f, "visit.start-over");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
   measure_and_sum_up (f, "en");
@@ -466,7 +496,7 @@ test_next_visit_sees_its_own_printout (void **state G_GNUC_UNUSED)
   /* Nothing to press until the printer is free: no queue behind another
    * patient's printout. */
   assert_false (print_button_offered (f, NULL));
-  hp_ui_screenshot (f, "en-print", "print-printer-busy");
+  hp_ui_screenshot (f, "en-print-next-visit", "print-printer-busy");
 
   /* It comes out whole, then this page offers Print. */
   hp_cups_server_set_fault (server, NULL);
