@@ -185,6 +185,23 @@ goodbye_page (HpUiFixture *f)
   return HP_GOODBYE_PAGE (hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_GOODBYE));
 }
 
+/* The goodbye page shows @words, asking the patient to wait for their
+ * printout; its screenshot goes into @folder. */
+static void
+assert_goodbye_asks_to_wait (HpUiFixture *f,
+                             const char  *words,
+                             const char  *folder)
+{
+  g_autofree char *page = NULL;
+
+  hp_ui_wait_for_paint (f);
+  assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_GOODBYE)));
+  assert_true (hp_goodbye_page_get_printout_on_its_way (goodbye_page (f)));
+  page = hp_ui_page_text (f, HP_PAGE_GOODBYE);
+  hp_ui_assert_contains (page, words);
+  hp_ui_screenshot (f, folder, "goodbye-printout-on-its-way");
+}
+
 /* From the summary: the preview first, then Print, then Print again until
  * the visit's copies are used; the printer gets the summary each time, the
  * audit trail records each, and the visit ends as usual. */
@@ -463,22 +480,11 @@ test_next_visit_sees_its_own_printout (void **state G_GNUC_UNUSED)
   slow_job = hp_print_service_get_job_id (service);
   assert_true (slow_job > first_job);
   back_and_goodbye (f);
-  /* The goodbye asks them to wait for it, and take it with them. */
-  hp_ui_wait_for_paint (f);
-  assert_true (hp_goodbye_page_get_printout_on_its_way (goodbye_page (f)));
-  g_free (page);
-  page = hp_ui_page_text (f, HP_PAGE_GOODBYE);
-  hp_ui_assert_contains (page, on_its_way);
-  hp_ui_screenshot (f, "en-print-next-visit", "goodbye-printout-on-its-way");
-  /* In the next language too, the same note on the same page. */
+  /* The goodbye asks them to wait for it, and take it with them; in the
+   * next language too, the same note on the same page. */
+  assert_goodbye_asks_to_wait (f, on_its_way, "en-print-next-visit");
   hp_ui_press (f, "visit.next-language");
-  hp_ui_wait_for_paint (f);
-  assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_GOODBYE)));
-  assert_true (hp_goodbye_page_get_printout_on_its_way (goodbye_page (f)));
-  g_free (page);
-  page = hp_ui_page_text (f, HP_PAGE_GOODBYE);
-  hp_ui_assert_contains (page, "Su hoja todavía está saliendo de la impresora.");
-  hp_ui_screenshot (f, "es-print-next-visit", "goodbye-printout-on-its-way");
+  assert_goodbye_asks_to_wait (f, "Su hoja todavía está saliendo de la impresora.", "es-print-next-visit");
   hp_ui_press (f, "visit.start-over");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
   measure_and_sum_up (f, "en");
