@@ -1,17 +1,22 @@
 /* Spoken guidance: the kiosk reads its screens aloud through eSpeak NG and GStreamer. */
 #include "hp-speech-private.h"
 
-#include <espeak-ng/espeak_ng.h>
+#include <errno.h>
 #include <gio/gio.h>
 #include <gst/app/gstappsrc.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hp-build-config.h"
+#include "hp-voice-protocol.h"
 
 /* eSpeak NG's own rate is 175 words a minute; listeners who are older or
  * hear the language as their second one follow a slower voice better. */
 #define SPEECH_RATE_WPM 150
-/* How much audio eSpeak NG hands over at a time: small, so the first
- * sound comes soon after say(). */
-#define SYNTH_CHUNK_MS 50
+/* The voice program sends a piece of audio every 50 ms of speech, made
+ * faster than it plays: this long without one, it is stuck. */
+#define VOICE_TIMEOUT_MS 10000
 
 /* Each step is about 4 dB above the one before (10^(4/20) = 1.585). */
 static const double volume_factors[] = { 1.0, 1.585, 2.512 };
@@ -29,6 +34,7 @@ typedef enum {
   HP_SPEECH_ERROR_MISSING,  /* a GStreamer element or eSpeak NG's data is not installed */
   HP_SPEECH_ERROR_SINK,     /* the configured sink cannot be built or linked */
   HP_SPEECH_ERROR_VOICE,    /* no voice for the language */
+  HP_SPEECH_ERROR_PROGRAM,  /* the voice program cannot start */
 } HpSpeechError;
 
 static G_DEFINE_QUARK (hp-speech-error-quark, hp_speech_error)
@@ -108,11 +114,42 @@ built_free (gpointer data)
   g_free (built);
 }
 
+/* How to start the voice program; taken on the main thread, because
+ * reading the environment while the main thread sets $LANGUAGE is not
+ * safe. */
+typedef struct {
+  char *program;
+  char **environment;
+  guint timeout_ms;
+} Launch;
+
+static Launch *
+launch_copy (const Launch *launch)
+{
+  Launch *copy = g_new0 (Launch, 1);
+
+  copy->program = g_strdup (launch->program);
+  copy->environment = g_strdupv (launch->environment);
+  copy->timeout_ms = launch->timeout_ms;
+  return copy;
+}
+
+static void
+launch_free (Launch *launch)
+{
+  if (launch == NULL)
+    return;
+  g_free (launch->program);
+  g_strfreev (launch->environment);
+  g_free (launch);
+}
+
 struct _HpSpeech
 {
   GObject parent_instance;
 
   char *sink_description;
+  Launch launch;
   double normal_gain;
   gboolean enabled;
   HpSpeechVolume volume;
@@ -149,9 +186,10 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---- The voice thread ----
  *
- * eSpeak NG keeps its state in globals and is not thread-safe, so one
- * thread for the whole process makes every call into it, one job at a
- * time. It also loads GStreamer and builds pipelines, which reads the
+ * eSpeak NG runs in the voice program, healthpost-voice, so that a fault
+ * in it cannot end the kiosk. One thread for the whole process talks to
+ * that program, one job at a time, and pushes its audio into the
+ * pipeline. It also loads GStreamer and builds pipelines, which reads the
  * plugin registry: none of that may hold up the screen. */
 
 typedef enum {
@@ -161,14 +199,16 @@ typedef enum {
 
 typedef struct {
   JobKind kind;
+  Launch *launch;
   /* JOB_BUILD: returns a Built or an error to the main thread. */
   GTask *task;
+  char *sink_description;
   /* JOB_SPEAK */
   Line *line;
   guint utterance;
   GstAppSrc *source;
   char *text;
-  const char *voice;
+  guint voice;
   int sample_rate;
   guint64 samples;
 } Job;
@@ -177,6 +217,8 @@ static void
 job_free (Job *job)
 {
   g_clear_object (&job->task);
+  g_clear_pointer (&job->launch, launch_free);
+  g_free (job->sink_description);
   g_clear_pointer (&job->line, line_unref);
   if (job->source != NULL)
     gst_object_unref (job->source);
@@ -190,74 +232,126 @@ job_free (Job *job)
 }
 
 static GAsyncQueue *voice_jobs;
-/* The utterance eSpeak NG is reading; only the voice thread touches it. */
-static Job *voice_job;
 
-/* Called by eSpeak NG, on the voice thread, with each piece of audio. */
-static int
-on_synthesized (short        *samples,
-                int           n_samples,
-                espeak_EVENT *events G_GNUC_UNUSED)
+/* The voice program as the voice thread knows it; only that thread
+ * touches it. */
+static struct {
+  GSubprocess *process;
+  /* What it was started with: other settings start another. */
+  Launch *launch;
+  int fd;
+  int sample_rate;
+  guint32 missing_voices;
+  /* A failed start was logged: the next, likely the same, is not. */
+  gboolean start_failure_logged;
+} voice_program = { .fd = -1 };
+
+static char *
+describe_end (GSubprocess *process)
 {
-  Job *job = voice_job;
-  GstBuffer *buffer;
-  GstFlowReturn flow;
-  gboolean current;
+  if (g_subprocess_get_if_signaled (process))
+    return g_strdup_printf ("ended by signal %d (%s)", g_subprocess_get_term_sig (process),
+                            g_strsignal (g_subprocess_get_term_sig (process)));
+  return g_strdup_printf ("exited with status %d", g_subprocess_get_exit_status (process));
+}
 
-  if (job == NULL || samples == NULL)
-    return 0;
+/* Ends the voice program and says how it ended. When it is already going
+ * (it closed its side), it is let finish; otherwise it is killed. */
+static char *
+voice_program_stop (gboolean kill)
+{
+  char *end;
 
-  g_mutex_lock (&job->line->lock);
-  current = job->line->utterance == job->utterance;
-  if (!current || n_samples <= 0)
-    {
-      g_mutex_unlock (&job->line->lock);
-      /* Non-zero stops eSpeak NG: a newer utterance has the line. */
-      return current ? 0 : 1;
-    }
-  buffer = gst_buffer_new_memdup (samples, (gsize) n_samples * sizeof (short));
-  GST_BUFFER_PTS (buffer) = gst_util_uint64_scale_int (job->samples, GST_SECOND, job->sample_rate);
-  job->samples += (guint64) n_samples;
-  GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale_int (job->samples, GST_SECOND, job->sample_rate)
-                                 - GST_BUFFER_PTS (buffer);
-  flow = gst_app_src_push_buffer (job->source, buffer);
-  g_mutex_unlock (&job->line->lock);
-
-  /* Flushing: the pipeline was stopped; nothing more to make. */
-  return flow == GST_FLOW_OK ? 0 : 1;
+  if (voice_program.process == NULL)
+    return NULL;
+  if (kill)
+    g_subprocess_force_exit (voice_program.process);
+  /* Closing our end first lets a program that waits on it leave. */
+  if (voice_program.fd >= 0)
+    close (voice_program.fd);
+  voice_program.fd = -1;
+  g_subprocess_wait (voice_program.process, NULL, NULL);
+  end = describe_end (voice_program.process);
+  g_clear_object (&voice_program.process);
+  g_clear_pointer (&voice_program.launch, launch_free);
+  return end;
 }
 
 static gboolean
-voice_thread_start_espeak (int     *sample_rate,
-                           GError **error)
+voice_program_start (const Launch  *launch,
+                     GError       **error)
 {
-  static gboolean started;
-  static int rate;
-  espeak_ng_ERROR_CONTEXT context = NULL;
-  espeak_ng_STATUS status;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GByteArray) payload = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *end = NULL;
+  const char *argv[G_N_ELEMENTS (voices) + 2];
+  HpVoiceKind kind;
+  guint rate;
+  int ends[2];
 
-  if (!started)
+  if (voice_program.process != NULL &&
+      g_str_equal (voice_program.launch->program, launch->program) &&
+      g_strv_equal ((const char * const *) voice_program.launch->environment,
+                    (const char * const *) launch->environment))
+    return TRUE;
+  g_free (voice_program_stop (TRUE));
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0)
     {
-      char message[256];
+      int saved = errno;
 
-      espeak_ng_InitializePath (NULL);
-      status = espeak_ng_Initialize (&context);
-      espeak_ng_ClearErrorContext (&context);
-      if (status == ENS_OK)
-        status = espeak_ng_InitializeOutput (ENOUTPUT_MODE_SYNCHRONOUS, SYNTH_CHUNK_MS, NULL);
-      if (status != ENS_OK)
+      g_set_error (error, HP_SPEECH_ERROR, HP_SPEECH_ERROR_PROGRAM,
+                   "no connection for the voice program: %s", g_strerror (saved));
+      return FALSE;
+    }
+  argv[0] = launch->program;
+  for (guint i = 0; i < G_N_ELEMENTS (voices); i++)
+    argv[i + 1] = voices[i].voice;
+  argv[G_N_ELEMENTS (voices) + 1] = NULL;
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_environ (launcher, launch->environment);
+  g_subprocess_launcher_take_stdin_fd (launcher, dup (ends[1]));
+  g_subprocess_launcher_take_stdout_fd (launcher, ends[1]);
+  voice_program.process = g_subprocess_launcher_spawnv (launcher, argv, &local_error);
+  /* The launcher holds the program's end until it goes. */
+  g_clear_object (&launcher);
+  if (voice_program.process == NULL)
+    {
+      close (ends[0]);
+      g_set_error (error, HP_SPEECH_ERROR, HP_SPEECH_ERROR_PROGRAM,
+                   "the voice program “%s” cannot start: %s", launch->program, local_error->message);
+      return FALSE;
+    }
+  voice_program.fd = ends[0];
+  voice_program.launch = launch_copy (launch);
+
+  payload = g_byte_array_new ();
+  if (hp_voice_read_frame (voice_program.fd, (int) launch->timeout_ms, &kind, payload, &local_error))
+    {
+      if (kind == HP_VOICE_HELLO &&
+          hp_voice_hello_parse (payload->data, payload->len, &rate, &voice_program.missing_voices, &local_error))
         {
-          espeak_ng_GetStatusCodeMessage (status, message, sizeof message);
-          g_set_error (error, HP_SPEECH_ERROR, HP_SPEECH_ERROR_MISSING,
-                       "eSpeak NG cannot start (package espeak-ng-data): %s", message);
+          voice_program.sample_rate = (int) rate;
+          voice_program.start_failure_logged = FALSE;
+          return TRUE;
+        }
+      if (kind == HP_VOICE_FAILURE)
+        {
+          g_autofree char *why = hp_voice_failure_parse (payload->data, payload->len);
+
+          g_free (voice_program_stop (FALSE));
+          g_set_error_literal (error, HP_SPEECH_ERROR, HP_SPEECH_ERROR_MISSING, why);
           return FALSE;
         }
-      espeak_SetSynthCallback (on_synthesized);
-      rate = espeak_ng_GetSampleRate ();
-      started = TRUE;
+      if (local_error == NULL)
+        g_set_error (&local_error, HP_VOICE_ERROR, HP_VOICE_ERROR_FRAME,
+                     "it began with a message of kind “%c”", kind);
     }
-  *sample_rate = rate;
-  return TRUE;
+  end = voice_program_stop (!g_error_matches (local_error, HP_VOICE_ERROR, HP_VOICE_ERROR_CLOSED));
+  g_set_error (error, HP_SPEECH_ERROR, HP_SPEECH_ERROR_PROGRAM,
+               "the voice program “%s” did not start (%s; it %s)", launch->program, local_error->message, end);
+  return FALSE;
 }
 
 static GstElement *
@@ -274,8 +368,9 @@ make_element (const char  *factory,
 }
 
 static Built *
-voice_thread_build (const char  *sink_description,
-                    GError     **error)
+voice_thread_build (const char    *sink_description,
+                    const Launch  *launch,
+                    GError       **error)
 {
   g_autoptr(GstElement) pipeline = NULL;
   g_autoptr(GstCaps) caps = NULL;
@@ -284,12 +379,10 @@ voice_thread_build (const char  *sink_description,
   GstElement *convert, *resample;
 
   if (!gst_init_check (NULL, NULL, error) ||
-      !voice_thread_start_espeak (&built->sample_rate, error))
+      !voice_program_start (launch, error))
     return NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (voices); i++)
-    if (espeak_ng_SetVoiceByName (voices[i].voice) != ENS_OK)
-      built->missing_voices |= 1u << i;
+  built->sample_rate = voice_program.sample_rate;
+  built->missing_voices = voice_program.missing_voices;
 
   pipeline = gst_object_ref_sink (gst_pipeline_new ("hp-speech"));
   if ((built->source = make_element ("appsrc", "gstreamer1.0-plugins-base", error)) == NULL)
@@ -317,8 +410,9 @@ voice_thread_build (const char  *sink_description,
     }
   gst_bin_add (GST_BIN (pipeline), built->sink);
 
+  /* The voice program sends little-endian samples, whatever the machine. */
   caps = gst_caps_new_simple ("audio/x-raw",
-                              "format", G_TYPE_STRING, G_BYTE_ORDER == G_LITTLE_ENDIAN ? "S16LE" : "S16BE",
+                              "format", G_TYPE_STRING, "S16LE",
                               "layout", G_TYPE_STRING, "interleaved",
                               "rate", G_TYPE_INT, built->sample_rate,
                               "channels", G_TYPE_INT, 1,
@@ -334,10 +428,112 @@ voice_thread_build (const char  *sink_description,
   return g_steal_pointer (&built);
 }
 
+/* Pushes a piece of the utterance's audio; FALSE when the utterance no
+ * longer wants it (a newer one has the line, or the pipeline stopped). */
+static gboolean
+voice_thread_push (Job          *job,
+                   const guint8 *data,
+                   gsize         length)
+{
+  GstBuffer *buffer;
+  GstFlowReturn flow;
+  guint64 n_samples = length / 2;
+
+  g_mutex_lock (&job->line->lock);
+  if (job->line->utterance != job->utterance)
+    {
+      g_mutex_unlock (&job->line->lock);
+      return FALSE;
+    }
+  if (n_samples == 0)
+    {
+      g_mutex_unlock (&job->line->lock);
+      return TRUE;
+    }
+  buffer = gst_buffer_new_memdup (data, length);
+  GST_BUFFER_PTS (buffer) = gst_util_uint64_scale_int (job->samples, GST_SECOND, job->sample_rate);
+  job->samples += n_samples;
+  GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale_int (job->samples, GST_SECOND, job->sample_rate)
+                                 - GST_BUFFER_PTS (buffer);
+  flow = gst_app_src_push_buffer (job->source, buffer);
+  g_mutex_unlock (&job->line->lock);
+  /* Flushing: the pipeline was stopped; nothing more to play. */
+  return flow == GST_FLOW_OK;
+}
+
+/* The voice program failed while reading: it is ended and started again
+ * for the next words. Staff read why; never the words. */
+static void
+voice_thread_lose_program (const GError *error)
+{
+  g_autofree char *end = voice_program_stop (!g_error_matches (error, HP_VOICE_ERROR, HP_VOICE_ERROR_CLOSED));
+
+  g_message ("spoken guidance: the voice program failed while reading (%s; it %s); "
+             "it starts again for the next words", error->message, end);
+}
+
+/* Reads the job's text through the voice program, pushing its audio, until
+ * the program says the text has ended. */
+static void
+voice_thread_read_aloud (Job *job)
+{
+  g_autoptr(GByteArray) payload = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  GByteArray *say;
+  gboolean sent, cancelled = FALSE;
+
+  if (!voice_program_start (job->launch, &error))
+    {
+      if (!voice_program.start_failure_logged)
+        g_message ("spoken guidance is silent: %s", error->message);
+      voice_program.start_failure_logged = TRUE;
+      return;
+    }
+  say = hp_voice_say_new (job->voice, SPEECH_RATE_WPM, job->text);
+  sent = hp_voice_write_frame (voice_program.fd, say, &error);
+  hp_voice_frame_free (say);
+  if (!sent)
+    {
+      voice_thread_lose_program (error);
+      return;
+    }
+  for (;;)
+    {
+      HpVoiceKind kind;
+      gint status;
+
+      if (!hp_voice_read_frame (voice_program.fd, (int) job->launch->timeout_ms, &kind, payload, &error))
+        break;
+      if (kind == HP_VOICE_END)
+        {
+          if (!hp_voice_end_parse (payload->data, payload->len, &status, &error))
+            break;
+          if (status != 0 && !cancelled)
+            g_message ("spoken guidance: eSpeak NG could not read a text (error %d)", status);
+          return;
+        }
+      if (kind != HP_VOICE_AUDIO)
+        {
+          g_set_error (&error, HP_VOICE_ERROR, HP_VOICE_ERROR_FRAME,
+                       "a message of kind “%c” while reading", kind);
+          break;
+        }
+      /* Once cut off, the rest of the text's audio is dropped. */
+      if (!cancelled && !voice_thread_push (job, payload->data, payload->len))
+        {
+          g_autoptr(GByteArray) cancel = hp_voice_cancel_new ();
+
+          cancelled = TRUE;
+          if (!hp_voice_write_frame (voice_program.fd, cancel, &error))
+            break;
+        }
+    }
+  voice_thread_lose_program (error);
+}
+
 static void
 voice_thread_speak (Job *job)
 {
-  espeak_ERROR status;
   gboolean current;
 
   g_mutex_lock (&job->line->lock);
@@ -346,25 +542,13 @@ voice_thread_speak (Job *job)
   if (!current)
     return;
 
-  espeak_ng_SetVoiceByName (job->voice);
-  espeak_ng_SetParameter (espeakRATE, SPEECH_RATE_WPM, 0);
-  voice_job = job;
-  status = espeak_Synth (job->text, strlen (job->text) + 1, 0, POS_CHARACTER, 0,
-                         espeakCHARS_UTF8 | espeakENDPAUSE, NULL, NULL);
-  voice_job = NULL;
-  if (status != EE_OK)
-    g_message ("spoken guidance: eSpeak NG could not read a text (error %d)", (int) status);
+  voice_thread_read_aloud (job);
 
   /* End the stream even after a failure, so the utterance ends. */
   g_mutex_lock (&job->line->lock);
-  current = job->line->utterance == job->utterance;
-  if (current)
+  if (job->line->utterance == job->utterance)
     gst_app_src_end_of_stream (job->source);
   g_mutex_unlock (&job->line->lock);
-  /* Cut off, eSpeak NG would carry the rest of its sentence state into
-   * the next utterance. */
-  if (!current)
-    espeak_ng_Cancel ();
 }
 
 static gpointer
@@ -381,7 +565,7 @@ voice_thread (gpointer data)
       switch (job->kind)
         {
         case JOB_BUILD:
-          built = voice_thread_build (g_task_get_task_data (job->task), &error);
+          built = voice_thread_build (job->sink_description, job->launch, &error);
           if (built != NULL)
             g_task_return_pointer (job->task, built, built_free);
           else
@@ -406,7 +590,7 @@ queue_job (Job *job)
   if (g_once_init_enter (&started))
     {
       voice_jobs = g_async_queue_new ();
-      /* It lives as long as the process: eSpeak NG cannot be started twice. */
+      /* It lives as long as the process, as does the voice program. */
       g_thread_unref (g_thread_new ("hp-voice", voice_thread, g_async_queue_ref (voice_jobs)));
       g_once_init_leave (&started, 1);
     }
@@ -514,8 +698,9 @@ start_utterance (HpSpeech *self)
   job->kind = JOB_SPEAK;
   job->line = g_atomic_rc_box_acquire (self->line);
   job->source = GST_APP_SRC (gst_object_ref (self->built->source));
+  job->launch = launch_copy (&self->launch);
   job->text = g_steal_pointer (&self->pending_text);
-  job->voice = voices[voice].voice;
+  job->voice = voice;
   job->sample_rate = self->built->sample_rate;
   self->has_pending = FALSE;
 
@@ -619,7 +804,8 @@ start_build (HpSpeech *self)
   job->kind = JOB_BUILD;
   /* The task keeps self alive until the pipeline is handed over. */
   job->task = g_task_new (self, NULL, on_built, NULL);
-  g_task_set_task_data (job->task, g_strdup (self->sink_description), g_free);
+  job->sink_description = g_strdup (self->sink_description);
+  job->launch = launch_copy (&self->launch);
   g_object_set_data (G_OBJECT (job->task), "hp-sink-serial", GUINT_TO_POINTER (self->sink_serial));
   queue_job (job);
 }
@@ -687,6 +873,8 @@ hp_speech_finalize (GObject *object)
 
   g_clear_pointer (&self->line, line_unref);
   g_free (self->sink_description);
+  g_free (self->launch.program);
+  g_strfreev (self->launch.environment);
 
   G_OBJECT_CLASS (hp_speech_parent_class)->finalize (object);
 }
@@ -732,7 +920,23 @@ hp_speech_new (const char *sink,
   self = g_object_new (HP_TYPE_SPEECH, NULL);
   self->sink_description = g_strdup (sink);
   self->normal_gain = normal_gain;
+  /* Tests and a kiosk run from its build folder name the program built
+   * there. */
+  self->launch.program = g_strdup (g_getenv ("HEALTHPOST_VOICE_PROGRAM"));
+  if (self->launch.program == NULL)
+    self->launch.program = g_strdup (HP_VOICE_PROGRAM);
+  self->launch.environment = g_get_environ ();
+  self->launch.timeout_ms = VOICE_TIMEOUT_MS;
   return self;
+}
+
+void
+hp_speech_set_voice_timeout (HpSpeech *self,
+                             guint     timeout_ms)
+{
+  g_return_if_fail (HP_IS_SPEECH (self));
+  g_return_if_fail (timeout_ms > 0 && timeout_ms <= G_MAXINT);
+  self->launch.timeout_ms = timeout_ms;
 }
 
 void

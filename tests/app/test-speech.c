@@ -466,8 +466,156 @@ test_language_without_voice (void **state G_GNUC_UNUSED)
   assert_int_equal (capture_streams (&capture), 1);
 }
 
+/* ---- A voice program that fails ----
+ *
+ * fake-voice (tests/app/fake-voice.c) stands in for healthpost-voice and
+ * fails on cue. Each test puts the real program back when it ends. */
+
+static const char *fake_voice_program;
+/* fake-voice's tone: this many samples for each byte of the text. */
+#define FAKE_SAMPLES_PER_BYTE 200
+
+static HpSpeech *
+fake_speech_new (const char *start,
+                 Capture    *capture)
+{
+  g_autofree char *real = g_strdup (g_getenv ("HEALTHPOST_VOICE_PROGRAM"));
+  HpSpeech *speech;
+
+  /* The speech object takes the program and its environment when made. */
+  g_setenv ("HEALTHPOST_VOICE_PROGRAM", fake_voice_program, TRUE);
+  if (start != NULL)
+    g_setenv ("HP_FAKE_VOICE_START", start, TRUE);
+  if (capture != NULL)
+    speech = speech_new (FAST_SINK, capture);
+  else
+    {
+      speech = hp_speech_new (FAST_SINK, NORMAL_GAIN);
+      hp_speech_set_enabled (speech, TRUE);
+    }
+  g_unsetenv ("HP_FAKE_VOICE_START");
+  g_setenv ("HEALTHPOST_VOICE_PROGRAM", real, TRUE);
+  return speech;
+}
+
+/* After the voice program failed while reading, the words after are read
+ * by a new one, whole. */
+static void
+assert_reads_next (HpSpeech *speech,
+                   Capture  *capture)
+{
+  static const char next[] = "Step onto the scale.";
+  guint streams = capture_streams (capture);
+
+  hp_speech_say (speech, next, "en");
+  assert_true (hp_speech_get_speaking (speech));
+  wait_until_silent (speech);
+  assert_int_equal (capture_streams (capture), streams + 1);
+  assert_int_equal (capture->samples[streams], strlen (next) * FAKE_SAMPLES_PER_BYTE);
+}
+
+/* A fault in the speech engine ends the voice program, not the kiosk: the
+ * utterance ends, staff read why (never the words), and the next words are
+ * read by a new program. */
+static void
+test_program_crash (void **state G_GNUC_UNUSED)
+{
+  static const char secret[] = "CRASH. Your blood pressure is 187 over 121.";
+  Capture capture = { 0 };
+  g_autoptr(HpSpeech) speech = fake_speech_new (NULL, &capture);
+
+  forget_logged ();
+  hp_speech_say (speech, secret, "en");
+  wait_until_silent (speech);
+  assert_int_equal (count_logged ("the voice program failed while reading"), 1);
+  assert_int_equal (count_logged ("signal 6"), 1);
+  assert_int_equal (count_logged ("starts again for the next words"), 1);
+  assert_int_equal (count_logged ("187"), 0);
+  assert_int_equal (count_logged ("CRASH"), 0);
+  /* What it read before the fault was played; the stream ended. */
+  assert_int_equal (capture_streams (&capture), 1);
+  assert_int_equal (capture.samples[0], 1000);
+
+  assert_reads_next (speech, &capture);
+  assert_int_equal (count_logged ("the voice program failed"), 1);
+}
+
+/* A voice program that stops answering is ended after the timeout. */
+static void
+test_program_stuck (void **state G_GNUC_UNUSED)
+{
+  Capture capture = { 0 };
+  g_autoptr(HpSpeech) speech = fake_speech_new (NULL, &capture);
+
+  forget_logged ();
+  hp_speech_set_voice_timeout (speech, 300);
+  hp_speech_say (speech, "HANG on a moment.", "en");
+  wait_until_silent (speech);
+  assert_int_equal (count_logged ("sent nothing for 300 ms"), 1);
+  assert_int_equal (count_logged ("signal 9"), 1);
+  assert_reads_next (speech, &capture);
+}
+
+/* A broken message from the voice program ends it as well. */
+static void
+test_program_garbage (void **state G_GNUC_UNUSED)
+{
+  Capture capture = { 0 };
+  g_autoptr(HpSpeech) speech = fake_speech_new (NULL, &capture);
+
+  forget_logged ();
+  hp_speech_say (speech, "GARBAGE in.", "en");
+  wait_until_silent (speech);
+  assert_int_equal (count_logged ("a frame of unknown kind 0x5a"), 1);
+  assert_int_equal (capture_streams (&capture), 0);
+  assert_reads_next (speech, &capture);
+}
+
+/* A voice program that cannot start leaves the kiosk silent, with the
+ * reason logged once for staff. */
+static void
+test_program_cannot_start (void **state G_GNUC_UNUSED)
+{
+  static const struct {
+    const char *start;
+    const char *logged;
+  } cases[] = {
+    { "fail", "eSpeak NG cannot start (package espeak-ng-data): the fake engine is missing" },
+    { "exit", "did not start (the other side closed the connection; it exited with status 1)" },
+    { "bad-hello", "did not start (a sample rate of 5 Hz" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(HpSpeech) speech = fake_speech_new (cases[i].start, NULL);
+
+      forget_logged ();
+      hp_speech_say (speech, "Hello.", "en");
+      wait_until_silent (speech);
+      assert_null (hp_speech_get_sink (speech));
+      if (count_logged (cases[i].logged) != 1)
+        fail_msg ("%s: nothing logged says “%s”", cases[i].start, cases[i].logged);
+      assert_int_equal (count_logged ("spoken guidance is silent"), 1);
+    }
+
+  /* No program where the configuration says. */
+  {
+    g_autofree char *real = g_strdup (g_getenv ("HEALTHPOST_VOICE_PROGRAM"));
+    g_autoptr(HpSpeech) speech = NULL;
+
+    g_setenv ("HEALTHPOST_VOICE_PROGRAM", "/nonexistent/healthpost-voice", TRUE);
+    speech = hp_speech_new (FAST_SINK, NORMAL_GAIN);
+    g_setenv ("HEALTHPOST_VOICE_PROGRAM", real, TRUE);
+    hp_speech_set_enabled (speech, TRUE);
+    forget_logged ();
+    hp_speech_say (speech, "Hello.", "en");
+    wait_until_silent (speech);
+    assert_int_equal (count_logged ("the voice program “/nonexistent/healthpost-voice” cannot start"), 1);
+  }
+}
+
 int
-main (void)
+main (int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_languages),
@@ -478,9 +626,19 @@ main (void)
     cmocka_unit_test (test_disable_stops),
     cmocka_unit_test (test_bad_sink),
     cmocka_unit_test (test_language_without_voice),
+    cmocka_unit_test (test_program_crash),
+    cmocka_unit_test (test_program_stuck),
+    cmocka_unit_test (test_program_garbage),
+    cmocka_unit_test (test_program_cannot_start),
   };
   int failed;
 
+  if (argc != 2)
+    {
+      g_printerr ("usage: %s FAKE-VOICE-PROGRAM\n", argv[0]);
+      return 2;
+    }
+  fake_voice_program = argv[1];
   logged = g_ptr_array_new_with_free_func (g_free);
   g_log_set_writer_func (record_log, NULL, NULL);
   failed = cmocka_run_group_tests (tests, NULL, NULL);
