@@ -177,7 +177,10 @@ write_config (HpCupsServer  *server,
 
   for (gsize i = 0; i < G_N_ELEMENTS (folders); i++)
     g_string_append_printf (files, "%s %s/%s\n", folders[i][0], server->dir, folders[i][1]);
-  g_string_append (files, "FileDevice No\nPrintcap\n");
+  /* Every directive has a value (CUPS refuses a bare one since its
+   * 2.4.2-3+deb12u11 update), and the printcap cupsd writes stays in its
+   * own folder. */
+  g_string_append_printf (files, "FileDevice No\nPrintcap %s/state/printcap\n", server->dir);
   files_conf = g_string_free (g_steal_pointer (&files), FALSE);
 
   server->cupsd_conf = g_build_filename (server->dir, "root", "cupsd.conf", NULL);
@@ -249,15 +252,19 @@ add_queue (HpCupsServer  *server,
   return admin_request (server, request, "cannot add the queue", error);
 }
 
+/* The last lines cupsd wrote to @name in its log folder. */
 static char *
-error_log_tail (HpCupsServer *server)
+log_tail (HpCupsServer *server,
+          const char   *name)
 {
-  g_autofree char *path = g_build_filename (server->dir, "log", "error_log", NULL);
+  g_autofree char *path = g_build_filename (server->dir, "log", name, NULL);
   g_autofree char *text = NULL;
   gsize length = 0;
 
   if (!g_file_get_contents (path, &text, &length, NULL))
-    return g_strdup ("(no error_log)");
+    return g_strdup_printf ("(no %s)", name);
+  if (length == 0)
+    return g_strdup_printf ("(%s is empty)", name);
   return g_strdup (length > 2000 ? text + length - 2000 : text);
 }
 
@@ -274,9 +281,12 @@ spawn_cupsd (HpCupsServer  *server,
              GError       **error)
 {
   gint64 deadline = g_get_monotonic_time () + START_TIMEOUT_S * G_USEC_PER_SEC;
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  /* What cupsd says before its error_log is open (a configuration it
+   * refuses) goes to its standard error. */
+  g_autofree char *stderr_path = g_build_filename (server->dir, "log", "stderr", NULL);
 
+  g_subprocess_launcher_set_stderr_file_path (launcher, stderr_path);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   server->cupsd = g_subprocess_launcher_spawn (launcher, error, hp_cups_server_cupsd_path (), "-f",
                                                "-c", server->cupsd_conf, "-s", server->files_conf, NULL);
@@ -296,10 +306,12 @@ spawn_cupsd (HpCupsServer  *server,
         }
       if (g_subprocess_get_identifier (server->cupsd) == NULL || g_get_monotonic_time () > deadline)
         {
-          g_autofree char *log = error_log_tail (server);
+          g_autofree char *said = log_tail (server, "stderr");
+          g_autofree char *log = log_tail (server, "error_log");
 
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       "cupsd did not start on port %u:\n%s", server->port, log);
+                       "cupsd did not start on port %u.\nIts standard error:\n%s\nIts error_log:\n%s",
+                       server->port, said, log);
           hp_cups_server_kill (server);
           return FALSE;
         }
