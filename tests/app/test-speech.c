@@ -253,7 +253,7 @@ test_languages (void **state G_GNUC_UNUSED)
 
       seconds = capture_seconds (&capture, 0);
       rms = capture_rms (&capture, 0);
-      g_print ("%s: %.2f s, RMS %.0f, peak %d\n", sentences[i].language, seconds, rms, capture.peak[0]);
+      g_print ("# %s: %.2f s, RMS %.0f, peak %d\n", sentences[i].language, seconds, rms, capture.peak[0]);
       assert_int_equal (capture_streams (&capture), 1);
       /* About a dozen words at 150 a minute, with the pauses between. */
       if (seconds < 2.5 || seconds > 15.0)
@@ -283,7 +283,7 @@ test_voice_per_language (void **state G_GNUC_UNUSED)
     double french = (double) samples_of ("Bonjour, madame. Asseyez-vous, s'il vous plaît.", "fr");
     double english = (double) samples_of ("Bonjour, madame. Asseyez-vous, s'il vous plaît.", "en");
 
-    g_print ("French voice %.0f samples, English voice %.0f\n", french, english);
+    g_print ("# French voice %.0f samples, English voice %.0f\n", french, english);
     assert_true (fabs (french - english) > 2 * SAME_LENGTH_SHARE * english);
   }
 }
@@ -309,7 +309,7 @@ test_second_say_interrupts (void **state G_GNUC_UNUSED)
   hp_speech_say (speech, second, "en");
   wait_until_silent (speech);
 
-  g_print ("first: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " samples; second: %" G_GUINT64_FORMAT
+  g_print ("# first: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " samples; second: %" G_GUINT64_FORMAT
            " of %" G_GUINT64_FORMAT "\n", capture.samples[0], first_whole, capture.samples[1], second_whole);
   assert_int_equal (capture_streams (&capture), 2);
   assert_true (capture.samples[0] < first_whole / 2);
@@ -335,7 +335,7 @@ test_volume_steps (void **state G_GNUC_UNUSED)
       assert_int_equal (capture_streams (&capture), 1);
       rms[volume] = capture_rms (&capture, 0);
     }
-  g_print ("RMS: normal %.0f, louder %.0f, loudest %.0f\n", rms[0], rms[1], rms[2]);
+  g_print ("# RMS: normal %.0f, louder %.0f, loudest %.0f\n", rms[0], rms[1], rms[2]);
   /* 4 dB is a factor of 1.585 in amplitude, 8 dB one of 2.512. */
   assert_true (fabs (rms[1] / rms[0] - 1.585) < 0.05);
   assert_true (fabs (rms[2] / rms[0] - 2.512) < 0.08);

@@ -1,5 +1,6 @@
 /* Tests of where the root key comes from: demo key file, systemd credential, and every file refused. */
 #include "hp-store-fixture.h"
+#include "hp-test-util.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -122,7 +123,10 @@ test_other_owner_refused (void **state)
 
   write_key_file (path, HP_KEYRING_ROOT_KEY_SIZE, 0600);
   if (geteuid () != 0)
-    skip ();
+    {
+      hp_test_skip_reason ("giving a file to another owner needs root");
+      skip ();
+    }
   assert_int_equal (chown (path, 4242, (gid_t) -1), 0);
   keyring = hp_keyring_new_from_file (path, TRUE, &error);
   assert_null (keyring);

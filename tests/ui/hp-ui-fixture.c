@@ -127,7 +127,7 @@ hp_ui_save_screenshot (HpUiFixture *f,
   assert_int_equal (g_mkdir_with_parents (folder, 0755), 0);
   if (!hp_window_save_screenshot (hp_ui_window (f), path, &error))
     fail_msg ("screenshot %s: %s", path, error->message);
-  g_print ("screenshot: %s\n", path);
+  g_print ("# screenshot: %s\n", path);
   return path;
 }
 

@@ -341,7 +341,7 @@ check_screen (Fixture    *f,
       if (walk.buttons->len == 0 || walk.n_labels == 0)
         fail_msg ("%s (%s): nothing to check", screen, walk.display);
       check_gaps (&walk, root);
-      g_print ("%s (%s): %u buttons, %u labels\n", screen, walk.display, walk.buttons->len, walk.n_labels);
+      g_print ("# %s (%s): %u buttons, %u labels\n", screen, walk.display, walk.buttons->len, walk.n_labels);
       g_ptr_array_unref (walk.buttons);
 
       if (f->size_folder != NULL)

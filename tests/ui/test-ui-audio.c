@@ -32,7 +32,7 @@ on_speak (HpWindow   *window G_GNUC_UNUSED,
 {
   g_ptr_array_add (r->spoken, g_strdup (text));
   if (g_getenv ("HP_SPOKEN_DEBUG") != NULL)
-    g_print ("SPOKEN: %s\n", text);
+    g_print ("# SPOKEN: %s\n", text);
 }
 
 static void

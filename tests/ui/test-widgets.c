@@ -124,7 +124,7 @@ save_screenshot (GdkTexture *texture,
   assert_true (gdk_texture_save_to_png (texture, path));
   assert_int_equal (g_stat (path, &st), 0);
   assert_true (st.st_size > 1000);
-  g_print ("screenshot: %s\n", path);
+  g_print ("# screenshot: %s\n", path);
 }
 
 /* Pixels that are clearly darker than the light background: ink. */
