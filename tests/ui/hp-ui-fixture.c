@@ -265,6 +265,17 @@ hp_ui_page_text (HpUiFixture *f,
 }
 
 void
+hp_ui_assert_no_hidden_animation (GtkWidget *root)
+{
+  if (GTK_IS_SPINNER (root) && gtk_spinner_get_spinning (GTK_SPINNER (root)) && !gtk_widget_get_mapped (root))
+    fail_msg ("a spinner turns out of sight, under %s", G_OBJECT_TYPE_NAME (gtk_widget_get_parent (root)));
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    hp_ui_assert_no_hidden_animation (child);
+}
+
+void
 hp_ui_assert_contains (const char *haystack,
                        const char *needle)
 {

@@ -109,6 +109,10 @@ void hp_ui_collect_text (GtkWidget *root,
 char *hp_ui_page_text (HpUiFixture *f,
                        HpPage       page);
 
+/* Fails when a spinner under @root turns while it is not on screen: an
+ * animation keeps the window's frame clock, and the CPU, busy. */
+void hp_ui_assert_no_hidden_animation (GtkWidget *root);
+
 void hp_ui_assert_contains (const char *haystack,
                             const char *needle);
 

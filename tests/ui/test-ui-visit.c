@@ -400,6 +400,7 @@ walk_visit (HpUiFixture        *f,
   assert_int_equal (gtk_widget_get_direction (GTK_WIDGET (hp_ui_window (f))), lang->direction);
   attract = hp_ui_page_text (f, HP_PAGE_ATTRACT);
   hp_ui_assert_contains (attract, lang->start_words);
+  hp_ui_assert_no_hidden_animation (GTK_WIDGET (hp_ui_window (f)));
   hp_ui_screenshot (f, lang->code, "attract");
 
   hp_ui_press (f, "visit.begin");
@@ -453,6 +454,7 @@ walk_visit (HpUiFixture        *f,
   hp_ui_assert_contains (result, lang->bp_unit);
   hp_ui_assert_contains (result, lang->pulse_words);
   hp_ui_assert_contains (result, lang->screening);
+  hp_ui_assert_no_hidden_animation (GTK_WIDGET (hp_ui_window (f)));
   hp_ui_screenshot (f, lang->code, "result");
 
   /* Weight, in the same visit. */

@@ -100,6 +100,19 @@ cuff_text (HpMeasurementPhase phase)
     }
 }
 
+/* A spinning spinner is an animation: it keeps the window's frame clock
+ * running, and with it the whole window's layout, on every frame. It spins
+ * only while the page is on screen and the device is still at work, never
+ * from a page the stack keeps out of sight. */
+static void
+update_spinner (HpMeasuringPage *self)
+{
+  gboolean spinning = gtk_widget_get_mapped (GTK_WIDGET (self)) && self->phase != HP_MEASUREMENT_PHASE_DONE;
+
+  if (gtk_spinner_get_spinning (self->spinner) != spinning)
+    gtk_spinner_set_spinning (self->spinner, spinning);
+}
+
 static void
 update (HpMeasuringPage *self)
 {
@@ -120,7 +133,21 @@ update (HpMeasuringPage *self)
     }
   gtk_label_set_label (self->title_label, title_for (self->kind));
   gtk_label_set_label (self->phase_label, text);
-  gtk_spinner_set_spinning (self->spinner, self->phase != HP_MEASUREMENT_PHASE_DONE);
+  update_spinner (self);
+}
+
+static void
+hp_measuring_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (hp_measuring_page_parent_class)->map (widget);
+  update_spinner (HP_MEASURING_PAGE (widget));
+}
+
+static void
+hp_measuring_page_unmap (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (hp_measuring_page_parent_class)->unmap (widget);
+  update_spinner (HP_MEASURING_PAGE (widget));
 }
 
 static void
@@ -128,6 +155,8 @@ hp_measuring_page_class_init (HpMeasuringPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  widget_class->map = hp_measuring_page_map;
+  widget_class->unmap = hp_measuring_page_unmap;
   hp_kiosk_page_class_set_template (widget_class, "/org/healthpost/ui/pages/hp-measuring-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HpMeasuringPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, HpMeasuringPage, phase_label);
