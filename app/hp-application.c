@@ -366,6 +366,7 @@ sync_window (HpApplication *self)
   hp_window_set_history (self->window, hp_visit_flow_get_history (self->flow));
   hp_window_set_measurement (self->window, visit, latest);
   /* Those pages hold readings only while they are shown. */
+  hp_window_set_can_call (self->window, self->calls != NULL && hp_call_service_is_available (self->calls));
   hp_window_set_crisis (self->window, visit,
                         step == HP_VISIT_STEP_CRISIS ? latest : NULL,
                         hp_config_get_emergency_number (self->config));

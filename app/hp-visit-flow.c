@@ -389,8 +389,9 @@ on_measurement_ready (HpDevice      *device G_GNUC_UNUSED,
   release_device (self);
   hp_visit_add_measurement (self->visit, measurement);
   set_phase (self, HP_MEASUREMENT_PHASE_DONE);
-  /* A crisis value comes first as a call to act, then as a number. */
-  if (hp_visit_flow_get_urgency (self, measurement) == HP_URGENCY_SEEK_CARE_NOW)
+  /* A reading that needs help now, by its value or by its pulse, comes
+   * first as a call to act, then as a number. */
+  if (hp_visit_flow_get_urgency (self, measurement) >= HP_URGENCY_TELL_STAFF_NOW)
     set_step (self, HP_VISIT_STEP_CRISIS);
   else
     set_step (self, HP_VISIT_STEP_RESULT);
@@ -637,7 +638,7 @@ hp_visit_flow_get_urgency (HpVisitFlow   *self,
   g_return_val_if_fail (HP_IS_VISIT_FLOW (self), HP_URGENCY_NONE);
   g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), HP_URGENCY_NONE);
 
-  if (self->visit == NULL || !hp_visit_interpret (self->visit, measurement, NULL, &interpretation))
+  if (self->visit == NULL || !hp_visit_interpret_urgent (self->visit, measurement, &interpretation, NULL))
     return HP_URGENCY_NONE;
   return interpretation.urgency;
 }

@@ -90,7 +90,9 @@ HpFasting         hp_visit_flow_get_fasting        (HpVisitFlow *self);
 HpVisitProblem    hp_visit_flow_get_problem        (HpVisitFlow *self);
 HpMeasurementPhase hp_visit_flow_get_phase         (HpVisitFlow *self);
 /* How soon the patient should act on @measurement, read against what they
- * said about eating in this visit. */
+ * said about eating in this visit; for blood pressure, the more urgent of
+ * the pressure and the pulse. From HP_URGENCY_TELL_STAFF_NOW on, the visit
+ * goes to the crisis step. */
 HpUrgency         hp_visit_flow_get_urgency        (HpVisitFlow   *self,
                                                     HpMeasurement *measurement);
 /* Why the last code or PIN was not taken; cleared by the next step. */

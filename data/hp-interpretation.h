@@ -13,10 +13,11 @@ G_BEGIN_DECLS
 
 /* How soon the patient should act on a result. */
 typedef enum {
-  HP_URGENCY_NONE,          /* nothing to do beyond healthy habits */
-  HP_URGENCY_CHECK,         /* mention it to a doctor or nurse at the next visit */
-  HP_URGENCY_SEE_DOCTOR,    /* see a doctor or nurse soon (days to weeks) */
-  HP_URGENCY_SEEK_CARE_NOW, /* a crisis value: full-screen "seek care now" and a clinician call */
+  HP_URGENCY_NONE,           /* nothing to do beyond healthy habits */
+  HP_URGENCY_CHECK,          /* mention it to a doctor or nurse at the next visit */
+  HP_URGENCY_SEE_DOCTOR,     /* see a doctor or nurse soon (days to weeks) */
+  HP_URGENCY_TELL_STAFF_NOW, /* a staff member must know now: the full-screen page, staff first */
+  HP_URGENCY_SEEK_CARE_NOW,  /* a crisis value: the full-screen "get medical help now" page */
 } HpUrgency;
 
 #define HP_URGENCY_LAST HP_URGENCY_SEEK_CARE_NOW
@@ -55,23 +56,51 @@ typedef enum {
 
 /* How the categories are read:
  *
- * - Every threshold is the lowest value of its category (inclusive), in the
- *   canonical unit. A value is first rounded to the precision the guideline
- *   states it in (whole mm[Hg], beats per minute and mg/dL; BMI to one
- *   decimal), to the nearest, exactly as printf's "%.0f" or "%.1f" shows it,
- *   so the number on the screen and its category always agree: 129.6 mm[Hg]
- *   (17.28 kPa) is shown as 130 and is stage 1; 11.1 mmol/L (199.98 mg/dL)
- *   is shown as 200 and is in the diabetes range, as the ADA's own mmol/L
- *   equivalents say.
+ * - Every threshold is the boundary its guideline states, in the canonical
+ *   unit, compared with the value as measured, never rounded first: 180.4
+ *   mm[Hg] is above 180 and a crisis, 53.7 mg/dL is below 54. The number
+ *   shown is then the value rounded to the guideline's precision (whole
+ *   mm[Hg], beats per minute and mg/dL; BMI to one decimal), moved by one
+ *   step where plain rounding would cross a boundary, so that it always
+ *   agrees with its category: 180.4 is shown as 181, 53.7 as 53
+ *   (hp_interpret_shown_value()).
  * - Blood pressure takes the higher of the systolic and the diastolic
- *   category. Low blood pressure is given only when neither number is raised.
+ *   category. Low blood pressure is given only when neither number is
+ *   raised; a systolic below 80 or 70 is urgent whatever the diastolic.
  * - The category ranks a result; the same category may come with different
  *   words and urgencies (a pulse below 40 is PULSE_LOW like one of 55, but
- *   needs a doctor sooner; a non-fasting glucose of 150 shares the rank of
+ *   needs help at once; a non-fasting glucose of 150 shares the rank of
  *   PREDIABETES but is called "higher than expected").
+ * - A pulse below 40 or from 150 asks for staff now; the same again at a
+ *   second measurement of the same visit sends the patient to care now.
  * - Glucose with HP_FASTING_UNKNOWN is read as not fasting: the random-glucose
  *   thresholds hold whenever the last meal was.
  */
+
+/* The signs that, beside a reading that needs help now, mean calling the
+ * emergency number. */
+typedef enum {
+  HP_EMERGENCY_SIGNS_NONE,          /* a reading that does not need help now */
+  HP_EMERGENCY_SIGNS_HIGH_BP,       /* chest or back pain, breathing, numbness, sight, speech */
+  HP_EMERGENCY_SIGNS_LOW_BP,        /* fainting, confusion, cold and clammy, chest pain */
+  HP_EMERGENCY_SIGNS_PULSE,         /* faint or dizzy, chest pain, breathing */
+  HP_EMERGENCY_SIGNS_LOW_GLUCOSE,   /* shaky, sweaty, confused, cannot eat or drink */
+  HP_EMERGENCY_SIGNS_HIGH_GLUCOSE,  /* vomiting, fast breathing, very sleepy or confused */
+} HpEmergencySigns;
+
+#define HP_EMERGENCY_SIGNS_LAST HP_EMERGENCY_SIGNS_HIGH_GLUCOSE
+
+/* The scales values are read on, for hp_interpret_shown_value(). */
+typedef enum {
+  HP_SCALE_SYSTOLIC,
+  HP_SCALE_DIASTOLIC,
+  HP_SCALE_PULSE,
+  HP_SCALE_BMI,
+  HP_SCALE_GLUCOSE_FASTING,
+  HP_SCALE_GLUCOSE_NOT_FASTING,
+} HpScale;
+
+#define HP_SCALE_LAST HP_SCALE_GLUCOSE_NOT_FASTING
 
 typedef struct {
   HpCategory  category;
@@ -83,6 +112,11 @@ typedef struct {
   const char *next_step;  /* what to do now */
   const char *icon_name;  /* an icon in the UI's GResource */
   const char *source;     /* where the threshold comes from, for staff and printouts */
+  /* For a result that needs help now (HP_URGENCY_TELL_STAFF_NOW and
+   * above): which signs mean calling the emergency number; else
+   * HP_EMERGENCY_SIGNS_NONE. No string here offers or promises a call with
+   * a clinician: screens add that only while calls can be made. */
+  HpEmergencySigns emergency;
 } HpInterpretation;
 
 /* Every result also carries this note. */
@@ -92,12 +126,16 @@ typedef struct {
  * normalised to mm[Hg]); FALSE when it holds none. */
 gboolean hp_interpret_blood_pressure (HpMeasurement    *measurement,
                                       HpInterpretation *out);
-/* The pulse rate of @measurement; FALSE when it holds none. */
+/* The pulse rate of @measurement, taken alone (an extreme pulse not yet
+ * confirmed); FALSE when it holds none. */
 gboolean hp_interpret_pulse          (HpMeasurement    *measurement,
                                       HpInterpretation *out);
 /* Body-mass index from a weight in kg and a height in cm, stored in @bmi
  * unrounded (show it with one decimal); FALSE when either is not a finite
- * number above zero. */
+ * number above zero, or when the index is outside HP_BMI_MIN–HP_BMI_MAX,
+ * which no adult has: the height typed is then most likely wrong. */
+#define HP_BMI_MIN 10.0
+#define HP_BMI_MAX 90.0
 gboolean hp_interpret_bmi            (double            weight_kg,
                                       double            height_cm,
                                       double           *bmi,
@@ -115,9 +153,20 @@ gboolean hp_interpret_blood_pressure_values (double            systolic,
                                              HpInterpretation *out);
 gboolean hp_interpret_pulse_value           (double            pulse,
                                              HpInterpretation *out);
+/* A pulse read with the pulse of the same visit's measurement before it
+ * (%NAN when there was none): an extreme pulse seen twice is confirmed. */
+gboolean hp_interpret_pulse_repeated        (double            pulse,
+                                             double            earlier_pulse,
+                                             HpInterpretation *out);
 gboolean hp_interpret_glucose_value         (double            glucose_mg_dl,
                                              HpFasting         fasting,
                                              HpInterpretation *out);
+
+/* The number to show for @value on @scale: rounded to the scale's
+ * precision, and moved one step where rounding would carry it across a
+ * threshold, so that the number agrees with the category of the value. */
+double    hp_interpret_shown_value          (HpScale           scale,
+                                             double            value);
 
 /* The most pressing urgency among the @n_interpretations results of one
  * visit; HP_URGENCY_NONE when there are none. */

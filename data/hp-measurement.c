@@ -1,10 +1,6 @@
 /* One reading taken from a device: what was measured, its values, where and when. */
 #include "hp-measurement.h"
 
-#include <glib/gi18n.h>
-
-#include "hp-local-format.h"
-
 typedef struct {
   gboolean set;
   double value;
@@ -343,41 +339,3 @@ hp_quantity_from_string (const char *str,
   return TRUE;
 }
 
-char *
-hp_measurement_format_value (HpMeasurement  *self,
-                             const char    **unit)
-{
-  double first = 0, second = 0;
-
-  g_return_val_if_fail (HP_IS_MEASUREMENT (self), NULL);
-  g_return_val_if_fail (unit != NULL, NULL);
-
-  *unit = NULL;
-  switch (self->kind)
-    {
-    case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
-      if (!hp_measurement_get_normalized_value (self, HP_QUANTITY_SYSTOLIC, &first) ||
-          !hp_measurement_get_normalized_value (self, HP_QUANTITY_DIASTOLIC, &second))
-        return NULL;
-      /* TRANSLATORS: the unit of blood pressure, millimetres of mercury */
-      *unit = N_("mmHg");
-      /* Systolic over diastolic is how patients see it on every cuff. */
-      return g_strdup_printf ("%.0f/%.0f", first, second);
-    case HP_MEASUREMENT_KIND_BODY_WEIGHT:
-      if (!hp_measurement_get_normalized_value (self, HP_QUANTITY_BODY_WEIGHT, &first))
-        return NULL;
-      /* TRANSLATORS: the unit of weight, kilograms */
-      *unit = N_("kg");
-      /* Scales show a tenth of a kilogram; more would be false precision.
-       * The patient reads it with their language's decimal separator. */
-      return hp_local_format_decimal (first, 1);
-    case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
-      if (!hp_measurement_get_normalized_value (self, HP_QUANTITY_BLOOD_GLUCOSE, &first))
-        return NULL;
-      /* TRANSLATORS: the unit of blood sugar, milligrams per decilitre */
-      *unit = N_("mg/dL");
-      return g_strdup_printf ("%.0f", first);
-    default:
-      return NULL;
-    }
-}

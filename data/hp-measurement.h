@@ -76,14 +76,6 @@ gboolean           hp_measurement_get_normalized_value (HpMeasurement *self,
                                                         HpQuantity     quantity,
                                                         double        *value);
 const char        *hp_quantity_get_canonical_unit (HpQuantity        quantity);
-/* The number as the patient sees it, on every screen and on paper
- * ("128/82", "72.5", "105": whole mm[Hg] and mg/dL, a tenth of a kg, with
- * the current message language's decimal separator: "72,5" in French), and
- * in @unit the English msgid (marked N_()) of its unit, for _(). %NULL,
- * with @unit %NULL, when the reading holds no value in a unit the kiosk
- * can show. */
-char              *hp_measurement_format_value   (HpMeasurement     *self,
-                                                  const char       **unit);
 gboolean           hp_measurement_has_value      (HpMeasurement     *self,
                                                   HpQuantity         quantity);
 

@@ -1,7 +1,11 @@
 /* A patient's visit as it unfolds: when it began, its language and its measurements. */
 #include "hp-visit.h"
 
+#include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
+
+#include "hp-local-format.h"
 
 struct _HpVisit
 {
@@ -343,4 +347,137 @@ hp_visit_interpret (HpVisit          *self,
     default:
       return FALSE;
     }
+}
+
+/* The pulse of the blood-pressure measurement taken just before
+ * @measurement in this visit, or NAN. */
+static double
+earlier_pulse (HpVisit       *self,
+               HpMeasurement *measurement)
+{
+  GListModel *all = G_LIST_MODEL (self->measurements);
+  double pulse = NAN;
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(HpMeasurement) m = g_list_model_get_item (all, i);
+      double value;
+
+      if (m == measurement)
+        break;
+      if (hp_measurement_get_kind (m) == HP_MEASUREMENT_KIND_BLOOD_PRESSURE &&
+          hp_measurement_get_normalized_value (m, HP_QUANTITY_PULSE_RATE, &value))
+        pulse = value;
+    }
+  return pulse;
+}
+
+gboolean
+hp_visit_interpret_pulse (HpVisit          *self,
+                          HpMeasurement    *measurement,
+                          HpInterpretation *out)
+{
+  double pulse;
+
+  g_return_val_if_fail (HP_IS_VISIT (self), FALSE);
+  g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (hp_measurement_get_kind (measurement) != HP_MEASUREMENT_KIND_BLOOD_PRESSURE ||
+      !hp_measurement_get_normalized_value (measurement, HP_QUANTITY_PULSE_RATE, &pulse))
+    return FALSE;
+  return hp_interpret_pulse_repeated (pulse, earlier_pulse (self, measurement), out);
+}
+
+gboolean
+hp_visit_interpret_urgent (HpVisit          *self,
+                           HpMeasurement    *measurement,
+                           HpInterpretation *out,
+                           gboolean         *is_pulse)
+{
+  HpInterpretation main_result = { 0 }, pulse = { 0 };
+  gboolean has_main, has_pulse;
+
+  g_return_val_if_fail (HP_IS_VISIT (self), FALSE);
+  g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  has_main = hp_visit_interpret (self, measurement, NULL, &main_result);
+  has_pulse = hp_visit_interpret_pulse (self, measurement, &pulse);
+  if (is_pulse != NULL)
+    *is_pulse = FALSE;
+  if (has_pulse && (!has_main || pulse.urgency > main_result.urgency))
+    {
+      *out = pulse;
+      if (is_pulse != NULL)
+        *is_pulse = TRUE;
+      return TRUE;
+    }
+  if (has_main)
+    *out = main_result;
+  return has_main;
+}
+
+char *
+hp_visit_format_value (HpVisit        *self,
+                       HpMeasurement  *measurement,
+                       const char    **unit)
+{
+  double first = 0, second = 0;
+
+  g_return_val_if_fail (HP_IS_VISIT (self), NULL);
+  g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), NULL);
+  g_return_val_if_fail (unit != NULL, NULL);
+
+  *unit = NULL;
+  switch (hp_measurement_get_kind (measurement))
+    {
+    case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
+      if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_SYSTOLIC, &first) ||
+          !hp_measurement_get_normalized_value (measurement, HP_QUANTITY_DIASTOLIC, &second))
+        return NULL;
+      /* TRANSLATORS: the unit of blood pressure, millimetres of mercury */
+      *unit = N_("mmHg");
+      /* Systolic over diastolic is how patients see it on every cuff. */
+      return g_strdup_printf ("%.0f/%.0f", hp_interpret_shown_value (HP_SCALE_SYSTOLIC, first),
+                              hp_interpret_shown_value (HP_SCALE_DIASTOLIC, second));
+    case HP_MEASUREMENT_KIND_BODY_WEIGHT:
+      if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BODY_WEIGHT, &first))
+        return NULL;
+      /* TRANSLATORS: the unit of weight, kilograms */
+      *unit = N_("kg");
+      /* Scales show a tenth of a kilogram; more would be false precision.
+       * The patient reads it with their language's decimal separator. */
+      return hp_local_format_decimal (first, 1);
+    case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
+      if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BLOOD_GLUCOSE, &first))
+        return NULL;
+      /* TRANSLATORS: the unit of blood sugar, milligrams per decilitre */
+      *unit = N_("mg/dL");
+      return g_strdup_printf ("%.0f", hp_interpret_shown_value (self->fasting == HP_FASTING_YES
+                                                                ? HP_SCALE_GLUCOSE_FASTING
+                                                                : HP_SCALE_GLUCOSE_NOT_FASTING,
+                                                                first));
+    default:
+      return NULL;
+    }
+}
+
+gboolean
+hp_visit_get_pulse (HpVisit       *self,
+                    HpMeasurement *measurement,
+                    double        *shown)
+{
+  double pulse;
+
+  g_return_val_if_fail (HP_IS_VISIT (self), FALSE);
+  g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), FALSE);
+  g_return_val_if_fail (shown != NULL, FALSE);
+
+  if (hp_measurement_get_kind (measurement) != HP_MEASUREMENT_KIND_BLOOD_PRESSURE ||
+      !hp_measurement_get_normalized_value (measurement, HP_QUANTITY_PULSE_RATE, &pulse) ||
+      !isfinite (pulse) || pulse <= 0)
+    return FALSE;
+  *shown = hp_interpret_shown_value (HP_SCALE_PULSE, pulse);
+  return TRUE;
 }

@@ -66,4 +66,34 @@ gboolean       hp_visit_interpret           (HpVisit          *self,
                                              double           *bmi,
                                              HpInterpretation *out);
 
+/* What the pulse of a blood-pressure @measurement means, read with the
+ * pulse of the visit's blood-pressure measurement before it: an extreme
+ * pulse seen twice is confirmed. FALSE when there is no pulse. */
+gboolean       hp_visit_interpret_pulse     (HpVisit          *self,
+                                             HpMeasurement    *measurement,
+                                             HpInterpretation *out);
+/* The more urgent of what @measurement means (hp_visit_interpret()) and
+ * what its pulse means; @is_pulse, when given, says it was the pulse. The
+ * visit goes where this sends it. */
+gboolean       hp_visit_interpret_urgent    (HpVisit          *self,
+                                             HpMeasurement    *measurement,
+                                             HpInterpretation *out,
+                                             gboolean         *is_pulse);
+
+/* The number as the patient sees it, on every screen and on paper
+ * ("128/82", "72.5", "105": whole mm[Hg] and mg/dL, a tenth of a kg, with
+ * the current message language's decimal separator: "72,5" in French),
+ * always agreeing with its category (hp_interpret_shown_value()), and in
+ * @unit the English msgid (marked N_()) of its unit, for _(). %NULL, with
+ * @unit %NULL, when the reading holds no value in a unit the kiosk can
+ * show. */
+char          *hp_visit_format_value        (HpVisit          *self,
+                                             HpMeasurement    *measurement,
+                                             const char      **unit);
+/* The pulse of a blood-pressure @measurement as shown (a whole number that
+ * agrees with its category); FALSE when it has none. */
+gboolean       hp_visit_get_pulse           (HpVisit          *self,
+                                             HpMeasurement    *measurement,
+                                             double           *shown);
+
 G_END_DECLS

@@ -78,6 +78,7 @@ typedef struct {
   GPtrArray *details;       /* of char*: pulse, fasting, height, BMI */
   gboolean interpreted;
   HpInterpretation interpretation;
+  gboolean title_only;      /* the category alone: a normal pulse needs no advice */
 } Reading;
 
 typedef struct {
@@ -128,11 +129,12 @@ add_detail (Reading *reading,
  * so that paper and screen never disagree. */
 static gboolean
 format_value (Reading       *reading,
+              HpVisit       *visit,
               HpMeasurement *measurement)
 {
   const char *unit = NULL;
 
-  reading->value = hp_measurement_format_value (measurement, &unit);
+  reading->value = hp_visit_format_value (visit, measurement, &unit);
   if (reading->value == NULL)
     return FALSE;
   reading->unit = _(unit);
@@ -141,23 +143,31 @@ format_value (Reading       *reading,
 
 static void
 describe_blood_pressure (Reading       *reading,
+                         HpVisit       *visit,
                          HpMeasurement *measurement)
 {
+  format_value (reading, visit, measurement);
+}
+
+/* The pulse a blood-pressure cuff gave, as a row of its own with its own
+ * category; %NULL when it gave none. */
+static Reading *
+describe_pulse (HpVisit       *visit,
+                HpMeasurement *measurement)
+{
+  Reading *reading;
   double pulse = 0;
-  HpInterpretation pulse_meaning = { 0 };
 
-  if (!format_value (reading, measurement))
-    return;
-
-  if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_PULSE_RATE, &pulse))
-    return;
-  if (hp_interpret_pulse (measurement, &pulse_meaning))
-    /* TRANSLATORS: %.0f is the pulse, a whole number; %s says what it
-     * means, e.g. "Normal pulse" */
-    add_detail (reading, g_strdup_printf (_("Pulse: %.0f beats per minute (%s)"), pulse, _(pulse_meaning.title)));
-  else
-    /* TRANSLATORS: %.0f is the pulse, a whole number */
-    add_detail (reading, g_strdup_printf (_("Pulse: %.0f beats per minute"), pulse));
+  if (!hp_visit_get_pulse (visit, measurement, &pulse))
+    return NULL;
+  reading = g_new0 (Reading, 1);
+  reading->details = g_ptr_array_new_with_free_func (g_free);
+  reading->name = _("Pulse");
+  reading->value = g_strdup_printf ("%.0f", pulse);
+  reading->unit = _("beats per minute");
+  reading->interpreted = hp_visit_interpret_pulse (visit, measurement, &reading->interpretation);
+  reading->title_only = reading->interpreted && reading->interpretation.urgency == HP_URGENCY_NONE;
+  return reading;
 }
 
 static void
@@ -168,7 +178,7 @@ describe_body_weight (Reading       *reading,
   HpInterpretation unused = { 0 };
   double bmi = 0, height_cm = hp_visit_get_height_cm (visit);
 
-  if (!format_value (reading, measurement))
+  if (!format_value (reading, visit, measurement))
     return;
   add_detail (reading, g_strdup (_("Clothes and shoes add a little.")));
   if (height_cm <= 0)
@@ -190,7 +200,7 @@ describe_blood_glucose (Reading       *reading,
                         HpVisit       *visit,
                         HpMeasurement *measurement)
 {
-  if (!format_value (reading, measurement))
+  if (!format_value (reading, visit, measurement))
     return;
   /* The number means something else after a meal: the doctor sees which
    * answer it was read against. */
@@ -220,7 +230,7 @@ describe_reading (HpVisit       *visit,
     {
     case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
       reading->name = _("Blood pressure");
-      describe_blood_pressure (reading, measurement);
+      describe_blood_pressure (reading, visit, measurement);
       break;
     case HP_MEASUREMENT_KIND_BODY_WEIGHT:
       reading->name = _("Weight");
@@ -346,10 +356,13 @@ summary_init (Summary               *summary,
     {
       g_autoptr(HpMeasurement) measurement = g_list_model_get_item (measurements, i);
       Reading *reading = describe_reading (input->visit, measurement);
+      Reading *pulse = describe_pulse (input->visit, measurement);
 
       if (reading->value != NULL)
         n_shown++;
       g_ptr_array_add (summary->readings, reading);
+      if (pulse != NULL)
+        g_ptr_array_add (summary->readings, pulse);
     }
   if (n_shown == 0)
     {
@@ -422,6 +435,8 @@ put_reading_meaning (HpSheet       *sheet,
   /* The category in words beside the screen's icon, never by colour
    * alone: a receipt printer prints in black. */
   hp_sheet_icon_text (sheet, meaning->icon_name, _(meaning->title));
+  if (reading->title_only)
+    return;
   hp_sheet_space (sheet, gap);
   /* TRANSLATORS: printed before a sentence that explains a result */
   hp_sheet_labelled_text (sheet, _("What it means:"), _(meaning->meaning));

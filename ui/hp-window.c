@@ -844,6 +844,16 @@ hp_window_set_can_print (HpWindow *self,
 }
 
 void
+hp_window_set_can_call (HpWindow *self,
+                        gboolean  can_call)
+{
+  g_return_if_fail (HP_IS_WINDOW (self));
+  hp_result_page_set_can_call (HP_RESULT_PAGE (self->pages[HP_PAGE_RESULT]), can_call);
+  hp_summary_page_set_can_call (HP_SUMMARY_PAGE (self->pages[HP_PAGE_SUMMARY]), can_call);
+  hp_crisis_page_set_can_call (HP_CRISIS_PAGE (self->pages[HP_PAGE_CRISIS]), can_call);
+}
+
+void
 hp_window_set_printout (HpWindow        *self,
                         GdkTexture      *preview,
                         HpPrintoutState  state,

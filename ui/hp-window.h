@@ -101,6 +101,10 @@ void        hp_window_set_new_code        (HpWindow           *self,
 /* Whether the kiosk has a printer: without one no page offers to print. */
 void        hp_window_set_can_print       (HpWindow           *self,
                                            gboolean            can_print);
+/* Whether a clinician call can be made now: without one no page offers,
+ * or speaks of, a call. */
+void        hp_window_set_can_call        (HpWindow           *self,
+                                           gboolean            can_call);
 /* The print page: the printout as it will come out (%NULL wipes it), and
  * how printing it goes (see hp_print_page_set_status()). */
 void        hp_window_set_printout        (HpWindow           *self,

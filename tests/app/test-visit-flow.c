@@ -502,17 +502,60 @@ test_failed_save_tells_the_patient (void **state)
 }
 
 static void
-add_cuff_reading (Fixture *f,
-                  guint16  systolic,
-                  guint16  diastolic)
+add_cuff_reading_with_pulse (Fixture *f,
+                             guint16  systolic,
+                             guint16  diastolic,
+                             guint16  pulse)
 {
   HpCuffSimulation sim = {
-    .systolic = systolic, .diastolic = diastolic, .pulse = 88,
+    .systolic = systolic, .diastolic = diastolic, .pulse = pulse,
     .measure_ms = 40, .timeout_ms = 200, .fault = HP_CUFF_FAULT_NONE,
   };
   g_autoptr(HpDevice) cuff = hp_simulated_cuff_new (&sim);
 
   hp_device_manager_add_device (f->devices, cuff);
+}
+
+static void
+add_cuff_reading (Fixture *f,
+                  guint16  systolic,
+                  guint16  diastolic)
+{
+  add_cuff_reading_with_pulse (f, systolic, diastolic, 88);
+}
+
+/* The pulse routes the visit too: a normal pressure with a pulse of 190
+ * goes to the page that asks for staff, not to a green tick; and severe
+ * low pressure goes there whatever the pulse. */
+static void
+test_pulse_and_low_pressure_route_the_visit (void **state)
+{
+  Fixture *f = *state;
+  static const struct {
+    guint16 systolic, diastolic, pulse;
+    HpUrgency urgency;
+  } cases[] = {
+    { 118, 76, 190, HP_URGENCY_TELL_STAFF_NOW },
+    { 118, 76, 35, HP_URGENCY_TELL_STAFF_NOW },
+    { 75, 50, 70, HP_URGENCY_TELL_STAFF_NOW },
+    { 60, 35, 30, HP_URGENCY_SEEK_CARE_NOW },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      HpMeasurement *m;
+
+      add_cuff_reading_with_pulse (f, cases[i].systolic, cases[i].diastolic, cases[i].pulse);
+      go_to_instructions (f);
+      assert_true (hp_visit_flow_start_measurement (f->flow));
+      assert_true (wait_for_step (f->flow, HP_VISIT_STEP_CRISIS));
+      m = hp_visit_find_latest (hp_visit_flow_get_visit (f->flow), HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+      assert_non_null (m);
+      assert_int_equal (hp_visit_flow_get_urgency (f->flow, m), cases[i].urgency);
+      assert_true (hp_visit_flow_start_over (f->flow));
+      hp_device_manager_remove_device (f->devices,
+                                       hp_device_manager_find_by_kind (f->devices, HP_MEASUREMENT_KIND_BLOOD_PRESSURE));
+    }
 }
 
 /* A crisis reading stops at the call to act (with the clinician call on
@@ -1028,6 +1071,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_measure_another_and_fasting, setup, teardown),
     cmocka_unit_test_setup_teardown (test_finish_needs_a_measurement, setup, teardown),
     cmocka_unit_test_setup_teardown (test_no_new_reading_is_its_own_problem, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_pulse_and_low_pressure_route_the_visit, setup, teardown),
     cmocka_unit_test_setup_teardown (test_crisis_reading_comes_first, setup, teardown),
     cmocka_unit_test_setup_teardown (test_stage_2_is_not_a_crisis, setup, teardown),
     cmocka_unit_test_setup_teardown (test_crisis_glucose, setup, teardown),

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <string.h>
 
 #include "hp-interpretation.h"
 #include "hp-visit.h"
@@ -76,7 +77,17 @@ test_systolic_boundaries (void **state)
 {
   /* Diastolic 70 is normal, so the systolic number decides. */
   static const Case cases[] = {
+    /* NEWS2 (RCP 2017): 90 or less needs urgent review; the kiosk's tiers
+     * below 80 and 70. */
+    BP_CASE (60, 35, LOW, SEEK_CARE_NOW),
+    BP_CASE (69, 70, LOW, SEEK_CARE_NOW),
+    BP_CASE (69.9, 70, LOW, SEEK_CARE_NOW),
+    BP_CASE (70, 70, LOW, TELL_STAFF_NOW),
+    BP_CASE (79, 70, LOW, TELL_STAFF_NOW),
+    BP_CASE (79.9, 70, LOW, TELL_STAFF_NOW),
+    BP_CASE (80, 70, LOW, CHECK),
     BP_CASE (89, 70, LOW, CHECK),
+    BP_CASE (89.9, 70, LOW, CHECK),
     BP_CASE (90, 70, NORMAL, NONE),
     BP_CASE (119, 70, NORMAL, NONE),
     BP_CASE (120, 70, ELEVATED, CHECK),
@@ -85,7 +96,10 @@ test_systolic_boundaries (void **state)
     BP_CASE (139, 70, STAGE_1, SEE_DOCTOR),
     BP_CASE (140, 70, STAGE_2, SEE_DOCTOR),
     BP_CASE (180, 70, STAGE_2, SEE_DOCTOR),
+    BP_CASE (180.1, 70, CRISIS, SEEK_CARE_NOW),
     BP_CASE (181, 70, CRISIS, SEEK_CARE_NOW),
+    /* A systolic that needs help now wins over a raised diastolic. */
+    BP_CASE (75, 95, LOW, TELL_STAFF_NOW),
   };
 
   (void) state;
@@ -105,6 +119,7 @@ test_diastolic_boundaries (void **state)
     BP_CASE (110, 89, STAGE_1, SEE_DOCTOR),
     BP_CASE (110, 90, STAGE_2, SEE_DOCTOR),
     BP_CASE (110, 120, STAGE_2, SEE_DOCTOR),
+    BP_CASE (110, 120.1, CRISIS, SEEK_CARE_NOW),
     BP_CASE (110, 121, CRISIS, SEEK_CARE_NOW),
   };
 
@@ -137,35 +152,78 @@ test_higher_of_the_two (void **state)
   check_bp_cases (cases, G_N_ELEMENTS (cases));
 }
 
+/* One value, its category and the number shown for it. */
+typedef struct {
+  HpScale scale;
+  double  value;
+  double  shown;
+} Shown;
+
 static void
 test_bp_decimal_values_as_shown (void **state)
 {
-  /* Compared as "%.0f" shows them: nearest, ties to even. */
+  /* Compared as measured, never rounded first: rounding must not carry a
+   * value to the less urgent side of a threshold. */
   static const Case cases[] = {
     BP_CASE (119.49, 70, NORMAL, NONE),
-    BP_CASE (119.5, 70, ELEVATED, CHECK),
-    BP_CASE (129.49, 70, ELEVATED, CHECK),
-    BP_CASE (129.51, 70, STAGE_1, SEE_DOCTOR),
-    BP_CASE (180.49, 70, STAGE_2, SEE_DOCTOR),
-    BP_CASE (180.5, 70, STAGE_2, SEE_DOCTOR),
-    BP_CASE (180.51, 70, CRISIS, SEEK_CARE_NOW),
-    BP_CASE (110, 79.49, NORMAL, NONE),
-    BP_CASE (110, 79.5, STAGE_1, SEE_DOCTOR),
-    BP_CASE (110, 120.5, STAGE_2, SEE_DOCTOR),
-    BP_CASE (110, 120.51, CRISIS, SEEK_CARE_NOW),
-    BP_CASE (89.5, 70, NORMAL, NONE),
-    BP_CASE (89.49, 70, LOW, CHECK),
+    BP_CASE (119.5, 70, NORMAL, NONE),
+    BP_CASE (119.99, 70, NORMAL, NONE),
+    BP_CASE (129.51, 70, ELEVATED, CHECK),
+    BP_CASE (180.0, 70, STAGE_2, SEE_DOCTOR),
+    BP_CASE (180.01, 70, CRISIS, SEEK_CARE_NOW),
+    BP_CASE (180.49, 70, CRISIS, SEEK_CARE_NOW),
+    BP_CASE (180.5, 70, CRISIS, SEEK_CARE_NOW),
+    BP_CASE (110, 79.5, NORMAL, NONE),
+    BP_CASE (110, 120.01, CRISIS, SEEK_CARE_NOW),
+    BP_CASE (110, 120.5, CRISIS, SEEK_CARE_NOW),
+    BP_CASE (89.5, 70, LOW, CHECK),
+    BP_CASE (79.5, 70, LOW, TELL_STAFF_NOW),
+  };
+  /* The number shown agrees with the category: rounded, then moved one
+   * step back where rounding crossed a threshold. */
+  static const Shown shown[] = {
+    { HP_SCALE_SYSTOLIC, 180.01, 181 },
+    { HP_SCALE_SYSTOLIC, 180.49, 181 },
+    { HP_SCALE_SYSTOLIC, 180.0, 180 },
+    { HP_SCALE_SYSTOLIC, 180.6, 181 },
+    { HP_SCALE_SYSTOLIC, 129.6, 129 },
+    { HP_SCALE_SYSTOLIC, 119.5, 119 },
+    { HP_SCALE_SYSTOLIC, 131.4, 131 },
+    { HP_SCALE_SYSTOLIC, 89.5, 89 },
+    { HP_SCALE_SYSTOLIC, 69.6, 69 },
+    { HP_SCALE_DIASTOLIC, 120.3, 121 },
+    { HP_SCALE_DIASTOLIC, 79.5, 79 },
+    { HP_SCALE_PULSE, 100.4, 101 },
+    { HP_SCALE_PULSE, 39.6, 39 },
+    { HP_SCALE_PULSE, 149.5, 149 },
+    { HP_SCALE_BMI, 24.96, 24.9 },
+    { HP_SCALE_BMI, 18.46, 18.4 },
+    { HP_SCALE_BMI, 22.86, 22.9 },
+    { HP_SCALE_GLUCOSE_FASTING, 53.7, 53 },
+    { HP_SCALE_GLUCOSE_FASTING, 99.6, 99 },
+    { HP_SCALE_GLUCOSE_NOT_FASTING, 99.6, 100 },
+    { HP_SCALE_GLUCOSE_NOT_FASTING, 199.98, 199 },
+    { HP_SCALE_GLUCOSE_NOT_FASTING, 399.96, 399 },
   };
 
   (void) state;
   check_bp_cases (cases, G_N_ELEMENTS (cases));
+  for (gsize i = 0; i < G_N_ELEMENTS (shown); i++)
+    {
+      double got = hp_interpret_shown_value (shown[i].scale, shown[i].value);
+
+      if (fabs (got - shown[i].shown) > 1e-9)
+        fail_msg ("scale %d: %g is shown as %g, expected %g", shown[i].scale, shown[i].value, got, shown[i].shown);
+    }
+  /* Every value the cases read falls in the category its shown number
+   * falls in. */
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      /* The digits a patient reads match the category given. */
-      g_autofree char *shown = g_strdup_printf ("%.0f", cases[i].value);
       HpInterpretation got;
 
-      assert_true (hp_interpret_blood_pressure_values (g_ascii_strtod (shown, NULL), cases[i].other, &got));
+      assert_true (hp_interpret_blood_pressure_values (hp_interpret_shown_value (HP_SCALE_SYSTOLIC, cases[i].value),
+                                                       hp_interpret_shown_value (HP_SCALE_DIASTOLIC, cases[i].other),
+                                                       &got));
       assert_case (&cases[i], &got);
     }
 }
@@ -176,11 +234,13 @@ test_bp_in_kpa (void **state)
   /* 1 kPa = 7.50062 mm[Hg]. */
   static const Case cases[] = {
     BP_CASE (17.2, 9.0, ELEVATED, CHECK),      /* 129.01 / 67.5 */
-    BP_CASE (17.3, 9.0, STAGE_1, SEE_DOCTOR),  /* 129.76, shown 130 */
-    BP_CASE (24.0, 9.0, STAGE_2, SEE_DOCTOR),  /* 180.01 */
+    BP_CASE (17.3, 9.0, ELEVATED, CHECK),      /* 129.76, shown 129 */
+    BP_CASE (17.4, 9.0, STAGE_1, SEE_DOCTOR),  /* 130.51 */
+    BP_CASE (24.0, 9.0, CRISIS, SEEK_CARE_NOW), /* 180.01, shown 181 */
     BP_CASE (24.1, 9.0, CRISIS, SEEK_CARE_NOW), /* 180.77 */
     BP_CASE (15.0, 10.5, NORMAL, NONE),        /* 112.5 / 78.76 */
-    BP_CASE (15.0, 10.6, STAGE_1, SEE_DOCTOR), /* 79.51, shown 80 */
+    BP_CASE (15.0, 10.6, NORMAL, NONE),        /* 79.51, shown 79 */
+    BP_CASE (15.0, 10.7, STAGE_1, SEE_DOCTOR), /* 80.26 */
     BP_CASE (15.0, 16.1, CRISIS, SEEK_CARE_NOW), /* 120.76 */
     BP_CASE (11.9, 7.9, LOW, CHECK),           /* 89.26 / 59.25 */
   };
@@ -200,16 +260,22 @@ static void
 test_pulse_boundaries (void **state)
 {
   static const Case cases[] = {
-    PULSE_CASE (39, LOW, SEE_DOCTOR),
+    PULSE_CASE (30, LOW, TELL_STAFF_NOW),
+    PULSE_CASE (39, LOW, TELL_STAFF_NOW),
+    PULSE_CASE (39.9, LOW, TELL_STAFF_NOW),
     PULSE_CASE (40, LOW, CHECK),
     PULSE_CASE (59, LOW, CHECK),
     PULSE_CASE (60, NORMAL, NONE),
     PULSE_CASE (100, NORMAL, NONE),
+    PULSE_CASE (100.1, HIGH, CHECK),
     PULSE_CASE (101, HIGH, CHECK),
     PULSE_CASE (130, HIGH, CHECK),
+    PULSE_CASE (130.1, HIGH, SEE_DOCTOR),
     PULSE_CASE (131, HIGH, SEE_DOCTOR),
-    PULSE_CASE (100.49, NORMAL, NONE),
-    PULSE_CASE (100.51, HIGH, CHECK),
+    PULSE_CASE (149, HIGH, SEE_DOCTOR),
+    PULSE_CASE (149.9, HIGH, SEE_DOCTOR),
+    PULSE_CASE (150, HIGH, TELL_STAFF_NOW),
+    PULSE_CASE (190, HIGH, TELL_STAFF_NOW),
   };
 
   (void) state;
@@ -228,24 +294,60 @@ test_pulse_boundaries (void **state)
     }
 }
 
+/* NEWS2 (RCP 2017): an extreme pulse needs help now; seen again at the
+ * next measurement it sends the patient to care now. */
+static void
+test_pulse_confirmed_by_repeat (void **state)
+{
+  static const struct {
+    double pulse, earlier;
+    HpUrgency urgency;
+  } cases[] = {
+    { 39, NAN, HP_URGENCY_TELL_STAFF_NOW },
+    { 39, 38, HP_URGENCY_SEEK_CARE_NOW },
+    { 39, 40, HP_URGENCY_TELL_STAFF_NOW },
+    { 39, 160, HP_URGENCY_TELL_STAFF_NOW },
+    { 40, 35, HP_URGENCY_CHECK },
+    { 150, 150, HP_URGENCY_SEEK_CARE_NOW },
+    { 150, 149, HP_URGENCY_TELL_STAFF_NOW },
+    { 149, 190, HP_URGENCY_SEE_DOCTOR },
+    { 190, 185, HP_URGENCY_SEEK_CARE_NOW },
+  };
+
+  (void) state;
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      HpInterpretation got = { 0 };
+
+      assert_true (hp_interpret_pulse_repeated (cases[i].pulse, cases[i].earlier, &got));
+      if (got.urgency != cases[i].urgency)
+        fail_msg ("pulse %g after %g: urgency %d, expected %d", cases[i].pulse, cases[i].earlier,
+                  got.urgency, cases[i].urgency);
+      if (got.urgency >= HP_URGENCY_TELL_STAFF_NOW)
+        assert_int_equal (got.emergency, HP_EMERGENCY_SIGNS_PULSE);
+    }
+}
+
 static void
 test_bmi_boundaries (void **state)
 {
   /* At a height of 100 cm the BMI equals the weight in kg. BMI is compared
-   * as "%.1f" shows it: 18.49 is shown, and counted, as 18.5. */
+   * as computed: 18.49 is underweight (and shown as 18.4). */
   static const Case cases[] = {
+    BMI_CASE (10, UNDERWEIGHT, SEE_DOCTOR),
+    BMI_CASE (15.99, UNDERWEIGHT, SEE_DOCTOR),
+    BMI_CASE (16, UNDERWEIGHT, CHECK),
     BMI_CASE (18.4, UNDERWEIGHT, CHECK),
-    BMI_CASE (18.44, UNDERWEIGHT, CHECK),
-    BMI_CASE (18.49, HEALTHY, NONE),
+    BMI_CASE (18.49, UNDERWEIGHT, CHECK),
     BMI_CASE (18.5, HEALTHY, NONE),
     BMI_CASE (24.9, HEALTHY, NONE),
-    BMI_CASE (24.94, HEALTHY, NONE),
-    BMI_CASE (24.99, OVERWEIGHT, CHECK),
+    BMI_CASE (24.99, HEALTHY, NONE),
     BMI_CASE (25, OVERWEIGHT, CHECK),
-    BMI_CASE (29.9, OVERWEIGHT, CHECK),
-    BMI_CASE (29.94, OVERWEIGHT, CHECK),
-    BMI_CASE (29.99, OBESITY, CHECK),
+    BMI_CASE (29.99, OVERWEIGHT, CHECK),
     BMI_CASE (30, OBESITY, CHECK),
+    BMI_CASE (39.99, OBESITY, CHECK),
+    BMI_CASE (40, OBESITY, SEE_DOCTOR),
+    BMI_CASE (90, OBESITY, SEE_DOCTOR),
   };
   HpInterpretation got;
   double bmi = 0;
@@ -265,6 +367,13 @@ test_bmi_boundaries (void **state)
   /* 92 kg at 175 cm is 30.04. */
   assert_true (hp_interpret_bmi (92, 175, NULL, &got));
   assert_int_equal (got.category, HP_CATEGORY_BMI_OBESITY);
+  /* No adult has a BMI outside 10 to 90: the height typed is wrong. */
+  bmi = -1;
+  assert_false (hp_interpret_bmi (9.99, 100, &bmi, &got));
+  assert_false (hp_interpret_bmi (90.01, 100, &bmi, &got));
+  assert_false (hp_interpret_bmi (1200, 100, &bmi, &got));
+  assert_false (hp_interpret_bmi (80, 500, &bmi, &got));
+  assert_float_equal (bmi, -1, 0);
 }
 
 static void
@@ -289,10 +398,14 @@ test_glucose_fasting_boundaries (void **state)
 {
   static const Case cases[] = {
     GLUCOSE_CASE (53, LOW, SEEK_CARE_NOW),
+    GLUCOSE_CASE (53.5, LOW, SEEK_CARE_NOW),
+    GLUCOSE_CASE (53.99, LOW, SEEK_CARE_NOW),
     GLUCOSE_CASE (54, LOW, SEE_DOCTOR),
     GLUCOSE_CASE (69, LOW, SEE_DOCTOR),
+    GLUCOSE_CASE (69.9, LOW, SEE_DOCTOR),
     GLUCOSE_CASE (70, NORMAL, NONE),
     GLUCOSE_CASE (99, NORMAL, NONE),
+    GLUCOSE_CASE (99.9, NORMAL, NONE),
     GLUCOSE_CASE (100, PREDIABETES, CHECK),
     GLUCOSE_CASE (125, PREDIABETES, CHECK),
     GLUCOSE_CASE (126, DIABETES, SEE_DOCTOR),
@@ -351,16 +464,19 @@ test_glucose_in_mmol_per_litre (void **state)
     GLUCOSE_CASE (3.8, LOW, SEE_DOCTOR),      /* 68.5 */
     GLUCOSE_CASE (3.9, NORMAL, NONE),         /* 70.26 */
     GLUCOSE_CASE (5.5, NORMAL, NONE),         /* 99.09 */
+    GLUCOSE_CASE (2.99, LOW, SEEK_CARE_NOW),  /* 53.87, shown 53 */
     GLUCOSE_CASE (5.6, PREDIABETES, CHECK),   /* 100.89 */
     GLUCOSE_CASE (6.9, PREDIABETES, CHECK),   /* 124.31 */
     GLUCOSE_CASE (7.0, DIABETES, SEE_DOCTOR), /* 126.11 */
-    GLUCOSE_CASE (22.2, VERY_HIGH, SEEK_CARE_NOW), /* 399.96, shown 400 */
+    GLUCOSE_CASE (22.2, VERY_HIGH, SEE_DOCTOR), /* 399.96, shown 399 */
+    GLUCOSE_CASE (22.3, VERY_HIGH, SEEK_CARE_NOW), /* 401.76 */
   };
   static const Case not_fasting[] = {
     GLUCOSE_CASE (7.7, NORMAL, NONE),          /* 138.72 */
     GLUCOSE_CASE (7.8, PREDIABETES, CHECK),    /* 140.52 */
     GLUCOSE_CASE (11.0, PREDIABETES, CHECK),   /* 198.18 */
-    GLUCOSE_CASE (11.1, DIABETES, SEE_DOCTOR), /* 199.98, shown 200 */
+    GLUCOSE_CASE (11.1, PREDIABETES, CHECK),   /* 199.98, shown 199 */
+    GLUCOSE_CASE (11.2, DIABETES, SEE_DOCTOR), /* 201.78 */
     GLUCOSE_CASE (16.6, DIABETES, SEE_DOCTOR),  /* 299.07 */
     GLUCOSE_CASE (16.7, VERY_HIGH, SEE_DOCTOR), /* 300.87 */
   };
@@ -391,10 +507,10 @@ interpret_every_range (HpInterpretation *out,
 {
   static const double bp[][2] = {
     { 85, 70 }, { 110, 70 }, { 125, 70 }, { 135, 70 }, { 150, 70 }, { 190, 70 },
-    { 110, 55 }, { 110, 85 }, { 110, 95 }, { 110, 125 },
+    { 110, 55 }, { 110, 85 }, { 110, 95 }, { 110, 125 }, { 75, 50 }, { 65, 40 },
   };
-  static const double pulse[] = { 35, 50, 70, 110, 140 };
-  static const double bmi[] = { 17, 22, 27, 35 };
+  static const double pulse[] = { 35, 50, 70, 110, 140, 160 };
+  static const double bmi[] = { 15, 17, 22, 27, 35, 45 };
   static const double fasting[] = { 40, 60, 90, 110, 150, 350, 450 };
   static const double not_fasting[] = { 40, 60, 120, 160, 250, 350, 450 };
   gsize n = 0;
@@ -403,6 +519,9 @@ interpret_every_range (HpInterpretation *out,
     assert_true (n < n_out && hp_interpret_blood_pressure_values (bp[i][0], bp[i][1], &out[n++]));
   for (gsize i = 0; i < G_N_ELEMENTS (pulse); i++)
     assert_true (n < n_out && hp_interpret_pulse_value (pulse[i], &out[n++]));
+  /* Extreme pulses confirmed by a repeat. */
+  assert_true (n < n_out && hp_interpret_pulse_repeated (35, 36, &out[n++]));
+  assert_true (n < n_out && hp_interpret_pulse_repeated (160, 170, &out[n++]));
   for (gsize i = 0; i < G_N_ELEMENTS (bmi); i++)
     assert_true (n < n_out && hp_interpret_bmi (bmi[i], 100, NULL, &out[n++]));
   for (gsize i = 0; i < G_N_ELEMENTS (fasting); i++)
@@ -446,6 +565,7 @@ test_every_category_has_words_icon_and_source (void **state)
         case HP_URGENCY_SEE_DOCTOR:
           expected_icon = "hp-category-attention";
           break;
+        case HP_URGENCY_TELL_STAFF_NOW:
         case HP_URGENCY_SEEK_CARE_NOW:
           expected_icon = "hp-category-urgent";
           break;
@@ -454,12 +574,65 @@ test_every_category_has_words_icon_and_source (void **state)
           return;
         }
       assert_string_equal (all[i].icon_name, expected_icon);
+      /* A result that needs help now says when to call the emergency
+       * number; no other does. */
+      if (all[i].urgency >= HP_URGENCY_TELL_STAFF_NOW)
+        assert_int_not_equal (all[i].emergency, HP_EMERGENCY_SIGNS_NONE);
+      else
+        assert_int_equal (all[i].emergency, HP_EMERGENCY_SIGNS_NONE);
+      /* No advice offers or promises a clinician call: the screens add
+       * that only while a call can be made. */
+      {
+        const char *words[] = { all[i].title, all[i].meaning, all[i].next_step };
+
+        for (gsize w = 0; w < G_N_ELEMENTS (words); w++)
+          if (strstr (words[w], "kiosk") != NULL || strstr (words[w], "clinician") != NULL ||
+              strstr (words[w], "talk to") != NULL || strstr (words[w], "call") != NULL)
+            fail_msg ("advice speaks of a call: \"%s\"", words[w]);
+      }
       icon = g_strdup_printf ("%s/ui/icons/%s.svg", HP_SOURCE_DIR, all[i].icon_name);
       assert_true (g_file_test (icon, G_FILE_TEST_IS_REGULAR));
     }
   for (guint c = 0; c <= HP_CATEGORY_LAST; c++)
     if (!seen[c])
       fail_msg ("category %u is never given", c);
+}
+
+/* Words the reviewers pinned: what a random test cannot say, what to do
+ * after a low, and no "can be normal" at a dangerous pressure. */
+static void
+test_words_at_the_edges (void **state)
+{
+  HpInterpretation got = { 0 };
+
+  (void) state;
+  assert_true (hp_interpret_glucose_value (110, HP_FASTING_NO, &got));
+  assert_int_equal (got.category, HP_CATEGORY_GLUCOSE_NORMAL);
+  assert_non_null (strstr (got.next_step, "cannot rule out prediabetes"));
+  assert_true (hp_interpret_glucose_value (90, HP_FASTING_YES, &got));
+  assert_null (strstr (got.next_step, "prediabetes"));
+
+  assert_true (hp_interpret_glucose_value (60, HP_FASTING_NO, &got));
+  assert_non_null (strstr (got.next_step, "Measure again in 15 minutes"));
+  assert_non_null (strstr (got.next_step, "shaky, sweaty or confused, tell staff now"));
+
+  assert_true (hp_interpret_glucose_value (50, HP_FASTING_NO, &got));
+  assert_non_null (strstr (got.next_step, "Eat or drink something sweet now"));
+  assert_int_equal (got.emergency, HP_EMERGENCY_SIGNS_LOW_GLUCOSE);
+  assert_true (hp_interpret_glucose_value (450, HP_FASTING_NO, &got));
+  assert_int_equal (got.emergency, HP_EMERGENCY_SIGNS_HIGH_GLUCOSE);
+  assert_true (hp_interpret_blood_pressure_values (190, 100, &got));
+  assert_int_equal (got.emergency, HP_EMERGENCY_SIGNS_HIGH_BP);
+
+  /* 60/35 with a pulse of 30 is never "normal for some people". */
+  assert_true (hp_interpret_blood_pressure_values (60, 35, &got));
+  assert_int_equal (got.urgency, HP_URGENCY_SEEK_CARE_NOW);
+  assert_int_equal (got.emergency, HP_EMERGENCY_SIGNS_LOW_BP);
+  assert_null (strstr (got.meaning, "can be normal"));
+  assert_true (hp_interpret_blood_pressure_values (75, 50, &got));
+  assert_null (strstr (got.meaning, "can be normal"));
+  assert_true (hp_interpret_pulse_value (30, &got));
+  assert_null (strstr (got.meaning, "can be normal"));
 }
 
 static void
@@ -594,6 +767,60 @@ test_visit_interprets_its_measurements (void **state)
   assert_int_equal (got.urgency, HP_URGENCY_SEEK_CARE_NOW);
 }
 
+static HpMeasurement *
+pressure_with_pulse (double systolic,
+                     double diastolic,
+                     double pulse)
+{
+  HpMeasurement *m = blood_pressure (systolic, diastolic, "mm[Hg]");
+
+  hp_measurement_set_value (m, HP_QUANTITY_PULSE_RATE, pulse, "/min");
+  return m;
+}
+
+/* The pulse routes the visit too: 118/76 with a pulse of 190 is no green
+ * tick, and the same pulse at the next measurement sends the patient to
+ * care now. */
+static void
+test_visit_urgency_takes_the_pulse (void **state)
+{
+  g_autoptr(HpVisit) visit = hp_visit_new ();
+  g_autoptr(HpMeasurement) first = pressure_with_pulse (118, 76, 190);
+  g_autoptr(HpMeasurement) second = pressure_with_pulse (120, 78, 185);
+  g_autoptr(HpMeasurement) calm = pressure_with_pulse (150, 95, 72);
+  g_autoptr(HpMeasurement) glucose_only = glucose (100, "mg/dL");
+  HpInterpretation got = { 0 };
+  gboolean is_pulse = FALSE;
+  double shown = 0;
+
+  (void) state;
+  hp_visit_add_measurement (visit, first);
+  assert_true (hp_visit_interpret (visit, first, NULL, &got));
+  assert_int_equal (got.urgency, HP_URGENCY_NONE);
+  assert_true (hp_visit_interpret_urgent (visit, first, &got, &is_pulse));
+  assert_true (is_pulse);
+  assert_int_equal (got.category, HP_CATEGORY_PULSE_HIGH);
+  assert_int_equal (got.urgency, HP_URGENCY_TELL_STAFF_NOW);
+
+  hp_visit_add_measurement (visit, second);
+  assert_true (hp_visit_interpret_pulse (visit, second, &got));
+  assert_int_equal (got.urgency, HP_URGENCY_SEEK_CARE_NOW);
+  /* The first is still read as it was: nothing came before it. */
+  assert_true (hp_visit_interpret_pulse (visit, first, &got));
+  assert_int_equal (got.urgency, HP_URGENCY_TELL_STAFF_NOW);
+
+  /* A normal pulse leaves the pressure to decide. */
+  hp_visit_add_measurement (visit, calm);
+  assert_true (hp_visit_interpret_urgent (visit, calm, &got, &is_pulse));
+  assert_false (is_pulse);
+  assert_int_equal (got.category, HP_CATEGORY_BP_STAGE_2);
+  assert_true (hp_visit_get_pulse (visit, calm, &shown));
+  assert_float_equal (shown, 72, 0);
+
+  assert_false (hp_visit_interpret_pulse (visit, glucose_only, &got));
+  assert_false (hp_visit_get_pulse (visit, glucose_only, &shown));
+}
+
 int
 main (void)
 {
@@ -604,15 +831,18 @@ main (void)
     cmocka_unit_test (test_bp_decimal_values_as_shown),
     cmocka_unit_test (test_bp_in_kpa),
     cmocka_unit_test (test_pulse_boundaries),
+    cmocka_unit_test (test_pulse_confirmed_by_repeat),
     cmocka_unit_test (test_bmi_boundaries),
     cmocka_unit_test (test_glucose_fasting_boundaries),
     cmocka_unit_test (test_glucose_not_fasting_boundaries),
     cmocka_unit_test (test_glucose_in_mmol_per_litre),
     cmocka_unit_test (test_every_category_has_words_icon_and_source),
+    cmocka_unit_test (test_words_at_the_edges),
     cmocka_unit_test (test_every_string_is_translated),
     cmocka_unit_test (test_missing_values),
     cmocka_unit_test (test_highest_urgency),
     cmocka_unit_test (test_visit_interprets_its_measurements),
+    cmocka_unit_test (test_visit_urgency_takes_the_pulse),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include "hp-local-format.h"
 #include "hp-measurement.h"
 #include "hp-test-util.h"
+#include "hp-visit.h"
 
 static const char *localedir;
 
@@ -139,6 +140,7 @@ test_decimal_boundaries (void **state G_GNUC_UNUSED)
 static void
 test_measurement_value_in_french (void **state G_GNUC_UNUSED)
 {
+  g_autoptr(HpVisit) visit = hp_visit_new ();
   g_autoptr(HpMeasurement) weight = hp_measurement_new (HP_MEASUREMENT_KIND_BODY_WEIGHT);
   g_autoptr(HpMeasurement) pressure = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
   g_autofree char *english = NULL;
@@ -151,13 +153,13 @@ test_measurement_value_in_french (void **state G_GNUC_UNUSED)
   hp_measurement_set_value (pressure, HP_QUANTITY_DIASTOLIC, 84, "mm[Hg]");
 
   use_language ("en");
-  english = hp_measurement_format_value (weight, &unit);
+  english = hp_visit_format_value (visit, weight, &unit);
   assert_string_equal (english, "81.5");
   assert_string_equal (unit, "kg");
   use_language ("fr");
-  french = hp_measurement_format_value (weight, &unit);
+  french = hp_visit_format_value (visit, weight, &unit);
   assert_string_equal (french, "81,5");
-  pair = hp_measurement_format_value (pressure, &unit);
+  pair = hp_visit_format_value (visit, pressure, &unit);
   assert_string_equal (pair, "131/84");
 }
 

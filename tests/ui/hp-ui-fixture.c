@@ -245,7 +245,7 @@ hp_ui_collect_text (GtkWidget *root,
 {
   if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root))
     {
-      g_string_append (text, gtk_label_get_label (GTK_LABEL (root)));
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (root)));
       g_string_append_c (text, '\n');
     }
   for (GtkWidget *child = gtk_widget_get_first_child (root);

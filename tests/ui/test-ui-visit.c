@@ -24,7 +24,7 @@ collect_shown_text (GtkWidget *root,
     return;
   if (GTK_IS_LABEL (root))
     {
-      g_string_append (text, gtk_label_get_label (GTK_LABEL (root)));
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (root)));
       g_string_append_c (text, '\n');
     }
   for (GtkWidget *child = gtk_widget_get_first_child (root);
@@ -40,27 +40,6 @@ shown_text (HpUiFixture *f)
 
   collect_shown_text (GTK_WIDGET (hp_ui_window (f)), text);
   return g_string_free (text, FALSE);
-}
-
-/* The notice's OK button: the only shown button bound to no action. */
-static GtkWidget *
-find_notice_button (GtkWidget *root)
-{
-  if (!gtk_widget_get_mapped (root))
-    return NULL;
-  if (GTK_IS_BUTTON (root) && gtk_actionable_get_action_name (GTK_ACTIONABLE (root)) == NULL &&
-      gtk_widget_has_css_class (root, "primary"))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_notice_button (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The label under @root whose words hold @words; fails when there is none. */
@@ -79,17 +58,6 @@ find_label (GtkWidget  *root,
   if (found == NULL && gtk_widget_get_parent (root) == NULL)
     fail_msg ("no label says “%s”", words);
   return found;
-}
-
-static void
-dismiss_notice (HpUiFixture *f)
-{
-  GtkWidget *button = find_notice_button (GTK_WIDGET (hp_ui_window (f)));
-
-  if (button == NULL)
-    fail_msg ("no notice is shown");
-  g_signal_emit_by_name (button, "clicked");
-  hp_ui_wait_for_paint (f);
 }
 
 /* Whether the page on screen fits the 1280×800 screen, in the display it
@@ -131,6 +99,7 @@ typedef struct {
   const char *bp_title;
   const char *bp_unit;
   const char *pulse_words;
+  const char *pulse_row_words;
   const char *screening;
   const char *weight_ready;
   const char *weight_step;
@@ -169,6 +138,7 @@ static const LanguageCase english = {
   .bp_title = "Your blood pressure",
   .bp_unit = "mmHg",
   .pulse_words = "Pulse: 66 beats per minute",
+  .pulse_row_words = "beats per minute",
   .screening = "This is a screening, not a diagnosis.",
   .weight_ready = "Get ready for your weight",
   .weight_step = "Take off heavy shoes and coats if you can.",
@@ -207,6 +177,7 @@ static const LanguageCase spanish = {
   .bp_title = "Su presión arterial",
   .bp_unit = "mmHg",
   .pulse_words = "Pulso: 66 latidos por minuto",
+  .pulse_row_words = "latidos por minuto",
   .screening = "no un diagnóstico.",
   .weight_ready = "Prepárese para medir su peso",
   .weight_step = "Quítese los zapatos y abrigos pesados si puede.",
@@ -248,6 +219,7 @@ static const LanguageCase french = {
   .bp_title = "Votre tension",
   .bp_unit = "mmHg",
   .pulse_words = "Pouls : 66 battements par minute",
+  .pulse_row_words = "battements par minute",
   .screening = "Ceci est un dépistage, pas un diagnostic.",
   .weight_ready = "Préparez-vous pour votre poids",
   .weight_step = "Enlevez les chaussures et les manteaux lourds si vous le pouvez.",
@@ -287,6 +259,7 @@ static const LanguageCase arabic = {
   .bp_title = "ضغط دمك",
   .bp_unit = "ملم زئبق",
   .pulse_words = "النبض: 66 نبضة في الدقيقة",
+  .pulse_row_words = "نبضة في الدقيقة",
   .screening = "هذا فحص أولي، وليس تشخيصًا.",
   .weight_ready = "الاستعداد لقياس الوزن",
   .weight_step = "يرجى خلع الأحذية والمعاطف الثقيلة إن أمكن.",
@@ -354,8 +327,8 @@ assert_page_shows (HpUiFixture *f,
 }
 
 /* The summary's buttons follow the reading direction: the primary Finish
- * comes after the clinician call, to its right in left-to-right languages
- * and to its left in right-to-left ones. */
+ * comes last, to the right in left-to-right languages and to the left in
+ * right-to-left ones. No call is offered while calls cannot be made. */
 static void
 assert_finish_after_call (HpUiFixture        *f,
                           const LanguageCase *lang)
@@ -363,22 +336,20 @@ assert_finish_after_call (HpUiFixture        *f,
   GtkWidget *window = GTK_WIDGET (hp_ui_window (f));
   GtkWidget *finish = hp_ui_find_button (window, "visit.finish", NULL);
   GtkWidget *call = hp_ui_find_button (window, "visit.call-clinician", NULL);
-  graphene_rect_t finish_at, call_at;
+  graphene_rect_t finish_at, window_at;
 
   assert_non_null (finish);
-  assert_non_null (call);
+  assert_null (call);
   assert_true (gtk_widget_has_css_class (finish, "primary"));
   assert_true (gtk_widget_compute_bounds (finish, window, &finish_at));
-  assert_true (gtk_widget_compute_bounds (call, window, &call_at));
+  assert_true (gtk_widget_compute_bounds (window, window, &window_at));
   if (lang->direction == GTK_TEXT_DIR_RTL)
     {
-      if (finish_at.origin.x + finish_at.size.width > call_at.origin.x)
-        fail_msg ("%s: Finish (x=%.0f to %.0f) is not left of the call (x=%.0f)", lang->code,
-                  finish_at.origin.x, finish_at.origin.x + finish_at.size.width, call_at.origin.x);
+      if (finish_at.origin.x > window_at.size.width / 2)
+        fail_msg ("%s: Finish (x=%.0f) is not on the left", lang->code, finish_at.origin.x);
     }
-  else if (call_at.origin.x + call_at.size.width > finish_at.origin.x)
-    fail_msg ("%s: Finish (x=%.0f) is not right of the call (x=%.0f to %.0f)", lang->code,
-              finish_at.origin.x, call_at.origin.x, call_at.origin.x + call_at.size.width);
+  else if (finish_at.origin.x + finish_at.size.width < window_at.size.width / 2)
+    fail_msg ("%s: Finish (x=%.0f) is not on the right", lang->code, finish_at.origin.x);
 }
 
 /* A summary too big for the screen is added to @misfits: the test fails on
@@ -542,9 +513,13 @@ walk_visit (HpUiFixture        *f,
   hp_ui_assert_contains (summary, lang->glucose_name);
   hp_ui_assert_contains (summary, "97");
   hp_ui_assert_contains (summary, lang->screening);
+  /* Three readings and the cuff's pulse in a row of its own. */
   assert_int_equal (hp_summary_page_get_n_rows (HP_SUMMARY_PAGE (hp_window_get_page_widget (hp_ui_window (f),
-                                                                                              HP_PAGE_SUMMARY))), 3);
-  assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.call-clinician", NULL));
+                                                                                              HP_PAGE_SUMMARY))), 4);
+  hp_ui_assert_contains (summary, "66");
+  hp_ui_assert_contains (summary, lang->pulse_row_words);
+  /* This kiosk cannot make clinician calls: nothing offers one. */
+  assert_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.call-clinician", NULL));
   assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.finish", NULL));
   assert_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.measure-another", NULL));
   misfit = page_misfit (f, HP_PAGE_SUMMARY);
@@ -1048,6 +1023,19 @@ test_out_of_service (void **state G_GNUC_UNUSED)
 
 /* A crisis reading: the call to act comes first, with the emergency number
  * and the clinician call on offer; the result is one tap further. */
+/* Fails when @text speaks of a clinician call, in @lang's words. */
+static void
+assert_no_call_words (const char *text,
+                      const char *const *call_words)
+{
+  for (guint i = 0; call_words[i] != NULL; i++)
+    if (strstr (text, call_words[i]) != NULL)
+      fail_msg ("calls are off, yet the page says \"%s\":\n%s", call_words[i], text);
+}
+
+/* A crisis stops at what to do now, in bold, above when to call the
+ * emergency number for this danger. This kiosk cannot make clinician
+ * calls: no page offers one or speaks of one, and staff come first. */
 static void
 test_crisis (void **state G_GNUC_UNUSED)
 {
@@ -1055,24 +1043,27 @@ test_crisis (void **state G_GNUC_UNUSED)
   static const struct {
     const char *code;
     const char *title;
+    const char *next_step;
     const char *advice;
+    const char *signs;
     const char *screening;
-    const char *call_words;
-    const char *call_notice;
+    const char *call_words[4];
   } langs[] = {
-    { "en", "Please get medical help now", "call 911 now", "This is a screening, not a diagnosis.",
-      "Talk to a clinician now", "Video calls with a clinician are not available" },
-    { "es", "Por favor, busque ayuda médica ahora", "llame ahora al 911", "no un diagnóstico",
-      "Hablar ahora con un profesional de salud", "Las videollamadas" },
+    { "en", "Please get medical help now", "Get medical care now. Tell a staff member", "call 911 now",
+      "back pain", "This is a screening, not a diagnosis.",
+      { "clinician", "from this kiosk", "Talk to", NULL } },
+    { "es", "Por favor, busque ayuda médica ahora", "Busque atención médica ahora. Avise al personal",
+      "llame ahora al 911", "la espalda", "no un diagnóstico",
+      { "profesional de salud", "desde este quiosco", "Hablar", NULL } },
   };
 
   f->shots = VISIT_SHOTS + 3;
   for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
     {
       g_autofree char *crisis = NULL;
-      g_autofree char *shown = NULL;
       g_autofree char *result = NULL;
-      GtkWidget *call;
+      g_autofree char *shown = NULL;
+      GtkWidget *next_step;
 
       if (i > 0)
         {
@@ -1086,37 +1077,124 @@ test_crisis (void **state G_GNUC_UNUSED)
       crisis = hp_ui_page_text (f, HP_PAGE_CRISIS);
       hp_ui_assert_contains (crisis, langs[i].title);
       hp_ui_assert_contains (crisis, "192/124");
+      hp_ui_assert_contains (crisis, langs[i].next_step);
       hp_ui_assert_contains (crisis, langs[i].advice);
+      hp_ui_assert_contains (crisis, langs[i].signs);
       hp_ui_assert_contains (crisis, langs[i].screening);
+      shown = shown_text (f);
+      assert_no_call_words (shown, langs[i].call_words);
 
-      /* The one primary button offers the clinician call. */
-      call = hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.call-clinician", NULL);
-      assert_non_null (call);
-      assert_true (gtk_widget_has_css_class (call, "primary"));
-      assert_string_equal (gtk_button_get_label (GTK_BUTTON (call)), langs[i].call_words);
+      /* What to do now stands out, in bold. */
+      next_step = find_label (hp_window_get_page_widget (hp_ui_window (f), HP_PAGE_CRISIS), langs[i].next_step);
+      assert_true (gtk_widget_has_css_class (next_step, "crisis-next-step"));
+
+      /* No call on offer; the result is one tap further, nothing else. */
+      assert_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.call-clinician", NULL));
       assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.see-result", NULL));
       assert_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.finish", NULL));
       assert_page_fits (f, HP_PAGE_CRISIS);
       hp_ui_screenshot (f, langs[i].code, "crisis");
 
-      /* Calls go through the call service, which has none yet: it says so. */
-      hp_ui_press (f, "visit.call-clinician");
-      hp_ui_wait_for_paint (f);
-      shown = shown_text (f);
-      hp_ui_assert_contains (shown, langs[i].call_notice);
-      hp_ui_screenshot (f, langs[i].code, "crisis-call-notice");
-      dismiss_notice (f);
-      assert_true (hp_ui_page_is (f, GINT_TO_POINTER (HP_PAGE_CRISIS)));
-
       hp_ui_press (f, "visit.see-result");
       hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the crisis reading's result");
       result = hp_ui_page_text (f, HP_PAGE_RESULT);
       hp_ui_assert_contains (result, "192/124");
+      g_free (shown);
+      shown = shown_text (f);
+      assert_no_call_words (shown, langs[i].call_words);
+      assert_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.call-clinician", NULL));
       hp_ui_press (f, "visit.start-over");
       hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
       g_free (crisis);
       crisis = hp_ui_page_text (f, HP_PAGE_CRISIS);
       assert_null (strstr (crisis, "192"));
+    }
+  hp_ui_fixture_stop (f);
+}
+
+/* A normal pressure with a pulse of 190 is no green tick: the pulse asks
+ * for staff now, and the same pulse at the next measurement sends the
+ * patient to care now. In English and in Arabic, right to left. */
+static void
+test_crisis_pulse (void **state G_GNUC_UNUSED)
+{
+  HpUiFixture *f = hp_ui_fixture_start ("[demo]\nsystolic=118\ndiastolic=76\npulse=190\n");
+  static const struct {
+    const char *code;
+    const char *title;
+    const char *unit;
+    const char *next_step;
+    const char *signs;
+    const char *pulse_title;
+    const char *confirmed_title;
+  } langs[] = {
+    { "en", "Please tell a staff member now", "beats per minute",
+      "Tell a staff member now. Then sit quietly for 5 minutes and measure again.",
+      "feel faint or dizzy", "Extremely fast pulse", "Please get medical help now" },
+    { "ar", "يُرجى إخبار أحد الموظفين الآن", "نبضة في الدقيقة",
+      "يُرجى إخبار أحد الموظفين الآن، ثم الجلوس بهدوء 5 دقائق وإعادة القياس.",
+      "قرب الإغماء", "نبض سريع للغاية", "يرجى طلب المساعدة الطبية الآن" },
+  };
+
+  f->shots = VISIT_SHOTS + 5;
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_autofree char *crisis = NULL;
+      g_autofree char *result = NULL;
+      g_autofree char *summary = NULL;
+
+      if (i > 0)
+        {
+          hp_ui_press (f, "visit.next-language");
+          f->shots = VISIT_SHOTS + 5;
+        }
+      hp_ui_begin_visit (f, i == 0 ? NULL : langs[i].code);
+      hp_ui_press_target (f, "visit.choose", "blood-pressure");
+      hp_ui_press (f, "visit.start-measurement");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CRISIS), "the page for the pulse");
+      crisis = hp_ui_page_text (f, HP_PAGE_CRISIS);
+      hp_ui_assert_contains (crisis, langs[i].title);
+      hp_ui_assert_contains (crisis, "190");
+      hp_ui_assert_contains (crisis, langs[i].unit);
+      hp_ui_assert_contains (crisis, langs[i].next_step);
+      hp_ui_assert_contains (crisis, langs[i].signs);
+      assert_page_fits (f, HP_PAGE_CRISIS);
+      hp_ui_screenshot (f, langs[i].code, "crisis-pulse");
+
+      /* The result has the pulse's own card; no "all is well" beside it. */
+      hp_ui_press (f, "visit.see-result");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result");
+      result = hp_ui_page_text (f, HP_PAGE_RESULT);
+      hp_ui_assert_contains (result, "118/76");
+      hp_ui_assert_contains (result, langs[i].pulse_title);
+      if (i == 0)
+        assert_null (strstr (result, "Keep up healthy habits"));
+      hp_ui_screenshot (f, langs[i].code, "result-pulse");
+
+      /* Measured again, the same pulse sends the patient to care now. */
+      hp_ui_press (f, "visit.measure-another");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
+      hp_ui_press_target (f, "visit.choose", "blood-pressure");
+      hp_ui_press (f, "visit.start-measurement");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CRISIS), "the page for the second pulse");
+      g_free (crisis);
+      crisis = hp_ui_page_text (f, HP_PAGE_CRISIS);
+      hp_ui_assert_contains (crisis, langs[i].confirmed_title);
+      hp_ui_screenshot (f, langs[i].code, "crisis-pulse-confirmed");
+
+      /* The summary has a row for each pulse. */
+      hp_ui_press (f, "visit.see-result");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the second result");
+      hp_ui_press (f, "visit.finish");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary");
+      summary = hp_ui_page_text (f, HP_PAGE_SUMMARY);
+      hp_ui_assert_contains (summary, "190");
+      hp_ui_assert_contains (summary, langs[i].unit);
+      assert_int_equal (hp_summary_page_get_n_rows (HP_SUMMARY_PAGE (hp_window_get_page_widget (hp_ui_window (f),
+                                                                                                  HP_PAGE_SUMMARY))), 4);
+      hp_ui_screenshot (f, langs[i].code, "summary-pulse");
+      hp_ui_press (f, "visit.start-over");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
     }
   hp_ui_fixture_stop (f);
 }
@@ -1132,6 +1210,7 @@ main (int   argc,
     cmocka_unit_test (test_problem_and_inactivity),
     cmocka_unit_test (test_out_of_service),
     cmocka_unit_test (test_crisis),
+    cmocka_unit_test (test_crisis_pulse),
     cmocka_unit_test (test_inactivity_wipes_everything),
   };
 

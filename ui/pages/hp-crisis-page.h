@@ -17,5 +17,9 @@ void hp_crisis_page_set_reading (HpCrisisPage  *self,
                                  HpVisit       *visit,
                                  HpMeasurement *measurement,
                                  const char    *emergency_number);
+/* Whether a clinician call can be made now: until one can, the page
+ * neither offers nor mentions one, and sends the patient to staff. */
+void hp_crisis_page_set_can_call (HpCrisisPage *self,
+                                  gboolean      can_call);
 
 G_END_DECLS

@@ -21,7 +21,8 @@ hp_reading_text_kind_name (HpMeasurementKind kind)
 }
 
 char *
-hp_reading_text_value (HpMeasurement  *measurement,
+hp_reading_text_value (HpVisit        *visit,
+                       HpMeasurement  *measurement,
                        const char    **unit)
 {
   const char *unit_msgid = NULL;
@@ -29,16 +30,18 @@ hp_reading_text_value (HpMeasurement  *measurement,
 
   g_return_val_if_fail (unit != NULL, NULL);
 
-  value = hp_measurement_format_value (measurement, &unit_msgid);
+  value = hp_visit_format_value (visit, measurement, &unit_msgid);
   *unit = unit_msgid != NULL ? _(unit_msgid) : NULL;
   return value;
 }
 
 char *
-hp_reading_text_spoken_value (HpMeasurement *measurement)
+hp_reading_text_spoken_value (HpVisit       *visit,
+                              HpMeasurement *measurement)
 {
   double systolic = 0, diastolic = 0;
 
+  g_return_val_if_fail (HP_IS_VISIT (visit), NULL);
   g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), NULL);
 
   if (hp_measurement_get_kind (measurement) != HP_MEASUREMENT_KIND_BLOOD_PRESSURE ||
@@ -48,7 +51,8 @@ hp_reading_text_spoken_value (HpMeasurement *measurement)
   /* TRANSLATORS: a blood pressure read aloud, systolic then diastolic,
    * both whole numbers, as people say it: "131 over 84". The screen shows
    * "131/84", which a speech synthesizer may read as a date or a fraction. */
-  return g_strdup_printf (_("%.0f over %.0f"), systolic, diastolic);
+  return g_strdup_printf (_("%.0f over %.0f"), hp_interpret_shown_value (HP_SCALE_SYSTOLIC, systolic),
+                          hp_interpret_shown_value (HP_SCALE_DIASTOLIC, diastolic));
 }
 
 gboolean

@@ -12,6 +12,8 @@ struct _HpResultPage
 {
   HpKioskPage parent_instance;
 
+  GtkWidget *call_button;
+
   GtkLabel *title_label;
   GtkLabel *value_label;
   GtkLabel *unit_label;
@@ -21,6 +23,10 @@ struct _HpResultPage
   GtkLabel *category_label;
   GtkLabel *meaning_label;
   GtkLabel *next_step_label;
+  GtkWidget *pulse_box;
+  GtkPicture *pulse_picture;
+  GtkLabel *pulse_title_label;
+  GtkLabel *pulse_next_step_label;
   GtkWidget *trend_button;
   GtkStack *views;
   HpTrendChart *trend_chart;
@@ -69,6 +75,7 @@ hp_result_page_class_init (HpResultPageClass *klass)
   g_type_ensure (HP_TYPE_TREND_CHART);
 
   hp_kiosk_page_class_set_template (widget_class, "/org/healthpost/ui/pages/hp-result-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, call_button);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, value_label);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, unit_label);
@@ -78,6 +85,10 @@ hp_result_page_class_init (HpResultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, category_label);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, meaning_label);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, next_step_label);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, pulse_box);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, pulse_picture);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, pulse_title_label);
+  gtk_widget_class_bind_template_child (widget_class, HpResultPage, pulse_next_step_label);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, trend_button);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, views);
   gtk_widget_class_bind_template_child (widget_class, HpResultPage, trend_chart);
@@ -101,6 +112,7 @@ static const char * const urgency_classes[] = {
   [HP_URGENCY_NONE] = "urgency-none",
   [HP_URGENCY_CHECK] = "urgency-check",
   [HP_URGENCY_SEE_DOCTOR] = "urgency-see-doctor",
+  [HP_URGENCY_TELL_STAFF_NOW] = "urgency-tell-staff-now",
   [HP_URGENCY_SEEK_CARE_NOW] = "urgency-seek-care-now",
 };
 
@@ -114,6 +126,12 @@ clear_category (HpResultPage *self)
   gtk_label_set_label (self->meaning_label, "");
   gtk_label_set_label (self->next_step_label, "");
   gtk_widget_set_visible (self->category_box, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (urgency_classes); i++)
+    gtk_widget_remove_css_class (self->pulse_box, urgency_classes[i]);
+  gtk_picture_set_resource (self->pulse_picture, NULL);
+  gtk_label_set_label (self->pulse_title_label, "");
+  gtk_label_set_label (self->pulse_next_step_label, "");
+  gtk_widget_set_visible (self->pulse_box, FALSE);
 }
 
 /* The category in words and with an icon, never by colour alone. */
@@ -158,25 +176,48 @@ show_unknown_unit (HpResultPage *self)
                        _("The device gave a result the kiosk cannot show. Please ask a staff member."));
 }
 
+/* The pulse in the detail line; an abnormal one also gets its own card with
+ * its advice, and then the blood pressure's card shows no "all is well"
+ * tick or habit advice beside it. */
 static void
-show_blood_pressure (HpResultPage  *self,
-                     HpMeasurement *measurement)
+show_blood_pressure (HpResultPage           *self,
+                     HpVisit                *visit,
+                     HpMeasurement          *measurement,
+                     const HpInterpretation *pressure)
 {
+  HpInterpretation pulse_meaning = { 0 };
+  g_autofree char *text = NULL;
+  g_autofree char *icon = NULL;
   double pulse = 0;
 
-  if (hp_measurement_get_normalized_value (measurement, HP_QUANTITY_PULSE_RATE, &pulse))
+  if (!hp_visit_get_pulse (visit, measurement, &pulse))
+    return;
+  if (!hp_visit_interpret_pulse (visit, measurement, &pulse_meaning))
     {
-      HpInterpretation pulse_meaning = { 0 };
-      g_autofree char *text = NULL;
-
-      if (hp_interpret_pulse (measurement, &pulse_meaning))
-        /* TRANSLATORS: %.0f is the pulse, a whole number; %s says what it
-         * means, e.g. "Normal pulse" */
-        text = g_strdup_printf (_("Pulse: %.0f beats per minute (%s)"), pulse, _(pulse_meaning.title));
-      else
-        /* TRANSLATORS: %.0f is the pulse, a whole number */
-        text = g_strdup_printf (_("Pulse: %.0f beats per minute"), pulse);
+      /* TRANSLATORS: %.0f is the pulse, a whole number */
+      text = g_strdup_printf (_("Pulse: %.0f beats per minute"), pulse);
       gtk_label_set_label (self->detail_label, text);
+      return;
+    }
+  /* TRANSLATORS: %.0f is the pulse, a whole number; %s says what it
+   * means, e.g. "Normal pulse" */
+  text = g_strdup_printf (_("Pulse: %.0f beats per minute (%s)"), pulse, _(pulse_meaning.title));
+  gtk_label_set_label (self->detail_label, text);
+  if (pulse_meaning.urgency == HP_URGENCY_NONE)
+    return;
+
+  icon = hp_reading_text_icon_path (&pulse_meaning);
+  gtk_picture_set_resource (self->pulse_picture, icon);
+  gtk_widget_set_visible (GTK_WIDGET (self->pulse_picture), icon != NULL);
+  gtk_label_set_label (self->pulse_title_label, _(pulse_meaning.title));
+  gtk_label_set_label (self->pulse_next_step_label, _(pulse_meaning.next_step));
+  if (pulse_meaning.urgency < G_N_ELEMENTS (urgency_classes))
+    gtk_widget_add_css_class (self->pulse_box, urgency_classes[pulse_meaning.urgency]);
+  gtk_widget_set_visible (self->pulse_box, TRUE);
+  if (pressure != NULL && pressure->urgency == HP_URGENCY_NONE)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->category_picture), FALSE);
+      gtk_label_set_label (self->next_step_label, "");
     }
 }
 
@@ -344,7 +385,7 @@ hp_result_page_set_measurement (HpResultPage  *self,
   g_autofree char *value = NULL;
   g_autofree char *spoken = NULL;
   const char *unit = NULL;
-  gboolean keep_trend;
+  gboolean keep_trend, interpreted;
 
   g_return_if_fail (HP_IS_RESULT_PAGE (self));
   g_return_if_fail (measurement == NULL || HP_IS_MEASUREMENT (measurement));
@@ -366,7 +407,7 @@ hp_result_page_set_measurement (HpResultPage  *self,
     return;
 
   gtk_label_set_label (self->title_label, _(title_of[hp_measurement_get_kind (measurement)]));
-  value = hp_reading_text_value (measurement, &unit);
+  value = hp_reading_text_value (visit, measurement, &unit);
   if (value == NULL)
     {
       show_unknown_unit (self);
@@ -374,13 +415,16 @@ hp_result_page_set_measurement (HpResultPage  *self,
       show_view (self, keep_trend);
       return;
     }
-  spoken = hp_reading_text_spoken_value (measurement);
+  spoken = hp_reading_text_spoken_value (visit, measurement);
   show_value (self, value, spoken, unit);
 
+  interpreted = hp_visit_interpret (visit, measurement, NULL, &interpretation);
+  if (interpreted)
+    show_category (self, &interpretation);
   switch (hp_measurement_get_kind (measurement))
     {
     case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
-      show_blood_pressure (self, measurement);
+      show_blood_pressure (self, visit, measurement, interpreted ? &interpretation : NULL);
       break;
     case HP_MEASUREMENT_KIND_BODY_WEIGHT:
       show_body_weight (self, visit, measurement);
@@ -392,8 +436,6 @@ hp_result_page_set_measurement (HpResultPage  *self,
       break;
     }
 
-  if (hp_visit_interpret (visit, measurement, NULL, &interpretation))
-    show_category (self, &interpretation);
   show_trend (self, visit, measurement);
   show_view (self, keep_trend);
 }
@@ -434,4 +476,12 @@ hp_result_page_get_trend (HpResultPage *self)
 {
   g_return_val_if_fail (HP_IS_RESULT_PAGE (self), NULL);
   return GTK_WIDGET (self->trend_chart);
+}
+
+void
+hp_result_page_set_can_call (HpResultPage *self,
+                           gboolean      can_call)
+{
+  g_return_if_fail (HP_IS_RESULT_PAGE (self));
+  gtk_widget_set_visible (self->call_button, can_call);
 }

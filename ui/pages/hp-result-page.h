@@ -28,4 +28,8 @@ void       hp_result_page_set_showing_trend (HpResultPage *self,
 /* The trend chart, for tests. */
 GtkWidget *hp_result_page_get_trend (HpResultPage  *self);
 
+/* Whether a clinician call can be made now; until it can, none is offered. */
+void hp_result_page_set_can_call (HpResultPage *self,
+                                gboolean      can_call);
+
 G_END_DECLS

@@ -10,6 +10,8 @@ struct _HpSummaryPage
 {
   HpKioskPage parent_instance;
 
+  GtkWidget *call_button;
+
   GtkBox *rows_box;
   GtkWidget *print_button;
   guint n_rows;
@@ -21,6 +23,7 @@ static const char * const urgency_classes[] = {
   [HP_URGENCY_NONE] = "urgency-none",
   [HP_URGENCY_CHECK] = "urgency-check",
   [HP_URGENCY_SEE_DOCTOR] = "urgency-see-doctor",
+  [HP_URGENCY_TELL_STAFF_NOW] = "urgency-tell-staff-now",
   [HP_URGENCY_SEEK_CARE_NOW] = "urgency-seek-care-now",
 };
 
@@ -31,6 +34,7 @@ hp_summary_page_class_init (HpSummaryPageClass *klass)
 
   g_type_ensure (HP_TYPE_ADAPTIVE_ROW);
   hp_kiosk_page_class_set_template (widget_class, "/org/healthpost/ui/pages/hp-summary-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HpSummaryPage, call_button);
   gtk_widget_class_bind_template_child (widget_class, HpSummaryPage, rows_box);
   gtk_widget_class_bind_template_child (widget_class, HpSummaryPage, print_button);
 }
@@ -54,32 +58,31 @@ new_label (const char *text,
   return label;
 }
 
-/* One reading: what it is, the number with its unit, and its category in
- * words with an icon (never colour alone). */
+/* One row: what was measured, the number with its unit (@value %NULL: a
+ * unit the kiosk cannot show), and its category in words with an icon
+ * (never colour alone) when @interpretation is given. */
 static GtkWidget *
-new_row (HpVisit       *visit,
-         HpMeasurement *measurement)
+new_row (const char             *name_text,
+         const char             *value,
+         const char             *spoken,
+         const char             *unit,
+         const HpInterpretation *interpretation)
 {
-  HpInterpretation interpretation = { 0 };
-  g_autofree char *value = NULL;
-  const char *unit = NULL;
   GtkWidget *row, *name, *reading, *category;
 
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);
   gtk_widget_add_css_class (row, "summary-row");
 
-  name = new_label (hp_reading_text_kind_name (hp_measurement_get_kind (measurement)), "summary-name");
+  name = new_label (name_text, "summary-name");
   gtk_widget_set_size_request (name, 250, -1);
   gtk_box_append (GTK_BOX (row), name);
 
   reading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   gtk_widget_set_size_request (reading, 330, -1);
-  value = hp_reading_text_value (measurement, &unit);
   if (value != NULL)
     {
       GtkWidget *unit_label = new_label (unit, "summary-unit");
       GtkWidget *value_label = new_label (value, "summary-reading");
-      g_autofree char *spoken = hp_reading_text_spoken_value (measurement);
 
       hp_kiosk_page_set_spoken_text (value_label, spoken);
       gtk_box_append (GTK_BOX (reading), value_label);
@@ -94,9 +97,9 @@ new_row (HpVisit       *visit,
   category = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_widget_set_hexpand (category, TRUE);
   gtk_widget_add_css_class (category, "category");
-  if (value != NULL && hp_reading_text_interpret (visit, measurement, &interpretation))
+  if (value != NULL && interpretation != NULL)
     {
-      g_autofree char *icon = hp_reading_text_icon_path (&interpretation);
+      g_autofree char *icon = hp_reading_text_icon_path (interpretation);
 
       if (icon != NULL)
         {
@@ -108,18 +111,53 @@ new_row (HpVisit       *visit,
           gtk_widget_set_valign (picture, GTK_ALIGN_CENTER);
           gtk_box_append (GTK_BOX (category), picture);
         }
-      GtkWidget *title = new_label (_(interpretation.title), "summary-category");
+      GtkWidget *title = new_label (_(interpretation->title), "summary-category");
 
       gtk_widget_set_hexpand (title, TRUE);
       gtk_label_set_max_width_chars (GTK_LABEL (title), 40);
       gtk_box_append (GTK_BOX (category), title);
-      if (interpretation.urgency < G_N_ELEMENTS (urgency_classes))
-        gtk_widget_add_css_class (category, urgency_classes[interpretation.urgency]);
+      if (interpretation->urgency < G_N_ELEMENTS (urgency_classes))
+        gtk_widget_add_css_class (category, urgency_classes[interpretation->urgency]);
     }
   else
     gtk_widget_remove_css_class (category, "category");
   gtk_box_append (GTK_BOX (row), category);
   return row;
+}
+
+static GtkWidget *
+new_reading_row (HpVisit       *visit,
+                 HpMeasurement *measurement)
+{
+  HpInterpretation interpretation = { 0 };
+  g_autofree char *value = NULL;
+  g_autofree char *spoken = NULL;
+  const char *unit = NULL;
+  gboolean interpreted;
+
+  value = hp_reading_text_value (visit, measurement, &unit);
+  spoken = hp_reading_text_spoken_value (visit, measurement);
+  interpreted = hp_reading_text_interpret (visit, measurement, &interpretation);
+  return new_row (hp_reading_text_kind_name (hp_measurement_get_kind (measurement)),
+                  value, spoken, unit, interpreted ? &interpretation : NULL);
+}
+
+/* The pulse a cuff gave, as a row of its own: an abnormal pulse is never
+ * hidden in the blood pressure's row. */
+static GtkWidget *
+new_pulse_row (HpVisit       *visit,
+               HpMeasurement *measurement)
+{
+  HpInterpretation interpretation = { 0 };
+  g_autofree char *value = NULL;
+  double pulse = 0;
+  gboolean interpreted;
+
+  if (!hp_visit_get_pulse (visit, measurement, &pulse))
+    return NULL;
+  value = g_strdup_printf ("%.0f", pulse);
+  interpreted = hp_visit_interpret_pulse (visit, measurement, &interpretation);
+  return new_row (_("Pulse"), value, NULL, _("beats per minute"), interpreted ? &interpretation : NULL);
 }
 
 void
@@ -142,9 +180,15 @@ hp_summary_page_set_visit (HpSummaryPage *self,
   for (guint i = 0; i < g_list_model_get_n_items (measurements); i++)
     {
       g_autoptr(HpMeasurement) measurement = g_list_model_get_item (measurements, i);
+      GtkWidget *pulse = new_pulse_row (visit, measurement);
 
-      gtk_box_append (self->rows_box, new_row (visit, measurement));
+      gtk_box_append (self->rows_box, new_reading_row (visit, measurement));
       self->n_rows++;
+      if (pulse != NULL)
+        {
+          gtk_box_append (self->rows_box, pulse);
+          self->n_rows++;
+        }
     }
 }
 
@@ -161,4 +205,12 @@ hp_summary_page_set_can_print (HpSummaryPage *self,
 {
   g_return_if_fail (HP_IS_SUMMARY_PAGE (self));
   gtk_widget_set_visible (self->print_button, can_print);
+}
+
+void
+hp_summary_page_set_can_call (HpSummaryPage *self,
+                           gboolean      can_call)
+{
+  g_return_if_fail (HP_IS_SUMMARY_PAGE (self));
+  gtk_widget_set_visible (self->call_button, can_call);
 }

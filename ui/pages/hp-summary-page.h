@@ -21,4 +21,8 @@ guint hp_summary_page_get_n_rows  (HpSummaryPage *self);
 void hp_summary_page_set_can_print (HpSummaryPage *self,
                                    gboolean      can_print);
 
+/* Whether a clinician call can be made now; until it can, none is offered. */
+void hp_summary_page_set_can_call (HpSummaryPage *self,
+                                gboolean      can_call);
+
 G_END_DECLS
