@@ -9,6 +9,7 @@
 #include "hp-audit.h"
 #include "hp-build-config.h"
 #include "hp-call-service.h"
+#include "hp-contour-device.h"
 #include "hp-contour-simulator.h"
 #include "hp-demo-tour.h"
 #include "hp-device-manager.h"
@@ -683,9 +684,12 @@ start_devices (HpApplication *self)
       g_autoptr(HpDevice) cuff = hp_simulated_cuff_new (&simulation);
       g_autoptr(HpDevice) scale = hp_simulated_scale_new (hp_config_get_demo_weight_kg (self->config),
                                                           HP_SCALE_FAULT_NONE);
-      g_autoptr(HpDevice) meter = hp_simulated_contour_new ("mg/dL",
-                                                            hp_config_get_demo_glucose_mg_dl (self->config),
-                                                            HP_CONTOUR_FAULT_NONE);
+      guint glucose = hp_config_get_demo_glucose_mg_dl (self->config);
+      /* Beyond its range the meter shows HI or LO, as a real one does. */
+      g_autoptr(HpDevice) meter = hp_simulated_contour_new ("mg/dL", glucose,
+                                                            glucose > HP_CONTOUR_RANGE_HIGH_MG_DL ? HP_CONTOUR_FAULT_HIGH
+                                                            : glucose < HP_CONTOUR_RANGE_LOW_MG_DL ? HP_CONTOUR_FAULT_LOW
+                                                            : HP_CONTOUR_FAULT_NONE);
 
       /* Each simulator speaks its device's bytes to the real driver: an
        * IEEE 11073 cuff, a HID point-of-sale scale, an ASTM glucose meter. */

@@ -533,7 +533,7 @@ hp_config_merge_data (HpConfig    *self,
       !read_uint (file, "demo", "measure-ms", 0, 120000, &next.demo_measure_ms, error) ||
       !read_choice (file, "demo", "fault", known_faults, &next.demo_fault, error) ||
       !read_uint (file, "demo", "weight-kg", 10, 300, &next.demo_weight_kg, error) ||
-      !read_uint (file, "demo", "glucose-mg-dl", 20, 600, &next.demo_glucose_mg_dl, error) ||
+      !read_uint (file, "demo", "glucose-mg-dl", 1, 999, &next.demo_glucose_mg_dl, error) ||
       !read_printer (file, &next.printer, error) ||
       !read_choice (file, "printer", "paper", known_papers, &next.paper, error) ||
       !read_uint (file, "printer", "copies-per-visit", 1, 10, &next.copies_per_visit, error))

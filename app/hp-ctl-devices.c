@@ -137,6 +137,11 @@ print_measurement (HpMeasurement *measurement)
     }
   if (hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID)
     g_print (" device-clock-invalid");
+  /* A meter's HI or LO: the value printed is only its limit. */
+  if (hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_ABOVE_RANGE)
+    g_print (" above-range");
+  if (hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_BELOW_RANGE)
+    g_print (" below-range");
   if (hp_measurement_get_device_id (measurement) != NULL)
     g_print (" device=%s", hp_measurement_get_device_id (measurement));
   g_print ("\n");

@@ -310,10 +310,13 @@ add_code (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+/* @comparator: "<" or ">" when the true value lies beyond @value (a
+ * meter's LO or HI), else %NULL. */
 static void
 add_value_quantity (JsonBuilder *builder,
                     Concept      concept,
-                    double       value)
+                    double       value,
+                    const char  *comparator)
 {
   const ConceptInfo *info = &concepts[concept];
 
@@ -321,6 +324,11 @@ add_value_quantity (JsonBuilder *builder,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "value");
   json_builder_add_double_value (builder, value);
+  if (comparator != NULL)
+    {
+      json_builder_set_member_name (builder, "comparator");
+      json_builder_add_string_value (builder, comparator);
+    }
   json_builder_set_member_name (builder, "unit");
   json_builder_add_string_value (builder, info->unit);
   json_builder_set_member_name (builder, "system");
@@ -334,9 +342,11 @@ add_value_quantity (JsonBuilder *builder,
 
 /* One value on its way into an Observation: already in the concept's unit. */
 typedef struct {
-  Concept concept;
-  double  value;
-  guint32 mdc_code;
+  Concept     concept;
+  double      value;
+  guint32     mdc_code;
+  const char *comparator;     /* "<", ">" or NULL: see add_value_quantity() */
+  const char *interpretation; /* a v3-ObservationInterpretation code, or NULL */
 } Reading;
 
 typedef struct {
@@ -416,7 +426,20 @@ build_observation (const ObservationContext *context,
     }
 
   if (value != NULL)
-    add_value_quantity (builder, value->concept, value->value);
+    add_value_quantity (builder, value->concept, value->value, value->comparator);
+  if (value != NULL && value->interpretation != NULL)
+    {
+      json_builder_set_member_name (builder, "interpretation");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "coding");
+      json_builder_begin_array (builder);
+      add_coding (builder, HP_FHIR_INTERPRETATION_SYSTEM, value->interpretation,
+                  g_str_equal (value->interpretation, "HH") ? "Critical high" : "Critical low");
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+    }
 
   if (n_components > 0)
     {
@@ -426,7 +449,7 @@ build_observation (const ObservationContext *context,
         {
           json_builder_begin_object (builder);
           add_code (builder, components[i].concept, components[i].mdc_code);
-          add_value_quantity (builder, components[i].concept, components[i].value);
+          add_value_quantity (builder, components[i].concept, components[i].value, components[i].comparator);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -534,9 +557,7 @@ read_canonical (HpVisit        *visit,
     }
   if (!check_finite (visit, position, hp_quantity_to_string (quantity), value, error))
     return FALSE;
-  reading->concept = concept;
-  reading->value = value;
-  reading->mdc_code = hp_measurement_get_mdc_code (measurement, quantity);
+  *reading = (Reading) { concept, value, hp_measurement_get_mdc_code (measurement, quantity), NULL, NULL };
   return TRUE;
 }
 
@@ -572,6 +593,20 @@ read_glucose (HpVisit        *visit,
     return FALSE;
   reading->value = value;
   reading->mdc_code = hp_measurement_get_mdc_code (measurement, HP_QUANTITY_BLOOD_GLUCOSE);
+  reading->comparator = NULL;
+  reading->interpretation = NULL;
+  /* A meter's HI or LO: the value is its limit, the true one beyond it, and
+   * both are critical. */
+  if (hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_ABOVE_RANGE)
+    {
+      reading->comparator = ">";
+      reading->interpretation = "HH";
+    }
+  else if (hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_BELOW_RANGE)
+    {
+      reading->comparator = "<";
+      reading->interpretation = "LL";
+    }
   return TRUE;
 }
 

@@ -27,6 +27,7 @@ GQuark hp_fhir_error_quark (void);
 #define HP_FHIR_UCUM_SYSTEM "http://unitsofmeasure.org"
 #define HP_FHIR_MDC_SYSTEM "urn:iso:std:iso:11073:10101"
 #define HP_FHIR_CATEGORY_SYSTEM "http://terminology.hl7.org/CodeSystem/observation-category"
+#define HP_FHIR_INTERPRETATION_SYSTEM "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 
 /* Body measures no device of the kiosk takes yet; staff may enter them, and
  * the export already knows how to say them. */

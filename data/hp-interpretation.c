@@ -43,9 +43,11 @@ typedef enum {
   RESULT_GLUCOSE_DIABETES_RANGE,
   RESULT_GLUCOSE_VERY_HIGH,
   RESULT_GLUCOSE_CRISIS,
+  RESULT_GLUCOSE_LO,
+  RESULT_GLUCOSE_HI,
 } Result;
 
-#define RESULT_LAST RESULT_GLUCOSE_CRISIS
+#define RESULT_LAST RESULT_GLUCOSE_HI
 
 typedef struct {
   HpCategory  category;
@@ -250,6 +252,18 @@ static const ResultWords results[] = {
     N_("Your blood sugar is very high. This can be dangerous."),
     N_("Get medical care now. Tell a staff member, who can help you get it."),
     ICON_URGENT, HP_EMERGENCY_SIGNS_HIGH_GLUCOSE },
+  [RESULT_GLUCOSE_LO] = {
+    HP_CATEGORY_GLUCOSE_LOW, HP_URGENCY_SEEK_CARE_NOW,
+    N_("Blood sugar too low for the meter to measure (LO)"),
+    N_("Your blood sugar is lower than this meter can measure. This is dangerous."),
+    N_("Eat or drink something sweet now, like juice or regular soda (not diet). Then tell a staff member."),
+    ICON_URGENT, HP_EMERGENCY_SIGNS_LOW_GLUCOSE },
+  [RESULT_GLUCOSE_HI] = {
+    HP_CATEGORY_GLUCOSE_VERY_HIGH, HP_URGENCY_SEEK_CARE_NOW,
+    N_("Blood sugar too high for the meter to measure (HI)"),
+    N_("Your blood sugar is higher than this meter can measure. This is dangerous."),
+    N_("Get medical care now. Tell a staff member, who can help you get it."),
+    ICON_URGENT, HP_EMERGENCY_SIGNS_HIGH_GLUCOSE },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (results) == RESULT_LAST + 1);
@@ -290,6 +304,8 @@ G_STATIC_ASSERT (G_N_ELEMENTS (scale_decimals) == HP_SCALE_LAST + 1);
   N_("Fasting glucose: normal 70 to 99 mg/dL, prediabetes 100 to 125, diabetes 126 or more; ADA Standards of Care in Diabetes 2024, section 2")
 #define SOURCE_GLUCOSE_NOT_FASTING \
   N_("Random glucose of 200 mg/dL or more suggests diabetes (ADA Standards of Care in Diabetes 2024, section 2); from 140 mg/dL, the ADA's 2-hour limit, a value is higher than expected")
+#define SOURCE_GLUCOSE_OUT_OF_RANGE \
+  N_("The meter showed HI or LO: the value is beyond its measuring range (for these meters below 20 mg/dL, or above 500 or 600 mg/dL), which is level-2 hypoglycemia (ADA Standards of Care in Diabetes 2024, section 6) or above this kiosk's 400 mg/dL for care now")
 #define SOURCE_GLUCOSE_VERY_HIGH \
   N_("Kiosk rule: 300 mg/dL or more needs a doctor the same day, 400 or more care now, because a hyperglycemic crisis (ADA consensus report, Diabetes Care 2024) needs tests this kiosk cannot do")
 
@@ -633,6 +649,20 @@ hp_interpret_glucose (HpMeasurement    *measurement,
 
   if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BLOOD_GLUCOSE, &glucose))
     return FALSE;
+  /* A meter's HI or LO is a reading, the most dangerous kind there is:
+   * the value held is only the meter's limit. */
+  if (hp_measurement_get_flags (measurement) & (HP_MEASUREMENT_FLAG_ABOVE_RANGE | HP_MEASUREMENT_FLAG_BELOW_RANGE))
+    {
+      static const Threshold out_of_range = {
+        HP_SCALE_GLUCOSE_NOT_FASTING, 0, AT, RESULT_GLUCOSE_HI, SOURCE_GLUCOSE_OUT_OF_RANGE
+      };
+
+      fill (&out_of_range,
+            (hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_ABOVE_RANGE) ? RESULT_GLUCOSE_HI
+                                                                                         : RESULT_GLUCOSE_LO,
+            out);
+      return TRUE;
+    }
   return hp_interpret_glucose_value (glucose, fasting, out);
 }
 

@@ -45,7 +45,14 @@ typedef enum /*< flags >*/ {
   HP_MEASUREMENT_FLAG_NONE = 0,
   /* The device's clock was lost or is implausible; the kiosk time is used. */
   HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID = 1 << 0,
+  /* The device showed HI or LO: the true value is above (or below) the
+   * device's measuring range, and the value held is that range's limit. */
+  HP_MEASUREMENT_FLAG_ABOVE_RANGE = 1 << 1,
+  HP_MEASUREMENT_FLAG_BELOW_RANGE = 1 << 2,
 } HpMeasurementFlags;
+
+#define HP_MEASUREMENT_FLAGS_ALL \
+  (HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID | HP_MEASUREMENT_FLAG_ABOVE_RANGE | HP_MEASUREMENT_FLAG_BELOW_RANGE)
 
 #define HP_TYPE_MEASUREMENT (hp_measurement_get_type ())
 G_DECLARE_FINAL_TYPE (HpMeasurement, hp_measurement, HP, MEASUREMENT, GObject)

@@ -306,8 +306,10 @@ hp_reading_record_decode (HpMeasurementKind   kind,
     return invalid ("its record version is unknown", error);
   if (!take_u32 (&reader, &flags))
     return invalid ("its flags are cut short", error);
-  if ((flags & ~(guint32) HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID) != 0)
+  if ((flags & ~(guint32) HP_MEASUREMENT_FLAGS_ALL) != 0)
     return invalid ("it has unknown flags", error);
+  if ((flags & HP_MEASUREMENT_FLAG_ABOVE_RANGE) && (flags & HP_MEASUREMENT_FLAG_BELOW_RANGE))
+    return invalid ("it is both above and below its range", error);
 
   measurement = hp_measurement_new (kind);
   hp_measurement_set_flags (measurement, (HpMeasurementFlags) flags);

@@ -452,6 +452,21 @@ hp_visit_format_value (HpVisit        *self,
     case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
       if (!hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BLOOD_GLUCOSE, &first))
         return NULL;
+      /* The meter's own word, as the patient saw it on the meter. */
+      if (hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_ABOVE_RANGE)
+        {
+          /* TRANSLATORS: under "HI", what a glucometer shows when the blood
+           * sugar is above what it can measure */
+          *unit = N_("above the meter's range");
+          return g_strdup ("HI");
+        }
+      if (hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_BELOW_RANGE)
+        {
+          /* TRANSLATORS: under "LO", what a glucometer shows when the blood
+           * sugar is below what it can measure */
+          *unit = N_("below the meter's range");
+          return g_strdup ("LO");
+        }
       /* TRANSLATORS: the unit of blood sugar, milligrams per decilitre */
       *unit = N_("mg/dL");
       return g_strdup_printf ("%.0f", hp_interpret_shown_value (self->fasting == HP_FASTING_YES

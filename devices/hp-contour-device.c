@@ -222,11 +222,19 @@ add_result (HpContourDevice    *self,
       return FALSE;
     }
 
-  if (kind != HP_GLUCOMETER_ENTRY_HIGH && kind != HP_GLUCOMETER_ENTRY_LOW)
+  device_id = g_strconcat (hp_contour_driver.protocol, ":", self->header.serial, NULL);
+  if (kind == HP_GLUCOMETER_ENTRY_HIGH || kind == HP_GLUCOMETER_ENTRY_LOW)
+    {
+      /* HI and LO are the meter's limits, whatever the value field holds. */
+      measurement = hp_glucometer_out_of_range_new (kind, kind == HP_GLUCOMETER_ENTRY_HIGH
+                                                          ? HP_CONTOUR_RANGE_HIGH_MG_DL
+                                                          : HP_CONTOUR_RANGE_LOW_MG_DL,
+                                                    device_id);
+    }
+  else
     {
       measurement = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
       hp_measurement_set_value (measurement, HP_QUANTITY_BLOOD_GLUCOSE, result->value, unit);
-      device_id = g_strconcat (hp_contour_driver.protocol, ":", self->header.serial, NULL);
       hp_measurement_set_device_id (measurement, device_id);
     }
   if (result->has_time)

@@ -14,6 +14,12 @@ G_BEGIN_DECLS
 #define HP_CONTOUR_RESPONSE_TIMEOUT_MS 15000
 
 /* Reports are 64 bytes both ways; byte 3 holds the payload length. */
+/* The meters' measuring range (Ascensia's user guides for the Contour USB
+ * and Contour Next meters: 20 to 600 mg/dL, 1.1 to 33.3 mmol/L); a result
+ * outside it shows HI or LO and is kept as this limit. */
+#define HP_CONTOUR_RANGE_LOW_MG_DL 20.0
+#define HP_CONTOUR_RANGE_HIGH_MG_DL 600.0
+
 #define HP_CONTOUR_REPORT_SIZE 64
 #define HP_CONTOUR_PAYLOAD_MAX 60
 

@@ -98,6 +98,7 @@ fault_strikes (HpContourSimulator *self)
     case HP_CONTOUR_FAULT_NO_NEW_READING:
     case HP_CONTOUR_FAULT_CONTROL_ONLY:
     case HP_CONTOUR_FAULT_HIGH:
+    case HP_CONTOUR_FAULT_LOW:
       break;
     }
   return FALSE;
@@ -202,6 +203,11 @@ build_records (HpContourSimulator *self)
         {
           markers = ">";
           g_strlcpy (value, mmol ? "33.3" : "600", sizeof value);
+        }
+      else if (self->simulation.fault == HP_CONTOUR_FAULT_LOW)
+        {
+          markers = "<";
+          g_strlcpy (value, mmol ? "1.1" : "20", sizeof value);
         }
       self->today_record = self->records->len;
       g_ptr_array_add (self->records, g_strdup_printf ("R|%u|^^^Glucose|%s|%s^P||%s||%s", ++seq, value,

@@ -24,6 +24,7 @@ typedef enum {
   HP_CONTOUR_FAULT_NO_NEW_READING,  /* no test today, only older ones */
   HP_CONTOUR_FAULT_CONTROL_ONLY,    /* today's only test is a control-solution test */
   HP_CONTOUR_FAULT_HIGH,            /* today's test reads HI */
+  HP_CONTOUR_FAULT_LOW,             /* today's test reads LO */
 } HpContourFault;
 
 typedef struct {

@@ -187,7 +187,12 @@ read_records (HpFreestyleDevice *self,
           g_assert_not_reached ();
         }
 
-      if (record.kind == HP_FREESTYLE_RECORD_GLUCOSE || record.kind == HP_FREESTYLE_RECORD_CONTROL)
+      if (record.kind == HP_FREESTYLE_RECORD_HIGH || record.kind == HP_FREESTYLE_RECORD_LOW)
+        measurement = hp_glucometer_out_of_range_new (kind, kind == HP_GLUCOMETER_ENTRY_HIGH
+                                                            ? HP_FREESTYLE_RANGE_HIGH_MG_DL
+                                                            : HP_FREESTYLE_RANGE_LOW_MG_DL,
+                                                      device_id);
+      else
         {
           measurement = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
           /* These meters send mg/dL whatever unit they display. */

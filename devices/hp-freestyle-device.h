@@ -14,6 +14,13 @@ G_BEGIN_DECLS
 /* A reply whose checksum fails is asked for again this many times. */
 #define HP_FREESTYLE_MAX_RETRIES 3
 
+/* The meters' measuring range for a blood test (Abbott's user manuals for
+ * the FreeStyle Libre reader, InsuLinx and Precision Neo: 20 to 500 mg/dL,
+ * 1.1 to 27.8 mmol/L); a result outside it shows HI or LO and is kept as
+ * this limit. */
+#define HP_FREESTYLE_RANGE_LOW_MG_DL 20.0
+#define HP_FREESTYLE_RANGE_HIGH_MG_DL 500.0
+
 #define HP_TYPE_FREESTYLE_DEVICE (hp_freestyle_device_get_type ())
 G_DECLARE_FINAL_TYPE (HpFreestyleDevice, hp_freestyle_device, HP, FREESTYLE_DEVICE, HpTransportDevice)
 

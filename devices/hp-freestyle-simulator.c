@@ -122,7 +122,7 @@ build_records (HpFreestyleSimulator *self)
       g_autofree char *value = g_strdup_printf ("%u", self->simulation.value);
 
       append_record (records, id, today, fault == HP_FREESTYLE_FAULT_LOST_CLOCK,
-                     fault == HP_FREESTYLE_FAULT_HIGH ? "HI" : value,
+                     fault == HP_FREESTYLE_FAULT_HIGH ? "HI" : fault == HP_FREESTYLE_FAULT_LOW ? "LO" : value,
                      fault == HP_FREESTYLE_FAULT_CONTROL_ONLY);
       n++;
     }
@@ -169,6 +169,7 @@ fault_strikes (HpFreestyleSimulator *self)
     case HP_FREESTYLE_FAULT_NO_NEW_READING:
     case HP_FREESTYLE_FAULT_CONTROL_ONLY:
     case HP_FREESTYLE_FAULT_HIGH:
+    case HP_FREESTYLE_FAULT_LOW:
     case HP_FREESTYLE_FAULT_UNKNOWN_COMMAND:
       break;
     }

@@ -20,6 +20,7 @@ typedef enum {
   HP_FREESTYLE_FAULT_NO_NEW_READING,  /* no test today, only older ones */
   HP_FREESTYLE_FAULT_CONTROL_ONLY,    /* today's only test is a control-solution test */
   HP_FREESTYLE_FAULT_HIGH,            /* today's test reads HI */
+  HP_FREESTYLE_FAULT_LOW,             /* today's test reads LO */
   HP_FREESTYLE_FAULT_UNKNOWN_COMMAND, /* answers every text command with "30 01 85" */
 } HpFreestyleFault;
 

@@ -109,25 +109,21 @@ hp_glucometer_history_add (HpGlucometerHistory   *self,
 
   g_return_if_fail (self != NULL && self->kiosk_now != NULL);
   g_return_if_fail (key != NULL);
-  g_return_if_fail (measurement != NULL ||
-                    kind == HP_GLUCOMETER_ENTRY_HIGH || kind == HP_GLUCOMETER_ENTRY_LOW);
+  g_return_if_fail (HP_IS_MEASUREMENT (measurement));
 
   entry.kind = kind;
-  entry.measurement = measurement != NULL ? g_object_ref (measurement) : NULL;
+  entry.measurement = g_object_ref (measurement);
   if (hp_glucometer_history_time_plausible (self, meter_time))
     entry.meter_time = g_date_time_ref (meter_time);
   entry.recency = recency;
   entry.key = g_strdup (key);
 
-  if (entry.measurement != NULL)
-    {
-      if (entry.meter_time != NULL)
-        hp_measurement_set_device_time (entry.measurement, entry.meter_time);
-      else
-        hp_measurement_set_flags (entry.measurement,
-                                  hp_measurement_get_flags (entry.measurement) |
-                                  HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID);
-    }
+  if (entry.meter_time != NULL)
+    hp_measurement_set_device_time (entry.measurement, entry.meter_time);
+  else
+    hp_measurement_set_flags (entry.measurement,
+                              hp_measurement_get_flags (entry.measurement) |
+                              HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID);
   g_array_append_val (self->entries, entry);
 }
 
@@ -151,7 +147,7 @@ already_given (HpGlucometerHistory *self,
                HpDevice            *device,
                const Entry         *entry)
 {
-  if (entry->meter_time != NULL && entry->measurement != NULL)
+  if (entry->meter_time != NULL)
     return hp_device_has_given (device, entry->measurement);
   return g_hash_table_contains (self->given_keys, entry->key);
 }
@@ -231,24 +227,25 @@ hp_glucometer_history_choose (HpGlucometerHistory *self,
       return NULL;
     }
 
-  if (chosen->meter_time == NULL || chosen->measurement == NULL)
+  if (chosen->meter_time == NULL)
     g_hash_table_add (self->given_keys, g_strdup (chosen->key));
 
-  switch (chosen->kind)
-    {
-    case HP_GLUCOMETER_ENTRY_HIGH:
-      g_set_error_literal (error, HP_DEVICE_ERROR, HP_DEVICE_ERROR_IMPLAUSIBLE,
-                           "The meter shows HI: the glucose is above what it can measure; "
-                           "the patient should see a clinician");
-      return NULL;
-    case HP_GLUCOMETER_ENTRY_LOW:
-      g_set_error_literal (error, HP_DEVICE_ERROR, HP_DEVICE_ERROR_IMPLAUSIBLE,
-                           "The meter shows LO: the glucose is below what it can measure; "
-                           "the patient should see a clinician");
-      return NULL;
-    case HP_GLUCOMETER_ENTRY_PATIENT:
-    case HP_GLUCOMETER_ENTRY_CONTROL:
-      break;
-    }
   return g_object_ref (chosen->measurement);
+}
+
+HpMeasurement *
+hp_glucometer_out_of_range_new (HpGlucometerEntryKind  kind,
+                                double                 limit_mg_dl,
+                                const char            *device_id)
+{
+  HpMeasurement *measurement;
+
+  g_return_val_if_fail (kind == HP_GLUCOMETER_ENTRY_HIGH || kind == HP_GLUCOMETER_ENTRY_LOW, NULL);
+
+  measurement = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
+  hp_measurement_set_value (measurement, HP_QUANTITY_BLOOD_GLUCOSE, limit_mg_dl, "mg/dL");
+  hp_measurement_set_flags (measurement, kind == HP_GLUCOMETER_ENTRY_HIGH ? HP_MEASUREMENT_FLAG_ABOVE_RANGE
+                                                                         : HP_MEASUREMENT_FLAG_BELOW_RANGE);
+  hp_measurement_set_device_id (measurement, device_id);
+  return measurement;
 }

@@ -23,11 +23,18 @@ G_BEGIN_DECLS
 typedef enum {
   HP_GLUCOMETER_ENTRY_PATIENT, /* a blood test with a value */
   HP_GLUCOMETER_ENTRY_CONTROL, /* a control-solution test: never a patient reading */
-  HP_GLUCOMETER_ENTRY_HIGH,    /* "HI": above the meter's range, no value */
-  HP_GLUCOMETER_ENTRY_LOW,     /* "LO": below the meter's range, no value */
+  HP_GLUCOMETER_ENTRY_HIGH,    /* "HI": above the meter's range (the value held is its limit) */
+  HP_GLUCOMETER_ENTRY_LOW,     /* "LO": below the meter's range (the value held is its limit) */
 } HpGlucometerEntryKind;
 
 typedef struct _HpGlucometerHistory HpGlucometerHistory;
+
+/* A reading out of the meter's range, kept as its limit with the flag
+ * that says which way. */
+HpMeasurement       *hp_glucometer_out_of_range_new (HpGlucometerEntryKind  kind,
+                                                     double                 limit_mg_dl,
+                                                     const char            *device_id);
+
 
 HpGlucometerHistory *hp_glucometer_history_new   (void);
 void                 hp_glucometer_history_free  (HpGlucometerHistory *self);
@@ -43,7 +50,8 @@ gboolean             hp_glucometer_history_time_plausible (HpGlucometerHistory *
                                                            GDateTime           *meter_time);
 
 /* Adds one entry of the memory. @measurement holds the value, unit and
- * device id (%NULL for HIGH/LOW); @meter_time its stamp, %NULL when the
+ * device id; for HIGH and LOW, the meter's limit, flagged
+ * HP_MEASUREMENT_FLAG_ABOVE_RANGE or _BELOW_RANGE; @meter_time its stamp, %NULL when the
  * meter's clock was lost. @recency orders entries when stamps cannot (a
  * larger value is a later entry). @key identifies the entry within this
  * meter's memory (record number, stamp and value text): it lets the kiosk
@@ -62,8 +70,8 @@ void                 hp_glucometer_history_add   (HpGlucometerHistory   *self,
  * was never told), its newest entry, if that one has no usable stamp and
  * was not given yet (an older one may be anyone's). The reading's device time is its
  * stamp, or %NULL with HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID when the
- * clock was lost. Otherwise %NULL with HP_DEVICE_ERROR_NO_NEW_READING, or
- * HP_DEVICE_ERROR_IMPLAUSIBLE when the newest entry is HI or LO. */
+ * clock was lost. A HI or LO is a reading like any other: the most urgent
+ * there is. Otherwise %NULL with HP_DEVICE_ERROR_NO_NEW_READING. */
 HpMeasurement       *hp_glucometer_history_choose (HpGlucometerHistory *self,
                                                    HpDevice            *device,
                                                    GError             **error);

@@ -179,12 +179,73 @@ test_right_to_left_languages (void **state G_GNUC_UNUSED)
   assert_false (hp_i18n_is_right_to_left (""));
 }
 
+/* Whether @path holds a message for translation: _() or N_() in C, a
+ * translatable property in a template. */
+static gboolean
+has_messages (const char *path)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    fail_msg ("cannot read %s", path);
+  if (g_str_has_suffix (path, ".ui"))
+    return strstr (text, "translatable=\"yes\"") != NULL;
+  return strstr (text, "_(\"") != NULL;
+}
+
+static void
+collect_sources (const char *dir,
+                 GPtrArray  *found)
+{
+  g_autofree char *path = g_build_filename (source_root, dir, NULL);
+  g_autoptr(GDir) listing = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  assert_non_null (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *relative = g_build_filename (dir, name, NULL);
+      g_autofree char *full = g_build_filename (source_root, relative, NULL);
+
+      if (g_file_test (full, G_FILE_TEST_IS_DIR))
+        collect_sources (relative, found);
+      else if ((g_str_has_suffix (name, ".c") || g_str_has_suffix (name, ".h") || g_str_has_suffix (name, ".ui"))
+               && has_messages (full))
+        g_ptr_array_add (found, g_steal_pointer (&relative));
+    }
+}
+
+/* Every file of the product with a message is in po/POTFILES: a file left
+ * out would be shown untranslated, and the checks above would not see it. */
+static void
+test_every_message_file_listed (void **state G_GNUC_UNUSED)
+{
+  static const char * const folders[] = { "app", "data", "devices", "printing", "telehealth", "ui" };
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *potfiles_path = g_build_filename (source_root, "po", "POTFILES", NULL);
+  g_autofree char *potfiles = NULL;
+  g_auto(GStrv) listed = NULL;
+  g_autoptr(GString) missing = g_string_new (NULL);
+
+  assert_true (g_file_get_contents (potfiles_path, &potfiles, NULL, NULL));
+  listed = g_strsplit (potfiles, "\n", -1);
+  for (gsize i = 0; i < G_N_ELEMENTS (folders); i++)
+    collect_sources (folders[i], found);
+  assert_true (found->len > 10);
+  for (guint i = 0; i < found->len; i++)
+    if (!g_strv_contains ((const char * const *) listed, g_ptr_array_index (found, i)))
+      g_string_append_printf (missing, "%s\n", (char *) g_ptr_array_index (found, i));
+  if (missing->len > 0)
+    fail_msg ("files with messages missing from po/POTFILES:\n%s", missing->str);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_offered_languages_have_catalogues),
+    cmocka_unit_test (test_every_message_file_listed),
     cmocka_unit_test (test_spanish_complete),
     cmocka_unit_test (test_french_complete),
     cmocka_unit_test (test_arabic_complete),

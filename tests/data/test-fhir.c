@@ -446,6 +446,66 @@ test_glucose_by_unit (void **state)
   assert_null (strstr (text, "5.40000"));
 }
 
+static HpVisit *
+out_of_range_visit (const char         *id,
+                    double              limit,
+                    HpMeasurementFlags  flag)
+{
+  HpVisit *visit = glucose_visit (id, limit, "mg/dL");
+  g_autoptr(HpMeasurement) meter = g_list_model_get_item (hp_visit_get_measurements (visit), 0);
+
+  hp_measurement_set_flags (meter, flag);
+  return visit;
+}
+
+/* A meter's HI and LO leave the kiosk as what they are: beyond the
+ * meter's limit, and critical. */
+static void
+test_glucose_out_of_range (void **state)
+{
+  g_autoptr(HpVisit) high = out_of_range_visit ("glucose-hi", 600, HP_MEASUREMENT_FLAG_ABOVE_RANGE);
+  g_autoptr(HpVisit) low = out_of_range_visit ("glucose-lo", 20, HP_MEASUREMENT_FLAG_BELOW_RANGE);
+  g_autoptr(HpVisit) plain = glucose_visit ("glucose-plain", 104, "mg/dL");
+  struct {
+    HpVisit *visit;
+    const char *comparator;
+    const char *code;
+    double value;
+  } cases[] = {
+    { high, ">", "HH", 600 },
+    { low, "<", "LL", 20 },
+    { plain, NULL, NULL, 104 },
+  };
+
+  (void) state;
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = export_visits (&cases[i].visit, 1);
+      g_autoptr(JsonNode) root = parse (text);
+      g_autoptr(GPtrArray) resources = bundle_resources (root);
+      JsonObject *observation = find_observation (resources, "41653-7");
+      JsonObject *quantity = member_object (observation, "valueQuantity");
+
+      assert_quantity (observation, cases[i].value, "mg/dL");
+      if (cases[i].comparator == NULL)
+        {
+          assert_false (json_object_has_member (quantity, "comparator"));
+          assert_false (json_object_has_member (observation, "interpretation"));
+          continue;
+        }
+      assert_string_equal (member_string (quantity, "comparator"), cases[i].comparator);
+      {
+        JsonArray *interpretations = member_array (observation, "interpretation");
+        JsonObject *coding;
+
+        assert_int_equal (json_array_get_length (interpretations), 1);
+        coding = find_coding (json_array_get_object_element (interpretations, 0), HP_FHIR_INTERPRETATION_SYSTEM);
+        assert_non_null (coding);
+        assert_string_equal (member_string (coding, "code"), cases[i].code);
+      }
+    }
+}
+
 static void
 test_height_and_bmi (void **state)
 {
@@ -803,6 +863,10 @@ write_bundles (const char *dir)
   g_autoptr(HpVisit) weight = weight_visit ("weight-visit");
   g_autoptr(HpVisit) mass = glucose_visit ("glucose-mass", 104, "mg/dL");
   g_autoptr(HpVisit) moles = glucose_visit ("glucose-moles", 5.4, "mmol/L");
+  g_autoptr(HpVisit) high = out_of_range_visit ("glucose-hi", 600, HP_MEASUREMENT_FLAG_ABOVE_RANGE);
+  g_autoptr(HpVisit) low = out_of_range_visit ("glucose-lo", 20, HP_MEASUREMENT_FLAG_BELOW_RANGE);
+  HpVisit *out_of_range[] = { high, low };
+  g_autofree char *out_of_range_text = export_visits (out_of_range, 2);
   g_autoptr(HpVisit) everything = hp_store_fixture_sample_visit ("sample-visit", 1763700000123);
   g_autofree char *bp_text = export_visits (&bp, 1);
   g_autofree char *bp_patient_text = export_visits (&bp_patient, 1);
@@ -876,6 +940,7 @@ write_bundles (const char *dir)
         || !write_bundle (dir, "weight.json", weight_text, &error)
         || !write_bundle (dir, "glucose-mg-dl.json", mass_text, &error)
         || !write_bundle (dir, "glucose-mmol-l.json", moles_text, &error)
+        || !write_bundle (dir, "glucose-hi-lo.json", out_of_range_text, &error)
         || !write_bundle (dir, "height-bmi.json", height_text, &error)
         || !write_bundle (dir, "sample-visit.json", everything_text, &error)
         || !write_bundle (broken_dir, "status-not-in-value-set.json", bad_status, &error)
@@ -900,6 +965,7 @@ main (int    argc,
     cmocka_unit_test (test_units_converted),
     cmocka_unit_test (test_weight),
     cmocka_unit_test (test_glucose_by_unit),
+    cmocka_unit_test (test_glucose_out_of_range),
     cmocka_unit_test (test_height_and_bmi),
     cmocka_unit_test (test_patient),
     cmocka_unit_test (test_stable_ids),

@@ -598,6 +598,49 @@ test_every_category_has_words_icon_and_source (void **state)
       fail_msg ("category %u is never given", c);
 }
 
+/* A meter's HI and LO are the most dangerous readings: glucose crisis and
+ * level-2 low, with their own words, fasting or not. */
+static void
+test_meter_high_and_low (void **state)
+{
+  static const struct {
+    double limit;
+    HpMeasurementFlags flag;
+    HpCategory category;
+    HpEmergencySigns signs;
+    const char *title;
+  } cases[] = {
+    { 600, HP_MEASUREMENT_FLAG_ABOVE_RANGE, HP_CATEGORY_GLUCOSE_VERY_HIGH, HP_EMERGENCY_SIGNS_HIGH_GLUCOSE, "(HI)" },
+    { 500, HP_MEASUREMENT_FLAG_ABOVE_RANGE, HP_CATEGORY_GLUCOSE_VERY_HIGH, HP_EMERGENCY_SIGNS_HIGH_GLUCOSE, "(HI)" },
+    { 20, HP_MEASUREMENT_FLAG_BELOW_RANGE, HP_CATEGORY_GLUCOSE_LOW, HP_EMERGENCY_SIGNS_LOW_GLUCOSE, "(LO)" },
+  };
+  static const HpFasting answers[] = { HP_FASTING_YES, HP_FASTING_NO, HP_FASTING_UNKNOWN };
+
+  (void) state;
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (gsize a = 0; a < G_N_ELEMENTS (answers); a++)
+      {
+        g_autoptr(HpMeasurement) m = glucose (cases[i].limit, "mg/dL");
+        g_autoptr(HpVisit) visit = hp_visit_new ();
+        g_autofree char *shown = NULL;
+        const char *unit = NULL;
+        HpInterpretation got = { 0 };
+
+        hp_measurement_set_flags (m, cases[i].flag);
+        assert_true (hp_interpret_glucose (m, answers[a], &got));
+        assert_int_equal (got.category, cases[i].category);
+        assert_int_equal (got.urgency, HP_URGENCY_SEEK_CARE_NOW);
+        assert_int_equal (got.emergency, cases[i].signs);
+        assert_non_null (strstr (got.title, cases[i].title));
+
+        /* Shown as the meter showed it. */
+        hp_visit_set_fasting (visit, answers[a]);
+        shown = hp_visit_format_value (visit, m, &unit);
+        assert_string_equal (shown, cases[i].flag == HP_MEASUREMENT_FLAG_ABOVE_RANGE ? "HI" : "LO");
+        assert_non_null (strstr (unit, "meter's range"));
+      }
+}
+
 /* Words the reviewers pinned: what a random test cannot say, what to do
  * after a low, and no "can be normal" at a dangerous pressure. */
 static void
@@ -838,6 +881,7 @@ main (void)
     cmocka_unit_test (test_glucose_in_mmol_per_litre),
     cmocka_unit_test (test_every_category_has_words_icon_and_source),
     cmocka_unit_test (test_words_at_the_edges),
+    cmocka_unit_test (test_meter_high_and_low),
     cmocka_unit_test (test_every_string_is_translated),
     cmocka_unit_test (test_missing_values),
     cmocka_unit_test (test_highest_urgency),

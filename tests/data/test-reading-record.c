@@ -58,6 +58,43 @@ test_round_trip (void **state G_GNUC_UNUSED)
   assert_int_equal (hp_measurement_get_flags (decoded), HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID);
 }
 
+/* A meter's HI or LO is stored with its flag, and a record claiming both
+ * is damage. */
+static void
+test_out_of_range_flags (void **state G_GNUC_UNUSED)
+{
+  static const HpMeasurementFlags flags[] = {
+    HP_MEASUREMENT_FLAG_ABOVE_RANGE,
+    HP_MEASUREMENT_FLAG_BELOW_RANGE | HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID,
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (flags); i++)
+    {
+      g_autoptr(HpMeasurement) meter = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
+      g_autoptr(HpReadingRecord) record = NULL;
+      g_autoptr(HpMeasurement) decoded = NULL;
+      g_autoptr(GError) error = NULL;
+
+      hp_measurement_set_value (meter, HP_QUANTITY_BLOOD_GLUCOSE, 600, "mg/dL");
+      hp_measurement_set_flags (meter, flags[i]);
+      record = hp_reading_record_encode (meter);
+      decoded = hp_reading_record_decode (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE, record->data, record->len, &error);
+      assert_null (error);
+      assert_int_equal (hp_measurement_get_flags (decoded), flags[i]);
+    }
+  {
+    g_autoptr(HpMeasurement) both = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
+    g_autoptr(HpReadingRecord) record = NULL;
+    g_autoptr(GError) error = NULL;
+
+    hp_measurement_set_flags (both, HP_MEASUREMENT_FLAG_ABOVE_RANGE | HP_MEASUREMENT_FLAG_BELOW_RANGE);
+    record = hp_reading_record_encode (both);
+    assert_null (hp_reading_record_decode (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE, record->data, record->len, &error));
+    assert_non_null (error);
+    assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA));
+  }
+}
+
 static void
 test_minimal_round_trip (void **state G_GNUC_UNUSED)
 {
@@ -167,6 +204,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_round_trip),
     cmocka_unit_test (test_minimal_round_trip),
+    cmocka_unit_test (test_out_of_range_flags),
     cmocka_unit_test (test_normalized_values),
     cmocka_unit_test (test_damaged_records_refused),
   };

@@ -260,19 +260,39 @@ test_control_solution_only (void **state G_GNUC_UNUSED)
   assert_non_null (strstr (watch->error->message, "control-solution"));
 }
 
+/* HI and LO are the most dangerous readings there are, not faults: each
+ * is a reading at the meter's limit (600 and 20 mg/dL), flagged, in either
+ * unit the meter shows. */
 static void
-test_high_is_not_a_number (void **state G_GNUC_UNUSED)
+test_high_and_low_are_readings (void **state G_GNUC_UNUSED)
 {
-  Meter meter = meter_new (HP_CONTOUR_FAULT_HIGH, 0, "mg/dL", 93);
-  g_autoptr(HpDevice) device = meter.device;
-  g_autoptr(HpGlucometerWatch) watch = hp_glucometer_watch_new (device);
+  static const struct {
+    HpContourFault fault;
+    const char *unit;
+    double limit;
+    HpMeasurementFlags flag;
+  } cases[] = {
+    { HP_CONTOUR_FAULT_HIGH, "mg/dL", 600, HP_MEASUREMENT_FLAG_ABOVE_RANGE },
+    { HP_CONTOUR_FAULT_HIGH, "mmol/L", 600, HP_MEASUREMENT_FLAG_ABOVE_RANGE },
+    { HP_CONTOUR_FAULT_LOW, "mg/dL", 20, HP_MEASUREMENT_FLAG_BELOW_RANGE },
+    { HP_CONTOUR_FAULT_LOW, "mmol/L", 20, HP_MEASUREMENT_FLAG_BELOW_RANGE },
+  };
 
-  set_visit_start_minutes_ago (device, 10);
-  assert_true (hp_glucometer_watch_measure (watch));
-  assert_true (hp_glucometer_watch_failed_with (watch, HP_DEVICE_ERROR_IMPLAUSIBLE));
-  assert_non_null (strstr (watch->error->message, "HI"));
-  assert_non_null (strstr (watch->error->message, "clinician"));
-  assert_null (strstr (watch->error->message, "600"));
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Meter meter = meter_new (cases[i].fault, 0, cases[i].unit, 93);
+      g_autoptr(HpDevice) device = meter.device;
+      g_autoptr(HpGlucometerWatch) watch = hp_glucometer_watch_new (device);
+      HpMeasurementFlags flags;
+
+      set_visit_start_minutes_ago (device, 10);
+      assert_true (hp_glucometer_watch_measure (watch));
+      assert_true (hp_glucometer_watch_got (watch, cases[i].limit, "mg/dL"));
+      flags = hp_measurement_get_flags (watch->measurement);
+      assert_true (flags & cases[i].flag);
+      assert_false (flags & (HP_MEASUREMENT_FLAG_ABOVE_RANGE | HP_MEASUREMENT_FLAG_BELOW_RANGE) & ~cases[i].flag);
+      assert_non_null (hp_measurement_get_device_time (watch->measurement));
+    }
 }
 
 static void
@@ -435,7 +455,7 @@ main (void)
     cmocka_unit_test (test_lost_clock),
     cmocka_unit_test (test_no_new_reading),
     cmocka_unit_test (test_control_solution_only),
-    cmocka_unit_test (test_high_is_not_a_number),
+    cmocka_unit_test (test_high_and_low_are_readings),
     cmocka_unit_test (test_cancel),
     cmocka_unit_test (test_decode_sample_capture),
     cmocka_unit_test (test_decode_broken_captures),

@@ -185,8 +185,31 @@ test_no_new_control_high (void **state G_GNUC_UNUSED)
   } cases[] = {
     { HP_FREESTYLE_FAULT_NO_NEW_READING, HP_DEVICE_ERROR_NO_NEW_READING, "test again" },
     { HP_FREESTYLE_FAULT_CONTROL_ONLY, HP_DEVICE_ERROR_NO_NEW_READING, "control-solution" },
-    { HP_FREESTYLE_FAULT_HIGH, HP_DEVICE_ERROR_IMPLAUSIBLE, "clinician" },
   };
+  static const struct {
+    HpFreestyleFault fault;
+    double limit;
+    HpMeasurementFlags flag;
+  } out_of_range[] = {
+    { HP_FREESTYLE_FAULT_HIGH, 500, HP_MEASUREMENT_FLAG_ABOVE_RANGE },
+    { HP_FREESTYLE_FAULT_LOW, 20, HP_MEASUREMENT_FLAG_BELOW_RANGE },
+  };
+
+  /* HI and LO are readings at the meter's limits (500 and 20 mg/dL),
+   * flagged: the most dangerous there are, never a fault. */
+  for (gsize i = 0; i < G_N_ELEMENTS (out_of_range); i++)
+    {
+      Meter meter = meter_new (out_of_range[i].fault, 0, 112);
+      g_autoptr(HpDevice) device = meter.device;
+      g_autoptr(HpGlucometerWatch) watch = hp_glucometer_watch_new (device);
+
+      set_visit_start_minutes_ago (device, 10);
+      assert_true (hp_glucometer_watch_measure (watch));
+      assert_true (hp_glucometer_watch_got (watch, out_of_range[i].limit, "mg/dL"));
+      assert_int_equal (hp_measurement_get_flags (watch->measurement) &
+                        (HP_MEASUREMENT_FLAG_ABOVE_RANGE | HP_MEASUREMENT_FLAG_BELOW_RANGE),
+                        out_of_range[i].flag);
+    }
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {

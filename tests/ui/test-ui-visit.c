@@ -1199,6 +1199,76 @@ test_crisis_pulse (void **state G_GNUC_UNUSED)
   hp_ui_fixture_stop (f);
 }
 
+/* A meter's HI is the most dangerous reading there is: the crisis page
+ * shows it as the meter did, says what to do now and when to call for
+ * help, and the summary keeps it. */
+typedef struct {
+  const char *code;
+  const char *title;
+  const char *unit;
+  const char *category;
+  const char *signs;
+} MeterHighCase;
+
+static void
+walk_meter_high (const MeterHighCase *lang)
+{
+  /* Above 600 mg/dL the demo meter shows HI. */
+  HpUiFixture *f = hp_ui_fixture_start ("[demo]\nglucose-mg-dl=700\n");
+  g_autofree char *crisis = NULL;
+  g_autofree char *summary = NULL;
+
+  f->shots = VISIT_SHOTS + 9;
+  hp_ui_begin_visit (f, lang->code);
+  hp_ui_press_target (f, "visit.choose", "blood-glucose");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_FASTING), "the question about eating");
+  hp_ui_press_target (f, "visit.fasting", "eaten");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_GLUCOSE_INSTRUCTIONS), "the instructions");
+  hp_ui_press (f, "visit.start-measurement");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CRISIS), "the page for HI");
+  crisis = hp_ui_page_text (f, HP_PAGE_CRISIS);
+  hp_ui_assert_contains (crisis, lang->title);
+  hp_ui_assert_contains (crisis, "HI");
+  hp_ui_assert_contains (crisis, lang->unit);
+  hp_ui_assert_contains (crisis, lang->category);
+  hp_ui_assert_contains (crisis, lang->signs);
+  assert_null (strstr (crisis, "600"));
+  hp_ui_screenshot (f, lang->code, "crisis-meter-high");
+  assert_page_fits (f, HP_PAGE_CRISIS);
+
+  hp_ui_press (f, "visit.see-result");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the result");
+  hp_ui_press (f, "visit.finish");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary");
+  summary = hp_ui_page_text (f, HP_PAGE_SUMMARY);
+  hp_ui_assert_contains (summary, "HI");
+  hp_ui_assert_contains (summary, lang->category);
+  hp_ui_screenshot (f, lang->code, "summary-meter-high");
+  hp_ui_fixture_stop (f);
+}
+
+static void
+test_crisis_meter_high_english (void **state G_GNUC_UNUSED)
+{
+  static const MeterHighCase in_english = {
+    "en", "Please get medical help now", "above the meter's range",
+    "Blood sugar too high for the meter to measure (HI)", "vomiting, breathing fast",
+  };
+
+  walk_meter_high (&in_english);
+}
+
+static void
+test_crisis_meter_high_french (void **state G_GNUC_UNUSED)
+{
+  static const MeterHighCase in_french = {
+    "fr", "Faites-vous soigner maintenant", "au-dessus de la plage du lecteur",
+    "Taux de sucre dans le sang au-dessus de la plage du lecteur (HI)", "vomissez, respirez vite",
+  };
+
+  walk_meter_high (&in_french);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1211,6 +1281,8 @@ main (int   argc,
     cmocka_unit_test (test_out_of_service),
     cmocka_unit_test (test_crisis),
     cmocka_unit_test (test_crisis_pulse),
+    cmocka_unit_test (test_crisis_meter_high_english),
+    cmocka_unit_test (test_crisis_meter_high_french),
     cmocka_unit_test (test_inactivity_wipes_everything),
   };
 

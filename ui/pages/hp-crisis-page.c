@@ -82,7 +82,7 @@ emergency_markup (HpEmergencySigns  signs,
   g_auto(GStrv) parts = g_strsplit (emergency_format (signs), "%s", 2);
   g_autofree char *before = g_markup_escape_text (parts[0], -1);
   g_autofree char *after = g_markup_escape_text (parts[1] != NULL ? parts[1] : "", -1);
-  g_autofree char *big = g_markup_printf_escaped ("<span size=\"150%%\" weight=\"heavy\">%s</span>", number);
+  g_autofree char *big = g_markup_printf_escaped ("<span size=\"130%%\" weight=\"heavy\">%s</span>", number);
 
   return g_strconcat (before, big, after, NULL);
 }
