@@ -49,10 +49,16 @@ typedef enum /*< flags >*/ {
    * device's measuring range, and the value held is that range's limit. */
   HP_MEASUREMENT_FLAG_ABOVE_RANGE = 1 << 1,
   HP_MEASUREMENT_FLAG_BELOW_RANGE = 1 << 2,
+  /* A blood-sugar test: what the patient said about eating in the 8 hours
+   * before it (neither flag: not asked). The answer belongs to the
+   * reading, so every later view reads it as it was taken. */
+  HP_MEASUREMENT_FLAG_FASTING = 1 << 3,
+  HP_MEASUREMENT_FLAG_NOT_FASTING = 1 << 4,
 } HpMeasurementFlags;
 
 #define HP_MEASUREMENT_FLAGS_ALL \
-  (HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID | HP_MEASUREMENT_FLAG_ABOVE_RANGE | HP_MEASUREMENT_FLAG_BELOW_RANGE)
+  (HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID | HP_MEASUREMENT_FLAG_ABOVE_RANGE | HP_MEASUREMENT_FLAG_BELOW_RANGE | \
+   HP_MEASUREMENT_FLAG_FASTING | HP_MEASUREMENT_FLAG_NOT_FASTING)
 
 #define HP_TYPE_MEASUREMENT (hp_measurement_get_type ())
 G_DECLARE_FINAL_TYPE (HpMeasurement, hp_measurement, HP, MEASUREMENT, GObject)

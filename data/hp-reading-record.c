@@ -310,6 +310,8 @@ hp_reading_record_decode (HpMeasurementKind   kind,
     return invalid ("it has unknown flags", error);
   if ((flags & HP_MEASUREMENT_FLAG_ABOVE_RANGE) && (flags & HP_MEASUREMENT_FLAG_BELOW_RANGE))
     return invalid ("it is both above and below its range", error);
+  if ((flags & HP_MEASUREMENT_FLAG_FASTING) && (flags & HP_MEASUREMENT_FLAG_NOT_FASTING))
+    return invalid ("it is both fasting and not", error);
 
   measurement = hp_measurement_new (kind);
   hp_measurement_set_flags (measurement, (HpMeasurementFlags) flags);

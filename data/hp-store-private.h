@@ -33,6 +33,8 @@ GBytes     *hp_store_open_field  (HpStore            *self,
 
 /* The first schema version with patient PINs (0005-patient-pin.sql). */
 #define HP_STORE_PATIENT_PIN_VERSION 5
+/* The first schema version that keeps a visit's height (0006-visit-height.sql). */
+#define HP_STORE_VISIT_HEIGHT_VERSION 6
 
 /* FALSE with HP_STORE_ERROR_INVALID for a store opened below
  * HP_STORE_PATIENT_PIN_VERSION or without its keys. */

@@ -53,10 +53,17 @@ typedef enum {
   STMT_MAX_DEVICE_ID,
   STMT_GET_SETTING,
   STMT_SET_SETTING,
+  STMT_SET_VISIT_HEIGHT,
+  STMT_SELECT_VISIT_HEIGHT,
   N_STMTS
 } StatementId;
 
 static const char * const statement_sql[N_STMTS] = {
+  /* From HP_STORE_VISIT_HEIGHT_VERSION on. */
+  [STMT_SET_VISIT_HEIGHT] =
+    "UPDATE visits SET height = ?1 WHERE id = ?2",
+  [STMT_SELECT_VISIT_HEIGHT] =
+    "SELECT height FROM visits WHERE id = ?1",
   [STMT_INSERT_VISIT] =
     "INSERT INTO visits (id, started_at, finished_at, language, patient_id) "
     "VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -1707,6 +1714,93 @@ file_patient (HpStore        *self,
   return TRUE;
 }
 
+/* Where a visit's height is sealed: bound to the visit's id, which never
+ * changes, through the first 8 bytes of its SHA-256. */
+static HpFieldPlace
+visit_height_place (HpVisit *visit)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  guint64 row = 0;
+
+  g_checksum_update (checksum, (const guchar *) hp_visit_get_id (visit), -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  for (guint i = 0; i < 8; i++)
+    row = (row << 8) | digest[i];
+  return (HpFieldPlace) { "visits", "height", (gint64) (row >> 1) };
+}
+
+/* The visit's height, sealed, written into its row (from
+ * HP_STORE_VISIT_HEIGHT_VERSION on; a visit without one keeps NULL). */
+static gboolean
+store_visit_height (HpStore  *self,
+                    HpVisit  *visit,
+                    GError  **error)
+{
+  g_auto(HpBorrowedStatement) update = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  HpFieldPlace place;
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (hp_visit_get_height_cm (visit) <= 0 || self->schema_version < HP_STORE_VISIT_HEIGHT_VERSION)
+    return TRUE;
+  place = visit_height_place (visit);
+  g_ascii_formatd (text, sizeof text, "%.1f", hp_visit_get_height_cm (visit));
+  sealed = seal_field (self, &place, text, strlen (text), error);
+  if (sealed == NULL)
+    return FALSE;
+  update = get_statement (self, STMT_SET_VISIT_HEIGHT, HP_STORE_ERROR_WRITE, error);
+  if (update == NULL)
+    return FALSE;
+  sqlite3_bind_blob (update, 1, g_bytes_get_data (sealed, NULL), (int) g_bytes_get_size (sealed), SQLITE_STATIC);
+  sqlite3_bind_text (update, 2, hp_visit_get_id (visit), -1, SQLITE_STATIC);
+  if (sqlite3_step (update) != SQLITE_DONE)
+    return write_failed (self, visit, "the visit's height", error);
+  return TRUE;
+}
+
+/* The stored height of @visit, when it has one. */
+static gboolean
+load_visit_height (HpStore  *self,
+                   HpVisit  *visit,
+                   GError  **error)
+{
+  g_auto(HpBorrowedStatement) select = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autofree char *text = NULL;
+  HpFieldPlace place;
+  char *end = NULL;
+  double height;
+
+  if (self->schema_version < HP_STORE_VISIT_HEIGHT_VERSION)
+    return TRUE;
+  select = get_statement (self, STMT_SELECT_VISIT_HEIGHT, HP_STORE_ERROR_OPEN, error);
+  if (select == NULL)
+    return FALSE;
+  sqlite3_bind_text (select, 1, hp_visit_get_id (visit), -1, SQLITE_STATIC);
+  if (sqlite3_step (select) != SQLITE_ROW)
+    {
+      read_failed (self, "a visit's height", error);
+      return FALSE;
+    }
+  if (sqlite3_column_type (select, 0) == SQLITE_NULL)
+    return TRUE;
+  place = visit_height_place (visit);
+  plain = open_field (self, &place, sqlite3_column_blob (select, 0), (gsize) sqlite3_column_bytes (select, 0), error);
+  if (plain == NULL)
+    return FALSE;
+  text = g_strndup (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
+  height = g_ascii_strtod (text, &end);
+  if (strlen (text) != g_bytes_get_size (plain) || end == text || *end != '\0' ||
+      !hp_visit_set_height_cm (visit, height) || height == 0)
+    {
+      damaged_row (self, "a visit's height", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 insert_visit (HpStore    *self,
               HpVisit    *visit,
@@ -1749,6 +1843,8 @@ insert_visit (HpStore    *self,
         return write_failed (self, visit, "the visit", error);
       }
   }
+  if (!store_visit_height (self, visit, error))
+    return FALSE;
 
   for (guint i = 0; i < n; i++)
     {
@@ -1940,7 +2036,7 @@ load_visit (HpStore     *self,
       hp_visit_set_patient_code (visit, text);
     }
 
-  if (!load_measurements (self, visit, error))
+  if (!load_visit_height (self, visit, error) || !load_measurements (self, visit, error))
     return NULL;
   return g_steal_pointer (&visit);
 }

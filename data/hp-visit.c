@@ -224,9 +224,22 @@ void
 hp_visit_add_measurement (HpVisit       *self,
                           HpMeasurement *measurement)
 {
+  HpMeasurementFlags flags;
+
   g_return_if_fail (HP_IS_VISIT (self));
   g_return_if_fail (HP_IS_MEASUREMENT (measurement));
 
+  /* A blood-sugar test keeps the answer about eating given before it: a
+   * later test of the visit asks again, and must not change this one. */
+  flags = hp_measurement_get_flags (measurement);
+  if (hp_measurement_get_kind (measurement) == HP_MEASUREMENT_KIND_BLOOD_GLUCOSE &&
+      !(flags & (HP_MEASUREMENT_FLAG_FASTING | HP_MEASUREMENT_FLAG_NOT_FASTING)))
+    {
+      if (self->fasting == HP_FASTING_YES)
+        hp_measurement_set_flags (measurement, flags | HP_MEASUREMENT_FLAG_FASTING);
+      else if (self->fasting == HP_FASTING_NO)
+        hp_measurement_set_flags (measurement, flags | HP_MEASUREMENT_FLAG_NOT_FASTING);
+    }
   g_list_store_append (self->measurements, measurement);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MEASUREMENTS]);
 }
@@ -320,6 +333,23 @@ hp_visit_set_height_cm (HpVisit *self,
   return TRUE;
 }
 
+HpFasting
+hp_visit_get_measurement_fasting (HpVisit       *self,
+                                  HpMeasurement *measurement)
+{
+  HpMeasurementFlags flags;
+
+  g_return_val_if_fail (HP_IS_VISIT (self), HP_FASTING_UNKNOWN);
+  g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), HP_FASTING_UNKNOWN);
+
+  flags = hp_measurement_get_flags (measurement);
+  if (flags & HP_MEASUREMENT_FLAG_FASTING)
+    return HP_FASTING_YES;
+  if (flags & HP_MEASUREMENT_FLAG_NOT_FASTING)
+    return HP_FASTING_NO;
+  return HP_FASTING_UNKNOWN;
+}
+
 gboolean
 hp_visit_interpret (HpVisit          *self,
                     HpMeasurement    *measurement,
@@ -338,7 +368,7 @@ hp_visit_interpret (HpVisit          *self,
     case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
       return hp_interpret_blood_pressure (measurement, out);
     case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
-      return hp_interpret_glucose (measurement, self->fasting, out);
+      return hp_interpret_glucose (measurement, hp_visit_get_measurement_fasting (self, measurement), out);
     case HP_MEASUREMENT_KIND_BODY_WEIGHT:
       if (self->height_cm == 0 ||
           !hp_measurement_get_normalized_value (measurement, HP_QUANTITY_BODY_WEIGHT, &weight_kg))
@@ -469,7 +499,8 @@ hp_visit_format_value (HpVisit        *self,
         }
       /* TRANSLATORS: the unit of blood sugar, milligrams per decilitre */
       *unit = N_("mg/dL");
-      return g_strdup_printf ("%.0f", hp_interpret_shown_value (self->fasting == HP_FASTING_YES
+      return g_strdup_printf ("%.0f", hp_interpret_shown_value (hp_visit_get_measurement_fasting (self, measurement)
+                                                                == HP_FASTING_YES
                                                                 ? HP_SCALE_GLUCOSE_FASTING
                                                                 : HP_SCALE_GLUCOSE_NOT_FASTING,
                                                                 first));

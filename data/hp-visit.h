@@ -36,8 +36,10 @@ const char    *hp_visit_get_patient_code    (HpVisit       *self);
 void           hp_visit_set_patient_code    (HpVisit       *self,
                                              const char    *patient_code);
 
-/* What the patient said about eating before the glucose test of this
- * visit; HP_FASTING_UNKNOWN until asked. */
+/* What the patient said about eating before the glucose test the visit is
+ * about to take; HP_FASTING_UNKNOWN until asked. A glucose measurement
+ * added to the visit keeps the answer given before it
+ * (hp_visit_get_measurement_fasting()), whatever is answered later. */
 HpFasting      hp_visit_get_fasting         (HpVisit       *self);
 void           hp_visit_set_fasting         (HpVisit       *self,
                                              HpFasting      fasting);
@@ -57,8 +59,13 @@ guint          hp_visit_get_n_measurements  (HpVisit       *self);
 HpMeasurement *hp_visit_find_latest         (HpVisit       *self,
                                              HpMeasurementKind kind);
 
+/* The answer about eating that came with glucose @measurement, from the
+ * reading itself; HP_FASTING_UNKNOWN when none was given. */
+HpFasting      hp_visit_get_measurement_fasting (HpVisit    *self,
+                                                 HpMeasurement *measurement);
+
 /* What @measurement of this visit means: blood pressure by its category,
- * glucose read against the visit's fasting answer, weight as a body-mass
+ * glucose read against its own fasting answer, weight as a body-mass
  * index when the visit has a height (its value in @bmi, which may be
  * %NULL). FALSE when there is nothing to say (a weight without height). */
 gboolean       hp_visit_interpret           (HpVisit          *self,

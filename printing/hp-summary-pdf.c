@@ -204,7 +204,7 @@ describe_blood_glucose (Reading       *reading,
     return;
   /* The number means something else after a meal: the doctor sees which
    * answer it was read against. */
-  switch (hp_visit_get_fasting (visit))
+  switch (hp_visit_get_measurement_fasting (visit, measurement))
     {
     case HP_FASTING_YES:
       add_detail (reading, g_strdup (_("Before eating: nothing in 8 hours.")));

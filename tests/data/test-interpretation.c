@@ -773,6 +773,7 @@ test_visit_interprets_its_measurements (void **state)
 {
   g_autoptr(HpVisit) visit = hp_visit_new ();
   g_autoptr(HpMeasurement) glucose = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
+  g_autoptr(HpMeasurement) after_meal = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
   g_autoptr(HpMeasurement) weight = hp_measurement_new (HP_MEASUREMENT_KIND_BODY_WEIGHT);
   g_autoptr(HpMeasurement) bp = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
   HpInterpretation got = { 0 };
@@ -780,17 +781,37 @@ test_visit_interprets_its_measurements (void **state)
 
   (void) state;
   hp_measurement_set_value (glucose, HP_QUANTITY_BLOOD_GLUCOSE, 110, "mg/dL");
+  hp_measurement_set_value (after_meal, HP_QUANTITY_BLOOD_GLUCOSE, 110, "mg/dL");
   hp_measurement_set_value (weight, HP_QUANTITY_BODY_WEIGHT, 90, "kg");
   hp_measurement_set_value (bp, HP_QUANTITY_SYSTOLIC, 185, "mm[Hg]");
   hp_measurement_set_value (bp, HP_QUANTITY_DIASTOLIC, 90, "mm[Hg]");
 
-  /* 110 mg/dL is normal after a meal, prediabetes when fasting. */
+  /* 110 mg/dL is normal after a meal, prediabetes when fasting; each test
+   * keeps the answer given before it, whatever is answered later. */
   assert_int_equal (hp_visit_get_fasting (visit), HP_FASTING_UNKNOWN);
-  assert_true (hp_visit_interpret (visit, glucose, NULL, &got));
-  assert_int_equal (got.category, HP_CATEGORY_GLUCOSE_NORMAL);
   hp_visit_set_fasting (visit, HP_FASTING_YES);
+  hp_visit_add_measurement (visit, glucose);
+  assert_int_equal (hp_visit_get_measurement_fasting (visit, glucose), HP_FASTING_YES);
   assert_true (hp_visit_interpret (visit, glucose, NULL, &got));
   assert_int_equal (got.category, HP_CATEGORY_GLUCOSE_PREDIABETES);
+  hp_visit_set_fasting (visit, HP_FASTING_NO);
+  hp_visit_add_measurement (visit, after_meal);
+  assert_int_equal (hp_visit_get_measurement_fasting (visit, after_meal), HP_FASTING_NO);
+  assert_true (hp_visit_interpret (visit, after_meal, NULL, &got));
+  assert_int_equal (got.category, HP_CATEGORY_GLUCOSE_NORMAL);
+  /* The second answer changed nothing of the first reading. */
+  assert_true (hp_visit_interpret (visit, glucose, NULL, &got));
+  assert_int_equal (got.category, HP_CATEGORY_GLUCOSE_PREDIABETES);
+  {
+    g_autofree char *shown = NULL;
+    const char *unit = NULL;
+
+    /* 99.6 fasting is shown as 99, after a meal as 100. */
+    hp_measurement_set_value (glucose, HP_QUANTITY_BLOOD_GLUCOSE, 99.6, "mg/dL");
+    shown = hp_visit_format_value (visit, glucose, &unit);
+    assert_string_equal (shown, "99");
+  }
+  hp_measurement_set_value (glucose, HP_QUANTITY_BLOOD_GLUCOSE, 110, "mg/dL");
 
   /* A weight means nothing without a height. */
   assert_false (hp_visit_interpret (visit, weight, &bmi, &got));

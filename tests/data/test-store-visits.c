@@ -70,6 +70,61 @@ test_commit_then_load (void **state)
   assert_count (store, 1);
 }
 
+/* A visit keeps its height, and each blood-sugar test the answer about
+ * eating given before it: a later view of a stored visit reads them as the
+ * screen did (110 mg/dL fasting stays prediabetes, 180 cm stays 180 cm). */
+static void
+test_height_and_fasting_kept (void **state)
+{
+  HpStoreFixture *fixture = *state;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpStore) store = open_store (fixture);
+  g_autoptr(GDateTime) started = g_date_time_new_from_unix_utc (1763700000);
+  g_autoptr(HpVisit) visit = hp_visit_new_full ("5d0c7a2e-1b3f-4c6d-8e9f-0a1b2c3d4e5f",
+                                                started);
+  g_autoptr(HpVisit) loaded = NULL;
+  g_autoptr(HpMeasurement) fasting = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
+  g_autoptr(HpMeasurement) after_meal = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
+  g_autoptr(HpMeasurement) weight = hp_measurement_new (HP_MEASUREMENT_KIND_BODY_WEIGHT);
+  g_autoptr(GDateTime) finished = g_date_time_add_minutes (hp_visit_get_started_at (visit), 5);
+  HpInterpretation meaning = { 0 };
+  double bmi = 0;
+
+  hp_visit_set_language (visit, "en");
+  hp_measurement_set_value (fasting, HP_QUANTITY_BLOOD_GLUCOSE, 110, "mg/dL");
+  hp_measurement_set_value (after_meal, HP_QUANTITY_BLOOD_GLUCOSE, 110, "mg/dL");
+  hp_measurement_set_value (weight, HP_QUANTITY_BODY_WEIGHT, 81, "kg");
+  hp_visit_set_fasting (visit, HP_FASTING_YES);
+  hp_visit_add_measurement (visit, fasting);
+  hp_visit_set_fasting (visit, HP_FASTING_NO);
+  hp_visit_add_measurement (visit, after_meal);
+  assert_true (hp_visit_set_height_cm (visit, 180));
+  hp_visit_add_measurement (visit, weight);
+  hp_visit_set_finished_at (visit, finished);
+  assert_commits (store, visit);
+
+  g_clear_object (&store);
+  store = open_store (fixture);
+  loaded = hp_store_load_visit (store, hp_visit_get_id (visit), &error);
+  assert_null (error);
+  assert_non_null (loaded);
+  assert_float_equal (hp_visit_get_height_cm (loaded), 180, 1e-9);
+  {
+    g_autoptr(HpMeasurement) first = g_list_model_get_item (hp_visit_get_measurements (loaded), 0);
+    g_autoptr(HpMeasurement) second = g_list_model_get_item (hp_visit_get_measurements (loaded), 1);
+    g_autoptr(HpMeasurement) third = g_list_model_get_item (hp_visit_get_measurements (loaded), 2);
+
+    assert_int_equal (hp_visit_get_measurement_fasting (loaded, first), HP_FASTING_YES);
+    assert_true (hp_visit_interpret (loaded, first, NULL, &meaning));
+    assert_int_equal (meaning.category, HP_CATEGORY_GLUCOSE_PREDIABETES);
+    assert_int_equal (hp_visit_get_measurement_fasting (loaded, second), HP_FASTING_NO);
+    assert_true (hp_visit_interpret (loaded, second, NULL, &meaning));
+    assert_int_equal (meaning.category, HP_CATEGORY_GLUCOSE_NORMAL);
+    assert_true (hp_visit_interpret (loaded, third, &bmi, &meaning));
+    assert_float_equal (bmi, 81 / (1.8 * 1.8), 1e-9);
+  }
+}
+
 /* The schema's CHECKs list kinds and quantities by name: this fails when
  * the enums grow without a schema step to match. */
 static void
@@ -319,6 +374,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_commit_then_load, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_every_kind_and_quantity, hp_store_fixture_setup, hp_store_fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_height_and_fasting_kept, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_count_and_list, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_visit_without_measurements, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_load_unknown_visit, hp_store_fixture_setup, hp_store_fixture_teardown),

@@ -1262,8 +1262,8 @@ static void
 test_crisis_meter_high_french (void **state G_GNUC_UNUSED)
 {
   static const MeterHighCase in_french = {
-    "fr", "Faites-vous soigner maintenant", "au-dessus de la plage du lecteur",
-    "Taux de sucre dans le sang au-dessus de la plage du lecteur (HI)", "vomissez, respirez vite",
+    "fr", "Faites-vous soigner maintenant", "au-dessus de la plage",
+    "Taux de sucre dans le sang hors plage (HI)", "vomissez, respirez vite",
   };
 
   walk_meter_high (&in_french);

@@ -430,7 +430,7 @@ hp_result_page_set_measurement (HpResultPage  *self,
       show_body_weight (self, visit, measurement);
       break;
     case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
-      show_blood_glucose (self, hp_visit_get_fasting (visit));
+      show_blood_glucose (self, hp_visit_get_measurement_fasting (visit, measurement));
       break;
     default:
       break;
