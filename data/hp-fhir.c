@@ -98,23 +98,29 @@ struct _HpFhirWriter
 
 /* json-glib prints every double with 17 digits (5.4 becomes
  * 5.4000000000000004), which a FHIR decimal would read as a claim of that
- * precision; the shortest text that reads back as the same double is
- * written instead. */
+ * precision; and the shortest %g text writes 190 as 1.9e+02, 30 as 3e+01.
+ * A FHIR decimal's text is its precision: the fewest decimals, in plain
+ * notation, that read back as the same double are written ("190", "5.4"). */
 static void
 append_number (GString *out,
                double   value)
 {
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
-  for (int precision = 1; precision <= 17; precision++)
+  for (int decimals = 0; decimals <= 17; decimals++)
     {
       char format[8];
 
-      g_snprintf (format, sizeof format, "%%.%dg", precision);
+      g_snprintf (format, sizeof format, "%%.%df", decimals);
       g_ascii_formatd (buffer, sizeof buffer, format, value);
       if (g_ascii_strtod (buffer, NULL) == value)
-        break;
+        {
+          g_string_append (out, buffer);
+          return;
+        }
     }
+  /* Beyond what plain decimals can say in this buffer: every digit. */
+  g_ascii_formatd (buffer, sizeof buffer, "%.17g", value);
   g_string_append (out, buffer);
 }
 

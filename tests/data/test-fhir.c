@@ -506,6 +506,41 @@ test_glucose_out_of_range (void **state)
     }
 }
 
+/* A FHIR decimal's text is its precision: round values are written as
+ * plain numbers ("190", never "1.9e+02"). */
+static void
+test_decimals_plain (void **state)
+{
+  g_autoptr(HpVisit) visit = new_visit ("round-values", NULL);
+  HpMeasurement *bp = add (visit, HP_MEASUREMENT_KIND_BLOOD_PRESSURE, 60, "usb:0590:0028:SN1");
+  HpMeasurement *high = add (visit, HP_MEASUREMENT_KIND_BLOOD_PRESSURE, 90, "usb:0590:0028:SN1");
+  HpMeasurement *weight = add (visit, HP_MEASUREMENT_KIND_BODY_WEIGHT, 120, "usb:0bda:0001:scale");
+  HpMeasurement *sugar = add (visit, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE, 180, "usb:1a79:7410:meter");
+  HpMeasurement *fine = add (visit, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE, 240, "usb:1a79:7410:meter");
+  g_autofree char *text = NULL;
+  static const char * const expected[] = {
+    "\"value\":120,", "\"value\":80,", "\"value\":60,", "\"value\":190,", "\"value\":30,",
+    "\"value\":110,", "\"value\":200,", "\"value\":5.4,",
+  };
+
+  (void) state;
+  hp_measurement_set_value (bp, HP_QUANTITY_SYSTOLIC, 120, "mm[Hg]");
+  hp_measurement_set_value (bp, HP_QUANTITY_DIASTOLIC, 80, "mm[Hg]");
+  hp_measurement_set_value (bp, HP_QUANTITY_PULSE_RATE, 60, "/min");
+  hp_measurement_set_value (high, HP_QUANTITY_SYSTOLIC, 190, "mm[Hg]");
+  hp_measurement_set_value (high, HP_QUANTITY_DIASTOLIC, 110, "mm[Hg]");
+  hp_measurement_set_value (high, HP_QUANTITY_PULSE_RATE, 30, "/min");
+  hp_measurement_set_value (weight, HP_QUANTITY_BODY_WEIGHT, 110, "kg");
+  hp_measurement_set_value (sugar, HP_QUANTITY_BLOOD_GLUCOSE, 200, "mg/dL");
+  hp_measurement_set_value (fine, HP_QUANTITY_BLOOD_GLUCOSE, 5.4, "mmol/L");
+  text = export_visits (&visit, 1);
+  for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (strstr (text, expected[i]) == NULL)
+      fail_msg ("no %s in:\n%s", expected[i], text);
+  /* No number in exponent notation ("1.9e+02"); ids may hold "e-". */
+  assert_false (g_regex_match_simple (":-?[0-9.]+[eE][-+]?[0-9]", text, 0, 0));
+}
+
 static void
 test_height_and_bmi (void **state)
 {
@@ -966,6 +1001,7 @@ main (int    argc,
     cmocka_unit_test (test_weight),
     cmocka_unit_test (test_glucose_by_unit),
     cmocka_unit_test (test_glucose_out_of_range),
+    cmocka_unit_test (test_decimals_plain),
     cmocka_unit_test (test_height_and_bmi),
     cmocka_unit_test (test_patient),
     cmocka_unit_test (test_stable_ids),
