@@ -122,6 +122,7 @@ typedef struct {
   const char *glucose_name;
   const char *language_question;
   const char *consent_words;
+  const char *consent_sharing;
   const char *identify_question;
   const char *height_question;
   const char *bmi_words;
@@ -161,6 +162,7 @@ static const LanguageCase english = {
   .glucose_name = "Blood sugar",
   .language_question = "Which language do you want?",
   .consent_words = "for 1 year. Then they are deleted.",
+  .consent_sharing = "leave this kiosk only when staff send them to a clinic for your care",
   .identify_question = "Have you used this kiosk before?",
   .height_question = "How tall are you?",
   .bmi_words = "Body-mass index (BMI): 25.0, for a height of 180 cm.",
@@ -200,6 +202,7 @@ static const LanguageCase spanish = {
   .glucose_name = "Azúcar en la sangre",
   .language_question = "¿En qué idioma lo quiere?",
   .consent_words = "durante 1 año. Después se borran.",
+  .consent_sharing = "solo salen de este quiosco cuando el personal las envía a una clínica",
   .identify_question = "¿Ha usado este quiosco antes?",
   .height_question = "¿Cuánto mide?",
   .bmi_words = "Índice de masa corporal (IMC): 25.0, para una estatura de 180 cm.",
@@ -242,6 +245,7 @@ static const LanguageCase french = {
   .glucose_name = "Sucre dans le sang",
   .language_question = "Dans quelle langue voulez-vous continuer ?",
   .consent_words = "pendant 1 an. Ensuite, elles sont effacées.",
+  .consent_sharing = "Seul le personnel peut envoyer vos mesures à une clinique",
   .identify_question = "Avez-vous déjà utilisé cette borne ?",
   .height_question = "Quelle est votre taille ?",
   .bmi_words = "Indice de masse corporelle (IMC) : 25,0, pour une taille de 180 cm.",
@@ -282,6 +286,7 @@ static const LanguageCase arabic = {
   .glucose_name = "سكر الدم",
   .language_question = "ما اللغة التي تريدها؟",
   .consent_words = "لمدة عام واحد. ثم تُحذف.",
+  .consent_sharing = "إلا عندما يرسلها الموظفون إلى عيادة",
   .identify_question = "هل استخدمت هذا الجهاز من قبل؟",
   .height_question = "كم طولك؟",
   .bmi_words = "مؤشر كتلة الجسم: 25.0، لطول 180 سم.",
@@ -388,6 +393,9 @@ walk_visit (HpUiFixture        *f,
   hp_ui_press_target (f, "visit.choose-language", lang->code);
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CONSENT), "the consent page");
   assert_page_shows (f, HP_PAGE_CONSENT, lang->consent_words);
+  /* What is true: readings leave only for the patient's care, through
+   * staff; never "sent nowhere", since staff can export for a clinic. */
+  assert_page_shows (f, HP_PAGE_CONSENT, lang->consent_sharing);
   assert_non_null (hp_ui_find_button (GTK_WIDGET (hp_ui_window (f)), "visit.consent", "false"));
   hp_ui_screenshot (f, lang->code, "consent");
 
