@@ -43,22 +43,28 @@ typedef struct {
   const char *ucum;       /* the unit the value is written in; NULL for a panel */
   const char *unit;       /* that unit for people */
   guint32     panel_mdc;  /* the MDC code of a panel, implied by its parts' codes */
+  const char *profile;    /* the R4 vital-signs profile the Observation meets, or NULL */
 } ConceptInfo;
+
+#define PROFILE_BASE "http://hl7.org/fhir/StructureDefinition/"
 
 static const ConceptInfo concepts[N_CONCEPTS] = {
   [CONCEPT_BLOOD_PRESSURE_PANEL] = { "85354-9", "Blood pressure panel with all children optional",
-                                     "Blood pressure", FALSE, NULL, NULL, 150020 },
+                                     "Blood pressure", FALSE, NULL, NULL, 150020, PROFILE_BASE "bp" },
   [CONCEPT_SYSTOLIC] = { "8480-6", "Systolic blood pressure", "Systolic blood pressure",
                          FALSE, "mm[Hg]", "mmHg", 0 },
   [CONCEPT_DIASTOLIC] = { "8462-4", "Diastolic blood pressure", "Diastolic blood pressure",
                           FALSE, "mm[Hg]", "mmHg", 0 },
   [CONCEPT_MEAN_ARTERIAL] = { "8478-0", "Mean blood pressure", "Mean arterial pressure",
                               FALSE, "mm[Hg]", "mmHg", 0 },
-  [CONCEPT_HEART_RATE] = { "8867-4", "Heart rate", "Pulse rate", FALSE, "/min", "beats/minute", 0 },
-  [CONCEPT_BODY_WEIGHT] = { "29463-7", "Body weight", "Body weight", FALSE, "kg", "kg", 0 },
-  [CONCEPT_BODY_HEIGHT] = { "8302-2", "Body height", "Body height", FALSE, "cm", "cm", 0 },
+  [CONCEPT_HEART_RATE] = { "8867-4", "Heart rate", "Pulse rate", FALSE, "/min", "beats/minute", 0,
+                           PROFILE_BASE "heartrate" },
+  [CONCEPT_BODY_WEIGHT] = { "29463-7", "Body weight", "Body weight", FALSE, "kg", "kg", 0,
+                            PROFILE_BASE "bodyweight" },
+  [CONCEPT_BODY_HEIGHT] = { "8302-2", "Body height", "Body height", FALSE, "cm", "cm", 0,
+                            PROFILE_BASE "bodyheight" },
   [CONCEPT_BODY_MASS_INDEX] = { "39156-5", "Body mass index (BMI) [Ratio]", "Body mass index",
-                                FALSE, "kg/m2", "kg/m2", 0 },
+                                FALSE, "kg/m2", "kg/m2", 0, PROFILE_BASE "bmi" },
   [CONCEPT_GLUCOSE_MASS] = { "41653-7", "Glucose [Mass/volume] in Capillary blood by Glucometer",
                              "Blood glucose (capillary)", TRUE, "mg/dL", "mg/dL", 0 },
   [CONCEPT_GLUCOSE_MOLES] = { "14743-9", "Glucose [Moles/volume] in Capillary blood by Glucometer",
@@ -322,7 +328,9 @@ static void
 add_value_quantity (JsonBuilder *builder,
                     Concept      concept,
                     double       value,
-                    const char  *comparator)
+                    const char  *comparator,
+                    const char  *ucum,
+                    const char  *unit)
 {
   const ConceptInfo *info = &concepts[concept];
 
@@ -336,11 +344,11 @@ add_value_quantity (JsonBuilder *builder,
       json_builder_add_string_value (builder, comparator);
     }
   json_builder_set_member_name (builder, "unit");
-  json_builder_add_string_value (builder, info->unit);
+  json_builder_add_string_value (builder, unit != NULL ? unit : info->unit);
   json_builder_set_member_name (builder, "system");
   json_builder_add_string_value (builder, HP_FHIR_UCUM_SYSTEM);
   json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, info->ucum);
+  json_builder_add_string_value (builder, ucum != NULL ? ucum : info->ucum);
   json_builder_end_object (builder);
 }
 
@@ -352,16 +360,68 @@ typedef struct {
   double      value;
   guint32     mdc_code;
   const char *comparator;     /* "<", ">" or NULL: see add_value_quantity() */
-  const char *interpretation; /* a v3-ObservationInterpretation code, or NULL */
+  const char *ucum;           /* a unit other than the concept's, as the device sent it */
+  const char *unit;
 } Reading;
 
 typedef struct {
   HpVisit    *visit;
-  const char *subject_url; /* the Patient's fullUrl; NULL for an anonymous visit */
+  const char *subject_url;    /* the Patient's fullUrl; NULL for an anonymous visit */
   const char *device_id;
-  GDateTime  *taken_at;
-  const char *id_name;     /* what the resource id is derived from */
+  GDateTime  *taken_at;       /* effectiveDateTime: the device's clock when it was right */
+  GDateTime  *issued;         /* when the kiosk received it, or NULL */
+  const char *id_name;        /* what the resource id is derived from */
+  const char *interpretation; /* a v3-ObservationInterpretation code, or NULL */
+  const char *const *derived_from; /* fullUrls, NULL-terminated, or NULL */
 } ObservationContext;
+
+/* The kiosk's own category as a v3-ObservationInterpretation code: low,
+ * normal or high by the category, critical when the kiosk asked for help
+ * now. */
+static const char *
+interpretation_code (const HpInterpretation *meaning)
+{
+  gboolean critical = meaning->urgency >= HP_URGENCY_TELL_STAFF_NOW;
+
+  switch (meaning->category)
+    {
+    case HP_CATEGORY_BP_LOW:
+    case HP_CATEGORY_PULSE_LOW:
+    case HP_CATEGORY_BMI_UNDERWEIGHT:
+    case HP_CATEGORY_GLUCOSE_LOW:
+      return critical ? "LL" : "L";
+    case HP_CATEGORY_BP_NORMAL:
+    case HP_CATEGORY_PULSE_NORMAL:
+    case HP_CATEGORY_BMI_HEALTHY:
+    case HP_CATEGORY_GLUCOSE_NORMAL:
+      return "N";
+    case HP_CATEGORY_BP_ELEVATED:
+    case HP_CATEGORY_BP_STAGE_1:
+    case HP_CATEGORY_BP_STAGE_2:
+    case HP_CATEGORY_BP_CRISIS:
+    case HP_CATEGORY_PULSE_HIGH:
+    case HP_CATEGORY_BMI_OVERWEIGHT:
+    case HP_CATEGORY_BMI_OBESITY:
+    case HP_CATEGORY_GLUCOSE_PREDIABETES:
+    case HP_CATEGORY_GLUCOSE_DIABETES:
+    case HP_CATEGORY_GLUCOSE_VERY_HIGH:
+    default:
+      return critical ? "HH" : "H";
+    }
+}
+
+static const char *
+interpretation_display (const char *code)
+{
+  static const struct { const char *code, *display; } names[] = {
+    { "LL", "Critical low" }, { "L", "Low" }, { "N", "Normal" }, { "H", "High" }, { "HH", "Critical high" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (names[i].code, code))
+      return names[i].display;
+  return NULL;
+}
 
 static JsonNode *
 build_observation (const ObservationContext *context,
@@ -382,6 +442,16 @@ build_observation (const ObservationContext *context,
   json_builder_add_string_value (builder, "Observation");
   json_builder_set_member_name (builder, "id");
   json_builder_add_string_value (builder, uuid);
+  if (info->profile != NULL)
+    {
+      json_builder_set_member_name (builder, "meta");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "profile");
+      json_builder_begin_array (builder);
+      json_builder_add_string_value (builder, info->profile);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder, "final");
 
@@ -421,6 +491,13 @@ build_observation (const ObservationContext *context,
 
   json_builder_set_member_name (builder, "effectiveDateTime");
   json_builder_add_string_value (builder, effective);
+  if (context->issued != NULL)
+    {
+      g_autofree char *issued = format_time (context->issued);
+
+      json_builder_set_member_name (builder, "issued");
+      json_builder_add_string_value (builder, issued);
+    }
 
   if (context->device_id != NULL && *context->device_id != '\0')
     {
@@ -432,18 +509,31 @@ build_observation (const ObservationContext *context,
     }
 
   if (value != NULL)
-    add_value_quantity (builder, value->concept, value->value, value->comparator);
-  if (value != NULL && value->interpretation != NULL)
+    add_value_quantity (builder, value->concept, value->value, value->comparator, value->ucum, value->unit);
+  if (context->interpretation != NULL)
     {
       json_builder_set_member_name (builder, "interpretation");
       json_builder_begin_array (builder);
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "coding");
       json_builder_begin_array (builder);
-      add_coding (builder, HP_FHIR_INTERPRETATION_SYSTEM, value->interpretation,
-                  g_str_equal (value->interpretation, "HH") ? "Critical high" : "Critical low");
+      add_coding (builder, HP_FHIR_INTERPRETATION_SYSTEM, context->interpretation,
+                  interpretation_display (context->interpretation));
       json_builder_end_array (builder);
       json_builder_end_object (builder);
+      json_builder_end_array (builder);
+    }
+  if (context->derived_from != NULL)
+    {
+      json_builder_set_member_name (builder, "derivedFrom");
+      json_builder_begin_array (builder);
+      for (guint i = 0; context->derived_from[i] != NULL; i++)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "reference");
+          json_builder_add_string_value (builder, context->derived_from[i]);
+          json_builder_end_object (builder);
+        }
       json_builder_end_array (builder);
     }
 
@@ -455,7 +545,8 @@ build_observation (const ObservationContext *context,
         {
           json_builder_begin_object (builder);
           add_code (builder, components[i].concept, components[i].mdc_code);
-          add_value_quantity (builder, components[i].concept, components[i].value, components[i].comparator);
+          add_value_quantity (builder, components[i].concept, components[i].value, components[i].comparator,
+                              components[i].ucum, components[i].unit);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -495,6 +586,20 @@ entry_list_add (EntryList *list,
   g_ptr_array_add (list->urls, full_url);
 }
 
+/* The fullUrl of the Observation of @concept for the measurement at
+ * @position of @visit: the same every time, so others can refer to it. */
+static char *
+observation_url (HpVisit *visit,
+                 guint    position,
+                 Concept  concept)
+{
+  g_autofree char *id_name = g_strdup_printf ("observation/%s/%u/%s", hp_visit_get_id (visit),
+                                              position, concepts[concept].loinc);
+  g_autofree char *uuid = name_based_uuid (id_name);
+
+  return g_strconcat ("urn:uuid:", uuid, NULL);
+}
+
 static void
 add_observation (EntryList                *list,
                  const ObservationContext *base,
@@ -503,7 +608,8 @@ add_observation (EntryList                *list,
                  guint32                   mdc_code,
                  const Reading            *components,
                  guint                     n_components,
-                 const Reading            *value)
+                 const Reading            *value,
+                 const HpInterpretation   *meaning)
 {
   ObservationContext context = *base;
   g_autofree char *id_name = NULL;
@@ -513,6 +619,7 @@ add_observation (EntryList                *list,
   id_name = g_strdup_printf ("observation/%s/%u/%s", hp_visit_get_id (base->visit),
                              position, concepts[concept].loinc);
   context.id_name = id_name;
+  context.interpretation = meaning != NULL ? interpretation_code (meaning) : NULL;
   resource = build_observation (&context, concept, mdc_code, components, n_components,
                                 value, &full_url);
   entry_list_add (list, resource, full_url);
@@ -563,7 +670,15 @@ read_canonical (HpVisit        *visit,
     }
   if (!check_finite (visit, position, hp_quantity_to_string (quantity), value, error))
     return FALSE;
-  *reading = (Reading) { concept, value, hp_measurement_get_mdc_code (measurement, quantity), NULL, NULL };
+  *reading = (Reading) { concept, value, hp_measurement_get_mdc_code (measurement, quantity), NULL, NULL, NULL };
+  /* Pounds stay pounds: converted, 160 lb would claim a precision of
+   * 72.57477920000001 kg the scale never had. */
+  if (quantity == HP_QUANTITY_BODY_WEIGHT && g_strcmp0 (unit, "[lb_av]") == 0)
+    {
+      hp_measurement_get_value (measurement, quantity, &reading->value, NULL);
+      reading->ucum = "[lb_av]";
+      reading->unit = "lb";
+    }
   return TRUE;
 }
 
@@ -600,19 +715,14 @@ read_glucose (HpVisit        *visit,
   reading->value = value;
   reading->mdc_code = hp_measurement_get_mdc_code (measurement, HP_QUANTITY_BLOOD_GLUCOSE);
   reading->comparator = NULL;
-  reading->interpretation = NULL;
-  /* A meter's HI or LO: the value is its limit, the true one beyond it, and
-   * both are critical. */
+  reading->ucum = NULL;
+  reading->unit = NULL;
+  /* A meter's HI or LO: the value is its limit, the true one beyond it
+   * (the interpretation, care now, makes both critical). */
   if (hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_ABOVE_RANGE)
-    {
-      reading->comparator = ">";
-      reading->interpretation = "HH";
-    }
+    reading->comparator = ">";
   else if (hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_BELOW_RANGE)
-    {
-      reading->comparator = "<";
-      reading->interpretation = "LL";
-    }
+    reading->comparator = "<";
   return TRUE;
 }
 
@@ -639,9 +749,18 @@ add_measurement (EntryList                *list,
   gboolean any_part_coded = FALSE;
   Reading reading;
   GError *local_error = NULL;
+  HpInterpretation meaning = { 0 };
+  gboolean interpreted;
 
   context.device_id = hp_measurement_get_device_id (measurement);
-  context.taken_at = hp_measurement_get_kiosk_time (measurement);
+  /* When it was measured is the device's clock, when that clock was
+   * right; when the kiosk got it is "issued". */
+  context.issued = hp_measurement_get_kiosk_time (measurement);
+  context.taken_at = context.issued;
+  if (hp_measurement_get_device_time (measurement) != NULL &&
+      !(hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID))
+    context.taken_at = hp_measurement_get_device_time (measurement);
+  interpreted = hp_visit_interpret (base->visit, measurement, NULL, &meaning);
 
   for (gsize i = 0; i < G_N_ELEMENTS (pressure_parts); i++)
     {
@@ -660,12 +779,19 @@ add_measurement (EntryList                *list,
   if (n_components > 0)
     add_observation (list, &context, position, CONCEPT_BLOOD_PRESSURE_PANEL,
                      any_part_coded ? concepts[CONCEPT_BLOOD_PRESSURE_PANEL].panel_mdc : 0,
-                     components, n_components, NULL);
+                     components, n_components, NULL,
+                     interpreted && hp_measurement_get_kind (measurement) == HP_MEASUREMENT_KIND_BLOOD_PRESSURE
+                     ? &meaning : NULL);
 
   if (read_canonical (base->visit, measurement, position, HP_QUANTITY_PULSE_RATE,
                       CONCEPT_HEART_RATE, &reading, &local_error))
-    add_observation (list, &context, position, reading.concept, reading.mdc_code,
-                     NULL, 0, &reading);
+    {
+      HpInterpretation pulse = { 0 };
+
+      add_observation (list, &context, position, reading.concept, reading.mdc_code,
+                       NULL, 0, &reading,
+                       hp_visit_interpret_pulse (base->visit, measurement, &pulse) ? &pulse : NULL);
+    }
   else if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -674,8 +800,29 @@ add_measurement (EntryList                *list,
 
   if (read_canonical (base->visit, measurement, position, HP_QUANTITY_BODY_WEIGHT,
                       CONCEPT_BODY_WEIGHT, &reading, &local_error))
-    add_observation (list, &context, position, reading.concept, reading.mdc_code,
-                     NULL, 0, &reading);
+    {
+      double bmi = 0;
+
+      add_observation (list, &context, position, reading.concept, reading.mdc_code,
+                       NULL, 0, &reading, NULL);
+      /* The height typed for it and the body-mass index it gave, the
+       * index derived from both. */
+      if (interpreted && hp_measurement_get_kind (measurement) == HP_MEASUREMENT_KIND_BODY_WEIGHT &&
+          hp_visit_interpret (base->visit, measurement, &bmi, &meaning))
+        {
+          g_autofree char *weight_url = observation_url (base->visit, position, CONCEPT_BODY_WEIGHT);
+          g_autofree char *height_url = observation_url (base->visit, position, CONCEPT_BODY_HEIGHT);
+          const char *sources[] = { weight_url, height_url, NULL };
+          ObservationContext derived = context;
+          Reading height = { CONCEPT_BODY_HEIGHT, hp_visit_get_height_cm (base->visit), 0, NULL, NULL, NULL };
+          Reading index = { CONCEPT_BODY_MASS_INDEX, hp_interpret_shown_value (HP_SCALE_BMI, bmi), 0, NULL, NULL, NULL };
+
+          derived.device_id = NULL;
+          add_observation (list, &derived, position, CONCEPT_BODY_HEIGHT, 0, NULL, 0, &height, NULL);
+          derived.derived_from = sources;
+          add_observation (list, &derived, position, CONCEPT_BODY_MASS_INDEX, 0, NULL, 0, &index, &meaning);
+        }
+    }
   else if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -684,7 +831,9 @@ add_measurement (EntryList                *list,
 
   if (read_glucose (base->visit, measurement, position, &reading, &local_error))
     add_observation (list, &context, position, reading.concept, reading.mdc_code,
-                     NULL, 0, &reading);
+                     NULL, 0, &reading,
+                     interpreted && hp_measurement_get_kind (measurement) == HP_MEASUREMENT_KIND_BLOOD_GLUCOSE
+                     ? &meaning : NULL);
   else if (local_error != NULL)
     {
       g_propagate_error (error, local_error);

@@ -415,7 +415,126 @@ test_weight (void **state)
   weight = find_observation (resources, "29463-7");
   assert_category (weight, "vital-signs");
   assert_codes (weight, "29463-7", "188736");
-  assert_quantity (weight, 160 * 0.45359237, "kg");
+  /* In the scale's own unit: 160 lb, not 72.57477920000001 kg. */
+  assert_quantity (weight, 160, "[lb_av]");
+  assert_non_null (strstr (text, "\"value\":160,"));
+  assert_null (strstr (text, "72.57"));
+}
+
+static JsonObject *
+first_coding (JsonObject *holder,
+              const char *member)
+{
+  JsonArray *list = member_array (holder, member);
+
+  assert_int_equal (json_array_get_length (list), 1);
+  return find_coding (json_array_get_object_element (list, 0), HP_FHIR_INTERPRETATION_SYSTEM);
+}
+
+/* Each Observation says which vital-signs profile it meets, what the kiosk
+ * read it as (N, L, H, LL, HH), when the device measured it (its clock,
+ * when right) and when the kiosk got it. */
+static void
+test_profiles_interpretation_and_times (void **state)
+{
+  g_autoptr(HpVisit) visit = new_visit ("context-visit", NULL);
+  HpMeasurement *bp = add (visit, HP_MEASUREMENT_KIND_BLOOD_PRESSURE, 60, "usb:0590:0028:SN1");
+  HpMeasurement *crisis = add (visit, HP_MEASUREMENT_KIND_BLOOD_PRESSURE, 120, "usb:0590:0028:SN1");
+  HpMeasurement *weight = add (visit, HP_MEASUREMENT_KIND_BODY_WEIGHT, 180, "usb:0bda:0001:scale");
+  g_autoptr(GDateTime) device_time = at (-30);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) resources = NULL;
+  g_autoptr(GDateTime) effective = NULL;
+  g_autoptr(GDateTime) issued = NULL;
+  g_autoptr(GDateTime) kiosk_time = at (60);
+  JsonObject *panel = NULL, *rate = NULL, *bmi = NULL, *height = NULL;
+  guint n_panels = 0;
+
+  (void) state;
+  hp_measurement_set_value (bp, HP_QUANTITY_SYSTOLIC, 118, "mm[Hg]");
+  hp_measurement_set_value (bp, HP_QUANTITY_DIASTOLIC, 76, "mm[Hg]");
+  hp_measurement_set_value (bp, HP_QUANTITY_PULSE_RATE, 190, "/min");
+  hp_measurement_set_device_time (bp, device_time);
+  hp_measurement_set_value (crisis, HP_QUANTITY_SYSTOLIC, 195, "mm[Hg]");
+  hp_measurement_set_value (crisis, HP_QUANTITY_DIASTOLIC, 100, "mm[Hg]");
+  hp_measurement_set_device_time (crisis, device_time);
+  hp_measurement_set_flags (crisis, HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID);
+  hp_measurement_set_value (weight, HP_QUANTITY_BODY_WEIGHT, 81, "kg");
+  assert_true (hp_visit_set_height_cm (visit, 180));
+  text = export_visits (&visit, 1);
+  root = parse (text);
+  resources = bundle_resources (root);
+
+  for (guint i = 0; i < resources->len; i++)
+    {
+      JsonObject *resource = g_ptr_array_index (resources, i);
+      const char *loinc = loinc_of (resource);
+
+      if (g_str_equal (loinc, "85354-9"))
+        {
+          /* The first panel is the normal one, the second the crisis. */
+          if (n_panels++ == 0)
+            panel = resource;
+          else
+            {
+              assert_string_equal (member_string (first_coding (resource, "interpretation"), "code"), "HH");
+              /* A clock the device got wrong is not a time. */
+              effective = g_date_time_new_from_iso8601 (member_string (resource, "effectiveDateTime"), NULL);
+              assert_int_equal (g_date_time_compare (effective, at (120)), 0);
+              g_clear_pointer (&effective, g_date_time_unref);
+            }
+        }
+      else if (g_str_equal (loinc, "8867-4"))
+        rate = resource;
+      else if (g_str_equal (loinc, "39156-5"))
+        bmi = resource;
+      else if (g_str_equal (loinc, "8302-2"))
+        height = resource;
+    }
+  assert_int_equal (n_panels, 2);
+  assert_non_null (panel);
+  assert_non_null (rate);
+
+  assert_string_equal (json_array_get_string_element (member_array (member_object (panel, "meta"), "profile"), 0),
+                       "http://hl7.org/fhir/StructureDefinition/bp");
+  assert_string_equal (json_array_get_string_element (member_array (member_object (rate, "meta"), "profile"), 0),
+                       "http://hl7.org/fhir/StructureDefinition/heartrate");
+  assert_string_equal (member_string (first_coding (panel, "interpretation"), "code"), "N");
+  /* A pulse of 190 asks for staff now: critical high. */
+  assert_string_equal (member_string (first_coding (rate, "interpretation"), "code"), "HH");
+
+  effective = g_date_time_new_from_iso8601 (member_string (panel, "effectiveDateTime"), NULL);
+  issued = g_date_time_new_from_iso8601 (member_string (panel, "issued"), NULL);
+  assert_int_equal (g_date_time_compare (effective, device_time), 0);
+  assert_int_equal (g_date_time_compare (issued, kiosk_time), 0);
+
+  /* Height and BMI, the index derived from the weight and the height. */
+  assert_non_null (height);
+  assert_non_null (bmi);
+  assert_quantity (height, 180, "cm");
+  assert_quantity (bmi, 25.0, "kg/m2");
+  assert_string_equal (member_string (first_coding (bmi, "interpretation"), "code"), "H");
+  assert_string_equal (json_array_get_string_element (member_array (member_object (bmi, "meta"), "profile"), 0),
+                       "http://hl7.org/fhir/StructureDefinition/bmi");
+  {
+    JsonArray *sources = member_array (bmi, "derivedFrom");
+    g_autoptr(GHashTable) urls = g_hash_table_new (g_str_hash, g_str_equal);
+    JsonArray *entries = member_array (json_node_get_object (root), "entry");
+
+    for (guint i = 0; i < json_array_get_length (entries); i++)
+      {
+        JsonObject *entry = json_array_get_object_element (entries, i);
+
+        g_hash_table_insert (urls, (gpointer) member_string (entry, "fullUrl"),
+                             (gpointer) loinc_of (member_object (entry, "resource")));
+      }
+    assert_int_equal (json_array_get_length (sources), 2);
+    assert_string_equal (g_hash_table_lookup (urls, member_string (json_array_get_object_element (sources, 0),
+                                                                   "reference")), "29463-7");
+    assert_string_equal (g_hash_table_lookup (urls, member_string (json_array_get_object_element (sources, 1),
+                                                                   "reference")), "8302-2");
+  }
 }
 
 /* The LOINC code follows the unit; the value is the one the meter showed. */
@@ -474,7 +593,7 @@ test_glucose_out_of_range (void **state)
   } cases[] = {
     { high, ">", "HH", 600 },
     { low, "<", "LL", 20 },
-    { plain, NULL, NULL, 104 },
+    { plain, NULL, "N", 104 },
   };
 
   (void) state;
@@ -488,12 +607,9 @@ test_glucose_out_of_range (void **state)
 
       assert_quantity (observation, cases[i].value, "mg/dL");
       if (cases[i].comparator == NULL)
-        {
-          assert_false (json_object_has_member (quantity, "comparator"));
-          assert_false (json_object_has_member (observation, "interpretation"));
-          continue;
-        }
-      assert_string_equal (member_string (quantity, "comparator"), cases[i].comparator);
+        assert_false (json_object_has_member (quantity, "comparator"));
+      else
+        assert_string_equal (member_string (quantity, "comparator"), cases[i].comparator);
       {
         JsonArray *interpretations = member_array (observation, "interpretation");
         JsonObject *coding;
@@ -1002,6 +1118,7 @@ main (int    argc,
     cmocka_unit_test (test_glucose_by_unit),
     cmocka_unit_test (test_glucose_out_of_range),
     cmocka_unit_test (test_decimals_plain),
+    cmocka_unit_test (test_profiles_interpretation_and_times),
     cmocka_unit_test (test_height_and_bmi),
     cmocka_unit_test (test_patient),
     cmocka_unit_test (test_stable_ids),
