@@ -1005,6 +1005,24 @@ break_bundle (const char *text,
   return g_string_free (broken, FALSE);
 }
 
+/* @text with the first entry's resource lacking @member: still valid
+ * against the schema, which has no rule that says a value must be there. */
+static char *
+drop_first_member (const char *text,
+                   const char *member)
+{
+  g_autoptr(JsonNode) root = json_from_string (text, NULL);
+  JsonArray *entries;
+  JsonObject *resource;
+
+  g_assert (root != NULL);
+  entries = json_object_get_array_member (json_node_get_object (root), "entry");
+  resource = json_object_get_object_member (json_array_get_object_element (entries, 0), "resource");
+  g_assert (json_object_has_member (resource, member));
+  json_object_remove_member (resource, member);
+  return json_to_string (root, FALSE);
+}
+
 static int
 write_bundles (const char *dir)
 {
@@ -1085,6 +1103,8 @@ write_bundles (const char *dir)
     g_autofree char *bad_member = break_bundle (moles_text, "\"effectiveDateTime\"", "\"effectiveTime\"");
     g_autofree char *bad_date = break_bundle (height_text, "\"effectiveDateTime\":\"2025-11-21T",
                                               "\"effectiveDateTime\":\"2025-11-21 ");
+    /* Schema-valid, but a vital sign with no value breaks vs-2. */
+    g_autofree char *no_value = drop_first_member (weight_text, "valueQuantity");
 
     if (!write_bundle (dir, "bp-pulse-anonymous.json", bp_text, &error)
         || !write_bundle (dir, "bp-pulse-patient.json", bp_patient_text, &error)
@@ -1098,7 +1118,8 @@ write_bundles (const char *dir)
         || !write_bundle (broken_dir, "bundle-type-unknown.json", bad_type, &error)
         || !write_bundle (broken_dir, "value-as-string.json", bad_value, &error)
         || !write_bundle (broken_dir, "unknown-member.json", bad_member, &error)
-        || !write_bundle (broken_dir, "date-time-with-space.json", bad_date, &error))
+        || !write_bundle (broken_dir, "date-time-with-space.json", bad_date, &error)
+        || !write_bundle (broken_dir, "vital-sign-without-value.json", no_value, &error))
       {
         g_printerr ("%s\n", error->message);
         return 1;
