@@ -355,8 +355,8 @@ static const char * const arabic_words[] = {
 };
 
 static const char * const french_words[] = {
-  "Tension haute (niveau 1)", "Pouls normal", "Poids sain",
-  "Sucre dans le sang un peu haut (zone de prédiabète)", "Avant de manger : rien depuis 8 heures.",
+  "Tension haute (stade 1)", "Pouls normal", "Poids sain",
+  "Taux de sucre dans le sang un peu haut (zone de prédiabète)", "Avant de manger : rien depuis 8 heures.",
   "Ceci est un dépistage, pas un diagnostic.", "Indice de masse corporelle",
   NULL,
 };

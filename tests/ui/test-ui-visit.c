@@ -232,17 +232,17 @@ static const LanguageCase french = {
   .weight_value = "81,0",
   .fasting_question = "Avez-vous mangé dans les 8 dernières heures ?",
   .fasting_no_words = "Non, rien depuis 8 heures",
-  .glucose_ready = "Préparez-vous pour le test de sucre dans le sang",
+  .glucose_ready = "Préparez-vous pour le test du taux de sucre dans le sang",
   .glucose_step = "Mettez une bandelette neuve dans le lecteur.",
-  .glucose_measuring = "Lecture de votre sucre dans le sang",
-  .glucose_title = "Votre sucre dans le sang",
+  .glucose_measuring = "Lecture de votre taux de sucre dans le sang",
+  .glucose_title = "Votre taux de sucre dans le sang",
   .glucose_unit = "mg/dL",
   .eaten_words = "Après avoir mangé dans les 8 dernières heures.",
   .done_words = "J’ai fini",
   .summary_title = "Vos résultats d’aujourd’hui",
   .bp_name = "Tension",
   .weight_name = "Poids",
-  .glucose_name = "Sucre dans le sang",
+  .glucose_name = "Taux de sucre dans le sang",
   .language_question = "Dans quelle langue voulez-vous continuer ?",
   .consent_words = "pendant 1 an. Ensuite, elles sont effacées.",
   .consent_sharing = "Seul le personnel peut envoyer vos mesures à une clinique",
@@ -1270,7 +1270,7 @@ static void
 test_crisis_meter_high_french (void **state G_GNUC_UNUSED)
 {
   static const MeterHighCase in_french = {
-    "fr", "Faites-vous soigner maintenant", "au-dessus de la plage",
+    "fr", "Demandez une aide médicale maintenant", "au-dessus de la plage",
     "Taux de sucre dans le sang hors plage (HI)", "vomissez, respirez vite",
   };
 
