@@ -151,6 +151,8 @@ page_for_step (HpVisitStep       step,
       return HP_PAGE_CHOOSE;
     case HP_VISIT_STEP_FASTING:
       return HP_PAGE_FASTING;
+    case HP_VISIT_STEP_AGE:
+      return HP_PAGE_AGE;
     case HP_VISIT_STEP_INSTRUCTIONS:
       return instructions_for (kind);
     case HP_VISIT_STEP_MEASURING:
@@ -918,6 +920,15 @@ action_fasting (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer d
 }
 
 static void
+action_age (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
+{
+  HpApplication *self = data;
+
+  if (self->flow != NULL)
+    hp_visit_flow_answer_age (self->flow, g_variant_get_boolean (param));
+}
+
+static void
 action_measure_another (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
 {
   HpApplication *self = data;
@@ -1067,6 +1078,7 @@ static const GActionEntry visit_entries[] = {
   { .name = "start-measurement", .activate = action_start_measurement },
   { .name = "cancel-measurement", .activate = action_cancel_measurement },
   { .name = "fasting", .activate = action_fasting, .parameter_type = "s" },
+  { .name = "age", .activate = action_age, .parameter_type = "b" },
   { .name = "measure-another", .activate = action_measure_another },
   { .name = "finish", .activate = action_finish },
   { .name = "start-over", .activate = action_start_over },

@@ -77,6 +77,11 @@ act (HpDemoTour *self)
       action = "visit.identify";
       target = g_variant_new_boolean (FALSE);
       break;
+    case HP_VISIT_STEP_AGE:
+      /* The demo patient is an adult. */
+      action = "visit.age";
+      target = g_variant_new_boolean (TRUE);
+      break;
     case HP_VISIT_STEP_HEIGHT:
       action = "visit.height";
       target = g_variant_new_double (172);

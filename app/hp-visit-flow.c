@@ -73,6 +73,7 @@ static const char * const step_names[] = {
   [HP_VISIT_STEP_IDENTIFY] = "identify",
   [HP_VISIT_STEP_ENTER_CODE] = "enter-code",
   [HP_VISIT_STEP_ENTER_PIN] = "enter-pin",
+  [HP_VISIT_STEP_AGE] = "age",
   [HP_VISIT_STEP_CHOOSE] = "choose",
   [HP_VISIT_STEP_HEIGHT] = "height",
   [HP_VISIT_STEP_FASTING] = "fasting",
@@ -116,6 +117,7 @@ step_watches_inactivity (HpVisitStep step)
     case HP_VISIT_STEP_IDENTIFY:
     case HP_VISIT_STEP_ENTER_CODE:
     case HP_VISIT_STEP_ENTER_PIN:
+    case HP_VISIT_STEP_AGE:
     case HP_VISIT_STEP_CHOOSE:
     case HP_VISIT_STEP_HEIGHT:
     case HP_VISIT_STEP_FASTING:
@@ -748,6 +750,15 @@ hp_visit_flow_consent (HpVisitFlow *self,
   return TRUE;
 }
 
+/* On to the choice of measurement, asking first, once a visit, whether the
+ * patient is an adult: adult ranges are not a child's. */
+static void
+go_to_choose (HpVisitFlow *self)
+{
+  set_step (self, hp_visit_get_age_group (self->visit) == HP_AGE_GROUP_UNKNOWN ? HP_VISIT_STEP_AGE
+                                                                              : HP_VISIT_STEP_CHOOSE);
+}
+
 gboolean
 hp_visit_flow_identify (HpVisitFlow *self,
                         gboolean     with_code)
@@ -757,7 +768,10 @@ hp_visit_flow_identify (HpVisitFlow *self,
   if (self->step != HP_VISIT_STEP_IDENTIFY)
     return FALSE;
   /* Without a store no code can be checked; the visit goes on anonymously. */
-  set_step (self, with_code && self->store != NULL ? HP_VISIT_STEP_ENTER_CODE : HP_VISIT_STEP_CHOOSE);
+  if (with_code && self->store != NULL)
+    set_step (self, HP_VISIT_STEP_ENTER_CODE);
+  else
+    go_to_choose (self);
   return TRUE;
 }
 
@@ -829,7 +843,7 @@ on_pin_verified (GObject      *source,
   code = g_steal_pointer (&self->typed_code);
   identified (self, code);
   forget_secret (&code);
-  set_step (self, HP_VISIT_STEP_CHOOSE);
+  go_to_choose (self);
 }
 
 static void
@@ -973,6 +987,10 @@ hp_visit_flow_back (HpVisitFlow *self)
       forget_secret (&self->typed_code);
       set_step (self, HP_VISIT_STEP_ENTER_CODE);
       return TRUE;
+    case HP_VISIT_STEP_AGE:
+      /* Back to how to start; a returning patient's code is kept. */
+      set_step (self, HP_VISIT_STEP_IDENTIFY);
+      return TRUE;
     case HP_VISIT_STEP_HEIGHT:
       /* Back is not an answer: the question comes again with the weight. */
       self->height_asked = FALSE;
@@ -1030,6 +1048,19 @@ hp_visit_flow_choose (HpVisitFlow       *self,
     }
   else
     set_step (self, HP_VISIT_STEP_INSTRUCTIONS);
+  return TRUE;
+}
+
+gboolean
+hp_visit_flow_answer_age (HpVisitFlow *self,
+                          gboolean     adult)
+{
+  g_return_val_if_fail (HP_IS_VISIT_FLOW (self), FALSE);
+
+  if (self->step != HP_VISIT_STEP_AGE)
+    return FALSE;
+  hp_visit_set_age_group (self->visit, adult ? HP_AGE_GROUP_ADULT : HP_AGE_GROUP_CHILD);
+  set_step (self, HP_VISIT_STEP_CHOOSE);
   return TRUE;
 }
 

@@ -17,6 +17,7 @@ typedef enum {
   HP_VISIT_STEP_IDENTIFY,       /* anonymous, or a returning patient's code */
   HP_VISIT_STEP_ENTER_CODE,     /* the personal code from an earlier printout */
   HP_VISIT_STEP_ENTER_PIN,      /* its PIN; checked in the background */
+  HP_VISIT_STEP_AGE,            /* 18 or older? asked once a visit, before any reading */
   HP_VISIT_STEP_CHOOSE,
   HP_VISIT_STEP_HEIGHT,         /* before the weight: for a body-mass index */
   HP_VISIT_STEP_FASTING,        /* glucose only: has the patient eaten? */
@@ -138,6 +139,9 @@ gboolean hp_visit_flow_back               (HpVisitFlow       *self);
 gboolean hp_visit_flow_remember_me        (HpVisitFlow       *self);
 gboolean hp_visit_flow_choose             (HpVisitFlow       *self,
                                            HpMeasurementKind  kind);
+/* The answer to "Are you 18 or older?"; then the choice of measurement. */
+gboolean hp_visit_flow_answer_age         (HpVisitFlow       *self,
+                                           gboolean           adult);
 /* On the fasting step: the answer, which leads on to the instructions. */
 gboolean hp_visit_flow_answer_fasting     (HpVisitFlow       *self,
                                            HpFasting          fasting);

@@ -538,6 +538,27 @@ hp_interpret_pulse_value (double            pulse,
   return hp_interpret_pulse_repeated (pulse, NAN, out);
 }
 
+#define SOURCE_CHILD \
+  N_("Adult categories do not apply under 18: children's blood pressure is judged by age, sex and height (AAP clinical practice guideline, Flynn et al., Pediatrics 2017), and their BMI on growth charts (WHO; CDC)")
+
+void
+hp_interpret_for_child (const HpInterpretation *adult,
+                        HpInterpretation       *out)
+{
+  g_return_if_fail (adult != NULL && out != NULL);
+
+  *out = *adult;
+  if (adult->urgency >= HP_URGENCY_TELL_STAFF_NOW)
+    return;
+  out->urgency = HP_URGENCY_CHECK;
+  out->title = N_("Numbers for a child");
+  out->meaning = N_("Children's values are judged with charts for their age, not with the ranges for adults.");
+  out->next_step = N_("Show these numbers to a doctor or nurse, who can read them for the child's age.");
+  out->icon_name = ICON_ATTENTION;
+  out->source = SOURCE_CHILD;
+  out->emergency = HP_EMERGENCY_SIGNS_NONE;
+}
+
 gboolean
 hp_interpret_pulse_repeated (double            pulse,
                              double            earlier_pulse,

@@ -29,6 +29,14 @@ typedef enum {
   HP_FASTING_NO,
 } HpFasting;
 
+/* Whether the patient is an adult: adult categories of blood pressure,
+ * pulse and weight are not a child's. */
+typedef enum {
+  HP_AGE_GROUP_UNKNOWN,
+  HP_AGE_GROUP_ADULT,  /* 18 or older */
+  HP_AGE_GROUP_CHILD,  /* under 18 */
+} HpAgeGroup;
+
 /* One category per kind of result. Values of each enum are ordered from
  * lowest to highest. */
 typedef enum {
@@ -161,6 +169,14 @@ gboolean hp_interpret_pulse_repeated        (double            pulse,
 gboolean hp_interpret_glucose_value         (double            glucose_mg_dl,
                                              HpFasting         fasting,
                                              HpInterpretation *out);
+
+/* What a reading of blood pressure, pulse or weight means for someone
+ * under 18, from what it would mean for an adult (@adult): adult categories
+ * do not apply, so the numbers stand with a note that children's values are
+ * judged with charts for their age; a reading that would ask an adult for
+ * help now still does. */
+void      hp_interpret_for_child            (const HpInterpretation *adult,
+                                             HpInterpretation       *out);
 
 /* The number to show for @value on @scale: rounded to the scale's
  * precision, and moved one step where rounding would carry it across a

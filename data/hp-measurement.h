@@ -54,11 +54,14 @@ typedef enum /*< flags >*/ {
    * reading, so every later view reads it as it was taken. */
   HP_MEASUREMENT_FLAG_FASTING = 1 << 3,
   HP_MEASUREMENT_FLAG_NOT_FASTING = 1 << 4,
+  /* Taken from someone who said they are under 18: adult categories of
+   * blood pressure, pulse and weight do not apply. */
+  HP_MEASUREMENT_FLAG_UNDER_18 = 1 << 5,
 } HpMeasurementFlags;
 
 #define HP_MEASUREMENT_FLAGS_ALL \
   (HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID | HP_MEASUREMENT_FLAG_ABOVE_RANGE | HP_MEASUREMENT_FLAG_BELOW_RANGE | \
-   HP_MEASUREMENT_FLAG_FASTING | HP_MEASUREMENT_FLAG_NOT_FASTING)
+   HP_MEASUREMENT_FLAG_FASTING | HP_MEASUREMENT_FLAG_NOT_FASTING | HP_MEASUREMENT_FLAG_UNDER_18)
 
 #define HP_TYPE_MEASUREMENT (hp_measurement_get_type ())
 G_DECLARE_FINAL_TYPE (HpMeasurement, hp_measurement, HP, MEASUREMENT, GObject)

@@ -17,6 +17,7 @@ struct _HpVisit
   char *language;
   char *patient_code;
   HpFasting fasting;
+  HpAgeGroup age_group;
   double height_cm;
   GListStore *measurements;
 };
@@ -240,6 +241,8 @@ hp_visit_add_measurement (HpVisit       *self,
       else if (self->fasting == HP_FASTING_NO)
         hp_measurement_set_flags (measurement, flags | HP_MEASUREMENT_FLAG_NOT_FASTING);
     }
+  if (self->age_group == HP_AGE_GROUP_CHILD)
+    hp_measurement_set_flags (measurement, hp_measurement_get_flags (measurement) | HP_MEASUREMENT_FLAG_UNDER_18);
   g_list_store_append (self->measurements, measurement);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MEASUREMENTS]);
 }
@@ -313,6 +316,22 @@ hp_visit_set_fasting (HpVisit   *self,
   self->fasting = fasting;
 }
 
+HpAgeGroup
+hp_visit_get_age_group (HpVisit *self)
+{
+  g_return_val_if_fail (HP_IS_VISIT (self), HP_AGE_GROUP_UNKNOWN);
+  return self->age_group;
+}
+
+void
+hp_visit_set_age_group (HpVisit    *self,
+                        HpAgeGroup  age_group)
+{
+  g_return_if_fail (HP_IS_VISIT (self));
+  g_return_if_fail (age_group <= HP_AGE_GROUP_CHILD);
+  self->age_group = age_group;
+}
+
 double
 hp_visit_get_height_cm (HpVisit *self)
 {
@@ -350,8 +369,8 @@ hp_visit_get_measurement_fasting (HpVisit       *self,
   return HP_FASTING_UNKNOWN;
 }
 
-gboolean
-hp_visit_interpret (HpVisit          *self,
+static gboolean
+interpret_as_adult (HpVisit          *self,
                     HpMeasurement    *measurement,
                     double           *bmi,
                     HpInterpretation *out)
@@ -377,6 +396,29 @@ hp_visit_interpret (HpVisit          *self,
     default:
       return FALSE;
     }
+}
+
+gboolean
+hp_visit_interpret (HpVisit          *self,
+                    HpMeasurement    *measurement,
+                    double           *bmi,
+                    HpInterpretation *out)
+{
+  HpInterpretation adult = { 0 };
+
+  g_return_val_if_fail (HP_IS_VISIT (self), FALSE);
+  g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (!interpret_as_adult (self, measurement, bmi, &adult))
+    return FALSE;
+  /* Blood sugar reads the same at any age; pressure and weight do not. */
+  if ((hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_UNDER_18) &&
+      hp_measurement_get_kind (measurement) != HP_MEASUREMENT_KIND_BLOOD_GLUCOSE)
+    hp_interpret_for_child (&adult, out);
+  else
+    *out = adult;
+  return TRUE;
 }
 
 /* The pulse of the blood-pressure measurement taken just before
@@ -416,7 +458,15 @@ hp_visit_interpret_pulse (HpVisit          *self,
   if (hp_measurement_get_kind (measurement) != HP_MEASUREMENT_KIND_BLOOD_PRESSURE ||
       !hp_measurement_get_normalized_value (measurement, HP_QUANTITY_PULSE_RATE, &pulse))
     return FALSE;
-  return hp_interpret_pulse_repeated (pulse, earlier_pulse (self, measurement), out);
+  if (!hp_interpret_pulse_repeated (pulse, earlier_pulse (self, measurement), out))
+    return FALSE;
+  if (hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_UNDER_18)
+    {
+      HpInterpretation adult = *out;
+
+      hp_interpret_for_child (&adult, out);
+    }
+  return TRUE;
 }
 
 gboolean

@@ -44,6 +44,13 @@ HpFasting      hp_visit_get_fasting         (HpVisit       *self);
 void           hp_visit_set_fasting         (HpVisit       *self,
                                              HpFasting      fasting);
 
+/* Whether the patient said they are 18 or older; asked once a visit before
+ * any reading. A measurement added while the visit is a child's keeps
+ * that (HP_MEASUREMENT_FLAG_UNDER_18). */
+HpAgeGroup     hp_visit_get_age_group       (HpVisit       *self);
+void           hp_visit_set_age_group       (HpVisit       *self,
+                                             HpAgeGroup     age_group);
+
 /* The height the patient entered, in cm, or 0 when they gave none. Needed
  * for a body-mass index; a value outside 50–250 cm is refused. */
 double         hp_visit_get_height_cm       (HpVisit       *self);

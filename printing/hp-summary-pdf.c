@@ -79,6 +79,7 @@ typedef struct {
   gboolean interpreted;
   HpInterpretation interpretation;
   gboolean title_only;      /* the category alone: a normal pulse needs no advice */
+  const char *note;         /* a last word on the meaning, or NULL */
 } Reading;
 
 typedef struct {
@@ -187,11 +188,14 @@ describe_body_weight (Reading       *reading,
   add_detail (reading, g_strdup_printf (_("Height: %.0f cm"), height_cm));
   if (hp_visit_interpret (visit, measurement, &bmi, &unused))
     {
-      g_autofree char *bmi_text = hp_local_format_decimal (bmi, 1);
+      g_autofree char *bmi_text = hp_local_format_decimal (hp_interpret_shown_value (HP_SCALE_BMI, bmi), 1);
 
       /* TRANSLATORS: the body-mass index, with one decimal and the
        * language's decimal separator, e.g. 23.7 */
       add_detail (reading, g_strdup_printf (_("Body mass index (BMI): %s"), bmi_text));
+      /* Beside what the index means, where the column has room. */
+      if (!(hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_UNDER_18))
+        reading->note = _("If you are pregnant, these ranges do not apply.");
     }
 }
 
@@ -443,6 +447,11 @@ put_reading_meaning (HpSheet       *sheet,
   hp_sheet_space (sheet, gap);
   /* TRANSLATORS: printed before a sentence that says what to do next */
   hp_sheet_labelled_text (sheet, _("What to do:"), _(meaning->next_step));
+  if (reading->note != NULL)
+    {
+      hp_sheet_space (sheet, gap);
+      hp_sheet_text (sheet, HP_SHEET_STYLE_BODY, HP_SHEET_ALIGN_START, reading->note);
+    }
 }
 
 static void

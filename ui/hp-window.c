@@ -10,6 +10,7 @@
 #include "hp-code-page.h"
 #include "hp-consent-page.h"
 #include "hp-crisis-page.h"
+#include "hp-age-page.h"
 #include "hp-fasting-page.h"
 #include "hp-glucose-instructions-page.h"
 #include "hp-goodbye-page.h"
@@ -225,6 +226,7 @@ step_of_page (HpWindow *self,
     case HP_PAGE_LANGUAGE:
     case HP_PAGE_CONSENT:
     case HP_PAGE_IDENTIFY:
+    case HP_PAGE_AGE:
       return 1;
     case HP_PAGE_ENTRY:
       /* A code and PIN come at the start, a height with the choice, a new
@@ -468,6 +470,7 @@ hp_window_class_init (HpWindowClass *klass)
   g_type_ensure (HP_TYPE_WEIGHT_INSTRUCTIONS_PAGE);
   g_type_ensure (HP_TYPE_GLUCOSE_INSTRUCTIONS_PAGE);
   g_type_ensure (HP_TYPE_FASTING_PAGE);
+  g_type_ensure (HP_TYPE_AGE_PAGE);
   g_type_ensure (HP_TYPE_MEASURING_PAGE);
   g_type_ensure (HP_TYPE_RESULT_PAGE);
   g_type_ensure (HP_TYPE_CRISIS_PAGE);
@@ -512,6 +515,8 @@ hp_window_class_init (HpWindowClass *klass)
                                              G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_WEIGHT_INSTRUCTIONS]));
   gtk_widget_class_bind_template_child_full (widget_class, "glucose_instructions_page", FALSE,
                                              G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_GLUCOSE_INSTRUCTIONS]));
+  gtk_widget_class_bind_template_child_full (widget_class, "age_page", FALSE,
+                                             G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_AGE]));
   gtk_widget_class_bind_template_child_full (widget_class, "fasting_page", FALSE,
                                              G_STRUCT_OFFSET (HpWindow, pages[HP_PAGE_FASTING]));
   gtk_widget_class_bind_template_child_full (widget_class, "measuring_page", FALSE,

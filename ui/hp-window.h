@@ -18,6 +18,7 @@ typedef enum {
   HP_PAGE_CONSENT,
   HP_PAGE_IDENTIFY,
   HP_PAGE_ENTRY,        /* a code, a PIN or a height on the keypad */
+  HP_PAGE_AGE,          /* 18 or older? */
   HP_PAGE_CHOOSE,
   HP_PAGE_BP_INSTRUCTIONS,
   HP_PAGE_WEIGHT_INSTRUCTIONS,
@@ -42,7 +43,8 @@ G_DECLARE_FINAL_TYPE (HpWindow, hp_window, HP, WINDOW, GtkApplicationWindow)
 /* Buttons activate actions of the "visit" group, which the owner of the
  * window inserts: begin, choose(s), start-measurement, cancel-measurement,
  * finish, start-over, still-here, call-clinician, next-language,
- * measure-another, fasting(s: "eaten" or "fasting"), see-result,
+ * measure-another, age(b: TRUE for 18 or older), fasting(s: "eaten" or
+ * "fasting"), see-result,
  * print-results, choose-language(s), consent(b), identify(b: with a code),
  * enter(s: digits), height(d: cm, 0 for none), back, remember-me,
  * send-to-printer (the print page's Print). Any touch or key press emits

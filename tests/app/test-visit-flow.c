@@ -117,7 +117,7 @@ count_visits (Fixture *f)
   return n;
 }
 
-/* Attract → language → consent → anonymous → choose. */
+/* Attract → language → consent → anonymous → an adult → choose. */
 static void
 begin_anonymous (Fixture *f)
 {
@@ -129,6 +129,8 @@ begin_anonymous (Fixture *f)
   assert_true (hp_visit_flow_consent (f->flow, TRUE));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_IDENTIFY);
   assert_true (hp_visit_flow_identify (f->flow, FALSE));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_AGE);
+  assert_true (hp_visit_flow_answer_age (f->flow, TRUE));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CHOOSE);
 }
 
@@ -524,6 +526,45 @@ add_cuff_reading (Fixture *f,
   add_cuff_reading_with_pulse (f, systolic, diastolic, 88);
 }
 
+/* "Are you 18 or older?" comes once a visit, before any reading; a child's
+ * readings keep that, and are not read against adult ranges. */
+static void
+test_age_asked_once (void **state)
+{
+  Fixture *f = *state;
+  HpMeasurement *m;
+  HpInterpretation meaning = { 0 };
+
+  add_cuff_reading (f, 150, 95);
+  assert_true (hp_visit_flow_begin (f->flow));
+  assert_true (hp_visit_flow_choose_language (f->flow, hp_visit_flow_get_language (f->flow)));
+  assert_true (hp_visit_flow_consent (f->flow, TRUE));
+  assert_true (hp_visit_flow_identify (f->flow, FALSE));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_AGE);
+  /* Nothing to choose before the answer; back leads to how to start. */
+  assert_false (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BLOOD_PRESSURE));
+  assert_true (hp_visit_flow_back (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_IDENTIFY);
+  assert_true (hp_visit_flow_identify (f->flow, FALSE));
+  assert_true (hp_visit_flow_answer_age (f->flow, FALSE));
+  assert_false (hp_visit_flow_answer_age (f->flow, TRUE));
+  assert_int_equal (hp_visit_get_age_group (hp_visit_flow_get_visit (f->flow)), HP_AGE_GROUP_CHILD);
+
+  assert_true (hp_visit_flow_choose (f->flow, HP_MEASUREMENT_KIND_BLOOD_PRESSURE));
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  assert_true (wait_for_step (f->flow, HP_VISIT_STEP_RESULT));
+  m = hp_visit_find_latest (hp_visit_flow_get_visit (f->flow), HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+  assert_true (hp_measurement_get_flags (m) & HP_MEASUREMENT_FLAG_UNDER_18);
+  /* 150/95 is stage 2 for an adult; for a child the numbers stand. */
+  assert_true (hp_visit_interpret (hp_visit_flow_get_visit (f->flow), m, NULL, &meaning));
+  assert_int_equal (meaning.urgency, HP_URGENCY_CHECK);
+  assert_string_equal (meaning.title, "Numbers for a child");
+
+  /* Asked once: another measurement goes straight to the choice. */
+  assert_true (hp_visit_flow_measure_another (f->flow));
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CHOOSE);
+}
+
 /* The pulse routes the visit too: a normal pressure with a pulse of 190
  * goes to the page that asks for staff, not to a green tick; and severe
  * low pressure goes there whatever the pulse. */
@@ -884,6 +925,8 @@ test_returning_patient (void **state)
 
   assert_true (hp_visit_flow_enter (f->flow, "2580"));
   wait_until_checked (f->flow);
+  assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_AGE);
+  assert_true (hp_visit_flow_answer_age (f->flow, TRUE));
   assert_int_equal (hp_visit_flow_get_step (f->flow), HP_VISIT_STEP_CHOOSE);
   assert_string_equal (hp_visit_get_patient_code (hp_visit_flow_get_visit (f->flow)), code);
   history = hp_visit_flow_get_history (f->flow);
@@ -1072,6 +1115,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_finish_needs_a_measurement, setup, teardown),
     cmocka_unit_test_setup_teardown (test_no_new_reading_is_its_own_problem, setup, teardown),
     cmocka_unit_test_setup_teardown (test_pulse_and_low_pressure_route_the_visit, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_age_asked_once, setup, teardown),
     cmocka_unit_test_setup_teardown (test_crisis_reading_comes_first, setup, teardown),
     cmocka_unit_test_setup_teardown (test_stage_2_is_not_a_crisis, setup, teardown),
     cmocka_unit_test_setup_teardown (test_crisis_glucose, setup, teardown),

@@ -338,6 +338,7 @@ static const char * const english_words[] = {
   "Weight", "Healthy weight",
   "Blood sugar", "Blood sugar a little high (prediabetes range)", "Before eating: nothing in 8 hours.",
   "This is a screening, not a diagnosis.", "Your visit summary", "What it means:",
+  "Pulse", "beats per minute", "If you are pregnant, these ranges do not apply.",
   NULL,
 };
 
@@ -347,6 +348,7 @@ static const char * const spanish_words[] = {
   "Azúcar en la sangre", "Azúcar en la sangre un poco alto (rango de prediabetes)",
   "En ayunas: nada en 8 horas.",
   "Esto es una prueba de detección, no un diagnóstico.",
+  "Pulso", "latidos por minuto", "Si está embarazada, estos rangos no se aplican.",
   NULL,
 };
 

@@ -158,7 +158,8 @@ test_idle_pages (void **state G_GNUC_UNUSED)
     { HP_PAGE_LANGUAGE, "visit.begin", NULL, "kiosk: language", TRUE },
     { HP_PAGE_CONSENT, "visit.choose-language", "en", "kiosk: consent", TRUE },
     { HP_PAGE_IDENTIFY, "visit.consent", "true", "kiosk: identify", TRUE },
-    { HP_PAGE_CHOOSE, "visit.identify", "false", "kiosk: choose a measurement", TRUE },
+    { HP_PAGE_AGE, "visit.identify", "false", "kiosk: 18 or older?", TRUE },
+    { HP_PAGE_CHOOSE, "visit.age", "true", "kiosk: choose a measurement", TRUE },
     { HP_PAGE_BP_INSTRUCTIONS, "visit.choose", "blood-pressure", "kiosk: blood-pressure instructions", TRUE },
     /* The spinner turns while the cuff works: an animation on screen, so
      * its cost is shown, not held to the idle budget. */

@@ -196,11 +196,20 @@ hp_ui_reach_identify (HpUiFixture *f,
 }
 
 void
+hp_ui_answer_age (HpUiFixture *f,
+                  gboolean     adult)
+{
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_AGE), "the question about age");
+  hp_ui_press_target (f, "visit.age", adult ? "true" : "false");
+}
+
+void
 hp_ui_begin_visit (HpUiFixture *f,
                    const char  *language)
 {
   hp_ui_reach_identify (f, language);
   hp_ui_press_target (f, "visit.identify", "false");
+  hp_ui_answer_age (f, TRUE);
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
 }
 

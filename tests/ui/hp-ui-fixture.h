@@ -100,7 +100,12 @@ void hp_ui_press (HpUiFixture *f,
  * the one shown) and consent pages to the identify page. */
 void hp_ui_reach_identify (HpUiFixture *f,
                            const char  *language);
-/* The same, then anonymously on to the choice of measurement. */
+/* On the "18 or older?" page, which comes once a visit after the patient
+ * said how to start: waits for it and answers. */
+void hp_ui_answer_age (HpUiFixture *f,
+                       gboolean     adult);
+/* The same, then anonymously, as an adult, on to the choice of
+ * measurement. */
 void hp_ui_begin_visit (HpUiFixture *f,
                         const char  *language);
 /* The words of the visible labels under @root, a line each. */

@@ -458,6 +458,9 @@ walk_screens (Fixture    *f,
   hp_ui_press (&f->kiosk, "visit.back");
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_IDENTIFY), "the identify page again");
   hp_ui_press_target (&f->kiosk, "visit.identify", "false");
+  hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_AGE), "the question about age");
+  check_screen (f, "age");
+  hp_ui_press_target (&f->kiosk, "visit.age", "true");
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
   check_screen (f, "choose");
 
@@ -530,6 +533,7 @@ walk_screens (Fixture    *f,
   hp_ui_wait_until (&f->kiosk, hp_ui_step_is, GINT_TO_POINTER (HP_VISIT_STEP_ENTER_PIN), "the PIN to type");
   hp_ui_type_on_keypad (&f->kiosk, PIN);
   /* The PIN is checked on a worker thread. */
+  hp_ui_answer_age (&f->kiosk, TRUE);
   hp_ui_wait_until (&f->kiosk, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choice after the PIN");
   hp_ui_press_target (&f->kiosk, "visit.choose", "blood-pressure");
   hp_ui_press (&f->kiosk, "visit.start-measurement");
@@ -556,7 +560,7 @@ test_visit_screens (void **state G_GNUC_UNUSED)
   check_screen (f, "help-notice");
   tap (find_widget (GTK_WIDGET (hp_ui_window (&f->kiosk)), is_button_labelled, "OK"));
 
-  assert_int_equal (f->screens, 29);
+  assert_int_equal (f->screens, 30);
   stop_kiosk (f);
 }
 
@@ -579,7 +583,7 @@ check_screen_size (int         width,
   assert_int_equal (gtk_widget_get_width (GTK_WIDGET (hp_ui_window (&f->kiosk))), width);
   assert_int_equal (gtk_widget_get_height (GTK_WIDGET (hp_ui_window (&f->kiosk))), height);
   walk_screens (f, language);
-  assert_int_equal (f->screens, g_str_equal (language, "en") ? 28 : 27);
+  assert_int_equal (f->screens, g_str_equal (language, "en") ? 29 : 28);
   stop_kiosk (f);
 }
 

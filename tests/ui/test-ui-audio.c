@@ -329,6 +329,11 @@ test_visit_spoken (void **state G_GNUC_UNUSED)
 
       mark = n_spoken ();
       hp_ui_press_target (f, "visit.identify", "false");
+      go_to (f, HP_PAGE_AGE, "the question about age");
+      assert_page_spoken (f, mark);
+
+      mark = n_spoken ();
+      hp_ui_press_target (f, "visit.age", "true");
       go_to (f, HP_PAGE_CHOOSE, "the choose page");
       assert_page_spoken (f, mark);
 

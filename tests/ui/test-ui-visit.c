@@ -123,9 +123,11 @@ typedef struct {
   const char *language_question;
   const char *consent_words;
   const char *consent_sharing;
+  const char *age_question;
   const char *identify_question;
   const char *height_question;
   const char *bmi_words;
+  const char *pregnancy_note;
   const char *offer_question;
 } LanguageCase;
 
@@ -163,9 +165,11 @@ static const LanguageCase english = {
   .language_question = "Which language do you want?",
   .consent_words = "for 1 year. Then they are deleted.",
   .consent_sharing = "leave this kiosk only when staff send them to a clinic for your care",
+  .age_question = "Are you 18 or older?",
   .identify_question = "Have you used this kiosk before?",
   .height_question = "How tall are you?",
   .bmi_words = "Body-mass index (BMI): 25.0, for a height of 180 cm.",
+  .pregnancy_note = "If you are pregnant, these ranges do not apply.",
   .offer_question = "Would you like to see your numbers next time?",
 };
 
@@ -203,9 +207,11 @@ static const LanguageCase spanish = {
   .language_question = "¿En qué idioma lo quiere?",
   .consent_words = "durante 1 año. Después se borran.",
   .consent_sharing = "solo salen de este quiosco cuando el personal las envía a una clínica",
+  .age_question = "¿Tiene 18 años o más?",
   .identify_question = "¿Ha usado este quiosco antes?",
   .height_question = "¿Cuánto mide?",
   .bmi_words = "Índice de masa corporal (IMC): 25.0, para una estatura de 180 cm.",
+  .pregnancy_note = "Si está embarazada, estos rangos no se aplican.",
   .offer_question = "¿Quiere ver sus números la próxima vez?",
 };
 
@@ -246,9 +252,11 @@ static const LanguageCase french = {
   .language_question = "Dans quelle langue voulez-vous continuer ?",
   .consent_words = "pendant 1 an. Ensuite, elles sont effacées.",
   .consent_sharing = "Seul le personnel peut envoyer vos mesures à une clinique",
+  .age_question = "Avez-vous 18 ans ou plus ?",
   .identify_question = "Avez-vous déjà utilisé cette borne ?",
   .height_question = "Quelle est votre taille ?",
   .bmi_words = "Indice de masse corporelle (IMC) : 25,0, pour une taille de 180 cm.",
+  .pregnancy_note = "Si vous êtes enceinte, ces repères ne s’appliquent pas.",
   .offer_question = "Voulez-vous voir vos chiffres la prochaine fois ?",
 };
 
@@ -287,9 +295,11 @@ static const LanguageCase arabic = {
   .language_question = "ما اللغة التي تريدها؟",
   .consent_words = "لمدة عام واحد. ثم تُحذف.",
   .consent_sharing = "إلا عندما يرسلها الموظفون إلى عيادة",
+  .age_question = "هل العمر 18 سنة أو أكثر؟",
   .identify_question = "هل استخدمت هذا الجهاز من قبل؟",
   .height_question = "كم طولك؟",
   .bmi_words = "مؤشر كتلة الجسم: 25.0، لطول 180 سم.",
+  .pregnancy_note = "في حالة الحمل، لا تنطبق هذه النطاقات.",
   .offer_question = "هل تريد أن ترى أرقامك في المرة القادمة؟",
 };
 
@@ -319,7 +329,7 @@ wait_for_new_meter_minute (void)
 
 /* How many screenshots one walk through the visit takes: the other tests
  * number theirs after these, beside them in the same folders. */
-#define VISIT_SHOTS 20
+#define VISIT_SHOTS 21
 
 static void
 assert_page_shows (HpUiFixture *f,
@@ -406,6 +416,10 @@ walk_visit (HpUiFixture        *f,
   hp_ui_screenshot (f, lang->code, "identify");
 
   hp_ui_press_target (f, "visit.identify", "false");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_AGE), "the question about age");
+  assert_page_shows (f, HP_PAGE_AGE, lang->age_question);
+  hp_ui_screenshot (f, lang->code, "age");
+  hp_ui_press_target (f, "visit.age", "true");
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
   /* All three devices of the demo are offered; nothing is measured yet, so
    * there is nothing to finish. */
@@ -467,6 +481,7 @@ walk_visit (HpUiFixture        *f,
   hp_ui_assert_contains (result, lang->weight_value);
   hp_ui_assert_contains (result, lang->weight_unit);
   hp_ui_assert_contains (result, lang->bmi_words);
+  hp_ui_assert_contains (result, lang->pregnancy_note);
   hp_ui_assert_contains (result, lang->screening);
   assert_null (strstr (result, "131/84"));
   hp_ui_screenshot (f, lang->code, "weight-result");
@@ -779,6 +794,7 @@ walk_new_code_and_return (HpUiFixture       *f,
   assert_page_shows (f, HP_PAGE_ENTRY, lang->enter_pin_title);
   hp_ui_type_on_keypad (f, pin);
   /* The PIN is checked on a worker thread. */
+  hp_ui_answer_age (f, TRUE);
   hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choice after the PIN");
   assert_non_null (hp_visit_flow_get_history (flow));
   assert_int_equal (hp_visit_flow_get_history (flow)->len, 1);
@@ -1207,6 +1223,51 @@ test_crisis_pulse (void **state G_GNUC_UNUSED)
   hp_ui_fixture_stop (f);
 }
 
+/* A child's readings are shown with their numbers and a note that
+ * children's values are judged with charts for their age, never with an
+ * adult's category; in English and in Arabic. */
+static void
+test_child_visit (void **state G_GNUC_UNUSED)
+{
+  HpUiFixture *f = hp_ui_fixture_start ("[demo]\nsystolic=131\ndiastolic=84\n");
+  static const struct {
+    const char *code;
+    const char *title;
+    const char *adult_title;
+  } langs[] = {
+    { "en", "Numbers for a child", "High blood pressure (stage 1)" },
+    { "ar", "قيم طفل", "ضغط دم مرتفع (المرحلة 1)" },
+  };
+
+  f->shots = VISIT_SHOTS + 12;
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_autofree char *result = NULL;
+
+      if (i > 0)
+        {
+          hp_ui_press (f, "visit.next-language");
+          f->shots = VISIT_SHOTS + 12;
+        }
+      hp_ui_reach_identify (f, langs[i].code);
+      hp_ui_press_target (f, "visit.identify", "false");
+      hp_ui_answer_age (f, FALSE);
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
+      hp_ui_press_target (f, "visit.choose", "blood-pressure");
+      hp_ui_press (f, "visit.start-measurement");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the child's result");
+      result = hp_ui_page_text (f, HP_PAGE_RESULT);
+      hp_ui_assert_contains (result, "131/84");
+      hp_ui_assert_contains (result, langs[i].title);
+      assert_null (strstr (result, langs[i].adult_title));
+      hp_ui_screenshot (f, langs[i].code, "result-child");
+      assert_page_fits (f, HP_PAGE_RESULT);
+      hp_ui_press (f, "visit.start-over");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_ATTRACT), "the attract page");
+    }
+  hp_ui_fixture_stop (f);
+}
+
 /* A meter's HI is the most dangerous reading there is: the crisis page
  * shows it as the meter did, says what to do now and when to call for
  * help, and the summary keeps it. */
@@ -1289,6 +1350,7 @@ main (int   argc,
     cmocka_unit_test (test_out_of_service),
     cmocka_unit_test (test_crisis),
     cmocka_unit_test (test_crisis_pulse),
+    cmocka_unit_test (test_child_visit),
     cmocka_unit_test (test_crisis_meter_high_english),
     cmocka_unit_test (test_crisis_meter_high_french),
     cmocka_unit_test (test_inactivity_wipes_everything),

@@ -203,7 +203,11 @@ show_blood_pressure (HpResultPage           *self,
    * means, e.g. "Normal pulse" */
   text = g_strdup_printf (_("Pulse: %.0f beats per minute (%s)"), pulse, _(pulse_meaning.title));
   gtk_label_set_label (self->detail_label, text);
-  if (pulse_meaning.urgency == HP_URGENCY_NONE)
+  /* A child's pulse, like their pressure, is not read against adult
+   * ranges: it needs a card only when it asks for help now. */
+  if (pulse_meaning.urgency == HP_URGENCY_NONE ||
+      ((hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_UNDER_18) &&
+       pulse_meaning.urgency < HP_URGENCY_TELL_STAFF_NOW))
     return;
 
   icon = hp_reading_text_icon_path (&pulse_meaning);
@@ -232,12 +236,20 @@ show_body_weight (HpResultPage  *self,
   if (hp_visit_interpret (visit, measurement, &bmi, &unused))
     {
       g_autofree char *text = NULL;
-      g_autofree char *bmi_text = hp_local_format_decimal (bmi, 1);
+      g_autofree char *bmi_text = hp_local_format_decimal (hp_interpret_shown_value (HP_SCALE_BMI, bmi), 1);
 
       /* TRANSLATORS: %s is the body-mass index with one decimal, written
        * with the language's decimal separator; %.0f the height in cm */
       text = g_strdup_printf (_("Body-mass index (BMI): %s, for a height of %.0f cm. Clothes and shoes add a little."),
                               bmi_text, hp_visit_get_height_cm (visit));
+      /* The adult ranges are not a pregnant woman's either. */
+      if (!(hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_UNDER_18))
+        {
+          g_autofree char *with_note = g_strconcat (text, " ", _("If you are pregnant, these ranges do not apply."), NULL);
+
+          g_free (text);
+          text = g_steal_pointer (&with_note);
+        }
       gtk_label_set_label (self->detail_label, text);
     }
   else
