@@ -421,6 +421,16 @@ hp_visit_interpret (HpVisit          *self,
   return TRUE;
 }
 
+/* The pulse a blood-pressure cuff gave with @measurement, in /min. */
+static gboolean
+cuff_pulse (HpMeasurement *measurement,
+            double        *pulse)
+{
+  return hp_measurement_get_kind (measurement) == HP_MEASUREMENT_KIND_BLOOD_PRESSURE &&
+         hp_measurement_get_normalized_value (measurement, HP_QUANTITY_PULSE_RATE, pulse) &&
+         isfinite (*pulse) && *pulse > 0;
+}
+
 /* The pulse of the blood-pressure measurement taken just before
  * @measurement in this visit, or NAN. */
 static double
@@ -437,8 +447,7 @@ earlier_pulse (HpVisit       *self,
 
       if (m == measurement)
         break;
-      if (hp_measurement_get_kind (m) == HP_MEASUREMENT_KIND_BLOOD_PRESSURE &&
-          hp_measurement_get_normalized_value (m, HP_QUANTITY_PULSE_RATE, &value))
+      if (cuff_pulse (m, &value))
         pulse = value;
     }
   return pulse;
@@ -455,10 +464,8 @@ hp_visit_interpret_pulse (HpVisit          *self,
   g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (hp_measurement_get_kind (measurement) != HP_MEASUREMENT_KIND_BLOOD_PRESSURE ||
-      !hp_measurement_get_normalized_value (measurement, HP_QUANTITY_PULSE_RATE, &pulse))
-    return FALSE;
-  if (!hp_interpret_pulse_repeated (pulse, earlier_pulse (self, measurement), out))
+  if (!cuff_pulse (measurement, &pulse) ||
+      !hp_interpret_pulse_repeated (pulse, earlier_pulse (self, measurement), out))
     return FALSE;
   if (hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_UNDER_18)
     {
@@ -570,9 +577,7 @@ hp_visit_get_pulse (HpVisit       *self,
   g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), FALSE);
   g_return_val_if_fail (shown != NULL, FALSE);
 
-  if (hp_measurement_get_kind (measurement) != HP_MEASUREMENT_KIND_BLOOD_PRESSURE ||
-      !hp_measurement_get_normalized_value (measurement, HP_QUANTITY_PULSE_RATE, &pulse) ||
-      !isfinite (pulse) || pulse <= 0)
+  if (!cuff_pulse (measurement, &pulse))
     return FALSE;
   *shown = hp_interpret_shown_value (HP_SCALE_PULSE, pulse);
   return TRUE;
