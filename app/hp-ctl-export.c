@@ -21,6 +21,7 @@ record_export_audit (HpStore    *store,
                      HpKeyring  *keyring,
                      gboolean    with_since,
                      gboolean    with_patient,
+                     gboolean    with_anonymous,
                      guint       n_visits,
                      GError    **error)
 {
@@ -34,8 +35,8 @@ record_export_audit (HpStore    *store,
   explicit_bzero (key, sizeof key);
   if (audit == NULL)
     return FALSE;
-  detail = g_strdup_printf ("format=fhir-r4 visits=%u by-date=%s by-patient=%s", n_visits,
-                            with_since ? "yes" : "no", with_patient ? "yes" : "no");
+  detail = g_strdup_printf ("format=fhir-r4 visits=%u by-date=%s by-patient=%s anonymous=%s", n_visits,
+                            with_since ? "yes" : "no", with_patient ? "yes" : "no", with_anonymous ? "yes" : "no");
   return hp_audit_append (audit, HP_AUDIT_ACTOR_SYSTEM, "export.fhir", detail, error);
 }
 
@@ -44,7 +45,7 @@ command_export (int    argc,
                 char **argv)
 {
   static const HpCtlCommand self = {
-    "export", "export --fhir [--since DATE] [--patient CODE] FILE", NULL, NULL
+    "export", "export --fhir [--since DATE] [--patient CODE] [--include-anonymous] FILE", NULL, NULL
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(HpConfig) config = NULL;
@@ -56,12 +57,15 @@ command_export (int    argc,
   g_autofree char *patient = NULL;
   g_autofree char *path = NULL;
   gboolean fhir = FALSE;
+  gboolean anonymous = FALSE;
   HpFhirSelection selection = { 0 };
   guint n_visits = 0;
   const GOptionEntry entries[] = {
     { "fhir", 0, 0, G_OPTION_ARG_NONE, &fhir, N_("Write a FHIR R4 Bundle (JSON)"), NULL },
     { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, N_("Only visits started at or after DATE"), N_("DATE") },
     { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_("Only the visits of the patient with this personal code"), N_("CODE") },
+    { "include-anonymous", 0, 0, G_OPTION_ARG_NONE, &anonymous,
+      N_("Also the visits of patients who gave no personal code"), NULL },
     G_OPTION_ENTRY_NULL
   };
 
@@ -104,10 +108,11 @@ command_export (int    argc,
 
   selection.since = since;
   selection.patient_code = patient;
+  selection.include_anonymous = anonymous;
   if (!hp_fhir_export_store_to_file (store, &selection, argv[1], &n_visits, NULL, &error))
     return hp_ctl_fail ("%s", error->message);
   /* An export the audit trail does not show must not stay behind. */
-  if (!record_export_audit (store, keyring, since != NULL, patient != NULL, n_visits, &error))
+  if (!record_export_audit (store, keyring, since != NULL, patient != NULL, anonymous, n_visits, &error))
     {
       g_unlink (argv[1]);
       return hp_ctl_fail ("the export was removed again: it could not be recorded in the "

@@ -1178,6 +1178,8 @@ is_selected (HpVisit               *visit,
   if (selection->patient_code != NULL
       && g_strcmp0 (hp_visit_get_patient_code (visit), selection->patient_code) != 0)
     return FALSE;
+  if (!selection->include_anonymous && hp_visit_get_patient_code (visit) == NULL)
+    return FALSE;
   return TRUE;
 }
 

@@ -70,9 +70,13 @@ void          hp_fhir_writer_free             (HpFhirWriter      *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HpFhirWriter, hp_fhir_writer_free)
 
 /* Which committed visits an export holds. */
+/* Which visits an export holds. Readings leave the kiosk for a patient's
+ * care: a visit without a personal code is anyone's, and is left out
+ * unless staff ask for it. */
 typedef struct {
-  GDateTime  *since;        /* visits started at or after it; %NULL for all */
-  const char *patient_code; /* only this patient's visits; %NULL for all */
+  GDateTime  *since;             /* visits started at or after it; %NULL for all */
+  const char *patient_code;      /* only this patient's visits; %NULL for all */
+  gboolean    include_anonymous; /* also visits without a personal code */
 } HpFhirSelection;
 
 /* Writes the selected visits of @store as one Bundle to @stream, oldest

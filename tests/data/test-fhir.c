@@ -943,13 +943,24 @@ test_export_store_to_file (void **state)
     assert_true (strcmp (g_ptr_array_index (times, i - 1), g_ptr_array_index (times, i)) < 0);
   g_clear_pointer (&times, g_ptr_array_unref);
 
-  /* The visits of days 2 and 3. */
+  /* The visits of days 2 and 3, anonymous ones too when asked for. */
   selection.since = since;
+  selection.include_anonymous = TRUE;
   assert_ok (hp_fhir_export_store_to_file (store, &selection, out, &n, NULL, &error), error);
   assert_int_equal (n, 2);
   times = observation_times (out);
   assert_int_equal (times->len, 2);
   assert_non_null (strstr (g_ptr_array_index (times, 0), "2025-11-23T04:40:00"));
+  g_clear_pointer (&times, g_ptr_array_unref);
+
+  /* Unless asked for, a visit without a personal code stays: readings
+   * leave for a patient's care, and an anonymous one is no one's. */
+  selection.include_anonymous = FALSE;
+  assert_ok (hp_fhir_export_store_to_file (store, &selection, out, &n, NULL, &error), error);
+  assert_int_equal (n, 1);
+  times = observation_times (out);
+  assert_int_equal (times->len, 1);
+  assert_non_null (strstr (g_ptr_array_index (times, 0), "2025-11-24T04:40:00"));
   g_clear_pointer (&times, g_ptr_array_unref);
 
   /* A patient filter keeps exactly the visits the store files under that
