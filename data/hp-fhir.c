@@ -373,6 +373,7 @@ typedef struct {
   const char *id_name;        /* what the resource id is derived from */
   const char *interpretation; /* a v3-ObservationInterpretation code, or NULL */
   const char *const *derived_from; /* fullUrls, NULL-terminated, or NULL */
+  const char *specimen_url;   /* the Specimen the value was measured in, or NULL */
 } ObservationContext;
 
 /* The kiosk's own category as a v3-ObservationInterpretation code: low,
@@ -508,6 +509,14 @@ build_observation (const ObservationContext *context,
       json_builder_end_object (builder);
     }
 
+  if (context->specimen_url != NULL)
+    {
+      json_builder_set_member_name (builder, "specimen");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "reference");
+      json_builder_add_string_value (builder, context->specimen_url);
+      json_builder_end_object (builder);
+    }
   if (value != NULL)
     add_value_quantity (builder, value->concept, value->value, value->comparator, value->ucum, value->unit);
   if (context->interpretation != NULL)
@@ -623,6 +632,76 @@ add_observation (EntryList                *list,
   resource = build_observation (&context, concept, mdc_code, components, n_components,
                                 value, &full_url);
   entry_list_add (list, resource, full_url);
+}
+
+/* The capillary blood a glucose reading was measured in, with what the
+ * patient said about eating before it (HL7 v2 table 0916: F, NF, or NG
+ * when the kiosk did not ask). Its fullUrl is returned in @full_url. */
+static JsonNode *
+build_glucose_specimen (HpVisit        *visit,
+                        HpMeasurement  *measurement,
+                        guint           position,
+                        GDateTime      *taken_at,
+                        const char     *subject_url,
+                        char          **full_url)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *id_name = g_strdup_printf ("specimen/%s/%u", hp_visit_get_id (visit), position);
+  g_autofree char *uuid = name_based_uuid (id_name);
+  g_autofree char *collected = format_time (taken_at);
+  const char *code = "NG", *display = "Not Given";
+
+  switch (hp_visit_get_measurement_fasting (visit, measurement))
+    {
+    case HP_FASTING_YES:
+      code = "F";
+      display = "Fasting";
+      break;
+    case HP_FASTING_NO:
+      code = "NF";
+      display = "Not Fasting";
+      break;
+    case HP_FASTING_UNKNOWN:
+    default:
+      break;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "resourceType");
+  json_builder_add_string_value (builder, "Specimen");
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, uuid);
+  json_builder_set_member_name (builder, "type");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "coding");
+  json_builder_begin_array (builder);
+  add_coding (builder, HP_FHIR_SNOMED_SYSTEM, "122554006", "Capillary blood specimen");
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  if (subject_url != NULL)
+    {
+      json_builder_set_member_name (builder, "subject");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "reference");
+      json_builder_add_string_value (builder, subject_url);
+      json_builder_end_object (builder);
+    }
+  json_builder_set_member_name (builder, "collection");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "collectedDateTime");
+  json_builder_add_string_value (builder, collected);
+  json_builder_set_member_name (builder, "fastingStatusCodeableConcept");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "coding");
+  json_builder_begin_array (builder);
+  add_coding (builder, HP_FHIR_FASTING_SYSTEM, code, display);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  *full_url = g_strconcat ("urn:uuid:", uuid, NULL);
+  return json_builder_get_root (builder);
 }
 
 static gboolean
@@ -830,10 +909,20 @@ add_measurement (EntryList                *list,
     }
 
   if (read_glucose (base->visit, measurement, position, &reading, &local_error))
-    add_observation (list, &context, position, reading.concept, reading.mdc_code,
-                     NULL, 0, &reading,
-                     interpreted && hp_measurement_get_kind (measurement) == HP_MEASUREMENT_KIND_BLOOD_GLUCOSE
-                     ? &meaning : NULL);
+    {
+      ObservationContext sampled = context;
+      char *specimen_url = NULL;
+      JsonNode *specimen = build_glucose_specimen (base->visit, measurement, position, context.taken_at,
+                                                   context.subject_url, &specimen_url);
+
+      /* The specimen first, so the Observation refers back in the bundle. */
+      entry_list_add (list, specimen, specimen_url);
+      sampled.specimen_url = specimen_url;
+      add_observation (list, &sampled, position, reading.concept, reading.mdc_code,
+                       NULL, 0, &reading,
+                       interpreted && hp_measurement_get_kind (measurement) == HP_MEASUREMENT_KIND_BLOOD_GLUCOSE
+                       ? &meaning : NULL);
+    }
   else if (local_error != NULL)
     {
       g_propagate_error (error, local_error);

@@ -27,6 +27,8 @@ GQuark hp_fhir_error_quark (void);
 #define HP_FHIR_UCUM_SYSTEM "http://unitsofmeasure.org"
 #define HP_FHIR_MDC_SYSTEM "urn:iso:std:iso:11073:10101"
 #define HP_FHIR_CATEGORY_SYSTEM "http://terminology.hl7.org/CodeSystem/observation-category"
+#define HP_FHIR_SNOMED_SYSTEM "http://snomed.info/sct"
+#define HP_FHIR_FASTING_SYSTEM "http://terminology.hl7.org/CodeSystem/v2-0916"
 #define HP_FHIR_INTERPRETATION_SYSTEM "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 
 /* Body measures no device of the kiosk takes yet; staff may enter them, and

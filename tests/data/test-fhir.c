@@ -550,7 +550,9 @@ test_glucose_by_unit (void **state)
   JsonObject *observation;
 
   (void) state;
-  assert_int_equal (resources->len, 2);
+  /* Each reading with the Specimen it was measured in. */
+  assert_int_equal (resources->len, 4);
+  assert_int_equal (count_type (resources, "Specimen"), 2);
   observation = find_observation (resources, "41653-7");
   assert_category (observation, "laboratory");
   assert_codes (observation, "41653-7", "160184");
@@ -655,6 +657,60 @@ test_decimals_plain (void **state)
       fail_msg ("no %s in:\n%s", expected[i], text);
   /* No number in exponent notation ("1.9e+02"); ids may hold "e-". */
   assert_false (g_regex_match_simple (":-?[0-9.]+[eE][-+]?[0-9]", text, 0, 0));
+}
+
+/* The answer about eating travels with the reading: the Specimen's
+ * collection.fastingStatus, F or NF as answered, NG when not asked. */
+static void
+test_glucose_fasting_specimen (void **state)
+{
+  static const struct {
+    HpMeasurementFlags flag;
+    const char *code;
+  } cases[] = {
+    { HP_MEASUREMENT_FLAG_FASTING, "F" },
+    { HP_MEASUREMENT_FLAG_NOT_FASTING, "NF" },
+    { HP_MEASUREMENT_FLAG_NONE, "NG" },
+  };
+
+  (void) state;
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(HpVisit) visit = glucose_visit ("glucose-fasting", 110, "mg/dL");
+      g_autoptr(HpMeasurement) meter = g_list_model_get_item (hp_visit_get_measurements (visit), 0);
+      g_autofree char *text = NULL;
+      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(GPtrArray) resources = NULL;
+      JsonObject *observation, *specimen = NULL, *coding;
+      JsonArray *entries;
+      const char *reference;
+
+      hp_measurement_set_flags (meter, cases[i].flag);
+      text = export_visits (&visit, 1);
+      root = parse (text);
+      resources = bundle_resources (root);
+      observation = find_observation (resources, "41653-7");
+      reference = member_string (member_object (observation, "specimen"), "reference");
+      entries = member_array (json_node_get_object (root), "entry");
+      for (guint e = 0; e < json_array_get_length (entries); e++)
+        {
+          JsonObject *entry = json_array_get_object_element (entries, e);
+
+          if (g_str_equal (member_string (entry, "fullUrl"), reference))
+            specimen = member_object (entry, "resource");
+        }
+      assert_non_null (specimen);
+      assert_string_equal (member_string (specimen, "resourceType"), "Specimen");
+      coding = find_coding (member_object (member_object (specimen, "collection"), "fastingStatusCodeableConcept"),
+                            HP_FHIR_FASTING_SYSTEM);
+      assert_non_null (coding);
+      assert_string_equal (member_string (coding, "code"), cases[i].code);
+      /* 110 fasting is prediabetes (H); after a meal, or not asked, normal. */
+      assert_string_equal (member_string (find_coding (json_array_get_object_element (member_array (observation,
+                                                                                                     "interpretation"), 0),
+                                                       HP_FHIR_INTERPRETATION_SYSTEM), "code"),
+                           cases[i].flag == HP_MEASUREMENT_FLAG_FASTING ? "H" : "N");
+    }
 }
 
 static void
@@ -1149,6 +1205,7 @@ main (int    argc,
     cmocka_unit_test (test_weight),
     cmocka_unit_test (test_glucose_by_unit),
     cmocka_unit_test (test_glucose_out_of_range),
+    cmocka_unit_test (test_glucose_fasting_specimen),
     cmocka_unit_test (test_decimals_plain),
     cmocka_unit_test (test_profiles_interpretation_and_times),
     cmocka_unit_test (test_height_and_bmi),
