@@ -1195,6 +1195,46 @@ write_bundles (const char *dir)
   return 0;
 }
 
+/* A demo store at @path holding a visit of every kind, for
+ * healthpost-ctl export to write as the validation's last bundle: what the
+ * real command writes is checked, not only what the writer's tests build. */
+static int
+write_store (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpStore) store = hp_store_open_demo (path, &error);
+  g_autoptr(HpVisit) everything = NULL;
+  g_autoptr(HpVisit) anonymous = NULL;
+
+  if (store == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  everything = store_visit ("cli-visit", 0, "K7Q2-M4XP");
+  {
+    /* Pressure with its pulse, a fasting blood sugar, and a height for
+     * the weight's BMI. */
+    HpMeasurement *bp = add (everything, HP_MEASUREMENT_KIND_BLOOD_PRESSURE, 60, "usb:0590:0028:SN1");
+    HpMeasurement *sugar = NULL;
+
+    hp_measurement_set_value (bp, HP_QUANTITY_SYSTOLIC, 142, "mm[Hg]");
+    hp_measurement_set_value (bp, HP_QUANTITY_DIASTOLIC, 91, "mm[Hg]");
+    hp_measurement_set_value (bp, HP_QUANTITY_PULSE_RATE, 77, "/min");
+    hp_visit_set_fasting (everything, HP_FASTING_YES);
+    sugar = add (everything, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE, 120, "usb:1a79:7410:meter");
+    hp_measurement_set_value (sugar, HP_QUANTITY_BLOOD_GLUCOSE, 131, "mg/dL");
+    g_assert (hp_visit_set_height_cm (everything, 172));
+  }
+  anonymous = store_visit ("cli-anonymous-visit", 86400, NULL);
+  if (!hp_store_commit_visit (store, everything, &error) || !hp_store_commit_visit (store, anonymous, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1220,5 +1260,7 @@ main (int    argc,
 
   if (argc == 3 && g_str_equal (argv[1], "--write-bundles"))
     return write_bundles (argv[2]);
+  if (argc == 3 && g_str_equal (argv[1], "--write-store"))
+    return write_store (argv[2]);
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

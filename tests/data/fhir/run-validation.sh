@@ -1,12 +1,13 @@
 #!/bin/sh
 # Exports the fixture bundles and validates them against the official FHIR R4
 # JSON schema; the deliberately broken ones must be refused.
-# usage: run-validation.sh SOURCE_DIR WORK_DIR TEST_FHIR_PROGRAM
+# usage: run-validation.sh SOURCE_DIR WORK_DIR TEST_FHIR_PROGRAM HEALTHPOST_CTL
 set -eu
 
 source_dir="$1"
 work_dir="$2"
 writer="$3"
+ctl="$4"
 
 for tool in node npm; do
   if ! command -v "$tool" >/dev/null 2>&1; then
@@ -32,6 +33,18 @@ bundles="$work_dir/bundles"
 rm -rf "$bundles"
 mkdir -p "$bundles"
 "$writer" --write-bundles "$bundles"
+
+# And one bundle as the real command writes it, from a demo store.
+store_dir="$work_dir/store"
+rm -rf "$store_dir"
+mkdir -p "$store_dir"
+"$writer" --write-store "$store_dir/visits.db"
+printf '[storage]\ndatabase=%s\n' "$store_dir/visits.db" >"$store_dir/healthpost.conf"
+if ! "$ctl" --config "$store_dir/healthpost.conf" --demo export --fhir --include-anonymous \
+       "$bundles/cli-export.json"; then
+  echo "FAIL: healthpost-ctl export failed" >&2
+  exit 1
+fi
 
 status=0
 count=0
