@@ -38,6 +38,7 @@ typedef struct {
   char *printer;
   char *paper;
   guint copies_per_visit;
+  char *patient_identifier_system;
 } HpSettings;
 
 struct _HpConfig
@@ -67,6 +68,7 @@ static const struct {
   { "audio", { "sink", "volume", NULL } },
   { "demo", { "enabled", "systolic", "diastolic", "pulse", "measure-ms", "fault", "weight-kg", "glucose-mg-dl", NULL } },
   { "printer", { "printer", "paper", "copies-per-visit", NULL } },
+  { "export", { "patient-identifier-system", NULL } },
 };
 
 static gboolean
@@ -127,6 +129,7 @@ settings_clear (HpSettings *settings)
   g_clear_pointer (&settings->demo_fault, g_free);
   g_clear_pointer (&settings->printer, g_free);
   g_clear_pointer (&settings->paper, g_free);
+  g_clear_pointer (&settings->patient_identifier_system, g_free);
 }
 
 static void
@@ -144,6 +147,7 @@ settings_copy (HpSettings       *copy,
   copy->demo_fault = g_strdup (settings->demo_fault);
   copy->printer = g_strdup (settings->printer);
   copy->paper = g_strdup (settings->paper);
+  copy->patient_identifier_system = g_strdup (settings->patient_identifier_system);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HpSettings, settings_clear)
@@ -189,6 +193,7 @@ hp_config_init (HpConfig *self)
   self->s.printer = g_strdup ("");
   self->s.paper = g_strdup ("receipt-80mm");
   self->s.copies_per_visit = 2;
+  self->s.patient_identifier_system = g_strdup ("");
 }
 
 HpConfig *
@@ -297,6 +302,38 @@ read_string (GKeyFile    *file,
       g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
                    "[%s] %s is not valid text", group, key);
       return FALSE;
+    }
+  g_free (*out);
+  *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
+/* The system a clinic knows its patients' personal codes under, in the
+ * export: an https URI the operator chose, or empty for none. */
+static gboolean
+read_identifier_system (GKeyFile  *file,
+                        char     **out,
+                        GError   **error)
+{
+  g_autofree char *value = NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  if (!read_string (file, "export", "patient-identifier-system", &value, error))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+  g_strstrip (value);
+  if (*value != '\0')
+    {
+      uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
+      if (strlen (value) > 200 || uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 ||
+          g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+        {
+          g_set_error_literal (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                               "[export] patient-identifier-system must be an https URI of at most 200 "
+                               "characters, such as https://clinic.example/patient-code");
+          return FALSE;
+        }
     }
   g_free (*out);
   *out = g_steal_pointer (&value);
@@ -536,7 +573,8 @@ hp_config_merge_data (HpConfig    *self,
       !read_uint (file, "demo", "glucose-mg-dl", 1, 999, &next.demo_glucose_mg_dl, error) ||
       !read_printer (file, &next.printer, error) ||
       !read_choice (file, "printer", "paper", known_papers, &next.paper, error) ||
-      !read_uint (file, "printer", "copies-per-visit", 1, 10, &next.copies_per_visit, error))
+      !read_uint (file, "printer", "copies-per-visit", 1, 10, &next.copies_per_visit, error) ||
+      !read_identifier_system (file, &next.patient_identifier_system, error))
     return FALSE;
 
   if (!g_strv_contains ((const char * const *) next.languages, next.language))
@@ -639,6 +677,13 @@ hp_config_get_location (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
   return self->s.location;
+}
+
+const char *
+hp_config_get_patient_identifier_system (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
+  return *self->s.patient_identifier_system != '\0' ? self->s.patient_identifier_system : NULL;
 }
 
 const char *
@@ -792,6 +837,7 @@ hp_config_to_data (HpConfig *self)
                               g_strv_length (self->s.languages));
   g_key_file_set_string (file, "kiosk", "location", self->s.location);
   g_key_file_set_string (file, "kiosk", "emergency-number", self->s.emergency_number);
+  g_key_file_set_string (file, "export", "patient-identifier-system", self->s.patient_identifier_system);
   g_key_file_set_string (file, "kiosk", "gsk-renderer", self->s.gsk_renderer);
   g_key_file_set_uint64 (file, "kiosk", "window-width", self->s.window_width);
   g_key_file_set_uint64 (file, "kiosk", "window-height", self->s.window_height);

@@ -42,6 +42,9 @@ const char * const *hp_config_get_languages (HpConfig   *self);
 const char  *hp_config_get_location        (HpConfig    *self);
 /* What a patient with a crisis reading is told to call: "911" unless set. */
 const char  *hp_config_get_emergency_number (HpConfig   *self);
+/* The https URI the clinic knows personal codes under, for the FHIR
+ * export's Patient.identifier.system; %NULL when not configured. */
+const char  *hp_config_get_patient_identifier_system (HpConfig *self);
 const char  *hp_config_get_gsk_renderer    (HpConfig    *self);
 /* The window's size when it is not fullscreen (a demo, a test). */
 guint        hp_config_get_window_width    (HpConfig    *self);

@@ -109,6 +109,10 @@ command_export (int    argc,
   selection.since = since;
   selection.patient_code = patient;
   selection.include_anonymous = anonymous;
+  selection.identifier_system = hp_config_get_patient_identifier_system (config);
+  if (selection.identifier_system == NULL)
+    g_printerr ("healthpost-ctl export: [export] patient-identifier-system is not set: personal codes are "
+                "written under %s, which only this kiosk knows\n", HP_FHIR_PERSONAL_CODE_SYSTEM);
   if (!hp_fhir_export_store_to_file (store, &selection, argv[1], &n_visits, NULL, &error))
     return hp_ctl_fail ("%s", error->message);
   /* An export the audit trail does not show must not stay behind. */

@@ -93,6 +93,7 @@ struct _HpFhirWriter
   GDateTime *timestamp;
   /* Personal code → Patient fullUrl, for the patients already written. */
   GHashTable *patients;
+  char *identifier_system;
   GString *buffer;
   guint n_entries;
   gboolean started;
@@ -933,6 +934,15 @@ add_measurement (EntryList                *list,
 
 /* ---- the writer --------------------------------------------------------- */
 
+void
+hp_fhir_writer_set_identifier_system (HpFhirWriter *self,
+                                      const char   *system)
+{
+  g_return_if_fail (self != NULL);
+  g_free (self->identifier_system);
+  self->identifier_system = g_strdup (system);
+}
+
 HpFhirWriter *
 hp_fhir_writer_new (GOutputStream *stream,
                     GDateTime     *timestamp)
@@ -957,6 +967,7 @@ hp_fhir_writer_free (HpFhirWriter *self)
   g_object_unref (self->stream);
   g_date_time_unref (self->timestamp);
   g_hash_table_unref (self->patients);
+  g_free (self->identifier_system);
   g_string_free (self->buffer, TRUE);
   g_free (self);
 }
@@ -1034,6 +1045,7 @@ append_entry (HpFhirWriter *self,
 
 static JsonNode *
 build_patient (const char  *patient_code,
+               const char  *system,
                char       **full_url)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -1050,7 +1062,7 @@ build_patient (const char  *patient_code,
   json_builder_begin_array (builder);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "system");
-  json_builder_add_string_value (builder, HP_FHIR_PERSONAL_CODE_SYSTEM);
+  json_builder_add_string_value (builder, system);
   json_builder_set_member_name (builder, "value");
   json_builder_add_string_value (builder, patient_code);
   json_builder_end_object (builder);
@@ -1105,7 +1117,9 @@ find_subject (HpFhirWriter  *self,
   known = g_hash_table_lookup (self->patients, patient_code);
   if (known != NULL)
     return known;
-  *patient = build_patient (patient_code, new_url);
+  *patient = build_patient (patient_code,
+                            self->identifier_system != NULL ? self->identifier_system : HP_FHIR_PERSONAL_CODE_SYSTEM,
+                            new_url);
   return *new_url;
 }
 
@@ -1296,6 +1310,8 @@ hp_fhir_export_store (HpStore               *store,
   n_ids = g_strv_length (ids);
 
   writer = hp_fhir_writer_new (stream, NULL);
+  if (selection != NULL && selection->identifier_system != NULL)
+    hp_fhir_writer_set_identifier_system (writer, selection->identifier_system);
   /* The store lists newest first; a record reads best oldest first. */
   for (guint i = n_ids; i > 0; i--)
     {

@@ -45,6 +45,10 @@ typedef struct _HpFhirWriter HpFhirWriter;
  * Bundle.timestamp (now when %NULL). */
 HpFhirWriter *hp_fhir_writer_new              (GOutputStream     *stream,
                                                GDateTime         *timestamp);
+/* The system personal codes are written under in Patient.identifier
+ * (HP_FHIR_PERSONAL_CODE_SYSTEM until set). */
+void          hp_fhir_writer_set_identifier_system (HpFhirWriter *self,
+                                                    const char   *system);
 /* Writes the visit's Observations, preceded by its Patient the first time
  * its personal code appears in this bundle. On an error nothing of the
  * visit has been written unless the error is HP_FHIR_ERROR_WRITE. */
@@ -79,6 +83,9 @@ typedef struct {
   GDateTime  *since;             /* visits started at or after it; %NULL for all */
   const char *patient_code;      /* only this patient's visits; %NULL for all */
   gboolean    include_anonymous; /* also visits without a personal code */
+  /* Patient.identifier.system for personal codes: the receiving clinic's
+   * https URI; %NULL for HP_FHIR_PERSONAL_CODE_SYSTEM. */
+  const char *identifier_system;
 } HpFhirSelection;
 
 /* Writes the selected visits of @store as one Bundle to @stream, oldest

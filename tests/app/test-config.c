@@ -26,6 +26,7 @@ test_defaults (void **state G_GNUC_UNUSED)
   assert_int_equal (hp_config_get_idle_seconds (config), 60);
   assert_int_equal (hp_config_get_warning_seconds (config), 20);
   assert_string_equal (db, "/var/lib/healthpost/healthpost.db");
+  assert_null (hp_config_get_patient_identifier_system (config));
 }
 
 static void
@@ -46,7 +47,8 @@ test_overrides (void **state G_GNUC_UNUSED)
     "[kiosk]\nfullscreen=false\nlanguages=es;en\nlanguage=es\nlocation=Main St. pharmacy\n"
     "[visit]\nidle-seconds=90\nwarning-seconds=30\n"
     "[storage]\ndatabase=/srv/hp/visits.db\n"
-    "[demo]\nenabled=true\nsystolic=150\ndiastolic=95\nfault=unplug\n";
+    "[demo]\nenabled=true\nsystolic=150\ndiastolic=95\nfault=unplug\n"
+    "[export]\npatient-identifier-system=https://clinic.example/healthpost-code\n";
   g_autoptr(HpConfig) config = hp_config_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *db = NULL;
@@ -64,6 +66,7 @@ test_overrides (void **state G_GNUC_UNUSED)
   assert_string_equal (hp_config_get_demo_fault (config), "unplug");
   db = hp_config_dup_database_path (config);
   assert_string_equal (db, "/srv/hp/visits.db");
+  assert_string_equal (hp_config_get_patient_identifier_system (config), "https://clinic.example/healthpost-code");
 }
 
 /* A bad value is reported by group and key and changes nothing. */
@@ -101,6 +104,12 @@ test_bad_values (void **state G_GNUC_UNUSED)
   check_rejected ("[visit]\nidle-seconds=90\n[kiosk]\nlanguage=zz\n", "[kiosk] language");
   check_rejected ("[visit]\nidle-secnds=90\n", "unknown key idle-secnds in [visit]");
   check_rejected ("[display]\nbrightness=3\n", "unknown group [display]");
+  /* A clinic's identifier system is an https URI, not a kiosk-local name. */
+  check_rejected ("[export]\npatient-identifier-system=urn:healthpost:personal-code\n",
+                  "[export] patient-identifier-system");
+  check_rejected ("[export]\npatient-identifier-system=http://clinic.example/code\n",
+                  "[export] patient-identifier-system");
+  check_rejected ("[export]\npatient-identifier-system=https://\n", "[export] patient-identifier-system");
   check_rejected ("[kiosk]\nemergency-number=\n", "[kiosk] emergency-number");
   check_rejected ("[kiosk]\nemergency-number=call the nurse\n", "[kiosk] emergency-number");
   check_rejected ("[kiosk]\nemergency-number=123456789012345678901\n", "[kiosk] emergency-number");

@@ -1019,6 +1019,18 @@ test_export_store_to_file (void **state)
   assert_non_null (strstr (g_ptr_array_index (times, 0), "2025-11-24T04:40:00"));
   g_clear_pointer (&times, g_ptr_array_unref);
 
+  /* Personal codes under the system the receiving clinic chose. */
+  selection.identifier_system = "https://clinic.example/healthpost-code";
+  assert_ok (hp_fhir_export_store_to_file (store, &selection, out, &n, NULL, &error), error);
+  {
+    g_autofree char *text = NULL;
+
+    assert_true (g_file_get_contents (out, &text, NULL, NULL));
+    assert_non_null (strstr (text, "\"system\":\"https://clinic.example/healthpost-code\""));
+    assert_null (strstr (text, HP_FHIR_PERSONAL_CODE_SYSTEM));
+  }
+  selection.identifier_system = NULL;
+
   /* A patient filter keeps exactly the visits the store files under that
    * code, whatever the store keeps of it. */
   selection.since = NULL;
