@@ -93,6 +93,8 @@ struct _HpFhirWriter
   GDateTime *timestamp;
   /* Personal code → Patient fullUrl, for the patients already written. */
   GHashTable *patients;
+  /* Device id → Device fullUrl, for the devices already written. */
+  GHashTable *devices;
   char *identifier_system;
   GString *buffer;
   guint n_entries;
@@ -375,6 +377,9 @@ typedef struct {
   const char *interpretation; /* a v3-ObservationInterpretation code, or NULL */
   const char *const *derived_from; /* fullUrls, NULL-terminated, or NULL */
   const char *specimen_url;   /* the Specimen the value was measured in, or NULL */
+  const char *device_url;     /* the Device that measured it, or NULL */
+  GHashTable *devices;        /* device id → Device fullUrl, this bundle's so far */
+  GHashTable *new_devices;    /* the same, for the Devices this visit adds */
 } ObservationContext;
 
 /* The kiosk's own category as a v3-ObservationInterpretation code: low,
@@ -501,12 +506,12 @@ build_observation (const ObservationContext *context,
       json_builder_add_string_value (builder, issued);
     }
 
-  if (context->device_id != NULL && *context->device_id != '\0')
+  if (context->device_url != NULL)
     {
       json_builder_set_member_name (builder, "device");
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "display");
-      json_builder_add_string_value (builder, context->device_id);
+      json_builder_set_member_name (builder, "reference");
+      json_builder_add_string_value (builder, context->device_url);
       json_builder_end_object (builder);
     }
 
@@ -833,6 +838,13 @@ add_measurement (EntryList                *list,
   gboolean interpreted;
 
   context.device_id = hp_measurement_get_device_id (measurement);
+  context.device_url = NULL;
+  if (context.device_id != NULL)
+    {
+      context.device_url = g_hash_table_lookup (context.new_devices, context.device_id);
+      if (context.device_url == NULL)
+        context.device_url = g_hash_table_lookup (context.devices, context.device_id);
+    }
   /* When it was measured is the device's clock, when that clock was
    * right; when the kiosk got it is "issued". */
   context.issued = hp_measurement_get_kiosk_time (measurement);
@@ -955,6 +967,7 @@ hp_fhir_writer_new (GOutputStream *stream,
   self->stream = g_object_ref (stream);
   self->timestamp = timestamp != NULL ? g_date_time_ref (timestamp) : g_date_time_new_now_utc ();
   self->patients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->buffer = g_string_sized_new (4096);
   return self;
 }
@@ -967,6 +980,7 @@ hp_fhir_writer_free (HpFhirWriter *self)
   g_object_unref (self->stream);
   g_date_time_unref (self->timestamp);
   g_hash_table_unref (self->patients);
+  g_hash_table_unref (self->devices);
   g_free (self->identifier_system);
   g_string_free (self->buffer, TRUE);
   g_free (self);
@@ -1073,6 +1087,134 @@ build_patient (const char  *patient_code,
   return json_builder_get_root (builder);
 }
 
+/* ---- devices ------------------------------------------------------------ */
+
+/* What a device id says of its maker and model: ids are "PROTOCOL:SERIAL"
+ * (devices/), or an IEEE 11073 agent's EUI-64 system id in hex. */
+static const struct {
+  const char *protocol;
+  const char *manufacturer;
+  const char *model;
+} device_families[] = {
+  { "omron-hem790", "Omron Healthcare", "HEM-790IT family" },
+  { "omron-hem7322", "Omron Healthcare", "HEM-7322U family" },
+  { "contour", "Ascensia Diabetes Care", "Contour USB / Contour Next family" },
+  { "freestyle", "Abbott", "FreeStyle InsuLinx / Libre / Precision Neo family" },
+  { "hid-scale", NULL, "USB HID scale" },
+};
+
+/* IEEE 11073-10101 device specializations, by what the device measured. */
+static const struct {
+  guint32     code;
+  const char *reference_id;
+} device_types[] = {
+  [HP_MEASUREMENT_KIND_BLOOD_PRESSURE] = { 528391, "MDC_DEV_SPEC_PROFILE_BPM" },
+  [HP_MEASUREMENT_KIND_BODY_WEIGHT] = { 528399, "MDC_DEV_SPEC_PROFILE_SCALE" },
+  [HP_MEASUREMENT_KIND_BLOOD_GLUCOSE] = { 528401, "MDC_DEV_SPEC_PROFILE_GLUCOSE" },
+};
+
+static gboolean
+is_system_id (const char *device_id)
+{
+  gsize length = strlen (device_id);
+
+  if (length != 16)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isxdigit (device_id[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static JsonNode *
+build_device (const char         *device_id,
+              HpMeasurementKind   kind,
+              char              **full_url)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *id_name = g_strconcat ("device/", device_id, NULL);
+  g_autofree char *uuid = name_based_uuid (id_name);
+  const char *separator = strchr (device_id, ':');
+  const char *manufacturer = NULL, *model = NULL, *serial = separator != NULL ? separator + 1 : NULL;
+  char code[16];
+
+  for (gsize i = 0; separator != NULL && i < G_N_ELEMENTS (device_families); i++)
+    if (strlen (device_families[i].protocol) == (gsize) (separator - device_id) &&
+        strncmp (device_id, device_families[i].protocol, (gsize) (separator - device_id)) == 0)
+      {
+        manufacturer = device_families[i].manufacturer;
+        model = device_families[i].model;
+      }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "resourceType");
+  json_builder_add_string_value (builder, "Device");
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, uuid);
+  json_builder_set_member_name (builder, "identifier");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  if (is_system_id (device_id))
+    {
+      /* The agent's EUI-64, written as the Personal Health Device IG does. */
+      g_autoptr(GString) eui = g_string_new (NULL);
+
+      for (guint i = 0; i < 16; i += 2)
+        g_string_append_printf (eui, "%s%c%c", i > 0 ? "-" : "", g_ascii_toupper (device_id[i]),
+                                g_ascii_toupper (device_id[i + 1]));
+      json_builder_set_member_name (builder, "system");
+      json_builder_add_string_value (builder, HP_FHIR_EUI64_SYSTEM);
+      json_builder_set_member_name (builder, "value");
+      json_builder_add_string_value (builder, eui->str);
+    }
+  else
+    {
+      json_builder_set_member_name (builder, "type");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "coding");
+      json_builder_begin_array (builder);
+      add_coding (builder, HP_FHIR_IDENTIFIER_TYPE_SYSTEM, "SNO", "Serial Number");
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      json_builder_set_member_name (builder, "value");
+      json_builder_add_string_value (builder, serial != NULL && *serial != '\0' ? serial : device_id);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  if (manufacturer != NULL)
+    {
+      json_builder_set_member_name (builder, "manufacturer");
+      json_builder_add_string_value (builder, manufacturer);
+    }
+  if (model != NULL)
+    {
+      json_builder_set_member_name (builder, "deviceName");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, model);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "model-name");
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+    }
+  if (kind <= HP_MEASUREMENT_KIND_LAST)
+    {
+      g_snprintf (code, sizeof code, "%" G_GUINT32_FORMAT, device_types[kind].code);
+      json_builder_set_member_name (builder, "type");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "coding");
+      json_builder_begin_array (builder);
+      add_coding (builder, HP_FHIR_MDC_SYSTEM, code, device_types[kind].reference_id);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+
+  *full_url = g_strconcat ("urn:uuid:", uuid, NULL);
+  return json_builder_get_root (builder);
+}
+
 /* Writes @list after the visit's Patient, if this bundle lacks it yet. */
 static gboolean
 write_visit_entries (HpFhirWriter  *self,
@@ -1134,6 +1276,7 @@ hp_fhir_writer_add_visit (HpFhirWriter  *self,
   EntryList list;
   g_autoptr(JsonNode) patient = NULL;
   g_autofree char *patient_url = NULL;
+  g_autoptr(GHashTable) new_devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gboolean ok = TRUE;
   guint n;
 
@@ -1146,9 +1289,26 @@ hp_fhir_writer_add_visit (HpFhirWriter  *self,
 
   context.visit = visit;
   context.subject_url = find_subject (self, visit, &patient, &patient_url);
+  context.devices = self->devices;
+  context.new_devices = new_devices;
   measurements = hp_visit_get_measurements (visit);
   n = g_list_model_get_n_items (measurements);
   entry_list_init (&list);
+  /* One Device for each device, before the Observations that refer to it. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HpMeasurement) measurement = g_list_model_get_item (measurements, i);
+      const char *device_id = hp_measurement_get_device_id (measurement);
+      char *device_url = NULL;
+      JsonNode *device;
+
+      if (device_id == NULL || *device_id == '\0' || !g_utf8_validate (device_id, -1, NULL) ||
+          g_hash_table_contains (self->devices, device_id) || g_hash_table_contains (new_devices, device_id))
+        continue;
+      device = build_device (device_id, hp_measurement_get_kind (measurement), &device_url);
+      entry_list_add (&list, device, device_url);
+      g_hash_table_insert (new_devices, g_strdup (device_id), g_strdup (device_url));
+    }
   for (guint i = 0; i < n && ok; i++)
     {
       g_autoptr(HpMeasurement) measurement = g_list_model_get_item (measurements, i);
@@ -1157,6 +1317,18 @@ hp_fhir_writer_add_visit (HpFhirWriter  *self,
     }
   if (ok)
     ok = write_visit_entries (self, visit, &list, patient_url, patient, cancellable, error);
+  if (ok)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, new_devices);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          g_hash_table_iter_steal (&iter);
+          g_hash_table_insert (self->devices, key, value);
+        }
+    }
   entry_list_clear (&list);
   return ok;
 }

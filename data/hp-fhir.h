@@ -28,6 +28,9 @@ GQuark hp_fhir_error_quark (void);
 #define HP_FHIR_MDC_SYSTEM "urn:iso:std:iso:11073:10101"
 #define HP_FHIR_CATEGORY_SYSTEM "http://terminology.hl7.org/CodeSystem/observation-category"
 #define HP_FHIR_SNOMED_SYSTEM "http://snomed.info/sct"
+#define HP_FHIR_IDENTIFIER_TYPE_SYSTEM "http://terminology.hl7.org/CodeSystem/v2-0203"
+/* The IEEE EUI-64 system id of a personal health device (HL7 PHD IG). */
+#define HP_FHIR_EUI64_SYSTEM "urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680"
 #define HP_FHIR_FASTING_SYSTEM "http://terminology.hl7.org/CodeSystem/v2-0916"
 #define HP_FHIR_INTERPRETATION_SYSTEM "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 

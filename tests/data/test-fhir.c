@@ -277,6 +277,37 @@ assert_category (JsonObject *observation,
   assert_string_equal (member_string (coding, "code"), category);
 }
 
+/* The resource of the bundle's entry with @full_url; fails when none. */
+static JsonObject *
+find_by_url (JsonNode   *root,
+             const char *full_url)
+{
+  JsonArray *entries = member_array (json_node_get_object (root), "entry");
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+
+      if (g_str_equal (member_string (entry, "fullUrl"), full_url))
+        return member_object (entry, "resource");
+    }
+  fail_msg ("no entry %s", full_url);
+  return NULL;
+}
+
+/* @object's CodeableConcept @member holds @code in @system. */
+static void
+assert_codes_of (JsonObject *object,
+                 const char *member,
+                 const char *system,
+                 const char *code)
+{
+  JsonObject *coding = find_coding (member_object (object, member), system);
+
+  assert_non_null (coding);
+  assert_string_equal (member_string (coding, "code"), code);
+}
+
 static JsonObject *
 find_observation (GPtrArray  *resources,
                   const char *loinc)
@@ -335,8 +366,10 @@ test_blood_pressure_and_pulse (void **state)
   JsonArray *components;
 
   (void) state;
-  assert_int_equal (resources->len, 2);
+  /* The panel, the pulse, and the cuff they came from. */
+  assert_int_equal (resources->len, 3);
   assert_int_equal (count_type (resources, "Patient"), 0);
+  assert_int_equal (count_type (resources, "Device"), 1);
 
   panel = find_observation (resources, "85354-9");
   assert_string_equal (member_string (panel, "status"), "final");
@@ -344,7 +377,16 @@ test_blood_pressure_and_pulse (void **state)
   assert_codes (panel, "85354-9", "150020");
   assert_false (json_object_has_member (panel, "valueQuantity"));
   assert_anonymous (panel);
-  assert_string_equal (member_string (member_object (panel, "device"), "display"), "usb:0590:0028:SN1");
+  {
+    /* The Observation refers to the Device, which names the cuff's serial
+     * and what kind of device it is. */
+    JsonObject *device = find_by_url (root, member_string (member_object (panel, "device"), "reference"));
+    JsonObject *identifier = json_array_get_object_element (member_array (device, "identifier"), 0);
+
+    assert_string_equal (member_string (device, "resourceType"), "Device");
+    assert_string_equal (member_string (identifier, "value"), "0590:0028:SN1");
+    assert_codes_of (device, "type", HP_FHIR_MDC_SYSTEM, "528391");
+  }
   effective = g_date_time_new_from_iso8601 (member_string (panel, "effectiveDateTime"), NULL);
   assert_non_null (effective);
   assert_int_equal (g_date_time_compare (effective, taken), 0);
@@ -358,6 +400,8 @@ test_blood_pressure_and_pulse (void **state)
 
   rate = find_observation (resources, "8867-4");
   assert_category (rate, "vital-signs");
+  assert_string_equal (member_string (member_object (rate, "device"), "reference"),
+                       member_string (member_object (panel, "device"), "reference"));
   assert_codes (rate, "8867-4", "149546");
   assert_quantity (rate, 67, "/min");
   assert_anonymous (rate);
@@ -411,7 +455,7 @@ test_weight (void **state)
   JsonObject *weight;
 
   (void) state;
-  assert_int_equal (resources->len, 1);
+  assert_int_equal (resources->len, 2);
   weight = find_observation (resources, "29463-7");
   assert_category (weight, "vital-signs");
   assert_codes (weight, "29463-7", "188736");
@@ -469,7 +513,11 @@ test_profiles_interpretation_and_times (void **state)
   for (guint i = 0; i < resources->len; i++)
     {
       JsonObject *resource = g_ptr_array_index (resources, i);
-      const char *loinc = loinc_of (resource);
+      const char *loinc;
+
+      if (!g_str_equal (member_string (resource, "resourceType"), "Observation"))
+        continue;
+      loinc = loinc_of (resource);
 
       if (g_str_equal (loinc, "85354-9"))
         {
@@ -525,9 +573,10 @@ test_profiles_interpretation_and_times (void **state)
     for (guint i = 0; i < json_array_get_length (entries); i++)
       {
         JsonObject *entry = json_array_get_object_element (entries, i);
+        JsonObject *resource = member_object (entry, "resource");
 
-        g_hash_table_insert (urls, (gpointer) member_string (entry, "fullUrl"),
-                             (gpointer) loinc_of (member_object (entry, "resource")));
+        if (g_str_equal (member_string (resource, "resourceType"), "Observation"))
+          g_hash_table_insert (urls, (gpointer) member_string (entry, "fullUrl"), (gpointer) loinc_of (resource));
       }
     assert_int_equal (json_array_get_length (sources), 2);
     assert_string_equal (g_hash_table_lookup (urls, member_string (json_array_get_object_element (sources, 0),
@@ -550,8 +599,9 @@ test_glucose_by_unit (void **state)
   JsonObject *observation;
 
   (void) state;
-  /* Each reading with the Specimen it was measured in. */
-  assert_int_equal (resources->len, 4);
+  /* Each reading with the Specimen it was measured in, and the one meter. */
+  assert_int_equal (resources->len, 5);
+  assert_int_equal (count_type (resources, "Device"), 1);
   assert_int_equal (count_type (resources, "Specimen"), 2);
   observation = find_observation (resources, "41653-7");
   assert_category (observation, "laboratory");
@@ -741,7 +791,7 @@ test_height_and_bmi (void **state)
   root = parse (text);
   resources = bundle_resources (root);
 
-  assert_int_equal (resources->len, 3);
+  assert_int_equal (resources->len, 4);
   height = find_observation (resources, "8302-2");
   assert_category (height, "vital-signs");
   assert_codes (height, "8302-2", NULL);
@@ -807,17 +857,70 @@ test_stable_ids (void **state)
   g_autoptr(GPtrArray) c = bundle_resources (root_c);
 
   (void) state;
-  assert_int_equal (a->len, 3);
+  assert_int_equal (a->len, 4);
   assert_int_equal (b->len, a->len);
   for (guint i = 0; i < a->len; i++)
     assert_string_equal (member_string (g_ptr_array_index (a, i), "id"),
                          member_string (g_ptr_array_index (b, i), "id"));
-  /* Same patient, same Patient id; other visit, other Observation ids. */
-  assert_string_equal (member_string (g_ptr_array_index (a, 0), "id"),
-                       member_string (g_ptr_array_index (c, 0), "id"));
-  for (guint i = 1; i < a->len; i++)
-    assert_string_not_equal (member_string (g_ptr_array_index (a, i), "id"),
-                             member_string (g_ptr_array_index (c, i), "id"));
+  /* Same patient and cuff, same Patient and Device ids; other visit, other
+   * Observation ids. */
+  for (guint i = 0; i < a->len; i++)
+    {
+      JsonObject *resource = g_ptr_array_index (a, i);
+
+      if (g_str_equal (member_string (resource, "resourceType"), "Observation"))
+        assert_string_not_equal (member_string (resource, "id"),
+                                 member_string (g_ptr_array_index (c, i), "id"));
+      else
+        assert_string_equal (member_string (resource, "id"), member_string (g_ptr_array_index (c, i), "id"));
+    }
+}
+
+/* One Device for each device in the bundle: an IEEE 11073 agent by its
+ * EUI-64, others by maker, model and serial; each Observation refers to
+ * its own. */
+static void
+test_devices (void **state)
+{
+  g_autoptr(HpVisit) visit = new_visit ("device-visit", NULL);
+  HpMeasurement *agent = add (visit, HP_MEASUREMENT_KIND_BODY_WEIGHT, 10, "0102030405060a0b");
+  HpMeasurement *meter = add (visit, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE, 20, "contour:7410-ABC");
+  HpMeasurement *again = add (visit, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE, 30, "contour:7410-ABC");
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) resources = NULL;
+  JsonObject *device, *identifier;
+
+  (void) state;
+  hp_measurement_set_value (agent, HP_QUANTITY_BODY_WEIGHT, 70, "kg");
+  hp_measurement_set_value (meter, HP_QUANTITY_BLOOD_GLUCOSE, 100, "mg/dL");
+  hp_measurement_set_value (again, HP_QUANTITY_BLOOD_GLUCOSE, 101, "mg/dL");
+  text = export_visits (&visit, 1);
+  root = parse (text);
+  resources = bundle_resources (root);
+  assert_int_equal (count_type (resources, "Device"), 2);
+
+  device = find_by_url (root, member_string (member_object (find_observation (resources, "29463-7"), "device"),
+                                             "reference"));
+  identifier = json_array_get_object_element (member_array (device, "identifier"), 0);
+  assert_string_equal (member_string (identifier, "system"), HP_FHIR_EUI64_SYSTEM);
+  assert_string_equal (member_string (identifier, "value"), "01-02-03-04-05-06-0A-0B");
+  assert_codes_of (device, "type", HP_FHIR_MDC_SYSTEM, "528399");
+
+  for (guint i = 0; i < resources->len; i++)
+    {
+      JsonObject *resource = g_ptr_array_index (resources, i);
+
+      if (!g_str_equal (member_string (resource, "resourceType"), "Observation") ||
+          !g_str_equal (loinc_of (resource), "41653-7"))
+        continue;
+      device = find_by_url (root, member_string (member_object (resource, "device"), "reference"));
+      identifier = json_array_get_object_element (member_array (device, "identifier"), 0);
+      assert_string_equal (member_string (identifier, "value"), "7410-ABC");
+      assert_string_equal (member_string (device, "manufacturer"), "Ascensia Diabetes Care");
+      assert_codes_of (identifier, "type", HP_FHIR_IDENTIFIER_TYPE_SYSTEM, "SNO");
+      assert_codes_of (device, "type", HP_FHIR_MDC_SYSTEM, "528401");
+    }
 }
 
 /* Text from a device reaches the JSON escaped, and reads back the same. */
@@ -836,8 +939,13 @@ test_strings_escaped (void **state)
   text = export_visits (&visit, 1);
   root = parse (text);
   resources = bundle_resources (root);
-  assert_string_equal (member_string (member_object (g_ptr_array_index (resources, 0), "device"),
-                                      "display"), device_id);
+  {
+    JsonObject *device = find_by_url (root, member_string (member_object (find_observation (resources, "29463-7"),
+                                                                          "device"), "reference"));
+
+    assert_string_equal (member_string (json_array_get_object_element (member_array (device, "identifier"), 0),
+                                        "value"), device_id);
+  }
 }
 
 static void
@@ -869,7 +977,8 @@ assert_visit_refused (HpVisit    *visit,
     g_autoptr(JsonNode) root = parse (text);
     g_autoptr(GPtrArray) resources = bundle_resources (root);
 
-    assert_int_equal (resources->len, 1);
+    /* The good visit's weight and scale only. */
+    assert_int_equal (resources->len, 2);
   }
 }
 
@@ -1084,7 +1193,7 @@ break_bundle (const char *text,
   return g_string_free (broken, FALSE);
 }
 
-/* @text with the first entry's resource lacking @member: still valid
+/* @text with the first resource that has @member lacking it: still valid
  * against the schema, which has no rule that says a value must be there. */
 static char *
 drop_first_member (const char *text,
@@ -1096,10 +1205,16 @@ drop_first_member (const char *text,
 
   g_assert (root != NULL);
   entries = json_object_get_array_member (json_node_get_object (root), "entry");
-  resource = json_object_get_object_member (json_array_get_object_element (entries, 0), "resource");
-  g_assert (json_object_has_member (resource, member));
-  json_object_remove_member (resource, member);
-  return json_to_string (root, FALSE);
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      resource = json_object_get_object_member (json_array_get_object_element (entries, i), "resource");
+      if (json_object_has_member (resource, member))
+        {
+          json_object_remove_member (resource, member);
+          return json_to_string (root, FALSE);
+        }
+    }
+  g_assert_not_reached ();
 }
 
 static int
@@ -1263,6 +1378,7 @@ main (int    argc,
     cmocka_unit_test (test_height_and_bmi),
     cmocka_unit_test (test_patient),
     cmocka_unit_test (test_stable_ids),
+    cmocka_unit_test (test_devices),
     cmocka_unit_test (test_strings_escaped),
     cmocka_unit_test (test_bad_values_refused),
     cmocka_unit_test (test_write_failure),
