@@ -1268,6 +1268,74 @@ test_child_visit (void **state G_GNUC_UNUSED)
   hp_ui_fixture_stop (f);
 }
 
+/* The answer about eating belongs to each blood-sugar test: a second test
+ * of the visit, after a meal, does not turn the first one, taken fasting,
+ * from "prediabetes range" into "normal" on the summary. */
+typedef struct {
+  const char *code;
+  const char *fasting_title;
+  const char *normal_title;
+} FastingCase;
+
+static void
+walk_fasting_kept (const FastingCase *lang)
+{
+  HpUiFixture *f = hp_ui_fixture_start ("[demo]\nglucose-mg-dl=110\n");
+  g_autofree char *first = NULL;
+  g_autofree char *summary = NULL;
+
+  f->shots = VISIT_SHOTS + 14;
+  hp_ui_begin_visit (f, lang->code);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *result = NULL;
+
+      if (i > 0)
+        {
+          hp_ui_press (f, "visit.measure-another");
+          hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_CHOOSE), "the choose page");
+        }
+      hp_ui_press_target (f, "visit.choose", "blood-glucose");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_FASTING), "the question about eating");
+      hp_ui_press_target (f, "visit.fasting", i == 0 ? "fasting" : "eaten");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_GLUCOSE_INSTRUCTIONS), "the instructions");
+      /* The meter stamps tests by the minute: the second is a new one. */
+      wait_for_new_meter_minute ();
+      last_glucose_minute = current_minute ();
+      hp_ui_press (f, "visit.start-measurement");
+      hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_RESULT), "the blood sugar");
+      result = hp_ui_page_text (f, HP_PAGE_RESULT);
+      hp_ui_assert_contains (result, i == 0 ? lang->fasting_title : lang->normal_title);
+    }
+  hp_ui_press (f, "visit.finish");
+  hp_ui_wait_until (f, hp_ui_page_is, GINT_TO_POINTER (HP_PAGE_SUMMARY), "the summary");
+  summary = hp_ui_page_text (f, HP_PAGE_SUMMARY);
+  hp_ui_assert_contains (summary, lang->fasting_title);
+  hp_ui_assert_contains (summary, lang->normal_title);
+  hp_ui_screenshot (f, lang->code, "summary-fasting-kept");
+  hp_ui_fixture_stop (f);
+}
+
+static void
+test_fasting_kept_english (void **state G_GNUC_UNUSED)
+{
+  static const FastingCase in_english = {
+    "en", "Blood sugar a little high (prediabetes range)", "Normal blood sugar",
+  };
+
+  walk_fasting_kept (&in_english);
+}
+
+static void
+test_fasting_kept_spanish (void **state G_GNUC_UNUSED)
+{
+  static const FastingCase in_spanish = {
+    "es", "Azúcar en la sangre un poco alto (rango de prediabetes)", "Azúcar en la sangre normal",
+  };
+
+  walk_fasting_kept (&in_spanish);
+}
+
 /* A meter's HI is the most dangerous reading there is: the crisis page
  * shows it as the meter did, says what to do now and when to call for
  * help, and the summary keeps it. */
@@ -1351,6 +1419,8 @@ main (int   argc,
     cmocka_unit_test (test_crisis),
     cmocka_unit_test (test_crisis_pulse),
     cmocka_unit_test (test_child_visit),
+    cmocka_unit_test (test_fasting_kept_english),
+    cmocka_unit_test (test_fasting_kept_spanish),
     cmocka_unit_test (test_crisis_meter_high_english),
     cmocka_unit_test (test_crisis_meter_high_french),
     cmocka_unit_test (test_inactivity_wipes_everything),

@@ -84,6 +84,9 @@ new_row (const char             *name_text,
       GtkWidget *unit_label = new_label (unit, "summary-unit");
       GtkWidget *value_label = new_label (value, "summary-reading");
 
+      /* "mg/dL" is one word: a tall row beside it must not break it. */
+      gtk_label_set_wrap (GTK_LABEL (unit_label), FALSE);
+
       hp_kiosk_page_set_spoken_text (value_label, spoken);
       gtk_box_append (GTK_BOX (reading), value_label);
       gtk_widget_set_valign (unit_label, GTK_ALIGN_END);
