@@ -14,6 +14,70 @@
 
 #define AUDIT_KEY_SIZE 32
 
+/* The folder @path is in, with every link resolved; %NULL when it cannot
+ * be resolved. */
+static char *
+real_folder_of (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  char *real = realpath (folder, NULL);
+
+  return real;
+}
+
+static gboolean
+same_file (const char *a,
+           const char *b)
+{
+  GStatBuf sa, sb;
+
+  return g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* An export never lands on the kiosk's own files: the database, its
+ * write-ahead log and shared memory, the demo key beside it, anything else
+ * in its folder, or the credentials the service was given. */
+static gboolean
+check_destination (const char  *target,
+                   const char  *database,
+                   GError     **error)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal", ".key" };
+  g_autofree char *target_folder = real_folder_of (target);
+  g_autofree char *state_folder = real_folder_of (database);
+  const char *credentials = g_getenv ("CREDENTIALS_DIRECTORY");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *own = g_strconcat (database, suffixes[i], NULL);
+
+      if (same_file (target, own))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "%s is the kiosk's own %s; an export never goes there",
+                       target, *suffixes[i] == '\0' ? "database" : own);
+          return FALSE;
+        }
+    }
+  if (target_folder != NULL && state_folder != NULL && g_str_equal (target_folder, state_folder))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   "%s is in the kiosk's state folder %s; write the export elsewhere", target, state_folder);
+      return FALSE;
+    }
+  if (credentials != NULL && target_folder != NULL)
+    {
+      g_autofree char *real_credentials = realpath (credentials, NULL);
+
+      if (real_credentials != NULL && g_str_equal (target_folder, real_credentials))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                       "%s is among the kiosk's credentials; write the export elsewhere", target);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* The audit trail's record that health data left the kiosk: how it was
  * selected and how many visits, never whose (no code, no path). */
 static gboolean
@@ -45,7 +109,7 @@ command_export (int    argc,
                 char **argv)
 {
   static const HpCtlCommand self = {
-    "export", "export --fhir [--since DATE] [--patient CODE] [--include-anonymous] FILE", NULL, NULL
+    "export", "export --fhir [--since DATE] [--patient CODE] [--include-anonymous] [--force] FILE", NULL, NULL
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(HpConfig) config = NULL;
@@ -58,6 +122,7 @@ command_export (int    argc,
   g_autofree char *path = NULL;
   gboolean fhir = FALSE;
   gboolean anonymous = FALSE;
+  gboolean force = FALSE;
   HpFhirSelection selection = { 0 };
   guint n_visits = 0;
   const GOptionEntry entries[] = {
@@ -66,6 +131,7 @@ command_export (int    argc,
     { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_("Only the visits of the patient with this personal code"), N_("CODE") },
     { "include-anonymous", 0, 0, G_OPTION_ARG_NONE, &anonymous,
       N_("Also the visits of patients who gave no personal code"), NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Replace FILE if it exists"), NULL },
     G_OPTION_ENTRY_NULL
   };
 
@@ -113,7 +179,9 @@ command_export (int    argc,
   if (selection.identifier_system == NULL)
     g_printerr ("healthpost-ctl export: [export] patient-identifier-system is not set: personal codes are "
                 "written under %s, which only this kiosk knows\n", HP_FHIR_PERSONAL_CODE_SYSTEM);
-  if (!hp_fhir_export_store_to_file (store, &selection, argv[1], &n_visits, NULL, &error))
+  if (!check_destination (argv[1], path, &error) ||
+      !hp_fhir_export_store_to_file (store, &selection, argv[1], force ? HP_FHIR_EXPORT_REPLACE : HP_FHIR_EXPORT_NONE,
+                                     &n_visits, NULL, &error))
     return hp_ctl_fail ("%s", error->message);
   /* An export the audit trail does not show must not stay behind. */
   if (!record_export_audit (store, keyring, since != NULL, patient != NULL, anonymous, n_visits, &error))

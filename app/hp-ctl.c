@@ -141,7 +141,7 @@ static const HpCtlCommand commands[] = {
   { "devices", "devices", "the USB devices present and the measuring devices with their state", hp_ctl_devices },
   { "read", "read DEVICE | read --simulated PROTOCOL", "take one reading from a device and print it", hp_ctl_read },
   { "decode", "decode --protocol NAME FILE", "decode a captured exchange (hex, one message per line)", hp_ctl_decode },
-  { "export", "export --fhir [--since DATE] [--patient CODE] [--include-anonymous] FILE",
+  { "export", "export --fhir [--since DATE] [--patient CODE] [--include-anonymous] [--force] FILE",
     "write visits as a FHIR R4 Bundle for a clinic's records (anonymous ones only when asked)", hp_ctl_export },
   { "alarms", "alarms [list | ack]", "the store's alarms for staff (a damaged database set aside), or acknowledge them", hp_ctl_alarms },
   { "audit", "audit verify | audit list [--since DATE]", "check the audit log's chain, or list its entries", hp_ctl_audit },

@@ -1,4 +1,5 @@
 /* FHIR R4 export of committed visits: a collection Bundle of Patients and Observations, written entry by entry. */
+#define _GNU_SOURCE
 #include "hp-fhir.h"
 
 #include <errno.h>
@@ -1540,6 +1541,7 @@ gboolean
 hp_fhir_export_store_to_file (HpStore               *store,
                               const HpFhirSelection *selection,
                               const char            *path,
+                              HpFhirExportFlags      flags,
                               guint                 *n_visits,
                               GCancellable          *cancellable,
                               GError               **error)
@@ -1548,28 +1550,25 @@ hp_fhir_export_store_to_file (HpStore               *store,
   g_autoptr(GOutputStream) stream = NULL;
   g_autoptr(GOutputStream) buffered = NULL;
   g_autoptr(GError) local_error = NULL;
+  gboolean replace = (flags & HP_FHIR_EXPORT_REPLACE) != 0;
   int fd;
 
   g_return_val_if_fail (HP_IS_STORE (store), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  tmp_path = g_strconcat (path, ".tmp", NULL);
-  /* O_NOFOLLOW: a link planted at the temporary name must not redirect
-   * health data elsewhere. A leftover from an interrupted export is
-   * replaced. */
-  fd = g_open (tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-  if (fd < 0)
-    return set_errno_error (error, errno, "create", tmp_path);
-  /* A leftover may have had a wider mode; the export holds health data. */
-  if (fchmod (fd, 0600) != 0)
+  if (!replace && g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK))
     {
-      int saved_errno = errno;
-
-      close (fd);
-      g_unlink (tmp_path);
-      return set_errno_error (error, saved_errno, "restrict the mode of", tmp_path);
+      g_set_error (error, HP_FHIR_ERROR, HP_FHIR_ERROR_EXISTS,
+                   "%s already exists; the export replaces a file only when asked to", path);
+      return FALSE;
     }
+  /* A new file of its own beside the export (O_EXCL, so no file of that
+   * name, and no link planted there, is ever written through). */
+  tmp_path = g_strconcat (path, ".XXXXXX", NULL);
+  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC | O_NOCTTY, 0600);
+  if (fd < 0)
+    return set_errno_error (error, errno, "create a file beside", path);
   stream = g_unix_output_stream_new (fd, TRUE);
   buffered = g_buffered_output_stream_new_sized (stream, 64 * 1024);
 
@@ -1585,11 +1584,16 @@ hp_fhir_export_store_to_file (HpStore               *store,
     }
   if (!g_output_stream_close (buffered, cancellable, &local_error))
     goto failed;
-  if (g_rename (tmp_path, path) != 0)
+  /* Without leave to replace, a file that appeared meanwhile still wins. */
+  if (renameat2 (AT_FDCWD, tmp_path, AT_FDCWD, path, replace ? 0 : RENAME_NOREPLACE) != 0)
     {
       int saved_errno = errno;
 
-      set_errno_error (&local_error, saved_errno, "rename the export to", path);
+      if (saved_errno == EEXIST)
+        g_set_error (&local_error, HP_FHIR_ERROR, HP_FHIR_ERROR_EXISTS,
+                     "%s already exists; the export replaces a file only when asked to", path);
+      else
+        set_errno_error (&local_error, saved_errno, "rename the export to", path);
       goto failed;
     }
   return sync_folder_of (path, error);

@@ -14,6 +14,7 @@ typedef enum {
   HP_FHIR_ERROR_UNIT,    /* a value's unit has no code the export can name */
   HP_FHIR_ERROR_INVALID, /* a value JSON cannot carry, or a call out of order */
   HP_FHIR_ERROR_WRITE,   /* the output could not be written or replaced */
+  HP_FHIR_ERROR_EXISTS,  /* the output path exists, and replacing it was not asked for */
 } HpFhirError;
 
 GQuark hp_fhir_error_quark (void);
@@ -99,12 +100,21 @@ gboolean      hp_fhir_export_store            (HpStore               *store,
                                                guint                 *n_visits,
                                                GCancellable          *cancellable,
                                                GError               **error);
-/* The same into the file @path, created with mode 0600: written to
- * "@path.tmp", synced, then renamed over @path, so @path is either the
- * whole export or what it was before. */
+typedef enum {
+  HP_FHIR_EXPORT_NONE = 0,
+  /* An existing file at the path is replaced; without it, refused. */
+  HP_FHIR_EXPORT_REPLACE = 1 << 0,
+} HpFhirExportFlags;
+
+/* The same into the file @path, created with mode 0600: written to a new
+ * file beside it (O_EXCL, never following a link), synced, then renamed to
+ * @path, so @path is either the whole export or what it was before. An
+ * existing @path is refused with HP_FHIR_ERROR_EXISTS unless @flags has
+ * HP_FHIR_EXPORT_REPLACE. */
 gboolean      hp_fhir_export_store_to_file    (HpStore               *store,
                                                const HpFhirSelection *selection,
                                                const char            *path,
+                                               HpFhirExportFlags      flags,
                                                guint                 *n_visits,
                                                GCancellable          *cancellable,
                                                GError               **error);

@@ -330,6 +330,82 @@ test_retention_command (void **state)
   assert_int_equal (query_int (f, "SELECT count(*) FROM visits"), 1);
 }
 
+static char *
+checksum_of (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return g_strdup ("absent");
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+/* An export never overwrites what it was not told to, and never the
+ * kiosk's own files, even when told to: the database, its key, anything in
+ * its folder. */
+static void
+test_export_destinations (void **state)
+{
+  CtlFixture *f = *state;
+  g_autofree char *key_path = g_strconcat (f->database, ".key", NULL);
+  g_autofree char *wal_path = g_strconcat (f->database, "-wal", NULL);
+  g_autofree char *beside = g_build_filename (f->dir, "export.json", NULL);
+  g_autofree char *outside_dir = g_dir_make_tmp ("hp-ctl-export-XXXXXX", NULL);
+  g_autofree char *existing = g_build_filename (outside_dir, "clinic.json", NULL);
+  g_autofree char *database_sum = checksum_of (f->database);
+  g_autofree char *key_sum = checksum_of (key_path);
+  const char *protected[] = { f->database, key_path, wal_path, beside };
+
+  assert_non_null (outside_dir);
+  for (gsize i = 0; i < G_N_ELEMENTS (protected); i++)
+    {
+      g_auto(CtlRun) run = ctl (f, NULL, "export", "--fhir", "--force", protected[i], NULL);
+
+      assert_ctl_status (&run, 1);
+      if (strstr (run.err, "never goes there") == NULL && strstr (run.err, "state folder") == NULL)
+        fail_msg ("the export to %s was refused without saying why: %s", protected[i], run.err);
+    }
+  {
+    g_autofree char *after_database = checksum_of (f->database);
+    g_autofree char *after_key = checksum_of (key_path);
+
+    assert_string_equal (after_database, database_sum);
+    assert_string_equal (after_key, key_sum);
+    assert_false (g_file_test (beside, G_FILE_TEST_EXISTS));
+  }
+
+  /* Another file is replaced only when asked to. */
+  assert_true (g_file_set_contents (existing, "the clinic's own file", -1, NULL));
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "export", "--fhir", existing, NULL);
+    g_autofree char *kept = NULL;
+
+    assert_ctl_status (&run, 1);
+    assert_non_null (strstr (run.err, "already exists"));
+    assert_true (g_file_get_contents (existing, &kept, NULL, NULL));
+    assert_string_equal (kept, "the clinic's own file");
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "export", "--fhir", "--force", existing, NULL);
+    g_autofree char *written = NULL;
+
+    assert_ctl_status (&run, 0);
+    assert_true (g_file_get_contents (existing, &written, NULL, NULL));
+    assert_non_null (strstr (written, "\"resourceType\":\"Bundle\""));
+  }
+  /* Nothing but the export is left in the folder. */
+  {
+    g_autoptr(GDir) dir = g_dir_open (outside_dir, 0, NULL);
+    guint n = 0;
+
+    while (g_dir_read_name (dir) != NULL)
+      n++;
+    assert_int_equal (n, 1);
+  }
+  assert_true (hp_test_tmpdir_remove (outside_dir));
+}
+
 static void
 test_missing_database_or_key (void **state)
 {
@@ -360,6 +436,7 @@ main (int   argc,
     cmocka_unit_test_setup_teardown (test_staff_commands, setup, teardown),
     cmocka_unit_test_setup_teardown (test_audit_commands, setup, teardown),
     cmocka_unit_test_setup_teardown (test_retention_command, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_export_destinations, setup, teardown),
     cmocka_unit_test_setup_teardown (test_missing_database_or_key, setup, teardown),
   };
 

@@ -49,7 +49,7 @@ main (int    argc,
   hp_bench_reset_peak_rss ();
   rss_before = hp_bench_peak_rss_kib ();
   started = g_get_monotonic_time ();
-  if (!hp_fhir_export_store_to_file (store, NULL, out, &exported, NULL, &error))
+  if (!hp_fhir_export_store_to_file (store, NULL, out, HP_FHIR_EXPORT_REPLACE, &exported, NULL, &error))
     {
       g_printerr ("%s\n", error->message);
       goto out;

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -1097,7 +1098,7 @@ test_export_store_to_file (void **state)
       assert_ok (hp_store_commit_visit (store, visit, &error), error);
     }
 
-  assert_ok (hp_fhir_export_store_to_file (store, NULL, out, &n, NULL, &error), error);
+  assert_ok (hp_fhir_export_store_to_file (store, NULL, out, HP_FHIR_EXPORT_REPLACE, &n, NULL, &error), error);
   assert_int_equal (n, 4);
   assert_int_equal (g_stat (out, &info), 0);
   assert_int_equal (info.st_mode & 0777, 0600);
@@ -1111,7 +1112,7 @@ test_export_store_to_file (void **state)
   /* The visits of days 2 and 3, anonymous ones too when asked for. */
   selection.since = since;
   selection.include_anonymous = TRUE;
-  assert_ok (hp_fhir_export_store_to_file (store, &selection, out, &n, NULL, &error), error);
+  assert_ok (hp_fhir_export_store_to_file (store, &selection, out, HP_FHIR_EXPORT_REPLACE, &n, NULL, &error), error);
   assert_int_equal (n, 2);
   times = observation_times (out);
   assert_int_equal (times->len, 2);
@@ -1121,7 +1122,7 @@ test_export_store_to_file (void **state)
   /* Unless asked for, a visit without a personal code stays: readings
    * leave for a patient's care, and an anonymous one is no one's. */
   selection.include_anonymous = FALSE;
-  assert_ok (hp_fhir_export_store_to_file (store, &selection, out, &n, NULL, &error), error);
+  assert_ok (hp_fhir_export_store_to_file (store, &selection, out, HP_FHIR_EXPORT_REPLACE, &n, NULL, &error), error);
   assert_int_equal (n, 1);
   times = observation_times (out);
   assert_int_equal (times->len, 1);
@@ -1130,7 +1131,7 @@ test_export_store_to_file (void **state)
 
   /* Personal codes under the system the receiving clinic chose. */
   selection.identifier_system = "https://clinic.example/healthpost-code";
-  assert_ok (hp_fhir_export_store_to_file (store, &selection, out, &n, NULL, &error), error);
+  assert_ok (hp_fhir_export_store_to_file (store, &selection, out, HP_FHIR_EXPORT_REPLACE, &n, NULL, &error), error);
   {
     g_autofree char *text = NULL;
 
@@ -1155,11 +1156,32 @@ test_export_store_to_file (void **state)
         assert_non_null (loaded);
         expected += g_strcmp0 (hp_visit_get_patient_code (loaded), "K7Q2-M4XP") == 0;
       }
-    assert_ok (hp_fhir_export_store_to_file (store, &selection, out, &n, NULL, &error), error);
+    assert_ok (hp_fhir_export_store_to_file (store, &selection, out, HP_FHIR_EXPORT_REPLACE, &n, NULL, &error), error);
     assert_int_equal (n, expected);
   }
 
-  assert_false (hp_fhir_export_store_to_file (store, NULL, missing, &n, NULL, &error));
+  /* An existing file is replaced only when asked to, and a link there is
+   * no way around that. */
+  {
+    g_autofree char *kept = NULL;
+    g_autofree char *link = g_build_filename (fixture->dir, "link.json", NULL);
+    g_autofree char *target = g_build_filename (fixture->dir, "target.json", NULL);
+
+    assert_true (g_file_set_contents (out, "keep me", -1, NULL));
+    assert_false (hp_fhir_export_store_to_file (store, NULL, out, HP_FHIR_EXPORT_NONE, &n, NULL, &error));
+    assert_true (g_error_matches (error, HP_FHIR_ERROR, HP_FHIR_ERROR_EXISTS));
+    g_clear_error (&error);
+    assert_true (g_file_get_contents (out, &kept, NULL, NULL));
+    assert_string_equal (kept, "keep me");
+    assert_int_equal (symlink (target, link), 0);
+    assert_false (hp_fhir_export_store_to_file (store, NULL, link, HP_FHIR_EXPORT_NONE, &n, NULL, &error));
+    assert_true (g_error_matches (error, HP_FHIR_ERROR, HP_FHIR_ERROR_EXISTS));
+    g_clear_error (&error);
+    assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+    g_unlink (link);
+  }
+
+  assert_false (hp_fhir_export_store_to_file (store, NULL, missing, HP_FHIR_EXPORT_REPLACE, &n, NULL, &error));
   assert_true (g_error_matches (error, HP_FHIR_ERROR, HP_FHIR_ERROR_WRITE));
   assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
