@@ -274,8 +274,8 @@ handle_record (HpContourDevice *self,
         hp_glucometer_history_begin (self->history, kiosk_now, meter_now);
         self->has_header = TRUE;
         self->has_terminator = FALSE;
-        g_debug ("Contour %s: meter %s, serial %s", hp_device_get_id (HP_DEVICE (self)),
-                 self->header.product, self->header.serial);
+        /* Its serial is sealed in the database: never in the log. */
+        g_debug ("Contour %s: meter %s", hp_device_get_id (HP_DEVICE (self)), self->header.product);
       }
       break;
     case 'R':

@@ -439,6 +439,50 @@ test_registry (void **state G_GNUC_UNUSED)
   assert_int_equal (hp_contour_driver.transport_kind, HP_TRANSPORT_KIND_HID_REPORTS);
 }
 
+/* Every log line of a reading, debug ones included, while capturing. */
+static GString *captured_log;
+
+static GLogWriterOutput
+capture_log (GLogLevelFlags   level,
+             const GLogField *fields,
+             gsize            n_fields,
+             gpointer         user_data G_GNUC_UNUSED)
+{
+  if (captured_log != NULL)
+    for (gsize i = 0; i < n_fields; i++)
+      if (g_str_equal (fields[i].key, "MESSAGE"))
+        {
+          g_string_append_len (captured_log, fields[i].value, fields[i].length);
+          g_string_append_c (captured_log, '\n');
+        }
+  if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+/* A meter's serial is an identifier: sealed in the database, it never
+ * reaches the log, even at debug level. */
+static void
+test_no_serial_in_logs (void **state G_GNUC_UNUSED)
+{
+  Meter meter = meter_new (HP_CONTOUR_FAULT_NONE, 0, "mg/dL", 93);
+  g_autoptr(HpDevice) device = meter.device;
+  g_autoptr(HpGlucometerWatch) watch = hp_glucometer_watch_new (device);
+  g_autoptr(GString) log = g_string_new (NULL);
+
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  captured_log = log;
+  set_visit_start_minutes_ago (device, 10);
+  assert_true (hp_glucometer_watch_measure (watch));
+  captured_log = NULL;
+  g_unsetenv ("G_MESSAGES_DEBUG");
+  assert_true (hp_glucometer_watch_got (watch, 93, "mg/dL"));
+  /* The log did hear from the driver. */
+  assert_non_null (strstr (log->str, "Contour"));
+  if (strstr (log->str, HP_CONTOUR_SIMULATOR_SERIAL) != NULL)
+    fail_msg ("the meter's serial is in the log:\n%s", log->str);
+}
+
 int
 main (void)
 {
@@ -460,7 +504,9 @@ main (void)
     cmocka_unit_test (test_decode_sample_capture),
     cmocka_unit_test (test_decode_broken_captures),
     cmocka_unit_test (test_registry),
+    cmocka_unit_test (test_no_serial_in_logs),
   };
 
+  g_log_set_writer_func (capture_log, NULL, NULL);
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
