@@ -204,9 +204,10 @@ read_pin (const char  *prompt,
   gboolean terminal = isatty (STDIN_FILENO);
   struct termios saved, quiet;
   gboolean echo_off = FALSE;
-  char *got;
+  gboolean got_any = FALSE, nul = FALSE, too_long = FALSE;
   char *pin;
-  gsize len;
+  gsize len = 0;
+  int c;
 
   if (terminal)
     {
@@ -218,19 +219,33 @@ read_pin (const char  *prompt,
           echo_off = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
         }
     }
-  got = fgets (line, sizeof line, stdin);
+  /* Byte by byte, so that nothing in the line goes unseen: fgets() would
+   * end the PIN at a NUL byte ("246810\0999" read as 246810). */
+  while ((c = fgetc (stdin)) != EOF)
+    {
+      got_any = TRUE;
+      if (c == '\n')
+        break;
+      if (c == '\0')
+        nul = TRUE;
+      if (len < sizeof line - 1)
+        line[len++] = (char) c;
+      else
+        too_long = TRUE;
+    }
   if (echo_off)
     {
       tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
       g_printerr ("\n");
     }
-  if (got == NULL)
+  if (!got_any)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "no PIN was given");
       return NULL;
     }
-  len = strcspn (line, "\r\n");
-  if (len > PIN_LINE_MAX)
+  if (len > 0 && line[len - 1] == '\r')
+    len--;
+  if (nul || too_long || len > PIN_LINE_MAX)
     {
       explicit_bzero (line, sizeof line);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

@@ -79,27 +79,27 @@ teardown (void **state)
   return result;
 }
 
-/* Runs healthpost-ctl --config CONFIG ARGS… with @input on its standard input. */
+/* Runs healthpost-ctl --config CONFIG ARGS… with @input on its standard
+ * input, byte for byte. */
 static CtlRun
-ctl (CtlFixture *f,
-     const char *input,
-     ...)
+ctl_valist (CtlFixture *f,
+            GBytes     *input,
+            va_list     args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
   CtlRun run = { 0 };
   const char *arg;
-  va_list args;
 
   g_ptr_array_add (argv, (gpointer) ctl_path);
   g_ptr_array_add (argv, (gpointer) "--config");
   g_ptr_array_add (argv, f->config);
-  va_start (args, input);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
@@ -109,11 +109,45 @@ ctl (CtlFixture *f,
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   if (process == NULL)
     fail_msg ("cannot start %s: %s", ctl_path, error->message);
-  if (!g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL,
-                                      &run.out, &run.err, &error))
+  if (!g_subprocess_communicate (process, input, NULL, &out, &err, &error))
     fail_msg ("talking to healthpost-ctl failed: %s", error->message);
   assert_true (g_subprocess_get_if_exited (process));
   run.status = g_subprocess_get_exit_status (process);
+  /* Empty output has no data at all: it is still a string. */
+  run.out = g_bytes_get_size (out) > 0 ? g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out)) : g_strdup ("");
+  run.err = g_bytes_get_size (err) > 0 ? g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err)) : g_strdup ("");
+  return run;
+}
+
+static CtlRun
+ctl (CtlFixture *f,
+     const char *input,
+     ...)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (input != NULL ? input : "", input != NULL ? strlen (input) : 0);
+  CtlRun run;
+  va_list args;
+
+  va_start (args, input);
+  run = ctl_valist (f, bytes, args);
+  va_end (args);
+  return run;
+}
+
+/* The same with @length bytes of @input, NUL bytes included. */
+static CtlRun
+ctl_bytes (CtlFixture *f,
+           const char *input,
+           gsize       length,
+           ...)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (input, length);
+  CtlRun run;
+  va_list args;
+
+  va_start (args, length);
+  run = ctl_valist (f, bytes, args);
+  va_end (args);
   return run;
 }
 
@@ -166,6 +200,24 @@ add_admin_and_technician (CtlFixture *f)
     assert_ctl_status (&run, 0);
     assert_non_null (strstr (run.out, "added staff 2 (technician)"));
   }
+}
+
+/* A NUL byte in a PIN on standard input is refused, not read as the end
+ * of the PIN: "135792\\0999" must not sign in as 135792. */
+static void
+test_pin_with_nul_refused (void **state)
+{
+  CtlFixture *f = *state;
+  static const char with_nul[] = ADMIN_PIN "\0" "999\n" TECH_PIN "\n" TECH_PIN "\n";
+
+  add_admin_and_technician (f);
+  {
+    g_auto(CtlRun) run = ctl_bytes (f, with_nul, sizeof with_nul - 1,
+                                    "staff", "add", "--admin", "1", "--role", "technician", "Nul Testname", NULL);
+    assert_ctl_status (&run, 1);
+    assert_non_null (strstr (run.err, "a PIN is"));
+  }
+  assert_int_equal (query_int (f, "SELECT count(*) FROM staff"), 2);
 }
 
 static void
@@ -437,6 +489,7 @@ main (int   argc,
     cmocka_unit_test_setup_teardown (test_audit_commands, setup, teardown),
     cmocka_unit_test_setup_teardown (test_retention_command, setup, teardown),
     cmocka_unit_test_setup_teardown (test_export_destinations, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_pin_with_nul_refused, setup, teardown),
     cmocka_unit_test_setup_teardown (test_missing_database_or_key, setup, teardown),
   };
 
