@@ -5,7 +5,13 @@
 #include "hp-key-file.h"
 #include "hp-retention.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 G_DEFINE_QUARK (hp-config-error-quark, hp_config_error)
 
@@ -70,6 +76,67 @@ static const struct {
   { "printer", { "printer", "paper", "copies-per-visit", NULL } },
   { "export", { "patient-identifier-system", NULL } },
 };
+
+/* GLib merges a group or key written twice, the last one winning: a
+ * second "printer=" further down would silently override the first. The
+ * text is read once by hand, line by line as GLib reads it, to refuse that.
+ * A NUL byte, which would end a value early, is refused too. */
+static gboolean
+check_written_once (const char  *data,
+                    gsize        length,
+                    GError     **error)
+{
+  g_autoptr(GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *group = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (length > 0 && memchr (data, '\0', length) != NULL)
+    {
+      g_set_error_literal (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_READ,
+                           "not a valid configuration file: it holds a NUL byte");
+      return FALSE;
+    }
+  text = g_strndup (data, length);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strchug (lines[i]);
+      char *equals;
+
+      if (*line == '\0' || *line == '#')
+        continue;
+      if (*line == '[')
+        {
+          char *end = strrchr (line, ']');
+
+          if (end == NULL)
+            continue;
+          g_free (group);
+          group = g_strndup (line + 1, (gsize) (end - line - 1));
+          if (!g_hash_table_add (groups, g_strdup (group)))
+            {
+              g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                           "group [%s] is written twice (line %u)", group, i + 1);
+              return FALSE;
+            }
+          continue;
+        }
+      equals = strchr (line, '=');
+      if (equals == NULL || group == NULL)
+        continue;
+      *equals = '\0';
+      g_strchomp (line);
+      if (!g_hash_table_add (keys, g_strconcat (group, "\n", line, NULL)))
+        {
+          g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                       "[%s] %s is written twice (line %u)", group, line, i + 1);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
 
 static gboolean
 check_known_keys (GKeyFile  *file,
@@ -303,6 +370,15 @@ read_string (GKeyFile    *file,
                    "[%s] %s is not valid text", group, key);
       return FALSE;
     }
+  /* A value is printed on summaries and shown to staff: a control
+   * character (an escaped newline, an escape sequence) has no place in it. */
+  for (const char *c = value; *c != '\0'; c++)
+    if ((guchar) *c < 0x20 || (guchar) *c == 0x7f)
+      {
+        g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                     "[%s] %s holds a control character", group, key);
+        return FALSE;
+      }
   g_free (*out);
   *out = g_steal_pointer (&value);
   return TRUE;
@@ -539,7 +615,7 @@ hp_config_merge_data (HpConfig    *self,
       return FALSE;
     }
 
-  if (!check_known_keys (file, error))
+  if (!check_known_keys (file, error) || !check_written_once (data != NULL ? data : "", length, error))
     return FALSE;
 
   /* Read into a copy so that a bad value leaves the current settings whole. */
@@ -606,6 +682,68 @@ hp_config_merge_data (HpConfig    *self,
   return TRUE;
 }
 
+/* The configuration is a small text file: a FIFO would block the kiosk's
+ * start for ever, /dev/zero would be read until memory runs out. Only a
+ * regular file of at most HP_CONFIG_MAX_BYTES is read. */
+static gboolean
+read_bounded_file (const char  *path,
+                   char       **contents,
+                   gsize       *length,
+                   GError     **error)
+{
+  g_autofree char *buffer = NULL;
+  GStatBuf info;
+  gssize got = 0;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s", g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
+    {
+      close (fd);
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "not a regular file");
+      return FALSE;
+    }
+  if (info.st_size > HP_CONFIG_MAX_BYTES)
+    {
+      close (fd);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "larger than %d bytes", HP_CONFIG_MAX_BYTES);
+      return FALSE;
+    }
+  buffer = g_malloc (HP_CONFIG_MAX_BYTES + 1);
+  *length = 0;
+  while (*length <= HP_CONFIG_MAX_BYTES &&
+         (got = read (fd, buffer + *length, HP_CONFIG_MAX_BYTES + 1 - *length)) != 0)
+    {
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          int saved_errno = errno;
+
+          close (fd);
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s", g_strerror (saved_errno));
+          return FALSE;
+        }
+      *length += (gsize) got;
+    }
+  close (fd);
+  if (*length > HP_CONFIG_MAX_BYTES)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "larger than %d bytes", HP_CONFIG_MAX_BYTES);
+      return FALSE;
+    }
+  buffer[*length] = '\0';
+  *contents = g_steal_pointer (&buffer);
+  return TRUE;
+}
+
 HpConfig *
 hp_config_load (const char  *path,
                 GError     **error)
@@ -616,7 +754,7 @@ hp_config_load (const char  *path,
   gsize length = 0;
   const char *file = path != NULL ? path : HP_DEFAULT_CONFIG;
 
-  if (!g_file_get_contents (file, &contents, &length, &local_error))
+  if (!read_bounded_file (file, &contents, &length, &local_error))
     {
       /* Without a configuration file the compiled-in defaults are the
        * configuration; a file asked for by name must be there. */

@@ -7,6 +7,9 @@
 
 G_BEGIN_DECLS
 
+/* The largest configuration file read. */
+#define HP_CONFIG_MAX_BYTES (64 * 1024)
+
 #define HP_CONFIG_ERROR (hp_config_error_quark ())
 
 typedef enum {

@@ -1,6 +1,7 @@
 /* Tests of the kiosk configuration: defaults, overrides and bad files. */
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -113,6 +114,68 @@ test_bad_values (void **state G_GNUC_UNUSED)
   check_rejected ("[kiosk]\nemergency-number=\n", "[kiosk] emergency-number");
   check_rejected ("[kiosk]\nemergency-number=call the nurse\n", "[kiosk] emergency-number");
   check_rejected ("[kiosk]\nemergency-number=123456789012345678901\n", "[kiosk] emergency-number");
+  /* Written twice, the second would silently win. */
+  check_rejected ("[printer]\nprinter=front-desk\n[visit]\nidle-seconds=90\n[printer]\npaper=a4\n",
+                  "group [printer] is written twice");
+  check_rejected ("[printer]\nprinter=front-desk\npaper=a4\nprinter = back-office\n",
+                  "[printer] printer is written twice");
+  /* Printed on every summary: no escape sequence or newline in it. */
+  check_rejected ("[kiosk]\nlocation=Main St\\nFake line\n", "[kiosk] location holds a control character");
+  check_rejected ("[kiosk]\nlocation=Main St\x1b[31m\n", "[kiosk] location holds a control character");
+}
+
+/* A NUL byte would end a value early: "printer=front\0-desk" read as
+ * "front". The whole file is refused. */
+static void
+test_nul_byte_refused (void **state G_GNUC_UNUSED)
+{
+  static const char text[] = "[printer]\nprinter=front\0-desk\n";
+  g_autoptr(HpConfig) config = hp_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  assert_false (hp_config_merge_data (config, text, sizeof text - 1, &error));
+  assert_non_null (strstr (error->message, "NUL byte"));
+}
+
+/* Only a regular file of bounded size is read: a FIFO would block the
+ * start for ever, /dev/zero would be read until memory runs out. */
+static void
+test_only_small_regular_files (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hp-config-XXXXXX", &error);
+  g_autofree char *fifo = g_build_filename (dir, "fifo.conf", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.conf", NULL);
+  g_autofree char *padding = NULL;
+  HpConfig *config;
+
+  assert_non_null (dir);
+  assert_int_equal (mkfifo (fifo, 0600), 0);
+  config = hp_config_load (fifo, &error);
+  assert_null (config);
+  assert_non_null (strstr (error->message, "not a regular file"));
+  g_clear_error (&error);
+
+  config = hp_config_load ("/dev/zero", &error);
+  assert_null (config);
+  assert_non_null (strstr (error->message, "not a regular file"));
+  g_clear_error (&error);
+
+  padding = g_strnfill (HP_CONFIG_MAX_BYTES, '#');
+  assert_true (g_file_set_contents (big, padding, -1, NULL));
+  config = hp_config_load (big, &error);
+  assert_non_null (config);
+  g_object_unref (config);
+  {
+    g_autofree char *more = g_strconcat (padding, "\n#", NULL);
+
+    assert_true (g_file_set_contents (big, more, -1, NULL));
+  }
+  config = hp_config_load (big, &error);
+  assert_null (config);
+  assert_non_null (strstr (error->message, "larger than"));
+  g_clear_error (&error);
+  assert_true (hp_test_tmpdir_remove (dir));
 }
 
 /* A crisis reading tells the patient what number to call: 911 unless the
@@ -291,6 +354,8 @@ main (void)
     cmocka_unit_test (test_demo_database_in_user_data_dir),
     cmocka_unit_test (test_overrides),
     cmocka_unit_test (test_bad_values),
+    cmocka_unit_test (test_nul_byte_refused),
+    cmocka_unit_test (test_only_small_regular_files),
     cmocka_unit_test (test_emergency_number),
     cmocka_unit_test (test_printer),
     cmocka_unit_test (test_load_files),
