@@ -208,6 +208,33 @@ hp_keyring_new_from_credential (const char  *name,
   return read_key_file (path, KEY_FILE_CREDENTIAL, error);
 }
 
+#define KEY_TEMPORARY_PREFIX ".healthpost-key-"
+
+/* A start killed while it made the key leaves its temporary file behind
+ * (a key never used, or a second name of the one in use). Those older than
+ * HP_KEYRING_LEFTOVER_AGE_S are removed; a younger one may be another
+ * start's, still being written. */
+static void
+remove_leftover_key_files (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      GStatBuf info;
+
+      if (!g_str_has_prefix (name, KEY_TEMPORARY_PREFIX) || strlen (name) != strlen (KEY_TEMPORARY_PREFIX) + 6)
+        continue;
+      path = g_build_filename (folder, name, NULL);
+      if (g_lstat (path, &info) == 0 && S_ISREG (info.st_mode) &&
+          now - (gint64) info.st_mtime > HP_KEYRING_LEFTOVER_AGE_S)
+        g_unlink (path);
+    }
+}
+
 /* Writes the key to a private temporary file and links it into place, so
  * no other process ever sees a half-written key, and of two first starts
  * racing each other one key wins and both use it. */
@@ -216,7 +243,7 @@ create_key_file (const char  *path,
                  GError     **error)
 {
   g_autofree char *folder = g_path_get_dirname (path);
-  g_autofree char *temporary = g_build_filename (folder, ".healthpost-key-XXXXXX", NULL);
+  g_autofree char *temporary = g_build_filename (folder, KEY_TEMPORARY_PREFIX "XXXXXX", NULL);
   guint8 key[HP_KEYRING_ROOT_KEY_SIZE];
   gsize written = 0;
   int saved_errno = 0;
@@ -274,6 +301,12 @@ hp_keyring_new_from_file (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (create)
+    {
+      g_autofree char *folder = g_path_get_dirname (path);
+
+      remove_leftover_key_files (folder);
+    }
   keyring = read_key_file (path, KEY_FILE_OWN, &local_error);
   if (keyring != NULL || !create
       || !g_error_matches (local_error, HP_KEYRING_ERROR, HP_KEYRING_ERROR_MISSING))

@@ -5,6 +5,10 @@
 
 G_BEGIN_DECLS
 
+/* How old a temporary key file left by a killed start must be before a
+ * later start removes it. */
+#define HP_KEYRING_LEFTOVER_AGE_S 600
+
 #define HP_KEYRING_ERROR (hp_keyring_error_quark ())
 
 typedef enum {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include <glib/gstdio.h>
 
@@ -252,6 +253,35 @@ test_derived_keys_independent (void **state G_GNUC_UNUSED)
   assert_keyring_error (error, HP_KEYRING_ERROR_INVALID, NULL);
 }
 
+/* A start killed while it made the demo key leaves a temporary file: the
+ * next start removes an old one, and leaves one still being written. */
+static void
+test_leftover_key_files_removed (void **state)
+{
+  HpStoreFixture *fixture = *state;
+  g_autofree char *path = g_build_filename (fixture->dir, "demo.db.key", NULL);
+  g_autofree char *old = g_build_filename (fixture->dir, ".healthpost-key-AbC123", NULL);
+  g_autofree char *fresh = g_build_filename (fixture->dir, ".healthpost-key-XyZ789", NULL);
+  g_autofree char *other = g_build_filename (fixture->dir, ".healthpost-key-notours", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpKeyring) keyring = NULL;
+  struct utimbuf long_ago = { 1700000000, 1700000000 };
+
+  write_key_file (old, HP_KEYRING_ROOT_KEY_SIZE, 0600);
+  write_key_file (fresh, HP_KEYRING_ROOT_KEY_SIZE, 0600);
+  write_key_file (other, HP_KEYRING_ROOT_KEY_SIZE, 0600);
+  assert_int_equal (utime (old, &long_ago), 0);
+  assert_int_equal (utime (other, &long_ago), 0);
+
+  keyring = hp_keyring_new_from_file (path, TRUE, &error);
+  assert_null (error);
+  assert_non_null (keyring);
+  assert_false (g_file_test (old, G_FILE_TEST_EXISTS));
+  assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+  /* Only names it could have made itself. */
+  assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+}
+
 int
 main (void)
 {
@@ -262,6 +292,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_wrong_length_refused, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_symlink_and_missing_refused, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_production_credential, hp_store_fixture_setup, hp_store_fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_leftover_key_files_removed, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test (test_derived_keys_independent),
   };
 
