@@ -273,9 +273,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HpCtlPin, free_pin)
 /* Reads the administrator's PIN and logs them in: staff changes are done
  * by a named administrator, and audited as theirs. */
 static gboolean
-log_in_admin (CtlData  *data,
-              gint64    admin_id,
-              GError  **error)
+log_in_admin (CtlData     *data,
+              gint64       admin_id,
+              const char  *what,
+              GError     **error)
 {
   g_autofree char *prompt = g_strdup_printf ("PIN of administrator %" G_GINT64_FORMAT ": ", admin_id);
   g_autoptr(HpCtlPin) pin = read_pin (prompt, error);
@@ -288,6 +289,9 @@ log_in_admin (CtlData  *data,
     return FALSE;
   if (admin->role != HP_STAFF_ROLE_ADMINISTRATOR)
     {
+      /* A refusal is in the audit trail too, like the sign-in before it. */
+      if (!hp_staff_record_denied (data->staff, admin_id, what, error))
+        return FALSE;
       g_set_error (error, HP_STAFF_ERROR, HP_STAFF_ERROR_NOT_ALLOWED,
                    "staff %" G_GINT64_FORMAT " is not an administrator", admin_id);
       return FALSE;
@@ -389,7 +393,7 @@ staff_add (int    argc,
                         "added with --role administrator and no --admin");
   if (!first && admin_id == 0)
     return hp_ctl_fail ("staff add: --admin ID names the administrator adding the account");
-  if (!first && !log_in_admin (&data, admin_id, &error))
+  if (!first && !log_in_admin (&data, admin_id, "add", &error))
     return fail_with ("staff add", error);
 
   pin = read_pin ("New PIN: ", &error);
@@ -435,7 +439,7 @@ staff_remove (int    argc,
     }
   if (!ctl_data_open (&data, TRUE, &error))
     return fail_with ("staff remove", error);
-  if (!log_in_admin (&data, admin_id, &error)
+  if (!log_in_admin (&data, admin_id, "remove", &error)
       || !hp_staff_remove (data.staff, admin_id, staff_id, &error))
     return fail_with ("staff remove", error);
   g_print ("removed staff %" G_GINT64_FORMAT "\n", staff_id);

@@ -488,6 +488,26 @@ check_administrator (HpStaff     *self,
   return FALSE;
 }
 
+gboolean
+hp_staff_record_denied (HpStaff     *self,
+                        gint64       staff_id,
+                        const char  *what,
+                        GError     **error)
+{
+  g_return_val_if_fail (HP_IS_STAFF (self), FALSE);
+  g_return_val_if_fail (what != NULL, FALSE);
+
+  if (!begin_write (self, error))
+    return FALSE;
+  if (!audit (self, staff_id, "staff.denied", error, "%s by staff:%" G_GINT64_FORMAT, what, staff_id) ||
+      !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gint64
 hp_staff_create_first_admin (HpStaff     *self,
                              const char  *display_name,

@@ -124,6 +124,13 @@ HpStaffMember *hp_staff_authenticate       (HpStaff       *self,
                                             const char    *pin,
                                             GError       **error);
 
+/* Audits that signed-in account @staff_id was refused @what ("add",
+ * "remove"): an action its role does not allow, refused before it began. */
+gboolean       hp_staff_record_denied      (HpStaff       *self,
+                                            gint64         staff_id,
+                                            const char    *what,
+                                            GError       **error);
+
 /* All accounts by id, as a GPtrArray of HpStaffMember. */
 GPtrArray     *hp_staff_list               (HpStaff       *self,
                                             GError       **error);

@@ -256,6 +256,9 @@ test_staff_commands (void **state)
                               "staff", "add", "--admin", "2", "--role", "technician", "Eve Testname", NULL);
     assert_ctl_status (&run, 1);
     assert_non_null (strstr (run.err, "not an administrator"));
+    /* The refusal is in the audit trail, as the technician's. */
+    assert_int_equal (query_int (f, "SELECT count(*) FROM audit_log WHERE action = 'staff.denied' "
+                                    "AND actor = 'staff:2'"), 1);
   }
   {
     g_auto(CtlRun) run = ctl (f, ADMIN_PIN "\n" "111111\n" "111112\n",
