@@ -7,6 +7,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 
@@ -607,12 +608,15 @@ migrate (HpStore  *self,
   return TRUE;
 }
 
+static const char * const companion_suffixes[] = { "-wal", "-shm", "-journal" };
+
 /* Creates the file ourselves so it is born private: sqlite3 would create it
  * with 0644, and its -wal and -shm files copy the main file's mode. */
 static gboolean
 create_private_file (const char  *path,
                      GError     **error)
 {
+  struct stat info;
   int fd;
 
   fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
@@ -624,6 +628,40 @@ create_private_file (const char  *path,
                    "Cannot open or create the database %s: %s",
                    path, g_strerror (saved_errno));
       return FALSE;
+    }
+  if (fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
+    {
+      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_OPEN,
+                   "The database %s is not a regular file", path);
+      g_close (fd, NULL);
+      return FALSE;
+    }
+  /* Its -wal and -shm copy this mode, so a file others can read would let
+   * them read every new entry too: refused, as a key file is. */
+  if ((info.st_mode & 077) != 0)
+    {
+      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_OPEN,
+                   "The database %s can be read or written by others (mode %04o); "
+                   "make it private with: chmod 600 %s",
+                   path, (guint) (info.st_mode & 07777), path);
+      g_close (fd, NULL);
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (companion_suffixes); i++)
+    {
+      g_autofree char *companion = g_strconcat (path, companion_suffixes[i], NULL);
+      struct stat companion_info;
+
+      if (g_lstat (companion, &companion_info) == 0
+          && (companion_info.st_mode & 077) != 0)
+        {
+          g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_OPEN,
+                       "The database file %s can be read or written by others "
+                       "(mode %04o); make it private with: chmod 600 %s",
+                       companion, (guint) (companion_info.st_mode & 07777), companion);
+          g_close (fd, NULL);
+          return FALSE;
+        }
     }
   return g_close (fd, error);
 }

@@ -243,6 +243,18 @@ hp_store_fixture_read_bytes (const char *path)
   return g_bytes_new_take (contents, length);
 }
 
+void
+hp_store_fixture_write_private (const char *path,
+                                const void *data,
+                                gsize       length)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_set_contents_full (path, data, (gssize) length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    fail_msg ("cannot write %s: %s", path, error->message);
+}
+
 sqlite3 *
 hp_store_fixture_open_raw (const char *path)
 {

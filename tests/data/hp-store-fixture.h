@@ -42,6 +42,10 @@ void           hp_store_fixture_assert_error (const GError *error,
                                               int           code);
 
 GBytes        *hp_store_fixture_read_bytes   (const char *path);
+/* Writes @length bytes to @path with mode 0600, as the kiosk keeps its files. */
+void           hp_store_fixture_write_private (const char *path,
+                                               const void *data,
+                                               gsize       length);
 /* A second connection to the same file, for tampering as another process would. */
 sqlite3       *hp_store_fixture_open_raw     (const char *path);
 void           hp_store_fixture_exec_raw     (sqlite3    *db,

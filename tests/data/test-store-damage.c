@@ -42,10 +42,7 @@ static void
 write_bytes (const char *path,
              GBytes     *bytes)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), &error))
-    fail_msg ("cannot write %s: %s", path, error->message);
+  hp_store_fixture_write_private (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 }
 
 /* Opens with the damaged-file path and checks what must follow damage: the
@@ -353,6 +350,7 @@ test_foreign_database_not_moved (void **state)
   assert_int_equal (sqlite3_open (fixture->path, &raw), SQLITE_OK);
   hp_store_fixture_exec_raw (raw, "PRAGMA application_id = 42; CREATE TABLE t (x); INSERT INTO t VALUES (1);");
   sqlite3_close (raw);
+  assert_int_equal (g_chmod (fixture->path, 0600), 0);
   before = hp_store_fixture_read_bytes (fixture->path);
 
   store = hp_store_open_recovering (fixture->path, NULL, &alarm, &error);

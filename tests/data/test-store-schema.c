@@ -185,6 +185,63 @@ test_pragmas_and_file_mode (void **state)
   sqlite3_close (raw);
 }
 
+/* A database, or one of its -wal/-shm files, that others may read is
+ * refused with the file and the fix named, and left exactly as found. */
+static void
+test_shared_database_refused (void **state)
+{
+  HpStoreFixture *fixture = *state;
+  g_autoptr(HpKeyring) keyring = hp_store_fixture_keyring (1);
+  const char *companions[] = { NULL, "-wal", "-shm", "-journal" };
+  const guint modes[] = { 0640, 0604, 0620, 0644, 0700 };
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HpStore) store = hp_store_open_with_keyring (fixture->path, keyring, &error);
+
+    assert_non_null (store);
+  }
+
+  for (guint c = 0; c < G_N_ELEMENTS (companions); c++)
+    for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
+      {
+        g_autofree char *target = g_strconcat (fixture->path, companions[c], NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(HpStore) store = NULL;
+        g_autoptr(GBytes) before = NULL;
+        g_autoptr(GBytes) after = NULL;
+        GStatBuf info;
+
+        if (companions[c] != NULL)
+          hp_store_fixture_write_private (target, "", 0);
+        assert_int_equal (g_chmod (target, (int) modes[m]), 0);
+        before = hp_store_fixture_read_bytes (fixture->path);
+
+        store = hp_store_open_with_keyring (fixture->path, keyring, &error);
+        if (modes[m] == 0700)
+          {
+            /* Only the owner's bits set: no one else can read it. */
+            assert_non_null (store);
+            g_clear_object (&store);
+          }
+        else
+          {
+            assert_null (store);
+            hp_store_fixture_assert_error (error, HP_STORE_ERROR_OPEN);
+            assert_non_null (strstr (error->message, target));
+            assert_non_null (strstr (error->message, "chmod 600"));
+            after = hp_store_fixture_read_bytes (fixture->path);
+            assert_true (g_bytes_equal (before, after));
+            assert_int_equal (g_stat (target, &info), 0);
+            assert_int_equal (info.st_mode & 07777, modes[m]);
+          }
+        if (companions[c] != NULL)
+          g_remove (target);
+        else
+          assert_int_equal (g_chmod (target, 0600), 0);
+      }
+}
+
 /* foreign_keys is per connection, so it shows only in how the store's own
  * connection treats a row pointing at no visit. */
 static void
@@ -336,7 +393,7 @@ assert_garbage_refused (const char *dir,
 
   for (gsize i = 0; i < length; i++)
     garbage[i] = (guint8) g_rand_int_range (rand, 0, 256);
-  assert_true (g_file_set_contents (path, (const char *) garbage, length, &error));
+  hp_store_fixture_write_private (path, garbage, length);
 
   store = hp_store_open_with_keyring (path, keyring, &error);
   assert_null (store);
@@ -376,6 +433,7 @@ test_foreign_database_left_untouched (void **state)
     "CREATE TABLE visits (something_else TEXT);"
     "INSERT INTO visits VALUES ('not ours');");
   sqlite3_close (raw);
+  assert_int_equal (g_chmod (fixture->path, 0600), 0);
   before = hp_store_fixture_read_bytes (fixture->path);
 
   store = hp_store_open_with_keyring (fixture->path, keyring, &error);
@@ -453,6 +511,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_open_creates_latest_schema, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_pragmas_and_file_mode, hp_store_fixture_setup, hp_store_fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_shared_database_refused, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_foreign_keys_enforced, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_migrate_from_every_version, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_too_new_left_untouched, hp_store_fixture_setup, hp_store_fixture_teardown),

@@ -314,6 +314,9 @@ hp_ui_fixture_init (HpUiFixture          *f,
   text = g_strdup_printf ("[storage]\ndatabase=%s\n%s", f->db_path, setup->config);
   if (!hp_config_merge_data (config, text, strlen (text), &error))
     fail_msg ("config: %s", error->message);
+  if (setup->extra_config != NULL
+      && !hp_config_merge_data (config, setup->extra_config, strlen (setup->extra_config), &error))
+    fail_msg ("extra config: %s", error->message);
 
   f->app = hp_application_new_with_config (config, G_APPLICATION_NON_UNIQUE);
   if (setup->config_decides_window)
@@ -343,11 +346,10 @@ hp_ui_fixture_start_with_key (const char *extra_config,
                               int         key_mode)
 {
   HpUiFixture *f = g_new0 (HpUiFixture, 1);
-  g_autofree char *config = g_strconcat ("[demo]\nenabled=true\nsystolic=131\ndiastolic=84\npulse=66\nmeasure-ms=300\n"
-                                         "weight-kg=81\nglucose-mg-dl=97\n"
-                                         "[kiosk]\nfullscreen=false\n",
-                                         extra_config, NULL);
-  HpUiKioskSetup setup = { "hp-ui-XXXXXX", config, key_bytes, key_mode, FALSE };
+  static const char config[] = "[demo]\nenabled=true\nsystolic=131\ndiastolic=84\npulse=66\nmeasure-ms=300\n"
+                               "weight-kg=81\nglucose-mg-dl=97\n"
+                               "[kiosk]\nfullscreen=false\n";
+  HpUiKioskSetup setup = { "hp-ui-XXXXXX", config, extra_config, key_bytes, key_mode, FALSE };
 
   hp_ui_fixture_init (f, &setup);
   return f;

@@ -24,6 +24,9 @@ typedef struct {
   const char *dir_template;
   /* Everything after the [storage] group that names the database. */
   const char *config;
+  /* Read after @config and overriding it, as a later configuration file
+   * overrides an earlier one; NULL for none. */
+  const char *extra_config;
   /* When given, written as the database's key file with @key_mode first. */
   const char *key_bytes;
   int key_mode;

@@ -365,11 +365,10 @@ start_kiosk_with_key (const char *extra_config,
 {
   Fixture *f = g_new0 (Fixture, 1);
   /* Measuring lasts long enough to check its screen in every display. */
-  g_autofree char *config = g_strconcat ("[demo]\nenabled=true\nsystolic=131\ndiastolic=84\npulse=66\nmeasure-ms=5000\n"
-                                         "weight-kg=81\nglucose-mg-dl=97\n",
-                                         extra_config, NULL);
+  static const char config[] = "[demo]\nenabled=true\nsystolic=131\ndiastolic=84\npulse=66\nmeasure-ms=5000\n"
+                               "weight-kg=81\nglucose-mg-dl=97\n";
   /* The configuration decides, as on a kiosk. */
-  HpUiKioskSetup setup = { "hp-a11y-XXXXXX", config, key_bytes, 0644, TRUE };
+  HpUiKioskSetup setup = { "hp-a11y-XXXXXX", config, extra_config, key_bytes, 0644, TRUE };
 
   f->width = SCREEN_WIDTH;
   f->height = SCREEN_HEIGHT;
@@ -691,7 +690,7 @@ is_display_button (GtkWidget *widget, gconstpointer data)
 static void
 test_display_ends_with_visit (void **state G_GNUC_UNUSED)
 {
-  Fixture *f = start_kiosk (WINDOWED "[kiosk]\nlanguages=en;es;fr;ar\n[visit]\nidle-seconds=5\nwarning-seconds=5\n");
+  Fixture *f = start_kiosk (WINDOWED "languages=en;es;fr;ar\n[visit]\nidle-seconds=5\nwarning-seconds=5\n");
   GtkWidget *window;
 
   tap (find_widget (GTK_WIDGET (hp_ui_window (&f->kiosk)), is_display_button, "Larger text"));
