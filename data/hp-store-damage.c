@@ -32,6 +32,7 @@ static const char * const damage_names[] = {
   [HP_STORE_DAMAGE_NOT_A_DATABASE] = "not-a-database",
   [HP_STORE_DAMAGE_FAILED_CHECK] = "failed-check",
   [HP_STORE_DAMAGE_WAL_UNREADABLE] = "wal-unreadable",
+  [HP_STORE_DAMAGE_EMPTY] = "empty",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (damage_names) == HP_STORE_DAMAGE_LAST + 1);
@@ -66,6 +67,8 @@ damage_explanation (HpStoreDamage damage)
       return "it failed SQLite's integrity check";
     case HP_STORE_DAMAGE_WAL_UNREADABLE:
       return "its write-ahead log cannot be read";
+    case HP_STORE_DAMAGE_EMPTY:
+      return "the file was empty, which a database made by Healthpost never is";
     case HP_STORE_DAMAGE_NONE:
     default:
       return "no damage";
@@ -254,7 +257,7 @@ hp_store_damage_check_header (const guint8 *data,
   g_return_val_if_fail (data != NULL || length == 0, HP_STORE_DAMAGE_NOT_A_DATABASE);
 
   if (length == 0)
-    return HP_STORE_DAMAGE_NONE;
+    return HP_STORE_DAMAGE_EMPTY;
   if (length < SQLITE_HEADER_SIZE || memcmp (data, sqlite_magic, sizeof sqlite_magic) != 0)
     return HP_STORE_DAMAGE_NOT_A_DATABASE;
   if (application_id != NULL)

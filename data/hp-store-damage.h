@@ -12,9 +12,10 @@ typedef enum {
   HP_STORE_DAMAGE_NOT_A_DATABASE, /* the file does not start as an SQLite database */
   HP_STORE_DAMAGE_FAILED_CHECK,   /* SQLite reports the file corrupt */
   HP_STORE_DAMAGE_WAL_UNREADABLE, /* the write-ahead log's header is not valid */
+  HP_STORE_DAMAGE_EMPTY,          /* an empty file stands where the database was */
 } HpStoreDamage;
 
-#define HP_STORE_DAMAGE_LAST HP_STORE_DAMAGE_WAL_UNREADABLE
+#define HP_STORE_DAMAGE_LAST HP_STORE_DAMAGE_EMPTY
 
 /* One damaged database found and set aside. */
 typedef struct {
@@ -43,8 +44,8 @@ GPtrArray    *hp_store_alarms_parse            (const char    *data,
 char         *hp_store_alarms_to_data          (GPtrArray     *alarms,
                                                 gsize         *length);
 
-/* What the first bytes of a database file say: NONE for an SQLite file (or
- * an empty one, as SQLite creates), NOT_A_DATABASE otherwise. When it is an
+/* What the first bytes of a database file say: NONE for an SQLite file,
+ * EMPTY for no bytes at all, NOT_A_DATABASE otherwise. When it is an
  * SQLite file, @application_id and @user_version (may be %NULL) receive the
  * header's fields. */
 HpStoreDamage hp_store_damage_check_header     (const guint8  *data,

@@ -205,27 +205,6 @@ save_alarms (const char  *alarms_path,
   return TRUE;
 }
 
-static gboolean
-sync_folder (const char  *path,
-             GError     **error)
-{
-  g_autofree char *folder = g_path_get_dirname (path);
-  int fd = g_open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  int saved_errno;
-
-  if (fd >= 0 && fsync (fd) == 0)
-    {
-      close (fd);
-      return TRUE;
-    }
-  saved_errno = errno;
-  if (fd >= 0)
-    close (fd);
-  g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_WRITE,
-               "Cannot sync the folder %s: %s", folder, g_strerror (saved_errno));
-  return FALSE;
-}
-
 /* A name beside @path that no file has yet, with or without -wal/-shm. */
 static char *
 free_aside_name (const char *path,
@@ -299,7 +278,7 @@ set_aside (const char     *path,
   if (!move_if_present (wal, aside_wal, error)
       || !move_if_present (shm, aside_shm, error)
       || !move_if_present (path, aside, error)
-      || !sync_folder (path, error))
+      || !hp_store_sync_folder (path, error))
     return NULL;
 
   g_message ("Healthpost: %s is damaged (%s); moved aside to %s, a fresh database takes its place",

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 /* The connection stays owned by @self; use it from the thread that opened
  * the store, and never leave a transaction open across calls. */
 sqlite3   *hp_store_get_db      (HpStore            *self);
+/* fsync()s the folder holding @path, so a rename or new file in it lasts. */
+gboolean    hp_store_sync_folder (const char         *path,
+                                  GError            **error);
 
 /* The keyring the store was opened with; %NULL when opened below the
  * first schema version with sealed fields. */

@@ -1,4 +1,5 @@
 /* The kiosk's local record of visits: an SQLite file kept with versioned migrations, its private fields sealed. */
+#define _GNU_SOURCE
 #include "hp-store.h"
 #include "hp-store-private.h"
 
@@ -610,22 +611,24 @@ migrate (HpStore  *self,
 
 static const char * const companion_suffixes[] = { "-wal", "-shm", "-journal" };
 
-/* Creates the file ourselves so it is born private: sqlite3 would create it
- * with 0644, and its -wal and -shm files copy the main file's mode. */
+/* The database as found: a regular file only its owner can use, as its
+ * -wal and -shm will copy its mode. An empty file is refused unless it was
+ * just made here: the store never leaves one, so one found is damage. */
 static gboolean
-create_private_file (const char  *path,
-                     GError     **error)
+check_private_file (const char  *path,
+                    gboolean     creating,
+                    GError     **error)
 {
   struct stat info;
   int fd;
 
-  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+  fd = g_open (path, O_RDWR | O_CLOEXEC | O_NOCTTY, 0);
   if (fd < 0)
     {
       int saved_errno = errno;
 
       g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_OPEN,
-                   "Cannot open or create the database %s: %s",
+                   "Cannot open the database %s: %s",
                    path, g_strerror (saved_errno));
       return FALSE;
     }
@@ -636,14 +639,21 @@ create_private_file (const char  *path,
       g_close (fd, NULL);
       return FALSE;
     }
-  /* Its -wal and -shm copy this mode, so a file others can read would let
-   * them read every new entry too: refused, as a key file is. */
+  /* Others able to read the file could read every new entry too: refused,
+   * as a key file is. */
   if ((info.st_mode & 077) != 0)
     {
       g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_OPEN,
                    "The database %s can be read or written by others (mode %04o); "
                    "make it private with: chmod 600 %s",
                    path, (guint) (info.st_mode & 07777), path);
+      g_close (fd, NULL);
+      return FALSE;
+    }
+  if (info.st_size == 0 && !creating)
+    {
+      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_CORRUPT,
+                   "The database %s is an empty file", path);
       g_close (fd, NULL);
       return FALSE;
     }
@@ -664,6 +674,110 @@ create_private_file (const char  *path,
         }
     }
   return g_close (fd, error);
+}
+
+gboolean
+hp_store_sync_folder (const char  *path,
+                      GError     **error)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  int fd = g_open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  int saved_errno;
+
+  if (fd >= 0 && fsync (fd) == 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+  saved_errno = errno;
+  if (fd >= 0)
+    close (fd);
+  g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_WRITE,
+               "Cannot sync the folder %s: %s", folder, g_strerror (saved_errno));
+  return FALSE;
+}
+
+static void
+remove_leftover_files (const char *path)
+{
+  g_unlink (path);
+  for (guint i = 0; i < G_N_ELEMENTS (companion_suffixes); i++)
+    {
+      g_autofree char *companion = g_strconcat (path, companion_suffixes[i], NULL);
+
+      g_unlink (companion);
+    }
+}
+
+static HpStore *open_store (const char  *path,
+                            HpKeyring   *keyring,
+                            guint        target,
+                            gboolean     creating,
+                            GError     **error);
+
+/* A new database is made whole under "@path.creating" and only then
+ * renamed into place, so an interrupted first start leaves no half-made
+ * database to be mistaken for a damaged one; the next start removes what
+ * it left. */
+static gboolean
+create_database (const char  *path,
+                 HpKeyring   *keyring,
+                 guint        target,
+                 GError     **error)
+{
+  g_autofree char *creating = g_strconcat (path, ".creating", NULL);
+  g_autofree char *creating_wal = g_strconcat (creating, "-wal", NULL);
+  g_autoptr(HpStore) store = NULL;
+  int fd;
+  int saved_errno = 0;
+
+  remove_leftover_files (creating);
+  fd = g_open (creating, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_OPEN,
+                   "Cannot create the database %s: %s", creating, g_strerror (saved_errno));
+      return FALSE;
+    }
+  g_close (fd, NULL);
+
+  store = open_store (creating, keyring, target, TRUE, error);
+  if (store == NULL)
+    {
+      remove_leftover_files (creating);
+      return FALSE;
+    }
+  /* The last connection closing folds the log into the file and removes it. */
+  g_clear_object (&store);
+  if (g_file_test (creating_wal, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_WRITE,
+                   "The new database %s kept its write-ahead log open", creating);
+      remove_leftover_files (creating);
+      return FALSE;
+    }
+
+  fd = g_open (creating, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+  if (fd < 0 || fsync (fd) != 0)
+    saved_errno = errno;
+  if (fd >= 0)
+    close (fd);
+  if (saved_errno == 0
+      && renameat2 (AT_FDCWD, creating, AT_FDCWD, path, RENAME_NOREPLACE) != 0
+      && errno != EEXIST)
+    saved_errno = errno;
+  if (saved_errno != 0)
+    {
+      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_WRITE,
+                   "Cannot put the new database in place as %s: %s",
+                   path, g_strerror (saved_errno));
+      remove_leftover_files (creating);
+      return FALSE;
+    }
+  /* EEXIST: another start made it meanwhile, and that one is used. */
+  remove_leftover_files (creating);
+  return hp_store_sync_folder (path, error);
 }
 
 /* Each setting is read back: sqlite3 answers a pragma it cannot honour by
@@ -1439,8 +1553,10 @@ static HpStore *
 open_store (const char  *path,
             HpKeyring   *keyring,
             guint        target,
+            gboolean     creating,
             GError     **error)
 {
+  GStatBuf found;
   g_autoptr(HpStore) self = NULL;
   gint64 application_id = 0;
   gint64 version = 0;
@@ -1472,7 +1588,10 @@ open_store (const char  *path,
       return NULL;
     }
 
-  if (!create_private_file (path, error))
+  if (!creating && g_lstat (path, &found) != 0 && errno == ENOENT
+      && !create_database (path, keyring, target, error))
+    return NULL;
+  if (!check_private_file (path, creating, error))
     return NULL;
 
   self = g_object_new (HP_TYPE_STORE, NULL);
@@ -1548,7 +1667,7 @@ hp_store_open_with_keyring (const char  *path,
   g_return_val_if_fail (HP_IS_KEYRING (keyring), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return open_store (path, keyring, hp_store_get_latest_schema_version (), error);
+  return open_store (path, keyring, hp_store_get_latest_schema_version (), FALSE, error);
 }
 
 /* The demo root key beside @path, created on first use. */
@@ -1579,7 +1698,7 @@ hp_store_open_demo (const char  *path,
   keyring = demo_keyring_for (path, error);
   if (keyring == NULL)
     return NULL;
-  return open_store (path, keyring, hp_store_get_latest_schema_version (), error);
+  return open_store (path, keyring, hp_store_get_latest_schema_version (), FALSE, error);
 }
 
 HpStore *
@@ -1592,7 +1711,7 @@ hp_store_open_at_version_with_keyring (const char  *path,
   g_return_val_if_fail (keyring == NULL || HP_IS_KEYRING (keyring), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return open_store (path, keyring, version, error);
+  return open_store (path, keyring, version, FALSE, error);
 }
 
 HpStore *
@@ -1611,7 +1730,7 @@ hp_store_open_at_version (const char  *path,
       if (keyring == NULL)
         return NULL;
     }
-  return open_store (path, keyring, version, error);
+  return open_store (path, keyring, version, FALSE, error);
 }
 
 const char *

@@ -168,6 +168,56 @@ test_garbage_file (void **state)
 /* SQLite keeps no checksum of a page's content, so only a flip in the
  * b-tree's own structure can be found: the page-type byte of a table's
  * root page is one. */
+/* The store never leaves an empty file where its database is (a new one is
+ * made whole under another name first), so an empty one is damage. */
+static void
+test_emptied_file (void **state)
+{
+  HpStoreFixture *fixture = *state;
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+
+  make_store (fixture->path);
+  write_bytes (fixture->path, empty);
+  assert_set_aside (fixture, HP_STORE_DAMAGE_EMPTY, empty, NULL);
+}
+
+/* A first start cut short while making the database leaves only its
+ * half-made "*.creating" files: the next start removes them, makes the
+ * database whole and raises no alarm. */
+static void
+test_interrupted_creation (void **state)
+{
+  HpStoreFixture *fixture = *state;
+  g_autofree char *creating = g_strconcat (fixture->path, ".creating", NULL);
+  g_autofree char *creating_journal = g_strconcat (creating, "-journal", NULL);
+  g_autofree char *creating_wal = g_strconcat (creating, "-wal", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpStoreAlarm) alarm = NULL;
+  g_autoptr(HpStore) store = NULL;
+  g_autoptr(GPtrArray) alarms = NULL;
+  g_auto(GStrv) files = NULL;
+  GStatBuf info;
+
+  hp_store_fixture_write_private (creating, "SQLite format 3", 16);
+  hp_store_fixture_write_private (creating_journal, "\xd9\xd5\x05\xf9", 4);
+  hp_store_fixture_write_private (creating_wal, "", 0);
+
+  store = hp_store_open_recovering (fixture->path, NULL, &alarm, &error);
+  assert_non_null (store);
+  assert_null (alarm);
+  alarms = hp_store_list_alarms (fixture->path, TRUE, &error);
+  assert_int_equal (alarms->len, 0);
+  commit_visits (store, 1, 1);
+  assert_int_equal (hp_store_count_visits (store, &error), 1);
+  assert_int_equal (g_stat (fixture->path, &info), 0);
+  assert_int_equal (info.st_mode & 07777, 0600);
+
+  files = hp_store_fixture_list_dir (fixture->dir);
+  for (guint i = 0; files[i] != NULL; i++)
+    if (strstr (files[i], ".creating") != NULL)
+      fail_msg ("%s was left behind", files[i]);
+}
+
 static void
 test_flipped_byte_in_a_page (void **state)
 {
@@ -491,6 +541,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_truncated_file, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_truncated_to_a_stub, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_garbage_file, hp_store_fixture_setup, hp_store_fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_emptied_file, hp_store_fixture_setup, hp_store_fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_interrupted_creation, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_flipped_byte_in_a_page, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_unreadable_wal, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_truncated_wal, hp_store_fixture_setup, hp_store_fixture_teardown),

@@ -24,7 +24,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   HpStoreDamage damage;
 
   damage = hp_store_damage_check_header (data, size, &application_id, &user_version);
-  if (damage != HP_STORE_DAMAGE_NONE && damage != HP_STORE_DAMAGE_NOT_A_DATABASE)
+  if ((damage == HP_STORE_DAMAGE_EMPTY) != (size == 0)
+      || (size > 0 && damage != HP_STORE_DAMAGE_NONE && damage != HP_STORE_DAMAGE_NOT_A_DATABASE))
     __builtin_trap ();
   damage = hp_store_damage_check_wal_header (data, size);
   if (damage != HP_STORE_DAMAGE_NONE && damage != HP_STORE_DAMAGE_WAL_UNREADABLE)
