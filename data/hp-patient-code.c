@@ -1,5 +1,6 @@
 /* Personal codes and the PIN rule for returning patients: reading, checking and grouping them, no store involved. */
 #include "hp-patient.h"
+#include "hp-pin-hash-private.h"
 
 #include <string.h>
 
@@ -129,37 +130,6 @@ hp_patient_code_format (const char *code)
   return grouped;
 }
 
-/* A run up or down by one, wrapping from 9 to 0 as a keypad row is read:
- * "1234", "8765", "7890". */
-static gboolean
-is_run (const char *pin,
-        gsize       len)
-{
-  int step = (pin[1] - pin[0] + 10) % 10;
-
-  if (step != 1 && step != 9)
-    return FALSE;
-  for (gsize i = 2; i < len; i++)
-    if ((pin[i] - pin[i - 1] + 10) % 10 != step)
-      return FALSE;
-  return TRUE;
-}
-
-/* A pattern of @period digits shown at least twice over: "0000" (1),
- * "1212" and "12121" (2), "123123" (3). */
-static gboolean
-repeats (const char *pin,
-         gsize       len,
-         gsize       period)
-{
-  if (len < 2 * period)
-    return FALSE;
-  for (gsize i = period; i < len; i++)
-    if (pin[i] != pin[i - period])
-      return FALSE;
-  return TRUE;
-}
-
 gboolean
 hp_patient_pin_is_acceptable (const char *pin)
 {
@@ -173,6 +143,7 @@ hp_patient_pin_is_acceptable (const char *pin)
   for (gsize i = 0; i < len; i++)
     if (!g_ascii_isdigit (pin[i]))
       return FALSE;
-  return !is_run (pin, len)
-         && !repeats (pin, len, 1) && !repeats (pin, len, 2) && !repeats (pin, len, 3);
+  return !hp_pin_steps_evenly (pin, len, 1, FALSE)
+         && !hp_pin_repeats (pin, len, 1) && !hp_pin_repeats (pin, len, 2)
+         && !hp_pin_repeats (pin, len, 3);
 }

@@ -160,6 +160,64 @@ check_pin (const char  *pin,
   return TRUE;
 }
 
+/* Keypad shapes among the most frequent six-digit PINs that the rules of
+ * hp_staff_pin_is_weak() do not already catch. */
+static const char * const common_pins[] = {
+  "102030", "123321", "123654", "147258", "147852", "159357", "159753",
+  "258456", "321654", "456123", "654123", "741852", "789456", "852456",
+  "963852", "987456",
+};
+
+gboolean
+hp_staff_pin_is_weak (const char *pin)
+{
+  gsize length;
+
+  g_return_val_if_fail (pin != NULL, TRUE);
+
+  length = strlen (pin);
+  /* A step of 0 is one digit repeated. */
+  if (length < 2 || hp_pin_steps_evenly (pin, length, 1, TRUE))
+    return TRUE;
+  /* 112233, 998877: each digit doubled, the pairs in even steps. */
+  if (length % 2 == 0 && hp_pin_steps_evenly (pin, length, 2, TRUE))
+    {
+      gboolean doubled = TRUE;
+
+      for (gsize i = 0; i < length; i += 2)
+        doubled = doubled && pin[i] == pin[i + 1];
+      if (doubled)
+        return TRUE;
+    }
+  /* A group shown twice over: 121212, 123123, 12341234. */
+  for (gsize period = 1; period <= length / 2; period++)
+    if (hp_pin_repeats (pin, length, period))
+      return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (common_pins); i++)
+    if (strcmp (pin, common_pins[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A PIN being set: well-formed and not one a guesser tries first. The
+ * message never repeats the PIN. */
+static gboolean
+check_new_pin (const char  *pin,
+               GError     **error)
+{
+  if (!check_pin (pin, error))
+    return FALSE;
+  if (hp_staff_pin_is_weak (pin))
+    {
+      g_set_error_literal (error, HP_STAFF_ERROR, HP_STAFF_ERROR_WEAK_PIN,
+                           "This PIN is too easy to guess (one digit repeated, digits "
+                           "in even steps, a group repeated, or a common keypad "
+                           "pattern); choose another");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Plain text a screen and a printout can show: no control characters, not
  * blank. The name itself never goes into the message. */
 static gboolean
@@ -522,7 +580,7 @@ hp_staff_create_first_admin (HpStaff     *self,
   g_return_val_if_fail (HP_IS_STAFF (self), 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
-  if (!check_name (display_name, error) || !check_pin (pin, error)
+  if (!check_name (display_name, error) || !check_new_pin (pin, error)
       || !new_salt (salt, error) || !hash_pin (self, hp_pin_kdf_current (), pin, salt, hash, error))
     return 0;
 
@@ -565,7 +623,7 @@ hp_staff_add (HpStaff     *self,
   g_return_val_if_fail ((guint) role < G_N_ELEMENTS (role_names), 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
-  if (!check_name (display_name, error) || !check_pin (pin, error)
+  if (!check_name (display_name, error) || !check_new_pin (pin, error)
       || !new_salt (salt, error) || !hash_pin (self, hp_pin_kdf_current (), pin, salt, hash, error))
     return 0;
 

@@ -20,6 +20,7 @@ typedef enum {
   HP_STAFF_ERROR_SETUP,         /* first-run setup is over, or the last administrator would go */
   HP_STAFF_ERROR_STORE,         /* the database failed; nothing was changed */
   HP_STAFF_ERROR_CRYPTO,        /* hashing failed (no memory, no randomness) */
+  HP_STAFF_ERROR_WEAK_PIN,      /* a new PIN easy to guess: see hp_staff_pin_is_weak() */
 } HpStaffError;
 
 GQuark hp_staff_error_quark (void);
@@ -91,6 +92,16 @@ void           hp_staff_set_clock          (HpStaff       *self,
  * failing disk never reopens setup. */
 gboolean       hp_staff_needs_first_admin  (HpStaff       *self,
                                             GError       **error);
+
+/* TRUE for a PIN of the shapes people pick most, which a guesser tries
+ * first: one digit repeated (000000), digits in even steps (123456, 975319,
+ * 890123), a group repeated (121212, 123123), pairs in even steps (112233),
+ * or one of a short list of keypad patterns reported among the most common
+ * six-digit PINs (Wang et al., "Understanding Human-chosen PINs", ASIA CCS
+ * 2017; Markert et al., "This PIN Can Be Easily Guessed", IEEE S&P 2020).
+ * A new PIN like that is refused with HP_STAFF_ERROR_WEAK_PIN; signing in
+ * with an old one still works. */
+gboolean       hp_staff_pin_is_weak        (const char    *pin);
 
 /* Creates the first administrator; refused (HP_STAFF_ERROR_SETUP) once one
  * exists. Returns the new id, or 0 with @error set. */

@@ -183,7 +183,7 @@ query_int (CtlFixture *f,
 }
 
 #define ADMIN_PIN "135792"
-#define TECH_PIN  "246802"
+#define TECH_PIN  "246813"
 
 static void
 add_admin_and_technician (CtlFixture *f)
@@ -252,7 +252,7 @@ test_staff_commands (void **state)
     assert_null (strstr (run.err, "999999"));
   }
   {
-    g_auto(CtlRun) run = ctl (f, TECH_PIN "\n" "111111\n" "111111\n",
+    g_auto(CtlRun) run = ctl (f, TECH_PIN "\n" "580316\n" "580316\n",
                               "staff", "add", "--admin", "2", "--role", "technician", "Eve Testname", NULL);
     assert_ctl_status (&run, 1);
     assert_non_null (strstr (run.err, "not an administrator"));
@@ -261,7 +261,7 @@ test_staff_commands (void **state)
                                     "AND actor = 'staff:2'"), 1);
   }
   {
-    g_auto(CtlRun) run = ctl (f, ADMIN_PIN "\n" "111111\n" "111112\n",
+    g_auto(CtlRun) run = ctl (f, ADMIN_PIN "\n" "580316\n" "580317\n",
                               "staff", "add", "--admin", "1", "--role", "technician", "Eve Testname", NULL);
     assert_ctl_status (&run, 1);
     assert_non_null (strstr (run.err, "differ"));

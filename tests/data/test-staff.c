@@ -250,12 +250,12 @@ test_pin_and_name_rules (void **state)
   assert_true (hp_staff_needs_first_admin (f->staff, NULL));
 
   /* The limits themselves are fine: 6 and 12 digits, 64 characters of two bytes each. */
-  admin = hp_staff_create_first_admin (f->staff, ADMIN_NAME, "123456", &error);
+  admin = hp_staff_create_first_admin (f->staff, ADMIN_NAME, "493817", &error);
   assert_true (admin > 0);
   for (guint i = 0; i < HP_STAFF_NAME_MAX_CHARS; i++)
     g_string_append (longest, "\xc3\xa9");
   assert_true (hp_staff_add (f->staff, admin, longest->str, HP_STAFF_ROLE_TECHNICIAN,
-                             "123456789012", &error) > 0);
+                             "493817260591", &error) > 0);
   assert_null (error);
 }
 
@@ -379,6 +379,65 @@ test_lockout_and_backoff (void **state)
   assert_audit_verifies (f);
 }
 
+/* The PINs a guesser tries first are refused when set, with both sides of
+ * each rule pinned; the message never repeats the PIN. */
+static void
+test_weak_pins_refused (void **state)
+{
+  StaffFixture *f = *state;
+  static const char * const weak[] = {
+    /* One digit repeated. */
+    "000000", "111111", "999999999999",
+    /* Digits in even steps, up, down, wrapping at 9. */
+    "123456", "654321", "890123", "135791", "975319", "024680", "123456789012",
+    /* Each digit doubled, the pairs in even steps. */
+    "112233", "998877", "11223344", "778899",
+    /* A group repeated. */
+    "121212", "123123", "12341234", "1231231", "696969", "520520",
+    /* Keypad patterns among the most common. */
+    "147258", "159753", "789456", "123321", "102030",
+  };
+  static const char * const strong[] = {
+    "123457", "111112", "654320", "135792", "112234", "121213", "123124",
+    "147259", "159754", "789457", "49381726", "60291537",
+  };
+  gint64 admin;
+
+  for (guint i = 0; i < G_N_ELEMENTS (weak); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!hp_staff_pin_is_weak (weak[i]))
+        fail_msg ("%s should be weak", weak[i]);
+      assert_int_equal (hp_staff_create_first_admin (f->staff, ADMIN_NAME, weak[i], &error), 0);
+      assert_staff_error (error, HP_STAFF_ERROR_WEAK_PIN);
+      assert_null (strstr (error->message, weak[i]));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (strong); i++)
+    if (hp_staff_pin_is_weak (strong[i]))
+      fail_msg ("%s should be accepted", strong[i]);
+  assert_true (hp_staff_needs_first_admin (f->staff, NULL));
+
+  admin = create_admin (f);
+  for (guint i = 0; i < G_N_ELEMENTS (weak); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      assert_int_equal (hp_staff_add (f->staff, admin, TECH_NAME, HP_STAFF_ROLE_TECHNICIAN,
+                                      weak[i], &error), 0);
+      assert_staff_error (error, HP_STAFF_ERROR_WEAK_PIN);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (strong); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = g_strdup_printf ("Tech Testname %c", 'A' + i);
+
+      assert_true (hp_staff_add (f->staff, admin, name, HP_STAFF_ROLE_TECHNICIAN,
+                                 strong[i], &error) > 0);
+      assert_null (error);
+    }
+}
+
 static void
 test_role_rule (void **state)
 {
@@ -391,11 +450,11 @@ test_role_rule (void **state)
 
   /* A technician, or an account that does not exist, may not manage staff. */
   assert_int_equal (hp_staff_add (f->staff, tech, "New Testname", HP_STAFF_ROLE_TECHNICIAN,
-                                  "555555", &error), 0);
+                                  "561938", &error), 0);
   assert_staff_error (error, HP_STAFF_ERROR_NOT_ALLOWED);
   g_clear_error (&error);
   assert_int_equal (hp_staff_add (f->staff, 9999, "New Testname", HP_STAFF_ROLE_ADMINISTRATOR,
-                                  "555555", &error), 0);
+                                  "561938", &error), 0);
   assert_staff_error (error, HP_STAFF_ERROR_NOT_ALLOWED);
   g_clear_error (&error);
   assert_false (hp_staff_remove (f->staff, tech, admin, &error));
@@ -414,7 +473,7 @@ test_role_rule (void **state)
   g_clear_error (&error);
 
   second_admin = hp_staff_add (f->staff, admin, "Second Testname", HP_STAFF_ROLE_ADMINISTRATOR,
-                               "778899", &error);
+                               "718293", &error);
   assert_true (second_admin > tech);
   assert_true (hp_staff_remove (f->staff, second_admin, admin, &error));
   assert_null (error);
@@ -428,7 +487,7 @@ test_role_rule (void **state)
 
   /* Ids are never handed out again. */
   assert_true (hp_staff_add (f->staff, second_admin, "Third Testname", HP_STAFF_ROLE_TECHNICIAN,
-                             "123123", &error) > second_admin);
+                             "318204", &error) > second_admin);
 }
 
 static gboolean
@@ -560,6 +619,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_wrong_pin_and_success_resets, setup, teardown),
     cmocka_unit_test (test_lockout_seconds),
     cmocka_unit_test_setup_teardown (test_lockout_and_backoff, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_weak_pins_refused, setup, teardown),
     cmocka_unit_test_setup_teardown (test_role_rule, setup, teardown),
     cmocka_unit_test_setup_teardown (test_audit_trail_holds_no_personal_data, setup, teardown),
     cmocka_unit_test_setup_teardown (test_salt_and_pepper, setup, teardown),
