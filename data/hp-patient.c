@@ -82,6 +82,10 @@ typedef struct {
   /* Checking: the patient the hash is compared for, 0 when there is none
    * (an unknown code, or a patient without a PIN). */
   gint64 patient_id;
+  /* Checking a code with no PIN here: its wrong PINs count under its
+   * lookup value all the same (schema step 7). */
+  gboolean count_code;
+  guint8 code_lookup[HP_CRYPTO_MAC_SIZE];
   guint8 hash[HP_PIN_HASH_SIZE];
   gboolean hashed;
 } PinJob;
@@ -346,6 +350,86 @@ write_counters (HpStore  *store,
   return TRUE;
 }
 
+/* The wrong-PIN count and lock of a code with no PIN here; both 0 for a
+ * code never tried, or for a store below schema step 7. */
+static gboolean
+read_code_attempts (HpStore       *store,
+                    const guint8  *lookup,
+                    guint         *failed_attempts,
+                    gint64        *locked_until,
+                    GError       **error)
+{
+  g_autoptr(HpPatientStatement) select = NULL;
+  int rc;
+
+  *failed_attempts = 0;
+  *locked_until = 0;
+  select = prepare (store, "SELECT failed_attempts, locked_until FROM code_attempts "
+                           "WHERE code_lookup = ?1",
+                    HP_STORE_ERROR_OPEN, error);
+  if (select == NULL)
+    return FALSE;
+  sqlite3_bind_blob (select, 1, lookup, HP_CRYPTO_MAC_SIZE, SQLITE_STATIC);
+  rc = sqlite3_step (select);
+  if (rc == SQLITE_ROW)
+    {
+      *failed_attempts = (guint) CLAMP (sqlite3_column_int64 (select, 0), 0, G_MAXINT);
+      *locked_until = sqlite3_column_int64 (select, 1);
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    return sql_failed (store, HP_STORE_ERROR_OPEN, error);
+  return TRUE;
+}
+
+static gboolean
+write_code_attempts (HpStore       *store,
+                     const guint8  *lookup,
+                     guint          failed_attempts,
+                     gint64         locked_until,
+                     GError       **error)
+{
+  g_autoptr(HpPatientStatement) upsert = NULL;
+
+  upsert = prepare (store, "INSERT INTO code_attempts (code_lookup, failed_attempts, locked_until) "
+                           "VALUES (?1, ?2, ?3) ON CONFLICT (code_lookup) DO UPDATE SET "
+                           "failed_attempts = excluded.failed_attempts, "
+                           "locked_until = excluded.locked_until",
+                    HP_STORE_ERROR_WRITE, error);
+  if (upsert == NULL)
+    return FALSE;
+  sqlite3_bind_blob (upsert, 1, lookup, HP_CRYPTO_MAC_SIZE, SQLITE_STATIC);
+  sqlite3_bind_int64 (upsert, 2, failed_attempts);
+  sqlite3_bind_int64 (upsert, 3, locked_until);
+  if (sqlite3_step (upsert) != SQLITE_DONE)
+    return sql_failed (store, HP_STORE_ERROR_WRITE, error);
+  return TRUE;
+}
+
+/* A code handed to a new patient starts with no wrong PINs, whatever was
+ * tried with it while no one held it. */
+static gboolean
+forget_code_attempts (HpStore     *store,
+                      const char  *code,
+                      GError     **error)
+{
+  g_autoptr(HpPatientStatement) delete = NULL;
+  guint8 lookup[HP_CRYPTO_MAC_SIZE];
+
+  if (hp_store_get_schema_version (store) < HP_STORE_CODE_ATTEMPTS_VERSION)
+    return TRUE;
+  if (!hp_store_patient_code_lookup (store, code, lookup, error))
+    return FALSE;
+  delete = prepare (store, "DELETE FROM code_attempts WHERE code_lookup = ?1",
+                    HP_STORE_ERROR_WRITE, error);
+  if (delete == NULL)
+    return FALSE;
+  sqlite3_bind_blob (delete, 1, lookup, HP_CRYPTO_MAC_SIZE, SQLITE_TRANSIENT);
+  if (sqlite3_step (delete) != SQLITE_DONE)
+    return sql_failed (store, HP_STORE_ERROR_WRITE, error);
+  return TRUE;
+}
+
 static gboolean
 write_pin (HpStore  *store,
            gint64    patient_id,
@@ -431,7 +515,8 @@ create_end (HpStore  *self,
           continue;
         }
       if (!hp_store_add_patient (self, code, now, &patient_id, error)
-          || !write_pin (self, patient_id, job, now, error))
+          || !write_pin (self, patient_id, job, now, error)
+          || !forget_code_attempts (self, code, error))
         {
           free_code (code);
           rollback (self);
@@ -491,6 +576,8 @@ verify_begin (HpStore     *self,
   g_auto(StoredPin) stored = { 0 };
   g_autoptr(PinJob) job = NULL;
   g_autoptr(GError) local_error = NULL;
+  guint8 lookup[HP_CRYPTO_MAC_SIZE] = { 0 };
+  gboolean count_code;
   gint64 patient_id = 0;
   gint64 now;
 
@@ -520,10 +607,28 @@ verify_begin (HpStore     *self,
       locked (now, stored.pin.locked_until, error);
       return NULL;
     }
+  count_code = (patient_id == 0 || !stored.has_pin)
+               && hp_store_get_schema_version (self) >= HP_STORE_CODE_ATTEMPTS_VERSION;
+  if (count_code)
+    {
+      guint failed = 0;
+      gint64 locked_until = 0;
+
+      if (!hp_store_patient_code_lookup (self, code, lookup, error)
+          || !read_code_attempts (self, lookup, &failed, &locked_until, error))
+        return NULL;
+      if (now < locked_until)
+        {
+          locked (now, locked_until, error);
+          return NULL;
+        }
+    }
 
   job = pin_job_new (self, pin, error);
   if (job == NULL)
     return NULL;
+  job->count_code = count_code;
+  memcpy (job->code_lookup, lookup, sizeof job->code_lookup);
   /* Otherwise the job hashes with its fresh salt, for the same time. */
   if (patient_id != 0 && stored.has_pin)
     {
@@ -532,6 +637,58 @@ verify_begin (HpStore     *self,
       memcpy (job->salt, stored.pin.salt, sizeof job->salt);
     }
   return g_steal_pointer (&job);
+}
+
+/* A wrong PIN for a code with no PIN here, counted and locked as for a
+ * patient's code (verify_end()), in one transaction with its audit entry,
+ * so that neither the answers nor their timing tell the two apart. */
+static gboolean
+count_code_attempt (HpStore  *self,
+                    PinJob   *job,
+                    GError  **error)
+{
+  gint64 now;
+  gint64 locked_until = 0;
+  guint failed = 0;
+  guint lock_seconds;
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  now = hp_store_now (self);
+  if (!read_code_attempts (self, job->code_lookup, &failed, &locked_until, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  if (now < locked_until)
+    {
+      rollback (self);
+      return locked (now, locked_until, error);
+    }
+  failed = MIN (failed + 1, (guint) G_MAXINT);
+  lock_seconds = hp_patient_lockout_seconds (failed);
+  locked_until = lock_seconds > 0 ? now + (gint64) lock_seconds * G_USEC_PER_SEC : 0;
+  if (!write_code_attempts (self, job->code_lookup, failed, locked_until, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  if (lock_seconds > 0)
+    {
+      g_autofree char *detail = g_strdup_printf ("code-without-pin attempts=%u seconds=%u",
+                                                 failed, lock_seconds);
+
+      if (!audit (self, "patient.lockout", detail, error))
+        {
+          rollback (self);
+          return FALSE;
+        }
+    }
+  if (!commit (self, error))
+    return FALSE;
+  if (lock_seconds > 0)
+    return locked (now, locked_until, error);
+  return not_recognized (error);
 }
 
 /* Compares and records the attempt in one transaction, reading the row
@@ -551,7 +708,7 @@ verify_end (HpStore  *self,
   if (!job->hashed)
     return hash_failed (job, error);
   if (job->patient_id == 0)
-    return not_recognized (error);
+    return job->count_code ? count_code_attempt (self, job, error) : not_recognized (error);
 
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;

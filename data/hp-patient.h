@@ -109,8 +109,10 @@ char     *hp_store_create_patient_finish (HpStore              *self,
  *   for an unknown code, a wrong PIN, a mistyped code or a PIN that is not
  *   4 to 6 digits, all with one message: no one at the screen can tell
  *   whether a code exists. An unknown code costs one scrypt hash, as a
- *   known one does. A wrong PIN for a known code counts towards its
- *   lockout; mistyped codes and malformed PINs count for nothing.
+ *   known one does. A wrong PIN counts towards the code's lockout whether
+ *   or not a patient holds it (a code no one holds locks on the same
+ *   attempt, for as long); mistyped codes and malformed PINs count for
+ *   nothing.
  * - HP_STORE_ERROR_PATIENT_LOCKED when this code is locked, this attempt
  *   having locked it or not; hp_store_error_get_locked_seconds() gives the
  *   seconds left.

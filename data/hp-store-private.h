@@ -36,6 +36,8 @@ GBytes     *hp_store_open_field  (HpStore            *self,
 
 /* The first schema version with patient PINs (0005-patient-pin.sql). */
 #define HP_STORE_PATIENT_PIN_VERSION 5
+/* From this schema version on, codes with no PIN count wrong PINs too. */
+#define HP_STORE_CODE_ATTEMPTS_VERSION 7
 /* The first schema version that keeps a visit's height (0006-visit-height.sql). */
 #define HP_STORE_VISIT_HEIGHT_VERSION 6
 
@@ -43,6 +45,12 @@ GBytes     *hp_store_open_field  (HpStore            *self,
  * HP_STORE_PATIENT_PIN_VERSION or without its keys. */
 gboolean    hp_store_check_patient_pins (HpStore      *self,
                                          GError      **error);
+/* The keyed lookup value personal code @code is filed under (normalized
+ * first); FALSE for a code that does not normalize or a failing key. */
+gboolean    hp_store_patient_code_lookup (HpStore      *self,
+                                          const char   *code,
+                                          guint8       *lookup,
+                                          GError      **error);
 /* The patient id for personal code @code, compared in the same normal form
  * hp_store_commit_visit() files visits under; 0 when there is none. */
 gboolean    hp_store_find_patient (HpStore            *self,

@@ -2836,6 +2836,29 @@ hp_store_find_patient (HpStore   *self,
 }
 
 gboolean
+hp_store_patient_code_lookup (HpStore      *self,
+                              const char   *code,
+                              guint8       *lookup,
+                              GError      **error)
+{
+  g_autoptr(HpSecretString) normal = NULL;
+
+  g_return_val_if_fail (HP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (code != NULL && lookup != NULL, FALSE);
+
+  if (!hp_store_check_patient_pins (self, error))
+    return FALSE;
+  normal = normalize_patient_code (code);
+  if (normal == NULL)
+    {
+      g_set_error_literal (error, HP_STORE_ERROR, HP_STORE_ERROR_INVALID,
+                           "Not a personal code");
+      return FALSE;
+    }
+  return patient_lookup (self, normal, lookup, error);
+}
+
+gboolean
 hp_store_add_patient (HpStore     *self,
                       const char  *code,
                       gint64       created_at,

@@ -431,8 +431,82 @@ test_unknown_code_same_as_wrong_pin (void **state)
   /* Neither the code nor the PIN is in the message. */
   assert_null (strstr (wrong_pin->message, code));
   assert_null (strstr (wrong_pin->message, OTHER_PIN));
-  /* Only the wrong PIN for a known code counted. */
+  /* The wrong PIN for a known code counted with its patient; the two codes
+   * no patient's PIN answers for counted under their lookup values; the
+   * mistyped code and the malformed PINs counted for nothing. */
   assert_int_equal (query (f, "SELECT sum (failed_attempts) FROM patients"), 1);
+  assert_int_equal (query (f, "SELECT count (*) FROM code_attempts"), 2);
+  assert_int_equal (query (f, "SELECT sum (failed_attempts) FROM code_attempts"), 2);
+}
+
+/* A code no one holds, and a code filed before PINs, lock on the same
+ * attempt and for as long as a patient's code: the answers never tell
+ * whether a code exists. While locked, none of them is hashed. */
+static void
+test_unknown_code_locks_the_same (void **state)
+{
+  PatientFixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpVisit) visit = hp_store_fixture_small_visit ("visit-filed-only", 1763700000000);
+  g_autoptr(HpAuditLog) log = open_audit (f);
+  g_autoptr(GPtrArray) entries = NULL;
+  char *codes[3] = { NULL, NULL, NULL };
+  guint lockouts = 0;
+  gint64 bad = 0;
+
+  codes[0] = create (f, PIN);
+  codes[1] = hp_patient_code_generate (&error);
+  codes[2] = hp_patient_code_generate (&error);
+  assert_null (error);
+  hp_visit_set_patient_code (visit, codes[2]);
+  assert_true (hp_store_commit_visit (f->store, visit, &error));
+
+  for (guint c = 0; c < G_N_ELEMENTS (codes); c++)
+    {
+      gint64 start = f->now;
+
+      for (guint i = 1; i < HP_PATIENT_LOCKOUT_THRESHOLD; i++)
+        {
+          assert_false (hp_store_verify_patient (f->store, codes[c], "9051", &error));
+          assert_not_recognized (error);
+          g_clear_error (&error);
+          f->now += SECOND;
+        }
+      assert_false (hp_store_verify_patient (f->store, codes[c], "9051", &error));
+      assert_locked (error, HP_PATIENT_LOCKOUT_FIRST_SECONDS);
+      g_clear_error (&error);
+      f->now += 10 * SECOND;
+      assert_false (hp_store_verify_patient (f->store, codes[c], PIN, &error));
+      assert_locked (error, HP_PATIENT_LOCKOUT_FIRST_SECONDS - 10);
+      g_clear_error (&error);
+      f->now += (HP_PATIENT_LOCKOUT_FIRST_SECONDS - 10) * SECOND;
+      assert_false (hp_store_verify_patient (f->store, codes[c], "9051", &error));
+      assert_locked (error, 2 * HP_PATIENT_LOCKOUT_FIRST_SECONDS);
+      g_clear_error (&error);
+      f->now = start + 3600 * SECOND;
+    }
+
+  /* The patient's code counted in its row, the other two under theirs. */
+  assert_int_equal (query (f, "SELECT sum (failed_attempts) FROM patients"),
+                    HP_PATIENT_LOCKOUT_THRESHOLD + 1);
+  assert_int_equal (query (f, "SELECT count (*) FROM code_attempts WHERE failed_attempts = "
+                              G_STRINGIFY (HP_PATIENT_LOCKOUT_THRESHOLD) " + 1"), 2);
+
+  /* Every lockout audited, two for each code, none naming a code. */
+  entries = hp_audit_list (log, 0, NULL);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      HpAuditEntry *entry = g_ptr_array_index (entries, i);
+
+      for (guint c = 0; c < G_N_ELEMENTS (codes); c++)
+        assert_null (strstr (entry->detail, codes[c]));
+      if (g_str_equal (entry->action, "patient.lockout"))
+        lockouts++;
+    }
+  assert_int_equal (lockouts, 2 * G_N_ELEMENTS (codes));
+  assert_true (hp_audit_verify (log, &bad, NULL));
+  for (guint c = 0; c < G_N_ELEMENTS (codes); c++)
+    g_free (codes[c]);
 }
 
 static void
@@ -1052,6 +1126,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_create_and_verify, setup, teardown),
     cmocka_unit_test_setup_teardown (test_commit_files_under_created_patient, setup, teardown),
     cmocka_unit_test_setup_teardown (test_unknown_code_same_as_wrong_pin, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_unknown_code_locks_the_same, setup, teardown),
     cmocka_unit_test_setup_teardown (test_weak_pin_refused, setup, teardown),
     cmocka_unit_test_setup_teardown (test_creation_audited, setup, teardown),
     cmocka_unit_test_setup_teardown (test_lockout_and_backoff, setup, teardown),
