@@ -351,7 +351,7 @@ write_counters (HpStore  *store,
 }
 
 /* The wrong-PIN count and lock of a code with no PIN here; both 0 for a
- * code never tried, or for a store below schema step 7. */
+ * code never tried. Only from schema step 7 on. */
 static gboolean
 read_code_attempts (HpStore       *store,
                     const guint8  *lookup,
