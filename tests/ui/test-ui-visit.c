@@ -1281,7 +1281,6 @@ static void
 walk_fasting_kept (const FastingCase *lang)
 {
   HpUiFixture *f = hp_ui_fixture_start ("[demo]\nglucose-mg-dl=110\n");
-  g_autofree char *first = NULL;
   g_autofree char *summary = NULL;
 
   f->shots = VISIT_SHOTS + 14;
