@@ -1,6 +1,6 @@
 /* Personal codes and the PIN rule for returning patients: reading, checking and grouping them, no store involved. */
 #include "hp-patient.h"
-#include "hp-pin-hash-private.h"
+#include "hp-pin-rules.h"
 
 #include <string.h>
 

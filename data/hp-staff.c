@@ -1,6 +1,7 @@
 /* The kiosk's staff: accounts with a role and a PIN, logins with lockout, every change audited. */
 #include "hp-staff.h"
 #include "hp-pin-hash-private.h"
+#include "hp-pin-rules.h"
 #include "hp-store-private.h"
 
 #include <string.h>
