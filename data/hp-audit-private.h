@@ -53,4 +53,18 @@ gboolean hp_audit_row_check       (const guint8     *key,
                                    const guint8     *chain_mac,
                                    const HpAuditRow *row);
 
+/* The anchor file's text: a first line naming the format, then
+ * "seq=N", "mac=HEX" and "seal=HEX" lines (lower-case hex), each ending in
+ * a newline, and nothing else. */
+#define HP_AUDIT_ANCHOR_MAX_SIZE 256
+char    *hp_audit_anchor_format   (gint64        seq,
+                                   const guint8 *mac,
+                                   const guint8 *seal);
+/* FALSE for anything but exactly that text; reads at most @len bytes. */
+gboolean hp_audit_anchor_parse    (const char   *data,
+                                   gsize         len,
+                                   gint64       *seq,
+                                   guint8        mac[HP_AUDIT_MAC_SIZE],
+                                   guint8        seal[HP_AUDIT_MAC_SIZE]);
+
 G_END_DECLS

@@ -183,3 +183,110 @@ hp_audit_head_compute_mac (const guint8 *key,
   g_byte_array_append (message, mac, HP_AUDIT_MAC_SIZE);
   return hmac_sha256 (key, key_len, message, head_mac);
 }
+
+/* ---- the anchor file's text -------------------------------------------- */
+
+#define ANCHOR_FIRST_LINE "Healthpost audit head 1\n"
+
+static void
+put_hex (GString      *text,
+         const guint8 *bytes)
+{
+  for (gsize i = 0; i < HP_AUDIT_MAC_SIZE; i++)
+    g_string_append_printf (text, "%02x", bytes[i]);
+}
+
+char *
+hp_audit_anchor_format (gint64        seq,
+                        const guint8 *mac,
+                        const guint8 *seal)
+{
+  GString *text = g_string_new (ANCHOR_FIRST_LINE);
+
+  g_return_val_if_fail (seq >= 0 && mac != NULL && seal != NULL, NULL);
+
+  g_string_append_printf (text, "seq=%" G_GINT64_FORMAT "\nmac=", seq);
+  put_hex (text, mac);
+  g_string_append (text, "\nseal=");
+  put_hex (text, seal);
+  g_string_append_c (text, '\n');
+  return g_string_free (text, FALSE);
+}
+
+/* Consumes @prefix at *@at, or fails. */
+static gboolean
+take (const char  *data,
+      gsize        len,
+      gsize       *at,
+      const char  *prefix)
+{
+  gsize n = strlen (prefix);
+
+  if (len - *at < n || memcmp (data + *at, prefix, n) != 0)
+    return FALSE;
+  *at += n;
+  return TRUE;
+}
+
+static int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  return -1;
+}
+
+static gboolean
+take_hex (const char *data,
+          gsize       len,
+          gsize      *at,
+          guint8     *out)
+{
+  if (len - *at < 2 * HP_AUDIT_MAC_SIZE + 1)
+    return FALSE;
+  for (gsize i = 0; i < HP_AUDIT_MAC_SIZE; i++)
+    {
+      int high = hex_value (data[*at + 2 * i]);
+      int low = hex_value (data[*at + 2 * i + 1]);
+
+      if (high < 0 || low < 0)
+        return FALSE;
+      out[i] = (guint8) (high << 4 | low);
+    }
+  *at += 2 * HP_AUDIT_MAC_SIZE;
+  return data[(*at)++] == '\n';
+}
+
+gboolean
+hp_audit_anchor_parse (const char *data,
+                       gsize       len,
+                       gint64     *seq,
+                       guint8      mac[HP_AUDIT_MAC_SIZE],
+                       guint8      seal[HP_AUDIT_MAC_SIZE])
+{
+  guint64 value = 0;
+  gsize digits = 0;
+  gsize at = 0;
+
+  if (data == NULL || len > HP_AUDIT_ANCHOR_MAX_SIZE
+      || !take (data, len, &at, ANCHOR_FIRST_LINE) || !take (data, len, &at, "seq="))
+    return FALSE;
+  /* A decimal number without a sign or leading zero, up to G_MAXINT64. */
+  while (at < len && g_ascii_isdigit (data[at]))
+    {
+      guint digit = (guint) (data[at] - '0');
+
+      if ((digits == 1 && value == 0) || value > ((guint64) G_MAXINT64 - digit) / 10)
+        return FALSE;
+      value = value * 10 + digit;
+      digits++;
+      at++;
+    }
+  if (digits == 0 || !take (data, len, &at, "\nmac=") || !take_hex (data, len, &at, mac)
+      || !take (data, len, &at, "seal=") || !take_hex (data, len, &at, seal) || at != len)
+    return FALSE;
+  *seq = (gint64) value;
+  return TRUE;
+}

@@ -1,5 +1,6 @@
 /* The tamper-evident audit log: who did what at the kiosk, chained with HMAC-SHA256. */
 #include "hp-audit.h"
+#include "hp-audit-chain.h"
 #include "hp-audit-private.h"
 #include "hp-store-private.h"
 
@@ -177,78 +178,119 @@ hp_audit_actor_for_staff (gint64 staff_id)
   return g_strdup_printf (ACTOR_STAFF_PREFIX "%" G_GINT64_FORMAT, staff_id);
 }
 
-typedef struct {
-  gint64 seq;
-  guint8 mac[HP_AUDIT_MAC_SIZE];
-  gboolean head_mac_good;
-} Head;
-
 static gboolean
-blob_is_mac (sqlite3_stmt *stmt,
-             int           column)
+anchored (HpAuditLog *self)
 {
-  return sqlite3_column_type (stmt, column) == SQLITE_BLOB
-         && sqlite3_column_bytes (stmt, column) == HP_AUDIT_MAC_SIZE;
+  return hp_store_get_schema_version (self->store) >= HP_AUDIT_ANCHORED_VERSION;
 }
 
-/* Reads the head and checks its own MAC. FALSE only when it cannot be
- * read or is missing or malformed. */
 static gboolean
-read_head (HpAuditLog  *self,
-           Head        *head,
-           GError     **error)
+read_head (HpAuditLog   *self,
+           HpAuditHead  *head,
+           GError      **error)
+{
+  return hp_audit_chain_read_head (get_db (self), hp_store_get_path (self->store),
+                                   self->key, self->key_len, head, error);
+}
+
+/* The MAC stored for entry @seq into @mac; FALSE with @found FALSE when
+ * there is no such row. */
+static gboolean
+read_entry_mac (HpAuditLog  *self,
+                gint64       seq,
+                gboolean    *found,
+                guint8      *mac,
+                GError     **error)
 {
   g_autoptr(HpAuditStatement) stmt = NULL;
   int rc;
 
-  stmt = prepare (self, "SELECT seq, mac, head_mac FROM audit_head WHERE id = 1",
-                  HP_AUDIT_ERROR_READ, error);
+  *found = FALSE;
+  stmt = prepare (self, "SELECT mac FROM audit_log WHERE seq = ?1", HP_AUDIT_ERROR_READ, error);
   if (stmt == NULL)
     return FALSE;
+  sqlite3_bind_int64 (stmt, 1, seq);
   rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return sql_failed (self, HP_AUDIT_ERROR_READ, "read", error);
-  if (rc == SQLITE_DONE || sqlite3_column_type (stmt, 0) != SQLITE_INTEGER
-      || sqlite3_column_int64 (stmt, 0) < 0 || !blob_is_mac (stmt, 1))
+  if (rc == SQLITE_ROW)
     {
-      g_set_error (error, HP_AUDIT_ERROR, HP_AUDIT_ERROR_TAMPERED,
-                   "The record of the audit log's newest entry is missing or damaged");
+      *found = sqlite3_column_type (stmt, 0) == SQLITE_BLOB
+               && sqlite3_column_bytes (stmt, 0) == HP_AUDIT_MAC_SIZE;
+      if (*found)
+        memcpy (mac, sqlite3_column_blob (stmt, 0), HP_AUDIT_MAC_SIZE);
+      return TRUE;
+    }
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  return sql_failed (self, HP_AUDIT_ERROR_READ, "read", error);
+}
+
+/* Compares the database's head @head with the anchored one: the anchor may
+ * lag (a crash between a commit and its anchoring), never lead, and the
+ * entry it names must still be in the chain. Sets @first_bad to the first
+ * entry that the comparison shows missing or replaced. */
+static gboolean
+check_anchor (HpAuditLog         *self,
+              const HpAuditHead  *head,
+              gint64             *first_bad,
+              HpAuditHead        *anchor,
+              GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  guint8 mac[HP_AUDIT_MAC_SIZE];
+  gboolean found = FALSE;
+
+  *first_bad = 0;
+  if (!hp_audit_anchor_read (hp_store_get_path (self->store), self->key, self->key_len,
+                             anchor, &local_error))
+    {
+      *first_bad = head->seq + 1;
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_set_error (error, HP_AUDIT_ERROR, HP_AUDIT_ERROR_TAMPERED,
+                     "The audit log's anchor is missing: entries after %" G_GINT64_FORMAT
+                     " may have been cut off (%s)", head->seq, local_error->message);
+      else if (local_error->domain == HP_AUDIT_ERROR)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        {
+          *first_bad = 0;
+          g_set_error (error, HP_AUDIT_ERROR, HP_AUDIT_ERROR_READ, "%s", local_error->message);
+        }
       return FALSE;
     }
-
-  head->seq = sqlite3_column_int64 (stmt, 0);
-  memcpy (head->mac, sqlite3_column_blob (stmt, 1), HP_AUDIT_MAC_SIZE);
-  if (head->seq == 0)
+  if (anchor->seq > head->seq)
     {
-      /* The empty log, as schema step 4 made it. */
-      head->head_mac_good = sqlite3_column_type (stmt, 2) == SQLITE_NULL
-                            && CRYPTO_memcmp (head->mac, zero_mac, HP_AUDIT_MAC_SIZE) == 0;
+      *first_bad = head->seq + 1;
+      g_set_error (error, HP_AUDIT_ERROR, HP_AUDIT_ERROR_TAMPERED,
+                   "Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " are missing "
+                   "from the end: the database's newest entry is %" G_GINT64_FORMAT
+                   ", its anchor records %" G_GINT64_FORMAT,
+                   head->seq + 1, anchor->seq, head->seq, anchor->seq);
+      return FALSE;
     }
-  else
+  if (!read_entry_mac (self, anchor->seq, &found, mac, error))
+    return FALSE;
+  if (!found || CRYPTO_memcmp (mac, anchor->mac, HP_AUDIT_MAC_SIZE) != 0)
     {
-      guint8 expected[HP_AUDIT_MAC_SIZE];
-
-      if (!hp_audit_head_compute_mac (self->key, self->key_len, head->seq, head->mac, expected))
-        {
-          g_set_error (error, HP_AUDIT_ERROR, HP_AUDIT_ERROR_READ,
-                       "Cannot compute an HMAC for the audit log");
-          return FALSE;
-        }
-      head->head_mac_good = blob_is_mac (stmt, 2)
-                            && CRYPTO_memcmp (expected, sqlite3_column_blob (stmt, 2),
-                                              HP_AUDIT_MAC_SIZE) == 0;
+      *first_bad = MAX (anchor->seq, 1);
+      g_set_error (error, HP_AUDIT_ERROR, HP_AUDIT_ERROR_TAMPERED,
+                   "Audit entry %" G_GINT64_FORMAT " is not the one its anchor records",
+                   anchor->seq);
+      return FALSE;
     }
   return TRUE;
 }
 
-/* Cheap check before extending the chain: the head is genuine and the
- * newest row is the one it names. */
+/* Cheap check before extending the chain: the head is genuine, the newest
+ * row is the one it names, and (from HP_AUDIT_ANCHORED_VERSION on) the log
+ * is not empty and its anchor is not ahead. */
 static gboolean
-check_tail (HpAuditLog  *self,
-            const Head  *head,
-            GError     **error)
+check_tail (HpAuditLog         *self,
+            const HpAuditHead  *head,
+            GError            **error)
 {
   g_autoptr(HpAuditStatement) stmt = NULL;
+  HpAuditHead anchor;
+  gint64 first_bad = 0;
   gboolean matches;
   int rc;
 
@@ -258,11 +300,12 @@ check_tail (HpAuditLog  *self,
     return FALSE;
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
-    matches = head->seq == 0 && head->head_mac_good;
+    matches = head->seq == 0 && head->sealed && !anchored (self);
   else if (rc == SQLITE_ROW)
-    matches = head->head_mac_good
+    matches = head->sealed
               && sqlite3_column_int64 (stmt, 0) == head->seq
-              && blob_is_mac (stmt, 1)
+              && sqlite3_column_type (stmt, 1) == SQLITE_BLOB
+              && sqlite3_column_bytes (stmt, 1) == HP_AUDIT_MAC_SIZE
               && CRYPTO_memcmp (sqlite3_column_blob (stmt, 1), head->mac, HP_AUDIT_MAC_SIZE) == 0;
   else
     return sql_failed (self, HP_AUDIT_ERROR_READ, "read", error);
@@ -274,72 +317,72 @@ check_tail (HpAuditLog  *self,
                    "nothing more is added until it is examined (healthpost-ctl audit verify)");
       return FALSE;
     }
+  if (anchored (self) && !check_anchor (self, head, &first_bad, &anchor, error))
+    {
+      g_prefix_error (error, "Nothing more is added to the audit log until it is examined "
+                             "(healthpost-ctl audit verify): ");
+      return FALSE;
+    }
   return TRUE;
 }
 
 static gboolean
-append_locked (HpAuditLog  *self,
-               const char  *actor,
-               const char  *action,
-               const char  *detail,
-               GError     **error)
+append_locked (HpAuditLog   *self,
+               const char   *actor,
+               const char   *action,
+               const char   *detail,
+               HpAuditHead  *new_head,
+               GError      **error)
 {
-  g_autoptr(HpAuditStatement) insert = NULL;
-  g_autoptr(HpAuditStatement) update = NULL;
-  guint8 mac[HP_AUDIT_MAC_SIZE];
-  guint8 head_mac[HP_AUDIT_MAC_SIZE];
-  HpAuditRow row = { 0 };
-  Head head = { 0 };
+  HpAuditHead head;
 
   if (!read_head (self, &head, error) || !check_tail (self, &head, error))
     return FALSE;
-  if (head.seq == G_MAXINT64)
+  return hp_audit_chain_extend (get_db (self), hp_store_get_path (self->store),
+                                self->key, self->key_len, &head,
+                                self->clock (self->clock_data), actor, action, detail,
+                                new_head, error);
+}
+
+/* After a commit: the anchor follows the head. A failure is told but not
+ * returned, for the entry is in; the anchor lags until the next one. */
+static void
+anchor_committed (HpAuditLog        *self,
+                  const HpAuditHead *head)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (anchored (self) && !hp_audit_anchor_write (hp_store_get_path (self->store), head, &error))
+    g_warning ("%s", error->message);
+}
+
+gboolean
+hp_audit_log_anchor (HpAuditLog  *self,
+                     GError     **error)
+{
+  HpAuditHead head;
+  HpAuditHead anchor;
+  gint64 first_bad = 0;
+
+  g_return_val_if_fail (HP_IS_AUDIT_LOG (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* Inside a transaction the head may not be committed yet. */
+  if (!anchored (self) || !sqlite3_get_autocommit (get_db (self)))
+    return TRUE;
+  if (!read_head (self, &head, error))
+    return FALSE;
+  if (!head.sealed)
     {
-      g_set_error (error, HP_AUDIT_ERROR, HP_AUDIT_ERROR_WRITE, "The audit log is full");
+      g_set_error_literal (error, HP_AUDIT_ERROR, HP_AUDIT_ERROR_TAMPERED,
+                           "The audit log's head is not genuine; it is not anchored");
       return FALSE;
     }
-
-  row.seq = head.seq + 1;
-  row.time = self->clock (self->clock_data);
-  row.actor = (const guint8 *) actor;
-  row.actor_len = strlen (actor);
-  row.action = (const guint8 *) action;
-  row.action_len = strlen (action);
-  row.detail = (const guint8 *) detail;
-  row.detail_len = strlen (detail);
-  if (!hp_audit_row_compute_mac (self->key, self->key_len, head.mac, &row, mac)
-      || !hp_audit_head_compute_mac (self->key, self->key_len, row.seq, mac, head_mac))
-    {
-      g_set_error (error, HP_AUDIT_ERROR, HP_AUDIT_ERROR_WRITE,
-                   "Cannot compute an HMAC for the audit log");
-      return FALSE;
-    }
-
-  insert = prepare (self, "INSERT INTO audit_log (seq, at, actor, action, detail, prev_mac, mac) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    HP_AUDIT_ERROR_WRITE, error);
-  if (insert == NULL)
+  if (!check_anchor (self, &head, &first_bad, &anchor, error))
     return FALSE;
-  sqlite3_bind_int64 (insert, 1, row.seq);
-  sqlite3_bind_int64 (insert, 2, row.time);
-  sqlite3_bind_text (insert, 3, actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 4, action, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 5, detail, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (insert, 6, head.mac, HP_AUDIT_MAC_SIZE, SQLITE_STATIC);
-  sqlite3_bind_blob (insert, 7, mac, HP_AUDIT_MAC_SIZE, SQLITE_STATIC);
-  if (sqlite3_step (insert) != SQLITE_DONE)
-    return sql_failed (self, HP_AUDIT_ERROR_WRITE, "write", error);
-
-  update = prepare (self, "UPDATE audit_head SET seq = ?1, mac = ?2, head_mac = ?3 WHERE id = 1",
-                    HP_AUDIT_ERROR_WRITE, error);
-  if (update == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (update, 1, row.seq);
-  sqlite3_bind_blob (update, 2, mac, HP_AUDIT_MAC_SIZE, SQLITE_STATIC);
-  sqlite3_bind_blob (update, 3, head_mac, HP_AUDIT_MAC_SIZE, SQLITE_STATIC);
-  if (sqlite3_step (update) != SQLITE_DONE || sqlite3_changes (get_db (self)) != 1)
-    return sql_failed (self, HP_AUDIT_ERROR_WRITE, "write", error);
-  return TRUE;
+  if (anchor.seq == head.seq)
+    return TRUE;
+  return hp_audit_anchor_write (hp_store_get_path (self->store), &head, error);
 }
 
 gboolean
@@ -349,6 +392,7 @@ hp_audit_append (HpAuditLog  *self,
                  const char  *detail,
                  GError     **error)
 {
+  HpAuditHead new_head;
   sqlite3 *db;
   gboolean own_transaction;
 
@@ -387,11 +431,15 @@ hp_audit_append (HpAuditLog  *self,
                     NULL, NULL, NULL) != SQLITE_OK)
     return sql_failed (self, HP_AUDIT_ERROR_WRITE, "write", error);
 
-  if (append_locked (self, actor, action, detail, error))
+  if (append_locked (self, actor, action, detail, &new_head, error))
     {
       if (sqlite3_exec (db, own_transaction ? "COMMIT" : "RELEASE hp_audit_append",
                         NULL, NULL, NULL) == SQLITE_OK)
-        return TRUE;
+        {
+          if (own_transaction)
+            anchor_committed (self, &new_head);
+          return TRUE;
+        }
       sql_failed (self, HP_AUDIT_ERROR_WRITE, "write", error);
     }
 
@@ -441,7 +489,8 @@ verify_locked (HpAuditLog  *self,
   guint8 chain[HP_AUDIT_MAC_SIZE];
   gint64 expected = 1;
   gint64 last;
-  Head head = { 0 };
+  HpAuditHead head;
+  HpAuditHead anchor;
   int rc;
 
   memcpy (chain, zero_mac, sizeof chain);
@@ -504,11 +553,18 @@ verify_locked (HpAuditLog  *self,
     return chain_broken (first_bad_seq, head.seq + 1, error,
                          "Audit entries from %" G_GINT64_FORMAT " on were added past the "
                          "log's head", head.seq + 1);
-  if (!head.head_mac_good || CRYPTO_memcmp (head.mac, chain, HP_AUDIT_MAC_SIZE) != 0)
+  if (!head.sealed || CRYPTO_memcmp (head.mac, chain, HP_AUDIT_MAC_SIZE) != 0)
     return chain_broken (first_bad_seq, MAX (last, 1), error,
                          "The audit log's head does not seal entry %" G_GINT64_FORMAT,
                          MAX (last, 1));
-  return TRUE;
+  if (!anchored (self))
+    return TRUE;
+  /* From schema step 8 on the log starts with a keyed entry. */
+  if (last == 0)
+    return chain_broken (first_bad_seq, 1, error,
+                         "The audit log is empty, though it keeps the entry that started it: "
+                         "it was erased");
+  return check_anchor (self, &head, first_bad_seq, &anchor, error);
 }
 
 gboolean

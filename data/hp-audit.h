@@ -75,7 +75,18 @@ gboolean    hp_audit_append        (HpAuditLog    *self,
                                     const char    *detail,
                                     GError       **error);
 
-/* Walks the whole chain. On a break returns FALSE with
+/* After committing a transaction of the caller's in which entries were
+ * appended: copies the committed head to the anchor outside the database
+ * (hp_audit_append() does so itself for the entries it commits). Does
+ * nothing inside a transaction or below schema version 8; refuses
+ * (HP_AUDIT_ERROR_TAMPERED) an unsealed head or an anchor ahead of it. */
+gboolean    hp_audit_log_anchor    (HpAuditLog    *self,
+                                    GError       **error);
+
+/* Walks the whole chain, and from schema version 8 on compares its head
+ * with the anchored copy (hp-audit-chain.h): an empty log, a missing
+ * anchor, or one ahead of the database or naming another entry, is
+ * tampering. On a break returns FALSE with
  * HP_AUDIT_ERROR_TAMPERED and sets @first_bad_seq to the first entry that
  * is missing, altered or out of place; on a read failure @first_bad_seq is 0. */
 gboolean    hp_audit_verify        (HpAuditLog    *self,

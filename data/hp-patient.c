@@ -203,26 +203,51 @@ rollback (HpStore *store)
     sqlite3_exec (hp_store_get_db (store), "ROLLBACK", NULL, NULL, NULL);
 }
 
-static gboolean
-commit (HpStore  *store,
-        GError  **error)
-{
-  if (!exec (store, "COMMIT", error))
-    {
-      rollback (store);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static gint64
 store_clock (gpointer store)
 {
   return hp_store_now (store);
 }
 
-/* Appends to the store's audit log, in the caller's transaction, keyed as
- * the kiosk keys it and stamped by the store's clock. */
+/* The store's audit log, keyed as the kiosk keys it and stamped by the
+ * store's clock. */
+static HpAuditLog *
+open_audit_log (HpStore  *store,
+                GError  **error)
+{
+  HpAuditLog *audit_log = NULL;
+  guint8 key[AUDIT_KEY_SIZE];
+
+  if (hp_keyring_derive (hp_store_get_keyring (store), HP_KEYRING_PURPOSE_AUDIT_HMAC,
+                         key, sizeof key, error))
+    audit_log = hp_audit_log_new (store, key, sizeof key, error);
+  hp_crypto_wipe (key, sizeof key);
+  if (audit_log != NULL)
+    hp_audit_log_set_clock (audit_log, store_clock, store);
+  return audit_log;
+}
+
+/* After the commit, the audit log's anchor follows any entry it held; a
+ * failure there is told, not returned: what was committed stays. */
+static gboolean
+commit (HpStore  *store,
+        GError  **error)
+{
+  g_autoptr(HpAuditLog) audit_log = NULL;
+  g_autoptr(GError) anchor_error = NULL;
+
+  if (!exec (store, "COMMIT", error))
+    {
+      rollback (store);
+      return FALSE;
+    }
+  audit_log = open_audit_log (store, &anchor_error);
+  if (audit_log == NULL || !hp_audit_log_anchor (audit_log, &anchor_error))
+    g_warning ("%s", anchor_error->message);
+  return TRUE;
+}
+
+/* Appends to the store's audit log, in the caller's transaction. */
 static gboolean
 audit (HpStore     *store,
        const char  *action,
@@ -231,18 +256,11 @@ audit (HpStore     *store,
 {
   g_autoptr(HpAuditLog) audit_log = NULL;
   g_autoptr(GError) local_error = NULL;
-  guint8 key[AUDIT_KEY_SIZE];
 
-  if (hp_keyring_derive (hp_store_get_keyring (store), HP_KEYRING_PURPOSE_AUDIT_HMAC,
-                         key, sizeof key, &local_error))
-    audit_log = hp_audit_log_new (store, key, sizeof key, &local_error);
-  hp_crypto_wipe (key, sizeof key);
-  if (audit_log != NULL)
-    {
-      hp_audit_log_set_clock (audit_log, store_clock, store);
-      if (hp_audit_append (audit_log, HP_AUDIT_ACTOR_KIOSK, action, detail, &local_error))
-        return TRUE;
-    }
+  audit_log = open_audit_log (store, &local_error);
+  if (audit_log != NULL
+      && hp_audit_append (audit_log, HP_AUDIT_ACTOR_KIOSK, action, detail, &local_error))
+    return TRUE;
   g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_WRITE,
                "Cannot audit %s: %s", action, local_error->message);
   return FALSE;

@@ -131,6 +131,7 @@ hp_retention_run (HpStore     *store,
   sqlite3 *db;
   sqlite3_stmt *query = NULL;
   g_autofree char *detail = NULL;
+  g_autoptr(GError) anchor_error = NULL;
   gboolean was_secure = FALSE;
   gint64 deleted;
   gint64 patients;
@@ -188,6 +189,8 @@ hp_retention_run (HpStore     *store,
     }
   if (!exec (store, "COMMIT", HP_RETENTION_ERROR_DELETE, "committing", error))
     goto failed;
+  if (!hp_audit_log_anchor (audit, &anchor_error))
+    g_warning ("%s", anchor_error->message);
 
   if (!was_secure)
     sqlite3_exec (db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);

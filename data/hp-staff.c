@@ -339,12 +339,18 @@ static gboolean
 commit (HpStaff  *self,
         GError  **error)
 {
+  g_autoptr(GError) anchor_error = NULL;
+
   if (sqlite3_exec (get_db (self), "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
     {
       store_failed (self, error);
       rollback (self);
       return FALSE;
     }
+  /* What was committed stays; a lagging anchor is told, and caught up by
+   * the next entry. */
+  if (!hp_audit_log_anchor (self->audit, &anchor_error))
+    g_warning ("%s", anchor_error->message);
   return TRUE;
 }
 

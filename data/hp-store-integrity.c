@@ -1,4 +1,5 @@
 /* Opening the store with a check that it is whole, and setting a damaged file aside with an alarm for staff. */
+#include "hp-audit-chain.h"
 #include "hp-store-damage.h"
 #include "hp-store-private.h"
 
@@ -240,8 +241,9 @@ move_if_present (const char  *from,
 /* Records the alarm first, so that staff hear of the damage even if the
  * power fails while the files are moved; then moves the log and shared
  * memory before the database, so that no log is ever left beside a file it
- * does not belong to. The moved files keep SQLite's names for each other
- * and open together. */
+ * does not belong to, and the audit log's anchor after it, as evidence of
+ * the head that database had. The moved files keep SQLite's names for
+ * each other and open together. */
 static HpStoreAlarm *
 set_aside (const char     *path,
            HpStoreDamage   damage,
@@ -257,6 +259,8 @@ set_aside (const char     *path,
   g_autofree char *shm = g_strconcat (path, "-shm", NULL);
   g_autofree char *aside_wal = g_strconcat (aside, "-wal", NULL);
   g_autofree char *aside_shm = g_strconcat (aside, "-shm", NULL);
+  g_autofree char *anchor = hp_audit_anchor_path (path);
+  g_autofree char *aside_anchor = hp_audit_anchor_path (aside);
   HpStoreAlarm *copy;
 
   if (!load_alarms (alarms_path, &alarms, error))
@@ -278,6 +282,7 @@ set_aside (const char     *path,
   if (!move_if_present (wal, aside_wal, error)
       || !move_if_present (shm, aside_shm, error)
       || !move_if_present (path, aside, error)
+      || !move_if_present (anchor, aside_anchor, error)
       || !hp_store_sync_folder (path, error))
     return NULL;
 

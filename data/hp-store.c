@@ -12,10 +12,12 @@
 
 #include <glib/gstdio.h>
 
+#include "hp-audit-chain.h"
 #include "hp-crypto.h"
 #include "hp-data-resources.h"
 #include "hp-patient.h"
 #include "hp-reading-record-private.h"
+#include "hp-sync-folder.h"
 
 #define MIGRATIONS_PATH "/org/healthpost/data/migrations/"
 
@@ -498,11 +500,19 @@ static gboolean seal_plaintext_rows (HpStore  *self,
 typedef gboolean (*MigrationCode) (HpStore  *self,
                                    GError  **error);
 
+static gboolean
+start_audit_chain (HpStore  *self,
+                   GError  **error)
+{
+  return hp_audit_chain_start (self->db, self->path, self->keyring, hp_store_now (self), error);
+}
+
 static const struct {
   guint version;
   MigrationCode run;
 } migration_code[] = {
   { FIRST_SEALED_VERSION, seal_plaintext_rows },
+  { HP_AUDIT_ANCHORED_VERSION, start_audit_chain },
 };
 
 static MigrationCode
@@ -609,7 +619,8 @@ migrate (HpStore  *self,
   return TRUE;
 }
 
-static const char * const companion_suffixes[] = { "-wal", "-shm", "-journal" };
+/* SQLite's own, and the audit log's anchor (hp-audit-chain.h). */
+static const char * const companion_suffixes[] = { "-wal", "-shm", "-journal", ".audit-head" };
 
 /* The database as found: a regular file only its owner can use, as its
  * -wal and -shm will copy its mode. An empty file is refused unless it was
@@ -680,20 +691,11 @@ gboolean
 hp_store_sync_folder (const char  *path,
                       GError     **error)
 {
-  g_autofree char *folder = g_path_get_dirname (path);
-  int fd = g_open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  int saved_errno;
+  g_autoptr(GError) local_error = NULL;
 
-  if (fd >= 0 && fsync (fd) == 0)
-    {
-      close (fd);
-      return TRUE;
-    }
-  saved_errno = errno;
-  if (fd >= 0)
-    close (fd);
-  g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_WRITE,
-               "Cannot sync the folder %s: %s", folder, g_strerror (saved_errno));
+  if (hp_sync_folder (path, &local_error))
+    return TRUE;
+  g_set_error_literal (error, HP_STORE_ERROR, HP_STORE_ERROR_WRITE, local_error->message);
   return FALSE;
 }
 
@@ -707,6 +709,21 @@ remove_leftover_files (const char *path)
 
       g_unlink (companion);
     }
+}
+
+/* The new database's audit anchor to the name the database will have;
+ * below HP_AUDIT_ANCHORED_VERSION there is none, and an older one there
+ * belonged to a database that is gone. */
+static gboolean
+move_anchor (const char *creating,
+             const char *path)
+{
+  g_autofree char *from = hp_audit_anchor_path (creating);
+  g_autofree char *to = hp_audit_anchor_path (path);
+
+  if (g_rename (from, to) == 0)
+    return TRUE;
+  return errno == ENOENT && (g_unlink (to) == 0 || errno == ENOENT);
 }
 
 static HpStore *open_store (const char  *path,
@@ -763,6 +780,11 @@ create_database (const char  *path,
     saved_errno = errno;
   if (fd >= 0)
     close (fd);
+  /* The anchor goes first: one left without its database is replaced by
+   * the next start's, while a database without its anchor would read as
+   * a cut audit log. */
+  if (saved_errno == 0 && !move_anchor (creating, path))
+    saved_errno = errno;
   if (saved_errno == 0
       && renameat2 (AT_FDCWD, creating, AT_FDCWD, path, RENAME_NOREPLACE) != 0
       && errno != EEXIST)

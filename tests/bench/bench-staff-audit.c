@@ -3,12 +3,13 @@
 
 #include "hp-test-util.h"
 
+#include "hp-keyring.h"
 #include "hp-staff.h"
 
 #define LOGINS  10
 #define ENTRIES 5000
 
-static const guint8 key[32] = "bench-audit-key-0123456789abcde";
+static const guint8 root_key[32] = "bench-root-key-0123456789abcdef";
 static const guint8 pepper[32] = "bench-pin-pepper-0123456789abcd";
 
 static double
@@ -23,7 +24,9 @@ main (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("hp-bench-staff-XXXXXX", &error);
   g_autofree char *path = NULL;
+  g_autoptr(HpKeyring) keyring = NULL;
   g_autoptr(HpStore) store = NULL;
+  guint8 key[32];
   g_autoptr(HpAuditLog) audit = NULL;
   g_autoptr(HpStaff) staff = NULL;
   gint64 admin;
@@ -37,8 +40,13 @@ main (void)
       return 1;
     }
   path = g_build_filename (dir, "bench.db", NULL);
-  store = hp_store_open_demo (path, &error);
-  if (store != NULL)
+  keyring = hp_keyring_new_from_bytes (root_key, sizeof root_key, &error);
+  if (keyring != NULL)
+    store = hp_store_open_with_keyring (path, keyring, &error);
+  /* The audit key derived as the kiosk derives it: the log's first entry
+   * is keyed with it. */
+  if (store != NULL
+      && hp_keyring_derive (keyring, HP_KEYRING_PURPOSE_AUDIT_HMAC, key, sizeof key, &error))
     audit = hp_audit_log_new (store, key, sizeof key, &error);
   if (audit != NULL)
     staff = hp_staff_new (store, audit, pepper, sizeof pepper, &error);

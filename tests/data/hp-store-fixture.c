@@ -3,6 +3,8 @@
 
 #include <glib/gstdio.h>
 
+#include "hp-keyring.h"
+#include "hp-store-private.h"
 #include "hp-test-util.h"
 
 int
@@ -145,6 +147,17 @@ hp_store_fixture_open (const char *path,
   if (store == NULL)
     fail_msg ("cannot open %s: %s", path, error->message);
   return store;
+}
+
+void
+hp_store_fixture_audit_key (HpStore *store,
+                            guint8   key[32])
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hp_keyring_derive (hp_store_get_keyring (store), HP_KEYRING_PURPOSE_AUDIT_HMAC,
+                          key, 32, &error))
+    fail_msg ("cannot derive the audit key: %s", error->message);
 }
 
 static void

@@ -36,6 +36,11 @@ HpKeyring     *hp_store_fixture_keyring      (guint8      seed);
 HpStore       *hp_store_fixture_open         (const char *path,
                                               HpKeyring  *keyring);
 
+/* The audit key the kiosk derives from @store's keyring: the one its log's
+ * first entry (schema step 8) is keyed with. */
+void           hp_store_fixture_audit_key    (HpStore    *store,
+                                              guint8      key[32]);
+
 void           hp_store_fixture_assert_visits_equal (HpVisit *expected,
                                                      HpVisit *actual);
 void           hp_store_fixture_assert_error (const GError *error,

@@ -7,10 +7,6 @@
 
 #include "hp-staff.h"
 
-static const guint8 audit_key[32] = {
-  0x51, 0x0d, 0xe3, 0x27, 0x8c, 0x44, 0xb9, 0x6f, 0x02, 0x9a, 0x73, 0xc5, 0x1e, 0xd8, 0x30, 0x66,
-  0xaa, 0x14, 0x5b, 0xf2, 0x87, 0x39, 0xce, 0x60, 0x0b, 0x95, 0x4d, 0xe1, 0x72, 0x28, 0xbf, 0x03,
-};
 static const guint8 pepper[16] = "pepper-for-test";
 
 #define ADMIN_NAME "Zanele Okonkwo-Testname"
@@ -40,6 +36,7 @@ setup (void **state)
   g_autoptr(GError) error = NULL;
   StaffFixture *f = g_new0 (StaffFixture, 1);
   void *store_state = NULL;
+  guint8 audit_key[32];
 
   if (hp_store_fixture_setup (&store_state) != 0)
     return -1;
@@ -48,6 +45,7 @@ setup (void **state)
   f->store = hp_store_open_demo (f->fixture->path, &error);
   if (f->store == NULL)
     return -1;
+  hp_store_fixture_audit_key (f->store, audit_key);
   f->audit = hp_audit_log_new (f->store, audit_key, sizeof audit_key, &error);
   if (f->audit == NULL)
     return -1;
@@ -522,7 +520,8 @@ test_audit_trail_holds_no_personal_data (void **state)
   assert_true (hp_staff_remove (f->staff, admin, tech, &error));
 
   actions = audited_actions (f, 1);
-  assert_string_equal (actions, "staff.add staff.add staff.login staff.login-failed staff.remove");
+  assert_string_equal (actions, "audit.start staff.add staff.add staff.login staff.login-failed "
+                                "staff.remove");
   entries = hp_audit_list (f->audit, 0, &error);
   for (guint i = 0; i < entries->len; i++)
     {
@@ -534,7 +533,7 @@ test_audit_trail_holds_no_personal_data (void **state)
       assert_null (strstr (all, TECH_PIN));
     }
   login_actor = hp_audit_actor_for_staff (admin);
-  assert_string_equal (((HpAuditEntry *) g_ptr_array_index (entries, 2))->actor, login_actor);
+  assert_string_equal (((HpAuditEntry *) g_ptr_array_index (entries, 3))->actor, login_actor);
   assert_audit_verifies (f);
 
   raw = hp_store_fixture_open_raw (f->fixture->path);
@@ -596,7 +595,7 @@ test_login_needs_the_audit_log (void **state)
 
   raw = hp_store_fixture_open_raw (f->fixture->path);
   hp_store_fixture_exec_raw (raw, "DROP TRIGGER audit_log_no_delete;"
-                                  "DELETE FROM audit_log WHERE seq = 1;");
+                                  "DELETE FROM audit_log WHERE seq = 2;");
   sqlite3_close (raw);
 
   member = hp_staff_authenticate (f->staff, admin, ADMIN_PIN, &error);

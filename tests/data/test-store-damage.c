@@ -56,7 +56,12 @@ assert_set_aside (HpStoreFixture *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HpStoreAlarm) alarm = NULL;
+  g_autofree char *anchor = g_strconcat (fixture->path, ".audit-head", NULL);
+  g_autoptr(GBytes) found_anchor = g_file_test (anchor, G_FILE_TEST_EXISTS)
+                                   ? hp_store_fixture_read_bytes (anchor) : NULL;
   g_autoptr(HpStore) store = hp_store_open_recovering (fixture->path, NULL, &alarm, &error);
+  g_autoptr(HpAuditLog) audit = NULL;
+  guint8 audit_key[32];
   g_autoptr(GPtrArray) alarms = NULL;
   g_autoptr(GBytes) moved = NULL;
   g_autofree char *moved_wal = NULL;
@@ -80,6 +85,21 @@ assert_set_aside (HpStoreFixture *fixture,
 
       assert_true (g_bytes_equal (wal, found_wal));
     }
+
+  /* The damaged database's audit anchor went with it; the fresh log has
+   * its own, and verifies. */
+  if (found_anchor != NULL)
+    {
+      g_autofree char *moved_anchor = g_strconcat (alarm->moved_to, ".audit-head", NULL);
+      g_autoptr(GBytes) anchor_there = hp_store_fixture_read_bytes (moved_anchor);
+
+      assert_true (g_bytes_equal (anchor_there, found_anchor));
+    }
+  hp_store_fixture_audit_key (store, audit_key);
+  audit = hp_audit_log_new (store, audit_key, sizeof audit_key, &error);
+  assert_non_null (audit);
+  if (!hp_audit_verify (audit, NULL, &error))
+    fail_msg ("the fresh store's audit log: %s", error->message);
 
   assert_int_equal (hp_store_count_visits (store, &error), 0);
   commit_visits (store, 1, 1);

@@ -10,6 +10,7 @@
 
 #include "hp-audit.h"
 #include "hp-cups-server.h"
+#include "hp-keyring.h"
 #include "hp-print-service.h"
 #include "hp-store.h"
 #include "hp-test-util.h"
@@ -254,8 +255,10 @@ group_setup (void **state G_GNUC_UNUSED)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *server_address = NULL;
-  static const guint8 audit_key[32] = { 7, 1, 8, 2, 8, 1, 8, 2, 8, 4, 5, 9, 0, 4, 5, 2,
-                                        3, 5, 3, 6, 0, 2, 8, 7, 4, 7, 1, 3, 5, 2, 6, 6 };
+  static const guint8 root_key[32] = { 7, 1, 8, 2, 8, 1, 8, 2, 8, 4, 5, 9, 0, 4, 5, 2,
+                                       3, 5, 3, 6, 0, 2, 8, 7, 4, 7, 1, 3, 5, 2, 6, 6 };
+  g_autoptr(HpKeyring) keyring = NULL;
+  guint8 audit_key[32];
 
   fixture.server = hp_cups_server_start (&error);
   if (fixture.server == NULL)
@@ -272,8 +275,13 @@ group_setup (void **state G_GNUC_UNUSED)
   if (fixture.dir == NULL)
     return -1;
   fixture.database = g_build_filename (fixture.dir, "healthpost.db", NULL);
-  fixture.store = hp_store_open_demo (fixture.database, &error);
-  if (fixture.store == NULL)
+  /* The audit key derived as the kiosk derives it: the log's first entry
+   * is keyed with it. */
+  keyring = hp_keyring_new_from_bytes (root_key, sizeof root_key, &error);
+  if (keyring != NULL)
+    fixture.store = hp_store_open_with_keyring (fixture.database, keyring, &error);
+  if (fixture.store == NULL
+      || !hp_keyring_derive (keyring, HP_KEYRING_PURPOSE_AUDIT_HMAC, audit_key, sizeof audit_key, &error))
     {
       g_printerr ("# cannot open the store: %s\n", error->message);
       return -1;
