@@ -299,6 +299,13 @@ test_triggers_refuse_changes (void **state)
   assert_int_not_equal (sqlite3_exec (raw, "DELETE FROM audit_log WHERE seq = 5",
                                       NULL, NULL, NULL), SQLITE_OK);
   assert_int_not_equal (sqlite3_exec (raw, "DELETE FROM audit_head", NULL, NULL, NULL), SQLITE_OK);
+  /* The head moves one entry forward at a time, never back or further. */
+  assert_int_not_equal (sqlite3_exec (raw, "UPDATE audit_head SET seq = seq - 1", NULL, NULL, NULL),
+                        SQLITE_OK);
+  assert_int_not_equal (sqlite3_exec (raw, "UPDATE audit_head SET seq = seq + 2", NULL, NULL, NULL),
+                        SQLITE_OK);
+  assert_int_not_equal (sqlite3_exec (raw, "UPDATE audit_head SET seq = NULL", NULL, NULL, NULL),
+                        SQLITE_OK);
   sqlite3_close (raw);
   assert_verifies (log);
 }
