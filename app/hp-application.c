@@ -611,7 +611,7 @@ open_store_in_thread (GTask *task)
                                "cannot create the database folder %s: %s", folder, g_strerror (errno));
       return;
     }
-  keyring = hp_config_load_keyring (config, &error);
+  keyring = hp_config_load_keyring (config, TRUE, &error);
   if (keyring == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

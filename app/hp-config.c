@@ -873,6 +873,7 @@ hp_config_get_retention_days (HpConfig *self)
 
 HpKeyring *
 hp_config_load_keyring (HpConfig  *self,
+                        gboolean   create,
                         GError   **error)
 {
   g_autofree char *database = NULL;
@@ -886,7 +887,7 @@ hp_config_load_keyring (HpConfig  *self,
    * keeps the code path of production, not its protection. */
   database = hp_config_dup_database_path (self);
   key_path = g_strconcat (database, ".key", NULL);
-  return hp_keyring_new_from_file (key_path, TRUE, error);
+  return hp_keyring_new_from_file (key_path, create, error);
 }
 
 guint

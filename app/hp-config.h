@@ -55,9 +55,12 @@ guint        hp_config_get_window_height   (HpConfig    *self);
 /* The database file: the configured one, or the default for the mode. */
 char        *hp_config_dup_database_path   (HpConfig    *self);
 /* The database's root key. Demo mode: the key file beside the database
- * ("DATABASE.key"), created mode 0600 on first start. Production: the
- * systemd credential HP_KEYRING_CREDENTIAL_NAME, which must exist. */
+ * ("DATABASE.key"), created mode 0600 with @create (the kiosk's first
+ * start; never a command that only works on an existing database).
+ * Production: the systemd credential HP_KEYRING_CREDENTIAL_NAME, which
+ * must exist. */
 HpKeyring   *hp_config_load_keyring        (HpConfig    *self,
+                                            gboolean     create,
                                             GError     **error);
 /* Days a finished visit is kept before retention deletes it (1 to 3650). */
 guint        hp_config_get_retention_days  (HpConfig    *self);

@@ -163,12 +163,7 @@ command_export (int    argc,
   if (config == NULL)
     return 1;
   path = hp_config_dup_database_path (config);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return hp_ctl_fail ("the database %s does not exist yet (the kiosk creates it on first start)", path);
-  /* The kiosk's own key, as status uses: never one made up beside it. */
-  keyring = hp_config_load_keyring (config, &error);
-  if (keyring != NULL)
-    store = hp_store_open_with_keyring (path, keyring, &error);
+  store = hp_ctl_open_store (config, HP_CTL_WRITE, &keyring, &error);
   if (store == NULL)
     return hp_ctl_fail ("%s", error->message);
 

@@ -18,21 +18,11 @@ open_audit (HpConfig  *config,
             HpStore  **store,
             GError   **error)
 {
-  g_autofree char *path = hp_config_dup_database_path (config);
   g_autoptr(HpKeyring) keyring = NULL;
   HpAuditLog *audit;
   guint8 key[AUDIT_KEY_SIZE];
 
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                   "the database %s does not exist yet", path);
-      return NULL;
-    }
-  keyring = hp_config_load_keyring (config, error);
-  if (keyring == NULL)
-    return NULL;
-  *store = hp_store_open_with_keyring (path, keyring, error);
+  *store = hp_ctl_open_store (config, HP_CTL_WRITE, &keyring, error);
   if (*store == NULL)
     return NULL;
   if (!hp_keyring_derive (keyring, HP_KEYRING_PURPOSE_AUDIT_HMAC, key, sizeof key, error))

@@ -7,7 +7,9 @@
 #include "hp-config.h"
 #include "hp-ctl.h"
 #include "hp-i18n.h"
+#include "hp-keyring.h"
 #include "hp-store.h"
+#include "hp-store-damage.h"
 
 static char *config_path;
 static gboolean demo;
@@ -32,6 +34,45 @@ hp_ctl_load_config (void)
   if (demo)
     hp_config_set_demo (config, TRUE);
   return config;
+}
+
+HpStore *
+hp_ctl_open_store (HpConfig     *config,
+                   HpCtlAccess   access,
+                   HpKeyring   **keyring_out,
+                   GError      **error)
+{
+  g_autofree char *path = hp_config_dup_database_path (config);
+  g_autoptr(HpKeyring) keyring = NULL;
+  g_autoptr(HpStore) store = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   "the database %s does not exist yet (the kiosk creates it on first start)", path);
+      return NULL;
+    }
+  keyring = hp_config_load_keyring (config, FALSE, error);
+  if (keyring == NULL)
+    return NULL;
+  store = hp_store_open_read_only (path, keyring, error);
+  if (store == NULL)
+    return NULL;
+  if (!hp_store_check_whole (store, error))
+    {
+      g_prefix_error (error, "nothing was %s: ", access == HP_CTL_WRITE ? "written" : "read");
+      return NULL;
+    }
+  if (access == HP_CTL_WRITE)
+    {
+      g_clear_object (&store);
+      store = hp_store_open_with_keyring (path, keyring, error);
+      if (store == NULL)
+        return NULL;
+    }
+  if (keyring_out != NULL)
+    *keyring_out = g_steal_pointer (&keyring);
+  return g_steal_pointer (&store);
 }
 
 int
@@ -90,8 +131,9 @@ command_status (int    argc G_GNUC_UNUSED,
   g_autoptr(GError) error = NULL;
   g_autoptr(HpConfig) config = hp_ctl_load_config ();
   g_autoptr(HpStore) store = NULL;
-  g_autoptr(HpKeyring) keyring = NULL;
   g_autofree char *path = NULL;
+  guint version;
+  guint latest = hp_store_get_latest_schema_version ();
   gint64 visits;
 
   if (config == NULL)
@@ -100,28 +142,23 @@ command_status (int    argc G_GNUC_UNUSED,
   g_print ("database: %s\n", path);
   if (hp_ctl_print_store_alarms (path) < 0)
     return 1;
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_printerr ("healthpost-ctl: the database does not exist yet (the kiosk creates it on first start)\n");
-      return 1;
-    }
-  /* The kiosk's own key: never one made up beside a production database. */
-  keyring = hp_config_load_keyring (config, &error);
-  if (keyring != NULL)
-    store = hp_store_open_with_keyring (path, keyring, &error);
+  store = hp_ctl_open_store (config, HP_CTL_READ, NULL, &error);
   if (store == NULL)
     {
-      g_printerr ("healthpost-ctl: %s\n", error->message);
-      return 1;
+      if (g_error_matches (error, HP_STORE_ERROR, HP_STORE_ERROR_CORRUPT))
+        g_print ("integrity: DAMAGED; the kiosk sets the file aside with an alarm on its next start\n");
+      return hp_ctl_fail ("%s", error->message);
     }
+  g_print ("integrity: whole (SQLite quick check)\n");
   visits = hp_store_count_visits (store, &error);
   if (visits < 0)
-    {
-      g_printerr ("healthpost-ctl: %s\n", error->message);
-      return 1;
-    }
-  g_print ("schema version: %u (this build: %u)\n",
-           hp_store_get_schema_version (store), hp_store_get_latest_schema_version ());
+    return hp_ctl_fail ("%s", error->message);
+  version = hp_store_get_schema_version (store);
+  if (version < latest)
+    g_print ("schema version: %u (this build: %u; the kiosk brings it up to date on its next "
+             "start)\n", version, latest);
+  else
+    g_print ("schema version: %u (this build: %u)\n", version, latest);
   g_print ("visits: %" G_GINT64_FORMAT "\n", visits);
   return 0;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "hp-config.h"
+#include "hp-store.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,21 @@ typedef struct {
 /* The configuration the global --config and --demo options select; prints
  * why and returns %NULL when it cannot be read. */
 HpConfig *hp_ctl_load_config (void);
+
+/* What a command does with the database. */
+typedef enum {
+  HP_CTL_READ,   /* opened read-only: never migrated, created or changed */
+  HP_CTL_WRITE,  /* brought to this build's schema, for commands that write */
+} HpCtlAccess;
+
+/* The configured database, which must exist, opened with the kiosk's own
+ * root key (never one made up beside it; @keyring, may be %NULL, receives
+ * it), after SQLite's quick check: a damaged file is refused, and nothing
+ * is written into it. */
+HpStore  *hp_ctl_open_store  (HpConfig    *config,
+                              HpCtlAccess  access,
+                              HpKeyring  **keyring,
+                              GError     **error);
 
 /* Prints "healthpost-ctl: MESSAGE" on stderr and returns 1. */
 int       hp_ctl_fail        (const char *format,

@@ -357,6 +357,13 @@ anchor_committed (HpAuditLog        *self,
 }
 
 gboolean
+hp_audit_log_is_anchored (HpAuditLog *self)
+{
+  g_return_val_if_fail (HP_IS_AUDIT_LOG (self), FALSE);
+  return anchored (self);
+}
+
+gboolean
 hp_audit_log_anchor (HpAuditLog  *self,
                      GError     **error)
 {

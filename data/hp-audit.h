@@ -83,6 +83,9 @@ gboolean    hp_audit_append        (HpAuditLog    *self,
 gboolean    hp_audit_log_anchor    (HpAuditLog    *self,
                                     GError       **error);
 
+/* Whether the store's schema anchors the log (version 8 on). */
+gboolean    hp_audit_log_is_anchored (HpAuditLog  *self);
+
 /* Walks the whole chain, and from schema version 8 on compares its head
  * with the anchored copy (hp-audit-chain.h): an empty log, a missing
  * anchor, or one ahead of the database or naming another entry, is

@@ -72,6 +72,13 @@ HpStore      *hp_store_open_recovering         (const char    *path,
                                                 HpStoreAlarm **alarm,
                                                 GError       **error);
 
+/* SQLite's quick check of the open @store: FALSE with
+ * HP_STORE_ERROR_CORRUPT when the file is damaged (nothing is moved; the
+ * kiosk sets it aside on its next start), with HP_STORE_ERROR_OPEN when
+ * the check cannot run. For what must not write into a damaged file. */
+gboolean      hp_store_check_whole             (HpStore       *store,
+                                                GError       **error);
+
 /* The alarms recorded for the database at @database_path, oldest first;
  * only those not yet acknowledged unless @include_acknowledged. An empty
  * array when there is no record. */

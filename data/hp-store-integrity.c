@@ -155,6 +155,25 @@ quick_check (HpStore        *store,
   return FALSE;
 }
 
+gboolean
+hp_store_check_whole (HpStore  *store,
+                      GError  **error)
+{
+  HpStoreDamage damage = HP_STORE_DAMAGE_NONE;
+
+  g_return_val_if_fail (HP_IS_STORE (store), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!quick_check (store, &damage, error))
+    return FALSE;
+  if (damage == HP_STORE_DAMAGE_NONE)
+    return TRUE;
+  g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_CORRUPT,
+               "The database %s is damaged (SQLite's quick check fails)",
+               hp_store_get_path (store));
+  return FALSE;
+}
+
 static gboolean
 load_alarms (const char  *alarms_path,
              GPtrArray  **alarms,

@@ -619,6 +619,72 @@ migrate (HpStore  *self,
   return TRUE;
 }
 
+/* A database no connection has open (it has no -wal) is read from a copy
+ * in memory, so that reading makes not even SQLite's shared-memory files:
+ * the file is read whole, and taken only if no -wal appeared and the file
+ * did not change meanwhile (a kiosk starting). TRUE with *@db NULL when a
+ * connection to the file itself is needed. */
+static gboolean
+open_snapshot (const char  *path,
+               sqlite3    **db,
+               GError     **error)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *contents = NULL;
+  GStatBuf before;
+  GStatBuf after;
+  gsize length = 0;
+  guint8 *image;
+  int rc;
+
+  *db = NULL;
+  if (g_file_test (wal, G_FILE_TEST_EXISTS) || g_stat (path, &before) != 0)
+    return TRUE;
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return FALSE;
+  if (g_file_test (wal, G_FILE_TEST_EXISTS) || g_stat (path, &after) != 0
+      || before.st_size != after.st_size || before.st_mtim.tv_sec != after.st_mtim.tv_sec
+      || before.st_mtim.tv_nsec != after.st_mtim.tv_nsec || (gsize) after.st_size != length
+      || length < 100)
+    return TRUE;
+
+  image = sqlite3_malloc64 (length);
+  if (image == NULL)
+    {
+      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_OPEN,
+                   "Not enough memory to read the database %s", path);
+      return FALSE;
+    }
+  memcpy (image, contents, length);
+  /* The header's WAL marks (bytes 18 and 19) made rollback ones: the copy
+   * has no log to read, and an in-memory database cannot have one. */
+  if (image[18] == 2 && image[19] == 2)
+    image[18] = image[19] = 1;
+  rc = sqlite3_open_v2 (":memory:", db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_deserialize (*db, "main", image, (sqlite3_int64) length, (sqlite3_int64) length,
+                              SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
+  else
+    sqlite3_free (image);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_OPEN,
+                   "Cannot read the database %s: %s", path, sqlite3_errstr (rc));
+      g_clear_pointer (db, sqlite3_close);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* How open_store() treats the file: one found is brought up to the target
+ * schema; one just made for creation is filled; a read-only one is only
+ * read, never migrated or changed in any way. */
+typedef enum {
+  OPEN_MIGRATING,
+  OPEN_CREATING,
+  OPEN_READ_ONLY,
+} OpenMode;
+
 /* SQLite's own, and the audit log's anchor (hp-audit-chain.h). */
 static const char * const companion_suffixes[] = { "-wal", "-shm", "-journal", ".audit-head" };
 
@@ -627,13 +693,13 @@ static const char * const companion_suffixes[] = { "-wal", "-shm", "-journal", "
  * just made here: the store never leaves one, so one found is damage. */
 static gboolean
 check_private_file (const char  *path,
-                    gboolean     creating,
+                    OpenMode     mode,
                     GError     **error)
 {
   struct stat info;
   int fd;
 
-  fd = g_open (path, O_RDWR | O_CLOEXEC | O_NOCTTY, 0);
+  fd = g_open (path, (mode == OPEN_READ_ONLY ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY, 0);
   if (fd < 0)
     {
       int saved_errno = errno;
@@ -661,7 +727,7 @@ check_private_file (const char  *path,
       g_close (fd, NULL);
       return FALSE;
     }
-  if (info.st_size == 0 && !creating)
+  if (info.st_size == 0 && mode != OPEN_CREATING)
     {
       g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_CORRUPT,
                    "The database %s is an empty file", path);
@@ -729,7 +795,7 @@ move_anchor (const char *creating,
 static HpStore *open_store (const char  *path,
                             HpKeyring   *keyring,
                             guint        target,
-                            gboolean     creating,
+                            OpenMode     mode,
                             GError     **error);
 
 /* A new database is made whole under "@path.creating" and only then
@@ -759,7 +825,7 @@ create_database (const char  *path,
     }
   g_close (fd, NULL);
 
-  store = open_store (creating, keyring, target, TRUE, error);
+  store = open_store (creating, keyring, target, OPEN_CREATING, error);
   if (store == NULL)
     {
       remove_leftover_files (creating);
@@ -1575,11 +1641,12 @@ static HpStore *
 open_store (const char  *path,
             HpKeyring   *keyring,
             guint        target,
-            gboolean     creating,
+            OpenMode     mode,
             GError     **error)
 {
   GStatBuf found;
   g_autoptr(HpStore) self = NULL;
+  int flags = mode == OPEN_READ_ONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   gint64 application_id = 0;
   gint64 version = 0;
   guint latest;
@@ -1610,10 +1677,10 @@ open_store (const char  *path,
       return NULL;
     }
 
-  if (!creating && g_lstat (path, &found) != 0 && errno == ENOENT
+  if (mode == OPEN_MIGRATING && g_lstat (path, &found) != 0 && errno == ENOENT
       && !create_database (path, keyring, target, error))
     return NULL;
-  if (!check_private_file (path, creating, error))
+  if (!check_private_file (path, mode, error))
     return NULL;
 
   self = g_object_new (HP_TYPE_STORE, NULL);
@@ -1622,8 +1689,10 @@ open_store (const char  *path,
 
   /* No SQLITE_OPEN_CREATE: the file exists with the right mode by now, and
    * should it vanish meanwhile, an error beats a world-readable copy. */
-  rc = sqlite3_open_v2 (path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE, NULL);
+  if (mode == OPEN_READ_ONLY && !open_snapshot (path, &self->db, error))
+    return NULL;
+  rc = self->db != NULL ? SQLITE_OK
+                        : sqlite3_open_v2 (path, &self->db, flags | SQLITE_OPEN_EXRESCODE, NULL);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, HP_STORE_ERROR, error_code_for (rc, HP_STORE_ERROR_OPEN),
@@ -1659,6 +1728,18 @@ open_store (const char  *path,
     }
   self->schema_version = found_version = (guint) version;
 
+  if (mode == OPEN_READ_ONLY)
+    {
+      /* The file as found, whatever its version: nothing here writes, and
+       * SQLite refuses any statement that would. */
+      if (!exec_sql (self, "PRAGMA query_only = ON", HP_STORE_ERROR_OPEN,
+                     "Opening read-only", error)
+          || (self->schema_version >= FIRST_SEALED_VERSION && keyring != NULL
+              && !unlock_keys (self, error)))
+        return NULL;
+      return g_steal_pointer (&self);
+    }
+
   /* A wrong root key is told before any migration writes. */
   if (self->schema_version >= FIRST_SEALED_VERSION && keyring != NULL
       && !unlock_keys (self, error))
@@ -1689,7 +1770,7 @@ hp_store_open_with_keyring (const char  *path,
   g_return_val_if_fail (HP_IS_KEYRING (keyring), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return open_store (path, keyring, hp_store_get_latest_schema_version (), FALSE, error);
+  return open_store (path, keyring, hp_store_get_latest_schema_version (), OPEN_MIGRATING, error);
 }
 
 /* The demo root key beside @path, created on first use. */
@@ -1709,6 +1790,25 @@ demo_keyring_for (const char  *path,
 }
 
 HpStore *
+hp_store_open_read_only (const char  *path,
+                         HpKeyring   *keyring,
+                         GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (keyring == NULL || HP_IS_KEYRING (keyring), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_OPEN,
+                   "The database %s does not exist yet (the kiosk creates it on first start)",
+                   path);
+      return NULL;
+    }
+  return open_store (path, keyring, hp_store_get_latest_schema_version (), OPEN_READ_ONLY, error);
+}
+
+HpStore *
 hp_store_open_demo (const char  *path,
                GError     **error)
 {
@@ -1720,7 +1820,7 @@ hp_store_open_demo (const char  *path,
   keyring = demo_keyring_for (path, error);
   if (keyring == NULL)
     return NULL;
-  return open_store (path, keyring, hp_store_get_latest_schema_version (), FALSE, error);
+  return open_store (path, keyring, hp_store_get_latest_schema_version (), OPEN_MIGRATING, error);
 }
 
 HpStore *
@@ -1733,7 +1833,7 @@ hp_store_open_at_version_with_keyring (const char  *path,
   g_return_val_if_fail (keyring == NULL || HP_IS_KEYRING (keyring), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return open_store (path, keyring, version, FALSE, error);
+  return open_store (path, keyring, version, OPEN_MIGRATING, error);
 }
 
 HpStore *
@@ -1752,7 +1852,7 @@ hp_store_open_at_version (const char  *path,
       if (keyring == NULL)
         return NULL;
     }
-  return open_store (path, keyring, version, FALSE, error);
+  return open_store (path, keyring, version, OPEN_MIGRATING, error);
 }
 
 const char *

@@ -43,6 +43,15 @@ G_DECLARE_FINAL_TYPE (HpStore, hp_store, HP, STORE, GObject)
 HpStore    *hp_store_open_with_keyring  (const char  *path,
                                          HpKeyring   *keyring,
                                          GError     **error);
+/* Opens the existing database at @path only to read it: never creates,
+ * migrates, checkpoints or changes a file (SQLite's query_only), whatever
+ * its schema version (hp_store_get_schema_version() says which, and what
+ * an older one lacks stays unavailable). @keyring (may be %NULL) opens
+ * sealed fields and is checked against the database. */
+HpStore    *hp_store_open_read_only     (const char  *path,
+                                         HpKeyring   *keyring,
+                                         GError     **error);
+
 /* hp_store_open_with_keyring() with the demo root key kept in "@path.key",
  * created (mode 0600) on first use. For demo mode and tests only: a
  * production kiosk's key comes from its systemd credential, never from a

@@ -483,6 +483,163 @@ test_missing_database_or_key (void **state)
   assert_false (g_file_test (f->database, G_FILE_TEST_EXISTS));
 }
 
+/* Every file in the folder and a checksum of each, one per line; but
+ * SQLite's shared-memory index (-shm): it holds no data, only mirrors a
+ * -wal, and a reader beside a -wal needs one (a database without a -wal
+ * is read from a copy in memory and gets none). */
+static char *
+folder_fingerprint (CtlFixture *f)
+{
+  g_auto(GStrv) names = hp_store_fixture_list_dir (f->dir);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (f->dir, names[i], NULL);
+      g_autofree char *sum = NULL;
+
+      if (g_str_has_suffix (names[i], "-shm"))
+        continue;
+      sum = checksum_of (path);
+      g_string_append_printf (text, "%s %s\n", names[i], sum);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+assert_reading_changes_nothing (CtlFixture *f,
+                                int         status_status)
+{
+  const char *commands[][3] = {
+    { "status", NULL, NULL },
+    { "audit", "verify", NULL },
+    { "audit", "list", NULL },
+  };
+  g_autofree char *before = folder_fingerprint (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(CtlRun) run = ctl (f, NULL, commands[i][0], commands[i][1], commands[i][2], NULL);
+      g_autofree char *after = folder_fingerprint (f);
+
+      if (i == 0)
+        assert_ctl_status (&run, status_status);
+      if (g_strcmp0 (before, after) != 0)
+        fail_msg ("healthpost-ctl %s %s changed the folder:\n%s\nbecame\n%s",
+                  commands[i][0], commands[i][1] != NULL ? commands[i][1] : "", before, after);
+    }
+}
+
+/* An older database is read as it is: status says what the kiosk will do,
+ * and nothing migrates it. */
+static void
+test_reading_leaves_an_older_schema (void **state)
+{
+  CtlFixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_path = g_strconcat (f->database, ".key", NULL);
+  g_autofree char *anchor_path = g_strconcat (f->database, ".audit-head", NULL);
+  g_autofree char *shm_path = g_strconcat (f->database, "-shm", NULL);
+
+  assert_int_equal (g_remove (f->database), 0);
+  assert_int_equal (g_remove (anchor_path), 0);
+  {
+    g_autoptr(HpStore) old = hp_store_open_at_version (f->database, 4, &error);
+
+    assert_non_null (old);
+  }
+  assert_reading_changes_nothing (f, 0);
+  /* Read from a copy: not even SQLite's shared memory appeared. */
+  assert_false (g_file_test (shm_path, G_FILE_TEST_EXISTS));
+  assert_int_equal (query_int (f, "PRAGMA user_version"), 4);
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "status", NULL);
+    assert_non_null (strstr (run.out, "schema version: 4 (this build: "));
+    assert_non_null (strstr (run.out, "brings it up to date on its next start"));
+    assert_non_null (strstr (run.out, "integrity: whole"));
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "audit", "verify", NULL);
+    assert_ctl_status (&run, 0);
+    assert_non_null (strstr (run.out, "not yet anchored"));
+  }
+  /* Without its key, a demo database is not given a new one. */
+  assert_int_equal (g_remove (key_path), 0);
+  assert_reading_changes_nothing (f, 1);
+  assert_false (g_file_test (key_path, G_FILE_TEST_EXISTS));
+}
+
+/* A write-ahead log left by a kiosk that stopped mid-way stays as it is:
+ * reading takes its committed pages into account without folding them into
+ * the file or removing the log. */
+static void
+test_reading_leaves_the_log (void **state)
+{
+  CtlFixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat (f->database, "-wal", NULL);
+  g_autofree char *data = NULL;
+  g_autofree char *wal_data = NULL;
+  gsize length = 0;
+  gsize wal_length = 0;
+
+  {
+    g_autoptr(HpStore) store = hp_store_open_demo (f->database, &error);
+    g_autoptr(HpVisit) visit = hp_store_fixture_small_visit ("in-the-log", g_get_real_time () / 1000);
+
+    assert_non_null (store);
+    assert_true (hp_store_commit_visit (store, visit, &error));
+    /* The files as a power cut would leave them, the log not yet folded in. */
+    assert_true (g_file_get_contents (f->database, &data, &length, NULL));
+    assert_true (g_file_get_contents (wal, &wal_data, &wal_length, NULL));
+  }
+  assert_true (wal_length > 0);
+  hp_store_fixture_write_private (f->database, data, length);
+  hp_store_fixture_write_private (wal, wal_data, wal_length);
+
+  assert_reading_changes_nothing (f, 0);
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "status", NULL);
+    assert_non_null (strstr (run.out, "visits: 1\n"));
+  }
+}
+
+/* A damaged page: reading says so, writing refuses, and no file changes. */
+static void
+test_damaged_database_refused (void **state)
+{
+  CtlFixture *f = *state;
+  g_autofree char *data = NULL;
+  gint64 page_size;
+  gint64 root;
+  gsize length = 0;
+
+  write_config (f, "retention-days=30\n");
+  page_size = query_int (f, "PRAGMA page_size");
+  root = query_int (f, "SELECT rootpage FROM sqlite_schema WHERE name = 'measurements'");
+  assert_true (g_file_get_contents (f->database, &data, &length, NULL));
+  assert_true ((gsize) (root * page_size) <= length);
+  data[(root - 1) * page_size] ^= 0x40;
+  hp_store_fixture_write_private (f->database, data, length);
+
+  assert_reading_changes_nothing (f, 1);
+  {
+    g_autofree char *before = folder_fingerprint (f);
+    g_autofree char *after = NULL;
+    g_auto(CtlRun) status = ctl (f, NULL, "status", NULL);
+    g_auto(CtlRun) verify = ctl (f, NULL, "audit", "verify", NULL);
+    g_auto(CtlRun) retention = ctl (f, NULL, "retention", "run", NULL);
+
+    assert_non_null (strstr (status.out, "integrity: DAMAGED"));
+    assert_ctl_status (&verify, 1);
+    assert_non_null (strstr (verify.err, "damaged"));
+    assert_ctl_status (&retention, 1);
+    assert_non_null (strstr (retention.err, "nothing was written"));
+    after = folder_fingerprint (f);
+    assert_string_equal (before, after);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -494,6 +651,9 @@ main (int   argc,
     cmocka_unit_test_setup_teardown (test_export_destinations, setup, teardown),
     cmocka_unit_test_setup_teardown (test_pin_with_nul_refused, setup, teardown),
     cmocka_unit_test_setup_teardown (test_missing_database_or_key, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_reading_leaves_an_older_schema, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_reading_leaves_the_log, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_damaged_database_refused, setup, teardown),
   };
 
   if (argc != 2)

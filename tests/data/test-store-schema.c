@@ -518,6 +518,43 @@ test_unknown_target_version (void **state)
   assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
 }
 
+/* Read-only: an older database stays at its version, and nothing can be
+ * written through it. */
+static void
+test_read_only_open (void **state)
+{
+  HpStoreFixture *fixture = *state;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HpStore) store = NULL;
+  g_autoptr(HpKeyring) keyring = hp_store_fixture_keyring (1);
+  g_autoptr(HpVisit) visit = hp_store_fixture_small_visit ("refused", 1700000000000);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autofree char *absent = g_build_filename (fixture->dir, "absent.db", NULL);
+
+  store = hp_store_open_at_version_with_keyring (fixture->path, keyring, 5, &error);
+  assert_non_null (store);
+  g_clear_object (&store);
+  before = hp_store_fixture_read_bytes (fixture->path);
+
+  store = hp_store_open_read_only (fixture->path, keyring, &error);
+  assert_non_null (store);
+  assert_int_equal (hp_store_get_schema_version (store), 5);
+  assert_int_equal (hp_store_count_visits (store, &error), 0);
+  assert_false (hp_store_commit_visit (store, visit, &error));
+  assert_non_null (error);
+  g_clear_error (&error);
+  g_clear_object (&store);
+
+  after = hp_store_fixture_read_bytes (fixture->path);
+  assert_true (g_bytes_equal (before, after));
+  assert_only_files_in (fixture->dir, "healthpost.db", NULL);
+
+  /* A missing file is not made. */
+  assert_null (hp_store_open_read_only (absent, keyring, &error));
+  assert_false (g_file_test (absent, G_FILE_TEST_EXISTS));
+}
+
 int
 main (void)
 {
@@ -533,6 +570,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_failed_step_rolls_back, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_missing_folder, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_unknown_target_version, hp_store_fixture_setup, hp_store_fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_read_only_open, hp_store_fixture_setup, hp_store_fixture_teardown),
   };
 
   return cmocka_run_group_tests_name ("store-schema", tests, NULL, NULL);

@@ -136,7 +136,7 @@ kiosk_audit (HpUiFixture *f,
              const char  *action)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(HpKeyring) keyring = hp_config_load_keyring (hp_application_get_config (f->app), &error);
+  g_autoptr(HpKeyring) keyring = hp_config_load_keyring (hp_application_get_config (f->app), FALSE, &error);
   g_autoptr(HpStore) store = NULL;
   g_autoptr(HpAuditLog) audit = NULL;
   g_autoptr(GPtrArray) entries = NULL;
