@@ -123,7 +123,7 @@ pin_job_new (HpStore     *store,
   g_autoptr(GError) local_error = NULL;
 
   job->pin = g_strdup (pin);
-  job->kdf = hp_pin_kdf_current ();
+  job->kdf = hp_pin_kdf_for_patients ();
   if (!hp_keyring_derive (hp_store_get_keyring (store), HP_KEYRING_PURPOSE_PATIENT_PIN_PEPPER,
                           job->pepper, sizeof job->pepper, &local_error))
     {

@@ -18,8 +18,9 @@ typedef struct {
   guint32     p;
 } HpPinKdf;
 
-/* The settings new hashes are made with. */
-const HpPinKdf *hp_pin_kdf_current (void);
+/* The settings new hashes are made with, for staff and for patients. */
+const HpPinKdf *hp_pin_kdf_for_staff    (void);
+const HpPinKdf *hp_pin_kdf_for_patients (void);
 /* The settings stored under @name, or %NULL for a name this build does
  * not know. */
 const HpPinKdf *hp_pin_kdf_find    (const char      *name);

@@ -512,7 +512,7 @@ insert_member (HpStaff      *self,
     return 0;
   sqlite3_bind_text (insert, 1, display_name, -1, SQLITE_STATIC);
   sqlite3_bind_text (insert, 2, hp_staff_role_to_string (role), -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 3, hp_pin_kdf_current ()->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 3, hp_pin_kdf_for_staff ()->name, -1, SQLITE_STATIC);
   sqlite3_bind_blob (insert, 4, salt, SALT_SIZE, SQLITE_STATIC);
   sqlite3_bind_blob (insert, 5, hash, HASH_SIZE, SQLITE_STATIC);
   sqlite3_bind_int64 (insert, 6, now);
@@ -588,7 +588,7 @@ hp_staff_create_first_admin (HpStaff     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
   if (!check_name (display_name, error) || !check_new_pin (pin, error)
-      || !new_salt (salt, error) || !hash_pin (self, hp_pin_kdf_current (), pin, salt, hash, error))
+      || !new_salt (salt, error) || !hash_pin (self, hp_pin_kdf_for_staff (), pin, salt, hash, error))
     return 0;
 
   if (!begin_write (self, error))
@@ -631,7 +631,7 @@ hp_staff_add (HpStaff     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
   if (!check_name (display_name, error) || !check_new_pin (pin, error)
-      || !new_salt (salt, error) || !hash_pin (self, hp_pin_kdf_current (), pin, salt, hash, error))
+      || !new_salt (salt, error) || !hash_pin (self, hp_pin_kdf_for_staff (), pin, salt, hash, error))
     return 0;
 
   if (!begin_write (self, error))
@@ -761,6 +761,36 @@ write_counters (HpStaff  *self,
   return TRUE;
 }
 
+/* A PIN hashed with older settings, just found right, is hashed again
+ * with today's (and a new salt) in the sign-in's transaction. */
+static gboolean
+rehash_pin (HpStaff     *self,
+            gint64       staff_id,
+            const char  *pin,
+            GError     **error)
+{
+  const HpPinKdf *kdf = hp_pin_kdf_for_staff ();
+  g_autoptr(HpStaffStatement) update = NULL;
+  guint8 salt[SALT_SIZE];
+  guint8 hash[HASH_SIZE];
+  gboolean done;
+
+  if (!new_salt (salt, error) || !hash_pin (self, kdf, pin, salt, hash, error))
+    return FALSE;
+  update = prepare (self, "UPDATE staff SET pin_kdf = ?2, pin_salt = ?3, pin_hash = ?4 WHERE id = ?1",
+                    error);
+  if (update == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (update, 1, staff_id);
+  sqlite3_bind_text (update, 2, kdf->name, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (update, 3, salt, SALT_SIZE, SQLITE_STATIC);
+  sqlite3_bind_blob (update, 4, hash, HASH_SIZE, SQLITE_STATIC);
+  done = sqlite3_step (update) == SQLITE_DONE || store_failed (self, error);
+  OPENSSL_cleanse (hash, sizeof hash);
+  return done && audit (self, staff_id, "staff.pin-rehashed", error,
+                        "staff:%" G_GINT64_FORMAT " kdf=%s", staff_id, kdf->name);
+}
+
 static HpStaffMember *
 authenticate_locked (HpStaff     *self,
                      gint64       staff_id,
@@ -805,7 +835,8 @@ authenticate_locked (HpStaff     *self,
 
   if (right)
     {
-      if (!write_counters (self, staff_id, 0, 0, error)
+      if ((secret.kdf != hp_pin_kdf_for_staff () && !rehash_pin (self, staff_id, pin, error))
+          || !write_counters (self, staff_id, 0, 0, error)
           || !audit (self, staff_id, "staff.login", error, "%s", "")
           || !commit (self, error))
         return NULL;

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "hp-pin-hash-private.h"
 #include "hp-staff.h"
 
 static const guint8 pepper[16] = "pepper-for-test";
@@ -609,6 +610,83 @@ test_login_needs_the_audit_log (void **state)
   assert_int_equal (member->failed_attempts, 0);
 }
 
+/* Puts @id's PIN back as an older build stored it: N = 2^15. */
+static void
+store_with_older_settings (StaffFixture *f,
+                           gint64        id,
+                           const char   *pin)
+{
+  const HpPinKdf *older = hp_pin_kdf_find ("scrypt-n32768-r8-p1");
+  guint8 salt[HP_PIN_SALT_SIZE] = "older-salt-0123";
+  guint8 hash[HP_PIN_HASH_SIZE];
+  sqlite3 *raw;
+  sqlite3_stmt *stmt = NULL;
+
+  assert_non_null (older);
+  assert_true (older != hp_pin_kdf_for_staff ());
+  assert_true (hp_pin_hash (pepper, sizeof pepper, older, pin, salt, hash));
+  raw = hp_store_fixture_open_raw (f->fixture->path);
+  assert_int_equal (sqlite3_prepare_v2 (raw, "UPDATE staff SET pin_kdf = ?2, pin_salt = ?3, pin_hash = ?4 "
+                                             "WHERE id = ?1", -1, &stmt, NULL), SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, older->name, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 3, salt, sizeof salt, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 4, hash, sizeof hash, SQLITE_STATIC);
+  assert_int_equal (sqlite3_step (stmt), SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+}
+
+static char *
+stored_kdf (StaffFixture *f,
+            gint64        id)
+{
+  sqlite3 *raw = hp_store_fixture_open_raw (f->fixture->path);
+  g_autofree char *sql = g_strdup_printf ("SELECT pin_kdf FROM staff WHERE id = %" G_GINT64_FORMAT, id);
+  sqlite3_stmt *stmt = NULL;
+  char *name;
+
+  assert_int_equal (sqlite3_prepare_v2 (raw, sql, -1, &stmt, NULL), SQLITE_OK);
+  assert_int_equal (sqlite3_step (stmt), SQLITE_ROW);
+  name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+  return name;
+}
+
+/* New PINs are hashed at N = 2^17; one hashed at an older cost is hashed
+ * again on the first right sign-in, and never on a wrong one. */
+static void
+test_older_hash_upgraded (void **state)
+{
+  StaffFixture *f = *state;
+  gint64 admin = create_admin (f);
+  g_autofree char *before = NULL;
+  g_autofree char *after_wrong = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *actions = NULL;
+  gint64 first_seq;
+
+  before = stored_kdf (f, admin);
+  assert_string_equal (before, "scrypt-n131072-r8-p1");
+
+  store_with_older_settings (f, admin, ADMIN_PIN);
+  first_seq = next_audit_seq (f);
+  assert_login_fails (f, admin, "50505051", HP_STAFF_ERROR_WRONG_PIN);
+  after_wrong = stored_kdf (f, admin);
+  assert_string_equal (after_wrong, "scrypt-n32768-r8-p1");
+
+  assert_login (f, admin, ADMIN_PIN);
+  after = stored_kdf (f, admin);
+  assert_string_equal (after, "scrypt-n131072-r8-p1");
+  actions = audited_actions (f, first_seq);
+  assert_string_equal (actions, "staff.login-failed staff.pin-rehashed staff.login");
+  /* The new hash answers to the same PIN, and only to it. */
+  assert_login (f, admin, ADMIN_PIN);
+  assert_login_fails (f, admin, "50505051", HP_STAFF_ERROR_WRONG_PIN);
+  assert_audit_verifies (f);
+}
+
 int
 main (void)
 {
@@ -623,6 +701,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_audit_trail_holds_no_personal_data, setup, teardown),
     cmocka_unit_test_setup_teardown (test_salt_and_pepper, setup, teardown),
     cmocka_unit_test_setup_teardown (test_login_needs_the_audit_log, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_older_hash_upgraded, setup, teardown),
   };
 
   return cmocka_run_group_tests_name ("staff", tests, NULL, NULL);
