@@ -408,17 +408,25 @@ write_code_attempts (HpStore       *store,
                      GError       **error)
 {
   g_autoptr(HpPatientStatement) upsert = NULL;
+  gboolean seen = hp_store_get_schema_version (store) >= HP_STORE_CODE_ATTEMPTS_SEEN_VERSION;
 
-  upsert = prepare (store, "INSERT INTO code_attempts (code_lookup, failed_attempts, locked_until) "
-                           "VALUES (?1, ?2, ?3) ON CONFLICT (code_lookup) DO UPDATE SET "
-                           "failed_attempts = excluded.failed_attempts, "
-                           "locked_until = excluded.locked_until",
+  upsert = prepare (store, seen ? "INSERT INTO code_attempts (code_lookup, failed_attempts, locked_until, "
+                                  "last_attempt) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code_lookup) "
+                                  "DO UPDATE SET failed_attempts = excluded.failed_attempts, "
+                                  "locked_until = excluded.locked_until, "
+                                  "last_attempt = excluded.last_attempt"
+                                : "INSERT INTO code_attempts (code_lookup, failed_attempts, locked_until) "
+                                  "VALUES (?1, ?2, ?3) ON CONFLICT (code_lookup) DO UPDATE SET "
+                                  "failed_attempts = excluded.failed_attempts, "
+                                  "locked_until = excluded.locked_until",
                     HP_STORE_ERROR_WRITE, error);
   if (upsert == NULL)
     return FALSE;
   sqlite3_bind_blob (upsert, 1, lookup, HP_CRYPTO_MAC_SIZE, SQLITE_STATIC);
   sqlite3_bind_int64 (upsert, 2, failed_attempts);
   sqlite3_bind_int64 (upsert, 3, locked_until);
+  if (seen)
+    sqlite3_bind_int64 (upsert, 4, hp_store_now (store));
   if (sqlite3_step (upsert) != SQLITE_DONE)
     return sql_failed (store, HP_STORE_ERROR_WRITE, error);
   return TRUE;

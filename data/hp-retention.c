@@ -86,6 +86,20 @@ delete_forgotten_patients (HpStore  *store,
                         cutoff, "deleting patients", error);
 }
 
+/* Counts of wrong PINs for codes no patient here holds, left alone for the
+ * retention period: forgotten, as a patient not seen for as long is. */
+static gint64
+delete_forgotten_code_attempts (HpStore  *store,
+                                gint64    cutoff,
+                                GError  **error)
+{
+  if (hp_store_get_schema_version (store) < HP_STORE_CODE_ATTEMPTS_SEEN_VERSION)
+    return 0;
+  return delete_before (store,
+                        "DELETE FROM code_attempts WHERE max (last_attempt, locked_until) < ?1",
+                        cutoff, "forgetting wrong PINs of unknown codes", error);
+}
+
 /* Moves every page back into the main file and empties the write-ahead
  * log, whose frames would otherwise still hold the rows as they were. */
 static gboolean
@@ -135,6 +149,7 @@ hp_retention_run (HpStore     *store,
   gboolean was_secure = FALSE;
   gint64 deleted;
   gint64 patients;
+  gint64 code_attempts;
   gint64 cutoff;
 
   g_return_val_if_fail (HP_IS_STORE (store), -1);
@@ -177,6 +192,9 @@ hp_retention_run (HpStore     *store,
   patients = delete_forgotten_patients (store, cutoff, error);
   if (patients < 0)
     goto failed;
+  code_attempts = delete_forgotten_code_attempts (store, cutoff, error);
+  if (code_attempts < 0)
+    goto failed;
   detail = g_strdup_printf ("deleted=%" G_GINT64_FORMAT " days=%u", deleted, retention_days);
   if (!hp_audit_append (audit, actor, "retention.run", detail, error))
     goto failed;
@@ -185,6 +203,13 @@ hp_retention_run (HpStore     *store,
       g_free (detail);
       detail = g_strdup_printf ("deleted=%" G_GINT64_FORMAT " days=%u", patients, retention_days);
       if (!hp_audit_append (audit, actor, "retention.patients", detail, error))
+        goto failed;
+    }
+  if (code_attempts > 0)
+    {
+      g_free (detail);
+      detail = g_strdup_printf ("deleted=%" G_GINT64_FORMAT " days=%u", code_attempts, retention_days);
+      if (!hp_audit_append (audit, actor, "retention.code-attempts", detail, error))
         goto failed;
     }
   if (!exec (store, "COMMIT", HP_RETENTION_ERROR_DELETE, "committing", error))

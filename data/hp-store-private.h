@@ -38,6 +38,9 @@ GBytes     *hp_store_open_field  (HpStore            *self,
 #define HP_STORE_PATIENT_PIN_VERSION 5
 /* From this schema version on, codes with no PIN count wrong PINs too. */
 #define HP_STORE_CODE_ATTEMPTS_VERSION 7
+/* From this schema version on, such counts record when they were last
+ * tried, and retention forgets them (0009-code-attempts-seen.sql). */
+#define HP_STORE_CODE_ATTEMPTS_SEEN_VERSION 9
 /* The first schema version that keeps a visit's height (0006-visit-height.sql). */
 #define HP_STORE_VISIT_HEIGHT_VERSION 6
 

@@ -22,28 +22,34 @@ fail (GError *error)
   return FALSE;
 }
 
-/* Mean time of @n synchronous checks of @code with @pin, which must give
- * @expected. */
-static gboolean
-time_checks (HpStore    *store,
-             const char *what,
-             guint       n,
-             const char *code,
-             const char *pin,
-             gboolean    expected)
+/* Mean time in ms of @n synchronous checks of @code with @pin, each of
+ * which must succeed (@refusal 0) or fail with @refusal; -1 when one does
+ * not. */
+static double
+time_checks (HpStore      *store,
+             const char   *what,
+             guint         n,
+             const char   *code,
+             const char   *pin,
+             HpStoreError  refusal)
 {
   gint64 start = g_get_monotonic_time ();
+  double each;
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GError) error = NULL;
+      gboolean right = hp_store_verify_patient (store, code, pin, &error);
 
-      if (hp_store_verify_patient (store, code, pin, &error) != expected
-          || (!expected && !g_error_matches (error, HP_STORE_ERROR, HP_STORE_ERROR_PATIENT_UNKNOWN)))
-        return fail (error);
+      if (right != (refusal == 0) || (!right && !g_error_matches (error, HP_STORE_ERROR, (gint) refusal)))
+        {
+          fail (error);
+          return -1;
+        }
     }
-  printf ("verify, %s: %.1f ms each (%u checks)\n", what, ms_since (start) / n, n);
-  return TRUE;
+  each = ms_since (start) / n;
+  printf ("verify, %s: %.2f ms each (%u checks)\n", what, each, n);
+  return each;
 }
 
 typedef struct {
@@ -84,6 +90,8 @@ main (void)
   g_autofree char *path = NULL;
   g_autofree char *code = NULL;
   g_autofree char *unknown = NULL;
+  g_autofree char *second = NULL;
+  double wrong, unknown_wrong, locked, unknown_locked;
   g_autoptr(HpStore) store = NULL;
   LoopWatch watch = { 0 };
   gint64 start;
@@ -105,11 +113,27 @@ main (void)
   if (unknown == NULL)
     goto out;
 
-  /* An unknown code should cost what a known one does. */
-  if (!time_checks (store, "right PIN", CHECKS, code, "4729", TRUE)
-      || !time_checks (store, "wrong PIN (below the lockout)", WRONG_CHECKS, code, "5830", FALSE)
-      || !time_checks (store, "unknown code", CHECKS, unknown, "4729", FALSE)
-      || !time_checks (store, "right PIN again (count reset)", CHECKS, code, "4729", TRUE))
+  /* An unknown code costs what a known one does, and locks the same:
+   * neither the answers nor their timing tell whether a code exists. */
+  if (time_checks (store, "right PIN", CHECKS, code, "4729", 0) < 0
+      || (wrong = time_checks (store, "known code, wrong PIN (below the lockout)", WRONG_CHECKS,
+                               code, "5830", HP_STORE_ERROR_PATIENT_UNKNOWN)) < 0
+      || (unknown_wrong = time_checks (store, "unknown code (below the lockout)", WRONG_CHECKS,
+                                       unknown, "4729", HP_STORE_ERROR_PATIENT_UNKNOWN)) < 0
+      || time_checks (store, "known code, the wrong PIN that locks", 1, code, "5830",
+                      HP_STORE_ERROR_PATIENT_LOCKED) < 0
+      || time_checks (store, "unknown code, the wrong PIN that locks", 1, unknown, "4729",
+                      HP_STORE_ERROR_PATIENT_LOCKED) < 0
+      || (locked = time_checks (store, "known code, while locked", CHECKS, code, "4729",
+                                HP_STORE_ERROR_PATIENT_LOCKED)) < 0
+      || (unknown_locked = time_checks (store, "unknown code, while locked", CHECKS, unknown, "4729",
+                                        HP_STORE_ERROR_PATIENT_LOCKED)) < 0)
+    goto out_quiet;
+  printf ("unknown minus known: %+.2f ms below the lockout, %+.2f ms while locked\n",
+          unknown_wrong - wrong, unknown_locked - locked);
+  if (!hp_store_create_patient (store, "4729", &second, &error))
+    goto out;
+  if (time_checks (store, "right PIN, another patient", CHECKS, second, "4729", 0) < 0)
     goto out_quiet;
 
   /* The async check from a main loop: a 5 ms timer shows how long the loop
@@ -118,7 +142,7 @@ main (void)
   watch.last_tick = g_get_monotonic_time ();
   tick = g_timeout_add (5, on_tick, &watch);
   start = g_get_monotonic_time ();
-  hp_store_verify_patient_async (store, code, "4729", NULL, on_verified, &watch);
+  hp_store_verify_patient_async (store, second, "4729", NULL, on_verified, &watch);
   g_main_loop_run (watch.loop);
   printf ("verify async: %.1f ms to the callback; longest main loop gap %.1f ms (timer every 5 ms)\n",
           ms_since (start), watch.longest_gap / 1000.0);

@@ -437,6 +437,9 @@ test_unknown_code_same_as_wrong_pin (void **state)
   assert_int_equal (query (f, "SELECT sum (failed_attempts) FROM patients"), 1);
   assert_int_equal (query (f, "SELECT count (*) FROM code_attempts"), 2);
   assert_int_equal (query (f, "SELECT sum (failed_attempts) FROM code_attempts"), 2);
+  /* Each stamped with the store's clock, for retention to forget. */
+  assert_int_equal (query (f, "SELECT min (last_attempt) FROM code_attempts"), f->now);
+  assert_int_equal (query (f, "SELECT max (last_attempt) FROM code_attempts"), f->now);
 }
 
 /* A code no one holds, and a code filed before PINs, lock on the same

@@ -268,6 +268,43 @@ test_reader_blocks_checkpoint (void **state)
   assert_int_equal (run (f, 30), 0);
 }
 
+/* Wrong-PIN counts of codes no patient here holds are forgotten once left
+ * alone for the retention period, and the run says how many. */
+static void
+test_forgets_unknown_code_attempts (void **state)
+{
+  RetentionFixture *f = *state;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  HpAuditEntry *entry;
+  sqlite3 *raw;
+
+  /* Last tried 366 and 364 days ago; one tried long ago but locked until
+   * yesterday. */
+  sql = g_strdup_printf ("INSERT INTO code_attempts (code_lookup, failed_attempts, locked_until, last_attempt) "
+                         "VALUES (x'0000000000000000000000000000000000000000000000000000000000000001', 2, 0, %" G_GINT64_FORMAT "), "
+                         "(x'0000000000000000000000000000000000000000000000000000000000000002', 1, 0, %" G_GINT64_FORMAT "), "
+                         "(x'0000000000000000000000000000000000000000000000000000000000000003', 9, %" G_GINT64_FORMAT ", 0)",
+                         NOW_US - 366 * DAY_MS * 1000, NOW_US - 364 * DAY_MS * 1000,
+                         NOW_US - DAY_MS * 1000);
+  raw = hp_store_fixture_open_raw (f->fixture->path);
+  hp_store_fixture_exec_raw (raw, sql);
+  sqlite3_close (raw);
+
+  assert_int_equal (run (f, 365), 0);
+  raw = hp_store_fixture_open_raw (f->fixture->path);
+  assert_int_equal (hp_store_fixture_query_int (raw, "SELECT count (*) FROM code_attempts"), 2);
+  assert_int_equal (hp_store_fixture_query_int (raw, "SELECT count (*) FROM code_attempts "
+                                                     "WHERE failed_attempts = 2"), 0);
+  sqlite3_close (raw);
+  entries = hp_audit_list (f->audit, 0, &error);
+  assert_non_null (entries);
+  entry = g_ptr_array_index (entries, entries->len - 1);
+  assert_string_equal (entry->action, "retention.code-attempts");
+  assert_string_equal (entry->detail, "deleted=1 days=365");
+}
+
 int
 main (void)
 {
@@ -277,6 +314,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_invalid_period, setup, teardown),
     cmocka_unit_test_setup_teardown (test_unaudited_run_deletes_nothing, setup, teardown),
     cmocka_unit_test_setup_teardown (test_reader_blocks_checkpoint, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_forgets_unknown_code_attempts, setup, teardown),
   };
 
   return cmocka_run_group_tests_name ("retention", tests, NULL, NULL);
