@@ -228,14 +228,11 @@ take (const char  *data,
   return TRUE;
 }
 
+/* Lower-case hex only: one spelling for each anchor. */
 static int
 hex_value (char c)
 {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
+  return g_ascii_isupper (c) ? -1 : g_ascii_xdigit_value (c);
 }
 
 static gboolean

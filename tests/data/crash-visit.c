@@ -2,6 +2,8 @@
 #include "crash-visit.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 HpVisit *
 hp_crash_visit_new (guint run,
@@ -52,4 +54,56 @@ hp_crash_visit_parse_id (const char *id,
   char tail = '\0';
 
   return sscanf (id, "crash-%u-%u%c", run, n, &tail) == 2;
+}
+
+gboolean
+hp_crash_visit_matches (HpVisit *loaded)
+{
+  g_autoptr(HpVisit) expected = NULL;
+  GListModel *have;
+  GListModel *want;
+  guint run = 0, n = 0;
+
+  if (loaded == NULL || !hp_crash_visit_parse_id (hp_visit_get_id (loaded), &run, &n))
+    return FALSE;
+  expected = hp_crash_visit_new (run, n);
+  have = hp_visit_get_measurements (loaded);
+  want = hp_visit_get_measurements (expected);
+  if (g_list_model_get_n_items (have) != g_list_model_get_n_items (want))
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (want); i++)
+    {
+      g_autoptr(HpMeasurement) a = g_list_model_get_item (have, i);
+      g_autoptr(HpMeasurement) b = g_list_model_get_item (want, i);
+
+      if (hp_measurement_get_kind (a) != hp_measurement_get_kind (b))
+        return FALSE;
+      for (int q = 0; q <= HP_QUANTITY_LAST; q++)
+        {
+          double x = 0, y = 0;
+          gboolean has_x = hp_measurement_get_value (a, (HpQuantity) q, &x, NULL);
+          gboolean has_y = hp_measurement_get_value (b, (HpQuantity) q, &y, NULL);
+
+          if (has_x != has_y || x != y)
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+hp_crash_report (const char *line)
+{
+  gsize length = strlen (line);
+  gsize done = 0;
+
+  while (done < length)
+    {
+      gssize n = write (STDOUT_FILENO, line + done, length - done);
+
+      if (n <= 0)
+        return FALSE;
+      done += (gsize) n;
+    }
+  return TRUE;
 }

@@ -6,25 +6,6 @@
 
 #include "crash-visit.h"
 
-/* write(2) straight to the pipe: once it returns, the parent can read the
- * line even if this process is killed the next instant. */
-static gboolean
-report (const char *line)
-{
-  gsize length = strlen (line);
-  gsize done = 0;
-
-  while (done < length)
-    {
-      gssize n = write (STDOUT_FILENO, line + done, length - done);
-
-      if (n <= 0)
-        return FALSE;
-      done += (gsize) n;
-    }
-  return TRUE;
-}
-
 int
 main (int    argc,
       char **argv)
@@ -45,7 +26,7 @@ main (int    argc,
       g_printerr ("crash-writer: %s\n", error->message);
       return 1;
     }
-  if (!report ("ready\n"))
+  if (!hp_crash_report ("ready\n"))
     return 1;
   for (guint n = 0; ; n++)
     {
@@ -58,7 +39,7 @@ main (int    argc,
           return 1;
         }
       line = g_strconcat (hp_visit_get_id (visit), "\n", NULL);
-      if (!report (line))
+      if (!hp_crash_report (line))
         return 1;
     }
 }

@@ -283,17 +283,9 @@ static gboolean
 visit_is_whole (HpStore    *store,
                 const char *id)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HpVisit) loaded = hp_store_load_visit (store, id, &error);
-  g_autoptr(HpVisit) expected = NULL;
-  guint run = 0, n = 0;
+  g_autoptr(HpVisit) loaded = hp_store_load_visit (store, id, NULL);
 
-  if (loaded == NULL || !hp_crash_visit_parse_id (id, &run, &n))
-    return FALSE;
-  expected = hp_crash_visit_new (run, n);
-  return hp_visit_get_measurements (loaded) != NULL
-         && g_list_model_get_n_items (hp_visit_get_measurements (loaded))
-            == g_list_model_get_n_items (hp_visit_get_measurements (expected));
+  return loaded != NULL && g_str_equal (hp_visit_get_id (loaded), id) && hp_crash_visit_matches (loaded);
 }
 
 /* Opens the store as the kiosk would after the cut and checks everything
