@@ -113,12 +113,22 @@ hp_omron_hem790_command_length (const guint8 *data,
 
   if (data == NULL || len < 3)
     return 0;
-  if (data[0] == 0 && data[1] == 0 && data[2] == 0)
-    return HP_OMRON_HEM790_CLEAR_SIZE;
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     if (memcmp (data, commands[i].mnemonic, 3) == 0)
       return commands[i].length;
   return 0;
+}
+
+gboolean
+hp_omron_hem790_is_clearing (const guint8 *payload,
+                             gsize         len)
+{
+  if (payload == NULL || len == 0)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (payload[i] != 0)
+      return FALSE;
+  return TRUE;
 }
 
 void
@@ -158,6 +168,12 @@ hp_omron_hem790_report_payload (const guint8  *report,
     return fail_at (error, error_offset, HP_OMRON_ERROR_LENGTH, HP_OMRON_HEM790_REPORT_SIZE,
                     "report of %" G_GSIZE_FORMAT " bytes, longer than %u", len,
                     HP_OMRON_HEM790_REPORT_SIZE);
+  if (report[0] == HP_OMRON_HEM790_REPORT_SIZE && len == HP_OMRON_HEM790_REPORT_SIZE)
+    {
+      *payload = report + 1;
+      *payload_len = HP_OMRON_HEM790_REPORT_PAYLOAD;
+      return TRUE;
+    }
   if (report[0] > HP_OMRON_HEM790_REPORT_PAYLOAD || report[0] > len - 1)
     return fail_at (error, error_offset, HP_OMRON_ERROR_LENGTH, 0,
                     "count byte %u exceeds the %" G_GSIZE_FORMAT " bytes the report holds",

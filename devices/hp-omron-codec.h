@@ -53,9 +53,14 @@ gboolean hp_omron_record_time_is_valid (const HpOmronRecord *record);
 #define HP_OMRON_HEM790_MODE_DEVICE_INFO 0x0101
 #define HP_OMRON_HEM790_MODE_READINGS    0x74BC
 
-/* After a mode switch the host sends 23 zero bytes (three full reports and
- * one of two bytes); the monitor answers "OK" once it is listening. */
-#define HP_OMRON_HEM790_CLEAR_SIZE 23
+/* After a mode switch the host clears the monitor's input: zero bytes, up
+ * to and including a report that is not full; the monitor answers "OK"
+ * once it listens. Omron's own software sends 30 (7, then 23: four full
+ * reports and one of two bytes, in every clear of libomron's USB logs),
+ * libomron 12; the kiosk sends what Omron's software does. The monitor may
+ * answer something else first (a report counting 8 bytes, "NO"): the host
+ * then clears again. */
+#define HP_OMRON_HEM790_CLEAR_SIZE 30
 
 /* Whole replies, "OK" included: "OK", a zero byte, the data, and an XOR
  * byte that makes everything after "OK" XOR to zero. */
@@ -88,9 +93,15 @@ gsize    hp_omron_hem790_encode_reading (guint8        bank,
 gsize    hp_omron_hem790_encode_end     (guint8       *out,
                                          gsize         out_size);
 
-/* How long the command starting with @data is (the monitor knows a
- * command's length by its letters; 23 for the clearing block), or 0 when
- * fewer than three bytes are there or the letters are unknown. */
+/* TRUE when a report's valid bytes @payload start or go on with a clearing
+ * block: at least one byte, all zero. */
+gboolean hp_omron_hem790_is_clearing    (const guint8 *payload,
+                                         gsize         len);
+
+/* How long the lettered command starting with @data is (the monitor knows
+ * a command's length by its letters), or 0 when fewer than three bytes are
+ * there or the letters are unknown (a clearing block among them: its
+ * reports tell where it ends). */
 gsize    hp_omron_hem790_command_length (const guint8 *data,
                                          gsize         len);
 
@@ -100,7 +111,9 @@ void     hp_omron_hem790_append_reports (GPtrArray    *reports,
                                          gsize         len);
 
 /* The valid bytes of one report: checks the count byte against the report's
- * length. A count of 0 is a report with nothing in it. */
+ * length. A count of 0 is a report with nothing in it. A count of 8 in an
+ * 8-byte report, which the monitor sends when it is not yet listening
+ * (libomron's USB logs), is taken as 7, as libomron takes it. */
 gboolean hp_omron_hem790_report_payload (const guint8  *report,
                                          gsize          len,
                                          const guint8 **payload,

@@ -1057,18 +1057,69 @@ capture_measurement (const char          *protocol,
 }
 
 /* HEM-790IT capture: the host's reports (">") say which command each reply
- * answers; every "GME" reply becomes a measurement. Offsets in errors count
- * within the report where the fault shows. */
+ * answers; every "GME" reply becomes a measurement. A host may clear more
+ * than once, send commands the kiosk does not (identity, settings), and
+ * ask again after an answer it could not use ("NO", a garbled reply, the
+ * not-yet-listening report): such an answer is a fault only if the host
+ * goes on to something else. Offsets in errors count within the report
+ * where the fault shows. */
+typedef struct {
+  GByteArray *command;     /* the lettered command being gathered */
+  GByteArray *last;        /* the last whole command, or one zero byte for a clear */
+  GByteArray *reply;
+  gsize expected;          /* the whole "OK" reply's length; 0 = nothing awaited */
+  gboolean clearing;       /* zero bytes are being gathered */
+  gboolean is_reading;
+  GError *unresolved;      /* an answer the host has not asked again after */
+} Hem790Capture;
+
+static void
+hem790_capture_clear (Hem790Capture *capture)
+{
+  g_clear_pointer (&capture->command, g_byte_array_unref);
+  g_clear_pointer (&capture->last, g_byte_array_unref);
+  g_clear_pointer (&capture->reply, g_byte_array_unref);
+  g_clear_error (&capture->unresolved);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Hem790Capture, hem790_capture_clear)
+
+/* A whole command (or clear, @bytes one zero) from the host: a retry of
+ * the last one, or a clear, settles an unusable answer to it; anything
+ * else leaves that answer a fault. */
+static gboolean
+hem790_capture_command (Hem790Capture           *capture,
+                        const guint8            *bytes,
+                        gsize                    len,
+                        gsize                    expected,
+                        GError                 **error)
+{
+  gboolean again = len == capture->last->len && memcmp (bytes, capture->last->data, len) == 0;
+
+  if (capture->unresolved != NULL && !again && !(len == 1 && bytes[0] == 0))
+    {
+      g_propagate_error (error, g_steal_pointer (&capture->unresolved));
+      return FALSE;
+    }
+  g_clear_error (&capture->unresolved);
+  g_byte_array_set_size (capture->last, 0);
+  g_byte_array_append (capture->last, bytes, (guint) len);
+  g_byte_array_set_size (capture->reply, 0);
+  capture->expected = expected;
+  capture->is_reading = len >= 3 && memcmp (bytes, "GME", 3) == 0;
+  return TRUE;
+}
+
 static gboolean
 decode_hem790_capture (GPtrArray  *messages,
                        GPtrArray  *measurements,
                        GError    **error)
 {
-  g_autoptr(GByteArray) command = g_byte_array_new ();
-  g_autoptr(GByteArray) reply = g_byte_array_new ();
-  gsize expected = 0;       /* the whole "OK" reply's length; 0 = nothing awaited */
-  gboolean is_reading = FALSE, is_end = FALSE;
+  g_auto(Hem790Capture) capture = { 0 };
 
+  capture.command = g_byte_array_new ();
+  capture.last = g_byte_array_new ();
+  capture.reply = g_byte_array_new ();
   for (guint i = 0; i < messages->len; i++)
     {
       const HpCaptureMessage *message = g_ptr_array_index (messages, i);
@@ -1083,66 +1134,97 @@ decode_hem790_capture (GPtrArray  *messages,
           hp_capture_set_decode_error (error, message, offset, "%s", local_error->message);
           return FALSE;
         }
+      if (payload_len == 0)
+        continue;
 
       if (message->direction == HP_CAPTURE_TO_DEVICE)
         {
-          g_byte_array_append (command, payload, (guint) payload_len);
-          command_len = hp_omron_hem790_command_length (command->data, command->len);
-          if (command->len >= 3 && command_len == 0)
+          if (capture.command->len == 0 && hp_omron_hem790_is_clearing (payload, payload_len))
+            {
+              /* A clearing block ends with a report that is not full. */
+              capture.clearing = payload_len == HP_OMRON_HEM790_REPORT_PAYLOAD;
+              if (!capture.clearing
+                  && !hem790_capture_command (&capture, (const guint8 *) "", 1, HP_OMRON_HEM790_OK_SIZE,
+                                              &local_error))
+                {
+                  hp_capture_set_decode_error (error, message, 0, "the host cleared without asking again "
+                                               "after: %s", local_error->message);
+                  return FALSE;
+                }
+              continue;
+            }
+          if (capture.clearing)
+            {
+              hp_capture_set_decode_error (error, message, 1, "a clearing block ends without a short report");
+              return FALSE;
+            }
+          g_byte_array_append (capture.command, payload, (guint) payload_len);
+          command_len = hp_omron_hem790_command_length (capture.command->data, capture.command->len);
+          if (capture.command->len >= 3 && command_len == 0)
             {
               hp_capture_set_decode_error (error, message, 1, "unknown command");
               return FALSE;
             }
-          if (command_len == 0 || command->len < command_len)
+          if (command_len == 0 || capture.command->len < command_len)
             continue;
-          if (command->len > command_len)
+          if (capture.command->len > command_len)
             {
-              hp_capture_set_decode_error (error, message, 1 + payload_len - (command->len - command_len),
+              hp_capture_set_decode_error (error, message, 1 + payload_len - (capture.command->len - command_len),
                                            "bytes after the end of the command");
               return FALSE;
             }
-          is_reading = memcmp (command->data, "GME", 3) == 0;
-          is_end = memcmp (command->data, "END", 3) == 0;
-          if (is_reading)
-            expected = HP_OMRON_HEM790_RECORD_REPLY_SIZE;
-          else if (memcmp (command->data, "GDC", 3) == 0)
-            expected = HP_OMRON_HEM790_COUNT_REPLY_SIZE;
-          else if (command->data[0] == 0)
-            expected = HP_OMRON_HEM790_OK_SIZE;
-          else
-            expected = 0; /* replies to other commands are skipped */
-          g_byte_array_set_size (command, 0);
-          g_byte_array_set_size (reply, 0);
+          if (!hem790_capture_command (&capture, capture.command->data, command_len,
+                                       memcmp (capture.command->data, "GME", 3) == 0 ? HP_OMRON_HEM790_RECORD_REPLY_SIZE
+                                       : memcmp (capture.command->data, "GDC", 3) == 0 ? HP_OMRON_HEM790_COUNT_REPLY_SIZE
+                                       : 0 /* replies to the others are skipped */,
+                                       &local_error))
+            {
+              hp_capture_set_decode_error (error, message, 1, "the host went on after: %s", local_error->message);
+              return FALSE;
+            }
+          g_byte_array_set_size (capture.command, 0);
           continue;
         }
 
-      if (payload_len == 0 || is_end || expected == 0)
+      if (capture.expected == 0)
         continue;
-      g_byte_array_append (reply, payload, (guint) payload_len);
-      if (!hp_omron_hem790_check_reply (reply->data, reply->len, expected, &status, &offset, &local_error))
+      g_byte_array_append (capture.reply, payload, (guint) payload_len);
+      if (!hp_omron_hem790_check_reply (capture.reply->data, capture.reply->len, capture.expected,
+                                        &status, &offset, &local_error)
+          || status == HP_OMRON_REPLY_NO)
         {
           /* @offset counts in the reply; give it within this report. */
-          gsize before = reply->len - payload_len;
+          gsize before = capture.reply->len - payload_len;
 
-          hp_capture_set_decode_error (error, message, offset >= before ? 1 + offset - before : 0,
-                                       "%s", local_error->message);
-          return FALSE;
+          if (local_error == NULL)
+            offset = 0;
+          g_clear_error (&capture.unresolved);
+          hp_capture_set_decode_error (&capture.unresolved, message, offset >= before ? 1 + offset - before : 0,
+                                       "%s", local_error != NULL ? local_error->message
+                                                                 : "the monitor answered \"NO\"");
+          capture.expected = 0;
+          continue;
         }
       if (status == HP_OMRON_REPLY_INCOMPLETE)
         continue;
-      if (status == HP_OMRON_REPLY_OK && is_reading)
+      if (capture.is_reading)
         {
           HpOmronRecord record;
 
-          if (!hp_omron_hem790_decode_reading (reply->data, reply->len, &record, &offset, &local_error))
+          if (!hp_omron_hem790_decode_reading (capture.reply->data, capture.reply->len, &record, &offset,
+                                               &local_error))
             {
               hp_capture_set_decode_error (error, message, 0, "%s", local_error->message);
               return FALSE;
             }
           g_ptr_array_add (measurements, capture_measurement (hp_omron_hem790_driver.protocol, &record));
         }
-      g_byte_array_set_size (reply, 0);
-      expected = 0;
+      capture.expected = 0;
+    }
+  if (capture.unresolved != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&capture.unresolved));
+      return FALSE;
     }
   return TRUE;
 }

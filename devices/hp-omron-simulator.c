@@ -26,6 +26,10 @@ struct _HpOmronSimulator
   guint exchange;
   guint inits_ignored;
   guint16 mode;
+  /* Set by a mode switch: the next clearing block gets the monitor's
+   * not-yet-listening report (counting 8 bytes) instead of "OK", as in
+   * libomron's USB logs, and the host clears again. */
+  gboolean not_yet_listening;
   GByteArray *rx;
   HpOmronRecord records[N_RECORDS]; /* newest first */
   guint n_records;
@@ -231,6 +235,27 @@ host_sent_790 (HpOmronSimulator *self,
       g_debug ("Simulated HEM-790IT: bad report from the host: %s", error->message);
       return;
     }
+  /* A clearing block: zero bytes up to a report that is not full. */
+  if (hp_omron_hem790_is_clearing (payload, payload_len)
+      && (self->rx->len == 0 || hp_omron_hem790_is_clearing (self->rx->data, self->rx->len)))
+    {
+      g_byte_array_append (self->rx, payload, (guint) payload_len);
+      if (payload_len < HP_OMRON_HEM790_REPORT_PAYLOAD)
+        {
+          static const guint8 not_listening[HP_OMRON_HEM790_REPORT_SIZE] = { 0x08, 0x60 };
+
+          g_byte_array_set_size (self->rx, 0);
+          /* Not counted as an exchange: faults keep their places. */
+          if (self->not_yet_listening && self->mode != 0)
+            {
+              self->not_yet_listening = FALSE;
+              hp_simulator_transport_agent_send (self->transport, not_listening, sizeof not_listening);
+              return;
+            }
+          handle_command_790 (self, payload, payload_len);
+        }
+      return;
+    }
   g_byte_array_append (self->rx, payload, (guint) payload_len);
 
   while (self->rx->len >= 3 && self->transport != NULL)
@@ -275,6 +300,7 @@ control_790 (HpSimulatorTransport  *transport G_GNUC_UNUSED,
       return NULL;
     }
   self->mode = (guint16) (data[0] << 8 | data[1]);
+  self->not_yet_listening = TRUE;
   return g_bytes_new (NULL, 0);
 }
 

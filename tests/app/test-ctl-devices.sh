@@ -37,6 +37,21 @@ expect_output 0 '^body-weight body-weight=72.4 kg' "$ctl" decode --protocol hid-
 expect_output 0 '^blood-glucose blood-glucose=93 mg/dL' "$ctl" decode --protocol contour "$captures/contour.hex"
 expect_output 0 '^blood-glucose blood-glucose=112 mg/dL' "$ctl" decode --protocol freestyle "$captures/freestyle.hex"
 
+# Traffic recorded from real devices (tests/devices/captures/real/, each
+# file naming its source): the values the source gives.
+real="$captures/real"
+expect_output 0 '^blood-pressure systolic=123 mm\[Hg\] diastolic=78 mm\[Hg\] pulse-rate=87 /min device-time=2007-01-01T00:06:38' \
+  "$ctl" decode --protocol omron-hem790 "$real/omron-hem790-one-reading.hex"
+expect_output 0 '^blood-pressure systolic=120 mm\[Hg\] diastolic=73 mm\[Hg\] pulse-rate=67 /min device-time=2007-01-02T00:08:38' \
+  "$ctl" decode --protocol omron-hem790 "$real/omron-hem790-two-readings.hex"
+expect_output 0 '^blood-pressure systolic=123 mm\[Hg\] diastolic=78 mm\[Hg\] pulse-rate=87 /min device-time=2007-01-01T00:06:38' \
+  "$ctl" decode --protocol omron-hem790 "$real/omron-hem790-two-readings.hex"
+# The monitor's "NO" is settled by the host asking again; without that
+# second request the answer is a fault, named where it came.
+awk '/^> 07 47 4d 45 00 00 00 00$/ && ++gme == 2 { skip = 2 } skip > 0 { skip--; next } { print }' \
+  "$real/omron-hem790-two-readings.hex" >"$work/no-retry.hex"
+expect_output 1 'the monitor answered "NO"' "$ctl" decode --protocol omron-hem790 "$work/no-retry.hex"
+
 # A damaged capture names the line and byte; a file that is not hex names
 # the line and column; unknown protocols list the known ones.
 sed 's/^< 41 42 43 3c 02 31 48/< 41 42 43 3c 02 31 58/' "$captures/contour.hex" >"$work/contour-bad.hex"

@@ -71,7 +71,11 @@ test_commands_790 (void **state G_GNUC_UNUSED)
 
   assert_int_equal (hp_omron_hem790_command_length (gme_newest, 3), 8);
   assert_int_equal (hp_omron_hem790_command_length (end, 2), 0);
-  assert_int_equal (hp_omron_hem790_command_length ((const guint8 *) "\0\0\0", 3), HP_OMRON_HEM790_CLEAR_SIZE);
+  /* A clearing block is no lettered command; its reports say where it ends. */
+  assert_int_equal (hp_omron_hem790_command_length ((const guint8 *) "\0\0\0", 3), 0);
+  assert_true (hp_omron_hem790_is_clearing ((const guint8 *) "\0\0\0", 3));
+  assert_false (hp_omron_hem790_is_clearing ((const guint8 *) "\0G\0", 3));
+  assert_false (hp_omron_hem790_is_clearing ((const guint8 *) "", 0));
   assert_int_equal (hp_omron_hem790_command_length ((const guint8 *) "XYZ", 3), 0);
 }
 
@@ -82,7 +86,9 @@ test_reports_790 (void **state G_GNUC_UNUSED)
   /* As the notes show the command in raw reports. */
   static const guint8 first[] = { 0x07, 'G', 'M', 'E', 0x00, 0x00, 0x00, 0x00 };
   static const guint8 second[] = { 0x01, 0x00, 0, 0, 0, 0, 0, 0 };
-  static const guint8 overlong[] = { 0x08, 1, 2, 3, 4, 5, 6, 7 };
+  /* The not-yet-listening report of libomron's USB logs: it counts 8. */
+  static const guint8 counts_eight[] = { 0x08, 0x60, 0, 0, 0, 0, 0, 0 };
+  static const guint8 overlong[] = { 0x09, 1, 2, 3, 4, 5, 6, 7 };
   static const guint8 short_report[] = { 0x05, 1, 2 };
   g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autoptr(GError) error = NULL;
@@ -99,6 +105,12 @@ test_reports_790 (void **state G_GNUC_UNUSED)
   assert_int_equal (payload_len, 7);
   assert_ptr_equal (payload, first + 1);
 
+  assert_true (hp_omron_hem790_report_payload (counts_eight, sizeof counts_eight, &payload, &payload_len, NULL, NULL));
+  assert_int_equal (payload_len, 7);
+  assert_ptr_equal (payload, counts_eight + 1);
+  /* Eight in a shorter report is still more than there is. */
+  assert_false (hp_omron_hem790_report_payload (counts_eight, 7, &payload, &payload_len, &offset, &error));
+  g_clear_error (&error);
   assert_false (hp_omron_hem790_report_payload (overlong, sizeof overlong, &payload, &payload_len, &offset, &error));
   assert_true (g_error_matches (error, HP_OMRON_ERROR, HP_OMRON_ERROR_LENGTH));
   assert_int_equal (offset, 0);
