@@ -393,8 +393,12 @@ hp_astm_parse_header (const char    *record,
                           "The header's serial number holds a character other than letters, digits and '-'");
     }
 
-  /* Field 5, the meter's configuration: KEY=VALUE components; U= is the
-   * unit it reports results in. */
+  /* Field 5, the meter's configuration: KEY=VALUE components. U=0 and U=1
+   * are mg/dL and mmol/L on a Contour USB (glucometerutils' notes); a
+   * Contour Next USB sends three digits there (U=303 in a header the healer
+   * project recorded from one) that no source explains. Each result names
+   * its own unit, so the header's is only a fallback, and an unknown one is
+   * left unknown, never a fault. */
   if (nth_piece (record, len, d.field, 5, &field, &field_len))
     {
       for (guint i = 0; nth_piece (field, field_len, d.component, i, &piece, &piece_len); i++)
@@ -406,8 +410,7 @@ hp_astm_parse_header (const char    *record,
           else if (piece_len == 3 && piece[2] == '1')
             header->unit = HP_ASTM_UNIT_MMOL_L;
           else
-            return fail_at (error, error_offset, (gsize) (piece - record), HP_ASTM_ERROR_MALFORMED,
-                            "The header's unit setting is neither U=0 nor U=1");
+            header->unit = HP_ASTM_UNIT_UNKNOWN;
         }
     }
 

@@ -656,6 +656,12 @@ capture_error_at (GError      **error,
   return FALSE;
 }
 
+static gboolean
+is_link_control (guint8 byte)
+{
+  return byte == HP_ASTM_ENQ || byte == HP_ASTM_EOT || byte == HP_ASTM_ACK || byte == HP_ASTM_NAK;
+}
+
 gboolean
 hp_contour_decode_capture (GPtrArray  *messages,
                            GPtrArray  *measurements,
@@ -668,6 +674,7 @@ hp_contour_decode_capture (GPtrArray  *messages,
   g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
   HpAstmHeader header = { 0 };
   gboolean has_header = FALSE;
+  gsize stx;
 
   g_return_val_if_fail (messages != NULL, FALSE);
   g_return_val_if_fail (measurements != NULL, FALSE);
@@ -701,10 +708,19 @@ hp_contour_decode_capture (GPtrArray  *messages,
       if (len == HP_CONTOUR_PAYLOAD_MAX)
         continue;
 
-      if (joined->len > 0 && joined->data[0] == HP_ASTM_STX)
+      /* Link controls may come before a frame and after it: a meter's first
+       * answer to the host's EOT holds EOT, the header frame and ENQ in one
+       * message (glucometerutils quotes one from a Contour USB). */
+      stx = 0;
+      while (stx < joined->len && is_link_control (joined->data[stx]))
+        stx++;
+      if (stx < joined->len && joined->data[stx] == HP_ASTM_STX)
         {
-          if (!hp_astm_decode_frame (joined->data, joined->len, &frame, &offset, &local_error))
-            return capture_error_at (error, pieces, offset, local_error->message);
+          if (!hp_astm_decode_frame (joined->data + stx, joined->len - stx, &frame, &offset, &local_error))
+            return capture_error_at (error, pieces, stx + offset, local_error->message);
+          for (gsize i = stx + frame.frame_len; i < joined->len; i++)
+            if (!is_link_control (joined->data[i]))
+              return capture_error_at (error, pieces, i, "bytes after the frame that are not link controls");
           g_ptr_array_set_size (records, 0);
           if (!hp_astm_record_reader_add (reader, &frame, records, &local_error))
             return capture_error_at (error, pieces, 2, local_error->message);
@@ -735,7 +751,8 @@ hp_contour_decode_capture (GPtrArray  *messages,
                                        HP_ASTM_RESULT_FLAG_LOW)) != 0)
                     continue;
                   unit = result.unit[0] != '\0' ? result.unit :
-                         header.unit == HP_ASTM_UNIT_MMOL_L ? "mmol/L" : "mg/dL";
+                         header.unit == HP_ASTM_UNIT_MMOL_L ? "mmol/L" :
+                         header.unit == HP_ASTM_UNIT_MG_DL ? "mg/dL" : "";
                   if (!result.has_value || !unit_known (unit))
                     return capture_error_at (error, pieces, 2, "a glucose result has no number or an unknown unit");
 
@@ -756,13 +773,8 @@ hp_contour_decode_capture (GPtrArray  *messages,
                 }
             }
         }
-      else
-        {
-          for (gsize i = 0; i < joined->len; i++)
-            if (joined->data[i] != HP_ASTM_ENQ && joined->data[i] != HP_ASTM_EOT &&
-                joined->data[i] != HP_ASTM_ACK && joined->data[i] != HP_ASTM_NAK)
-              return capture_error_at (error, pieces, i, "a byte that is neither a frame nor a link control");
-        }
+      else if (stx < joined->len)
+        return capture_error_at (error, pieces, stx, "a byte that is neither a frame nor a link control");
       g_byte_array_set_size (joined, 0);
       g_array_set_size (pieces, 0);
     }

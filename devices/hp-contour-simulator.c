@@ -164,12 +164,15 @@ build_records (HpContourSimulator *self)
 
   n_results = G_N_ELEMENTS (older) + (self->simulation.fault == HP_CONTOUR_FAULT_NO_NEW_READING ? 0 : 1);
   now_stamp = format_stamp (meter_now);
+  /* A Contour Next USB's unit setting, as one sends it whatever the unit
+   * (U=303 in a header the healer project recorded); each result names
+   * its own unit. */
   g_ptr_array_add (self->records,
                    g_strdup_printf ("H|\\^&||HPsim1|Bayer7410^01.24\\01.04\\09.02.20^%s^7410-|"
-                                    "A=1^C=63^G=1^I=0200^R=0^S=1^U=%d^V=10600^"
+                                    "A=1^C=63^G=1^I=0200^R=0^S=1^U=303^V=10600^"
                                     "X=070070070070180130150250^Y=360126090050099050300089^Z=1|"
                                     "%u||||||1|%s",
-                                    HP_CONTOUR_SIMULATOR_SERIAL, mmol ? 1 : 0, n_results, now_stamp));
+                                    HP_CONTOUR_SIMULATOR_SERIAL, n_results, now_stamp));
   g_ptr_array_add (self->records, g_strdup ("P|1"));
 
   for (gsize i = 0; i < G_N_ELEMENTS (older); i++)
@@ -247,16 +250,30 @@ send_frame (HpContourSimulator *self)
   self->state = METER_SENDING;
 }
 
+/* As a meter answers the host's EOT (glucometerutils quotes one): EOT,
+ * the header frame and ENQ in one message. The header comes again as
+ * frame 1 once the host has ACKed. */
 static void
 start_transfer (HpContourSimulator *self)
 {
+  g_autoptr(GByteArray) first = g_byte_array_new ();
+  g_autoptr(GString) header = NULL;
+  const guint8 eot = HP_ASTM_EOT, enq = HP_ASTM_ENQ;
+
   self->step = 0;
   self->retransmissions = 0;
   self->corrupted_once = FALSE;
   self->next_record = 0;
   build_records (self);
   self->state = METER_ASKED;
-  send_control (self, HP_ASTM_ENQ);
+  if (fault_strikes (self))
+    return;
+  header = g_string_new (g_ptr_array_index (self->records, 0));
+  g_string_append_c (header, HP_ASTM_CR);
+  g_byte_array_append (first, &eot, 1);
+  hp_astm_encode_frame (first, 1, header->str, header->len, FALSE);
+  g_byte_array_append (first, &enq, 1);
+  send_message (self, first->data, first->len, FALSE);
 }
 
 static void

@@ -46,6 +46,11 @@ expect_output 0 '^blood-pressure systolic=120 mm\[Hg\] diastolic=73 mm\[Hg\] pul
   "$ctl" decode --protocol omron-hem790 "$real/omron-hem790-two-readings.hex"
 expect_output 0 '^blood-pressure systolic=123 mm\[Hg\] diastolic=78 mm\[Hg\] pulse-rate=87 /min device-time=2007-01-01T00:06:38' \
   "$ctl" decode --protocol omron-hem790 "$real/omron-hem790-two-readings.hex"
+expect_output 0 '^no measurement in 5 messages' "$ctl" decode --protocol contour "$real/contour-usb-first-answer.hex"
+expect_output 0 '^blood-glucose blood-glucose=102 mg/dL device-time=2014-02-05T21:35:00' \
+  "$ctl" decode --protocol contour "$real/contour-next-usb-frames.hex"
+expect_output 0 '^blood-glucose blood-glucose=106 mg/dL device-time=2019-07-11T10:26:00' \
+  "$ctl" decode --protocol contour "$real/contour-next-usb-frames.hex"
 # The monitor's "NO" is settled by the host asking again; without that
 # second request the answer is a fault, named where it came.
 awk '/^> 07 47 4d 45 00 00 00 00$/ && ++gme == 2 { skip = 2 } skip > 0 { skip--; next } { print }' \

@@ -217,7 +217,7 @@ static void
 test_parse_header_units_and_errors (void **state G_GNUC_UNUSED)
 {
   g_autofree char *mmol = g_strdup (contour_header);
-  g_autofree char *bad_unit = g_strdup (contour_header);
+  g_autofree char *other_unit = g_strdup (contour_header);
   HpAstmHeader header;
   gsize offset = 0;
   g_autoptr(GError) error = NULL;
@@ -226,11 +226,12 @@ test_parse_header_units_and_errors (void **state G_GNUC_UNUSED)
   assert_true (hp_astm_parse_header (mmol, &header, NULL, NULL));
   assert_int_equal (header.unit, HP_ASTM_UNIT_MMOL_L);
 
-  strstr (bad_unit, "U=0")[2] = '7';
-  assert_false (hp_astm_parse_header (bad_unit, &header, &offset, &error));
-  assert_int_equal (error->code, HP_ASTM_ERROR_MALFORMED);
-  assert_int_equal (offset, (gsize) (strstr (bad_unit, "U=7") - bad_unit));
-  g_clear_error (&error);
+  /* A setting no source explains leaves the unit unknown: each result
+   * names its own. */
+  strstr (other_unit, "U=0")[2] = '7';
+  assert_true (hp_astm_parse_header (other_unit, &header, &offset, &error));
+  assert_null (error);
+  assert_int_equal (header.unit, HP_ASTM_UNIT_UNKNOWN);
 
   /* Delimiters that repeat, are letters, or are not followed by the field
    * delimiter; a header with nothing after them; a non-header. */
@@ -340,6 +341,62 @@ test_parse_time (void **state G_GNUC_UNUSED)
   assert_int_equal (time.second, 59);
 }
 
+/* Frames a Contour Next USB (Bayer7410) sent, as the healer project's
+ * tests quote them: a header with U=303, whose results carry their own
+ * unit. Each frame's checksum is the meter's. */
+static void
+test_contour_next_frames (void **state G_GNUC_UNUSED)
+{
+  static const char *const wire[] = {
+    "\x02" "1H|\\^&||7EyQm2|Bayer7410^01.10\\01.05\\10.03^7428-4293200^00000|A=1^C=03^"
+    "G=en,en\\de\\fr\\it\\nl\\es\\pt\\sl\\hr\\da\\no\\fi\\sv\\el^I=0200^R=0^S=01^U=303^V=20600^"
+    "X=054070054054180154154254054154^Y=360126099054120054252099^Z=1|226|||||P|1|20190621125555\r\x17" "F9\r\n",
+    "\x02" "2P|1\r\x17" "53\r\n",
+    "\x02" "4R|2|^^^Glucose|102|mg/dL^P||M0/T1||201402052135\r\x17" "26\r\n",
+    "\x02" "4R|234|^^^Glucose|106|mg/dL^P||F/M0/T1||201907111026\r\x17" "0B\r\n",
+    "\x02" "5L|1||N\r\x03" "84\r\n",
+  };
+  static const guint8 numbers[] = { 1, 2, 4, 4, 5 };
+  g_autoptr(HpAstmRecordReader) reader = hp_astm_record_reader_new ();
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  HpAstmHeader header;
+  HpAstmResult result;
+
+  for (guint i = 0; i < G_N_ELEMENTS (wire); i++)
+    {
+      HpAstmFrame frame;
+
+      if (!hp_astm_decode_frame ((const guint8 *) wire[i], strlen (wire[i]), &frame, NULL, &error))
+        fail_msg ("frame %u: %s", i, error->message);
+      assert_int_equal (frame.number, numbers[i]);
+      assert_int_equal (frame.final, i + 1 == G_N_ELEMENTS (wire));
+      assert_true (hp_astm_record_reader_add (reader, &frame, records, &error));
+    }
+  assert_int_equal (records->len, 5);
+
+  assert_true (hp_astm_parse_header (g_ptr_array_index (records, 0), &header, NULL, &error));
+  assert_string_equal (header.product, "Bayer7410");
+  assert_string_equal (header.serial, "7428-4293200");
+  assert_int_equal (header.unit, HP_ASTM_UNIT_UNKNOWN);
+  assert_int_equal (header.record_count, 226);
+  assert_int_equal (header.time.year, 2019);
+  assert_int_equal (header.time.second, 55);
+
+  assert_true (hp_astm_parse_result (g_ptr_array_index (records, 2), &header.delimiters, &result, NULL, &error));
+  assert_int_equal (result.sequence, 2);
+  assert_true (result.value == 102);
+  assert_string_equal (result.unit, "mg/dL");
+  assert_int_equal (result.time.year, 2014);
+  assert_int_equal (result.time.hour, 21);
+  assert_int_equal (result.time.minute, 35);
+  assert_true (hp_astm_parse_result (g_ptr_array_index (records, 3), &header.delimiters, &result, NULL, &error));
+  assert_int_equal (result.sequence, 234);
+  assert_true (result.value == 106);
+  assert_int_equal (result.time.month, 7);
+  assert_int_equal (result.time.day, 11);
+}
+
 int
 main (void)
 {
@@ -355,6 +412,7 @@ main (void)
     cmocka_unit_test (test_parse_published_results),
     cmocka_unit_test (test_parse_result_flags_units_errors),
     cmocka_unit_test (test_parse_time),
+    cmocka_unit_test (test_contour_next_frames),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
