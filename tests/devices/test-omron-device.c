@@ -13,6 +13,7 @@
 #include "hp-omron-codec.h"
 #include "hp-omron-device.h"
 #include "hp-omron-simulator.h"
+#include "hp-replay-agent.h"
 
 /* Short driver timeouts so that the fault tests run quickly. */
 #define RESPONSE_MS 60
@@ -524,11 +525,73 @@ test_capture_7322 (void **state G_GNUC_UNUSED)
   assert_non_null (strstr (error->message, "line 7, byte 47"));
 }
 
+/* The HEM-790IT driver against Omron's own software's traffic with a real
+ * monitor (libomron's USB logs): each command the driver sends is answered
+ * with what the monitor answered the vendor's same command. The monitor's
+ * first clear gets no answer, a later one the report counting 8; its
+ * "NO" to the newest reading comes before the reading. */
+static gsize
+hem790_significant (const guint8 *report,
+                    gsize         len)
+{
+  /* The count byte and the bytes it counts; the vendor pads with leftovers. */
+  return len == 0 ? 0 : MIN ((gsize) 1 + MIN (report[0], HP_OMRON_HEM790_REPORT_PAYLOAD), len);
+}
+
+static void
+assert_real_traffic_gives (const char *capture,
+                           guint       systolic,
+                           guint       diastolic,
+                           guint       pulse,
+                           int         year,
+                           int         day,
+                           int         minute)
+{
+  g_autofree char *path = g_build_filename (HP_CAPTURES_DIR, "real", capture, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(HpSimulatorTransport) transport = hp_simulator_transport_new ();
+  g_autoptr(HpDevice) monitor = NULL;
+  g_autoptr(HpDeviceWatch) watch = NULL;
+  HpReplayAgent *agent;
+  GDateTime *device_time;
+  gsize length = 0;
+
+  assert_true (g_file_get_contents (path, &text, &length, &error));
+  messages = hp_capture_parse (text, length, &error);
+  assert_non_null (messages);
+  agent = hp_replay_agent_new (transport, messages, hem790_significant);
+  monitor = hp_omron_device_new ("replay-0", "Omron HEM-790IT", NULL, HP_OMRON_FAMILY_HEM790,
+                                 HP_TRANSPORT (transport));
+  hp_omron_device_set_timeouts (HP_OMRON_DEVICE (monitor), RESPONSE_MS, 2000);
+  watch = hp_device_watch_new (monitor);
+
+  measure (watch);
+  assert_reading (watch, systolic, diastolic, pulse);
+  device_time = hp_measurement_get_device_time (watch->measurement);
+  assert_non_null (device_time);
+  assert_int_equal (g_date_time_get_year (device_time), year);
+  assert_int_equal (g_date_time_get_day_of_month (device_time), day);
+  assert_int_equal (g_date_time_get_minute (device_time), minute);
+  /* Every command of the driver found the vendor's same command. */
+  assert_true (hp_replay_agent_get_matched (agent) > 10);
+}
+
+static void
+test_790_real_traffic (void **state G_GNUC_UNUSED)
+{
+  /* The newest reading, as the vendor's export lists them. */
+  assert_real_traffic_gives ("omron-hem790-one-reading.hex", 123, 78, 87, 2007, 1, 6);
+  assert_real_traffic_gives ("omron-hem790-two-readings.hex", 120, 73, 67, 2007, 2, 8);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_790_happy_path),
+    cmocka_unit_test (test_790_real_traffic),
     cmocka_unit_test (test_790_history),
     cmocka_unit_test (test_790_visit),
     cmocka_unit_test (test_790_empty),
