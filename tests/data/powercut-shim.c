@@ -226,20 +226,28 @@ follow (int         fd,
       }                                                     \
   } while (0)
 
+/* A file just opened: followed if it is in the folder, and truncated by
+ * O_TRUNC as by ftruncate(). */
+static int
+opened (int         fd,
+        const char *path,
+        int         flags)
+{
+  follow (fd, path);
+  if (fd >= 0 && (flags & O_TRUNC))
+    note_pending (fd, 0, TRUNCATION);
+  return fd;
+}
+
 int
 open (const char *path,
       int         flags,
       ...)
 {
   mode_t mode = 0;
-  int fd;
 
   MODE_ARG (flags, mode);
-  fd = real_open (path, flags, mode);
-  follow (fd, path);
-  if (fd >= 0 && (flags & O_TRUNC))
-    note_pending (fd, 0, TRUNCATION);
-  return fd;
+  return opened (real_open (path, flags, mode), path, flags);
 }
 
 int
@@ -248,16 +256,13 @@ open64 (const char *path,
         ...)
 {
   mode_t mode = 0;
-  int fd;
 
   MODE_ARG (flags, mode);
-  fd = real_open64 (path, flags, mode);
-  follow (fd, path);
-  if (fd >= 0 && (flags & O_TRUNC))
-    note_pending (fd, 0, TRUNCATION);
-  return fd;
+  return opened (real_open64 (path, flags, mode), path, flags);
 }
 
+/* Only absolute paths are followed; the program under test names its
+ * files so. */
 int
 openat (int         dir,
         const char *path,
@@ -265,15 +270,9 @@ openat (int         dir,
         ...)
 {
   mode_t mode = 0;
-  int fd;
 
   MODE_ARG (flags, mode);
-  fd = real_openat (dir, path, flags, mode);
-  if (path[0] == '/')
-    follow (fd, path);
-  if (fd >= 0 && (flags & O_TRUNC))
-    note_pending (fd, 0, TRUNCATION);
-  return fd;
+  return opened (real_openat (dir, path, flags, mode), path[0] == '/' ? path : NULL, flags);
 }
 
 int
@@ -283,15 +282,9 @@ openat64 (int         dir,
           ...)
 {
   mode_t mode = 0;
-  int fd;
 
   MODE_ARG (flags, mode);
-  fd = real_openat64 (dir, path, flags, mode);
-  if (path[0] == '/')
-    follow (fd, path);
-  if (fd >= 0 && (flags & O_TRUNC))
-    note_pending (fd, 0, TRUNCATION);
-  return fd;
+  return opened (real_openat64 (dir, path, flags, mode), path[0] == '/' ? path : NULL, flags);
 }
 
 int
