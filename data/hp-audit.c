@@ -193,8 +193,9 @@ read_head (HpAuditLog   *self,
                                    self->key, self->key_len, head, error);
 }
 
-/* The MAC stored for entry @seq into @mac; FALSE with @found FALSE when
- * there is no such row. */
+/* The MAC stored for entry @seq into @mac: TRUE with @found FALSE when
+ * there is no such row (or its MAC is malformed), FALSE when the log
+ * cannot be read. */
 static gboolean
 read_entry_mac (HpAuditLog  *self,
                 gint64       seq,
