@@ -2,6 +2,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "hp-capture-recorder.h"
 #include "hp-ctl.h"
 #include "hp-device-manager.h"
 #include "hp-driver.h"
@@ -10,6 +11,7 @@
 #include "hp-hid-scale-simulator.h"
 #include "hp-omron-simulator.h"
 #include "hp-simulated-phdc.h"
+#include "hp-transport-device.h"
 
 /* How long enumeration and opening may take before the list is printed. */
 #define SETTLE_MS 1500
@@ -238,10 +240,16 @@ int
 hp_ctl_read (int    argc,
              char **argv)
 {
-  static const HpCtlCommand self = { "read", "read DEVICE | read --simulated PROTOCOL", NULL, NULL };
+  static const HpCtlCommand self = {
+    "read", "read [--record FILE] DEVICE | read [--record FILE] --simulated PROTOCOL", NULL, NULL
+  };
   g_autofree char *simulated = NULL;
+  g_autofree char *record_path = NULL;
+  g_autoptr(HpCaptureRecorder) recorder = NULL;
   const GOptionEntry entries[] = {
     { "simulated", 0, 0, G_OPTION_ARG_STRING, &simulated, "Read a simulated device speaking PROTOCOL", "PROTOCOL" },
+    { "record", 0, 0, G_OPTION_ARG_FILENAME, &record_path,
+      "Record the exchange in FILE, a new file, for healthpost-ctl decode", "FILE" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(HpDeviceManager) manager = NULL;
@@ -274,6 +282,18 @@ hp_ctl_read (int    argc,
         return hp_ctl_fail ("no measuring device “%s” (see healthpost-ctl devices)", argv[1]);
     }
 
+  if (record_path != NULL)
+    {
+      g_autofree char *what = g_strdup_printf ("%s, %s", hp_device_get_name (device), hp_device_get_id (device));
+
+      if (!HP_IS_TRANSPORT_DEVICE (device))
+        return hp_ctl_fail ("%s cannot be recorded", hp_device_get_id (device));
+      recorder = hp_capture_recorder_new (hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (device)),
+                                          record_path, what, simulated != NULL, &error);
+      if (recorder == NULL)
+        return hp_ctl_fail ("%s", error->message);
+    }
+
   g_signal_connect (device, "measurement-ready", G_CALLBACK (on_ready), &reading);
   g_signal_connect (device, "measurement-failed", G_CALLBACK (on_failed), &reading);
   g_print ("Reading %s: take the measurement on the device now.\n", hp_device_get_id (device));
@@ -283,6 +303,13 @@ hp_ctl_read (int    argc,
     g_main_context_iteration (NULL, TRUE);
   g_signal_handlers_disconnect_by_data (device, &reading);
 
+  if (recorder != NULL)
+    {
+      if (!hp_capture_recorder_check (recorder, &error))
+        g_printerr ("healthpost-ctl: %s\n", error->message);
+      else
+        g_printerr ("Recorded %u messages in %s\n", hp_capture_recorder_get_count (recorder), record_path);
+    }
   if (reading.error != NULL)
     {
       int status = hp_ctl_fail ("%s", reading.error->message);
@@ -291,7 +318,7 @@ hp_ctl_read (int    argc,
     }
   print_measurement (reading.measurement);
   g_object_unref (reading.measurement);
-  return 0;
+  return error == NULL ? 0 : 1;
 }
 
 int

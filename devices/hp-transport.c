@@ -6,7 +6,9 @@
 G_DEFINE_INTERFACE (HpTransport, hp_transport, G_TYPE_OBJECT)
 
 enum {
+  SIGNAL_INCOMING,
   SIGNAL_RECEIVED,
+  SIGNAL_SENT,
   SIGNAL_CLOSED,
   N_SIGNALS
 };
@@ -18,6 +20,12 @@ hp_transport_default_init (HpTransportInterface *iface)
 {
   signals[SIGNAL_RECEIVED] =
     g_signal_new ("received", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
+  signals[SIGNAL_INCOMING] =
+    g_signal_new ("incoming", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
+  signals[SIGNAL_SENT] =
+    g_signal_new ("sent", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
@@ -51,7 +59,10 @@ hp_transport_send (HpTransport  *self,
   g_return_val_if_fail (bytes != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return HP_TRANSPORT_GET_IFACE (self)->send (self, bytes, error);
+  if (!HP_TRANSPORT_GET_IFACE (self)->send (self, bytes, error))
+    return FALSE;
+  g_signal_emit (self, signals[SIGNAL_SENT], 0, bytes);
+  return TRUE;
 }
 
 /* Source tag of the errors reported for links without control requests. */
@@ -103,6 +114,7 @@ hp_transport_emit_received (HpTransport *self,
   g_return_if_fail (HP_IS_TRANSPORT (self));
   g_return_if_fail (bytes != NULL);
 
+  g_signal_emit (self, signals[SIGNAL_INCOMING], 0, bytes);
   g_signal_emit (self, signals[SIGNAL_RECEIVED], 0, bytes);
 }
 

@@ -32,6 +32,9 @@ G_DECLARE_INTERFACE (HpTransport, hp_transport, HP, TRANSPORT, GObject)
 
 /* Drivers never touch libusb: they open a transport, send bytes, and hear
  * back through "received" and "closed" (the link is gone; a GError says why).
+ * For observers (a recorder): "incoming" carries the same bytes as
+ * "received", before any "received" handler runs (so before the driver
+ * answers them), and "sent" tells of each send() that succeeded.
  *
  * On a stream link (PHDC bulk pipes) "received" holds whatever arrived, which
  * need not be a whole message, and send() may carry any length. On a report

@@ -79,6 +79,22 @@ expect_output 0 '^blood-glucose blood-glucose=104 mg/dL .*device=freestyle:' "$c
 expect_output 1 'no simulated device “toaster” \(known: ' "$ctl" read --simulated toaster
 expect_output 1 'no measuring device “nowhere-0”' "$ctl" read nowhere-0
 
+# A session recorded with read --record decodes to the reading the driver
+# gave: the recording holds the exchange as it happened, in order.
+for sim in omron-hem790 omron-hem7322 hid-scale contour freestyle ieee11073-bp ieee11073-scale ieee11073-glucose; do
+  protocol="$sim"
+  case "$sim" in ieee11073-*) protocol=ieee11073 ;; esac
+  "$ctl" read --simulated "$sim" --record "$work/$sim.hex" >"$work/read-$sim" 2>&1 || fail "read --record $sim failed"
+  reading="$(grep -E '^(blood|body)' "$work/read-$sim" | sed 's/ device-time=.*//; s/ device=.*//')"
+  [ -n "$reading" ] || { fail "read --simulated $sim gave no reading"; cat "$work/read-$sim"; continue; }
+  grep -q 'simulated: recorded live by healthpost-ctl' "$work/$sim.hex" || fail "$sim: the recording does not say what it is"
+  [ "$(stat -c %a "$work/$sim.hex")" = 600 ] || fail "$sim: the recording is not private (mode $(stat -c %a "$work/$sim.hex"))"
+  "$ctl" decode --protocol "$protocol" "$work/$sim.hex" >"$work/decoded-$sim" 2>&1 || { fail "decode of the $sim recording failed"; cat "$work/decoded-$sim"; }
+  grep -qF -- "$reading" "$work/decoded-$sim" || { fail "the $sim recording does not decode to “$reading”"; cat "$work/decoded-$sim"; }
+done
+# An existing file is never replaced.
+expect_output 1 'an existing file is never replaced' "$ctl" read --simulated hid-scale --record "$work/hid-scale.hex"
+
 # The device list always answers, with or without USB.
 expect_output 0 '^Measuring devices: [0-9]+' "$ctl" devices
 
