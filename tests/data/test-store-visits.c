@@ -35,13 +35,18 @@ assert_count (HpStore *store,
   assert_null (error);
 }
 
+/* The database's path, which the message may name, is the test's own
+ * random folder: its letters and digits are no patient's values. */
 static void
-assert_no_patient_value_in (const char *message)
+assert_no_patient_value_in (const char *message,
+                            const char *database_path)
 {
   static const char * const values[] = { "137", "88", "104", "71", "5.4", "131", "85", "injected", "FAIL" };
+  g_auto(GStrv) parts = g_strsplit (message, database_path, -1);
+  g_autofree char *without_path = g_strjoinv ("<database>", parts);
 
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
-    if (strstr (message, values[i]) != NULL)
+    if (strstr (without_path, values[i]) != NULL)
       fail_msg ("error message quotes '%s': %s", values[i], message);
 }
 
@@ -261,7 +266,7 @@ assert_commit_fails_cleanly (HpStoreFixture *fixture,
 
   assert_false (hp_store_commit_visit (store, visit, &error));
   hp_store_fixture_assert_error (error, HP_STORE_ERROR_WRITE);
-  assert_no_patient_value_in (error->message);
+  assert_no_patient_value_in (error->message, fixture->path);
 
   raw = hp_store_fixture_open_raw (fixture->path);
   assert_nothing_of (raw, hp_visit_get_id (visit));
