@@ -9,6 +9,8 @@
 #include "hp-contour-simulator.h"
 #include "hp-freestyle-simulator.h"
 #include "hp-hid-scale-simulator.h"
+#include "hp-phdc-device.h"
+#include "hp-replay.h"
 #include "hp-omron-simulator.h"
 #include "hp-simulated-phdc.h"
 #include "hp-transport-device.h"
@@ -325,19 +327,26 @@ int
 hp_ctl_decode (int    argc,
                char **argv)
 {
-  static const HpCtlCommand self = { "decode", "decode --protocol NAME FILE", NULL, NULL };
+  static const HpCtlCommand self = { "decode", "decode --protocol NAME [--kind KIND] FILE", NULL, NULL };
   g_autofree char *protocol = NULL;
+  g_autofree char *kind_name = NULL;
   const GOptionEntry entries[] = {
     { "protocol", 'p', 0, G_OPTION_ARG_STRING, &protocol, "The device protocol", "NAME" },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
+      "ieee11073: what the device measures (blood-pressure, body-weight, blood-glucose), "
+      "as its USB descriptor says; blood-pressure if not given", "KIND" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   gsize length;
   g_autoptr(GPtrArray) messages = NULL;
-  g_autoptr(GPtrArray) measurements = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) differences = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(HpMeasurement) measurement = NULL;
   const HpDriver *driver;
-  gboolean decoded;
+  HpMeasurementKind kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE;
+  guint16 specialization;
+  HpUsbDeviceInfo info = { 0 };
 
   if (!hp_ctl_parse_options (&self, entries, &argc, &argv))
     return 2;
@@ -348,18 +357,21 @@ hp_ctl_decode (int    argc,
     }
 
   driver = hp_driver_registry_find_protocol (protocol);
-  if (driver == NULL || driver->decode == NULL)
+  if (driver == NULL)
     {
       gsize n;
       const HpDriver * const *drivers = hp_driver_registry_list (&n);
       g_autoptr(GString) known = g_string_new (NULL);
 
       for (gsize i = 0; i < n; i++)
-        if (drivers[i]->decode != NULL)
-          g_string_append_printf (known, "%s%s", known->len > 0 ? ", " : "", drivers[i]->protocol);
-      return hp_ctl_fail ("no decoder for protocol “%s” (known: %s)", protocol,
-                          known->len > 0 ? known->str : "none");
+        g_string_append_printf (known, "%s%s", i > 0 ? ", " : "", drivers[i]->protocol);
+      return hp_ctl_fail ("no driver for protocol “%s” (known: %s)", protocol, known->str);
     }
+
+  if (kind_name != NULL && (driver != &hp_phdc_driver || !hp_measurement_kind_from_string (kind_name, &kind)))
+    return hp_ctl_fail (driver != &hp_phdc_driver ? "--kind is for ieee11073 captures only"
+                                                  : "unknown kind “%s” (blood-pressure, body-weight, blood-glucose)",
+                        kind_name);
 
   if (!g_file_get_contents (argv[1], &text, &length, &error))
     return hp_ctl_fail ("%s", error->message);
@@ -367,12 +379,21 @@ hp_ctl_decode (int    argc,
   if (messages == NULL)
     return hp_ctl_fail ("%s: %s", argv[1], error->message);
 
-  decoded = driver->decode (messages, measurements, &error);
-  for (guint i = 0; i < measurements->len; i++)
-    print_measurement (g_ptr_array_index (measurements, i));
-  if (!decoded)
+  /* The driver a plugged-in device gets, answered from the capture. */
+  if (driver == &hp_phdc_driver)
+    {
+      /* A PHDC device names what it measures in its USB descriptor, which
+       * a capture does not hold. */
+      specialization = hp_phdc_specialization_for_kind (kind);
+      info.model = driver->description;
+      info.specializations = &specialization;
+      info.n_specializations = 1;
+    }
+  measurement = hp_replay_capture (driver, driver == &hp_phdc_driver ? &info : NULL, messages, differences, &error);
+  for (guint i = 0; i < differences->len; i++)
+    g_printerr ("%s: %s\n", argv[1], (const char *) g_ptr_array_index (differences, i));
+  if (measurement == NULL)
     return hp_ctl_fail ("%s: %s", argv[1], error->message);
-  if (measurements->len == 0)
-    g_print ("no measurement in %u messages\n", messages->len);
+  print_measurement (measurement);
   return 0;
 }

@@ -140,23 +140,3 @@ hp_capture_parse (const char  *text,
     }
   return g_steal_pointer (&messages);
 }
-
-void
-hp_capture_set_decode_error (GError                 **error,
-                             const HpCaptureMessage  *message,
-                             gsize                    offset,
-                             const char              *format,
-                             ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  g_return_if_fail (message != NULL);
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error (error, HP_CAPTURE_ERROR, HP_CAPTURE_ERROR_DECODE,
-               "line %u, byte %" G_GSIZE_FORMAT ": %s", message->line, offset, what);
-}

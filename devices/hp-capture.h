@@ -3,7 +3,6 @@
 
 #include <glib.h>
 
-#include "hp-measurement.h"
 
 G_BEGIN_DECLS
 
@@ -11,7 +10,7 @@ G_BEGIN_DECLS
 
 typedef enum {
   HP_CAPTURE_ERROR_SYNTAX,   /* the file is not hex lines */
-  HP_CAPTURE_ERROR_DECODE,   /* a message does not follow the protocol */
+  HP_CAPTURE_ERROR_DECODE,   /* replayed, the capture gives the driver no reading */
   HP_CAPTURE_ERROR_EMPTY,    /* no message at all */
 } HpCaptureError;
 
@@ -35,21 +34,5 @@ typedef struct {
 GPtrArray *hp_capture_parse (const char  *text,
                              gsize        length,
                              GError     **error);
-
-/* Decodes the messages of one protocol into @measurements (HpMeasurement).
- * On a message that breaks the protocol: FALSE with HP_CAPTURE_ERROR_DECODE
- * and a message of the form "line L, byte B: what is wrong", B counting from
- * 0 within that message. Measurements decoded before the error stay in
- * @measurements. */
-typedef gboolean (*HpCaptureDecodeFunc) (GPtrArray  *messages,
-                                         GPtrArray  *measurements,
-                                         GError    **error);
-
-/* Sets @error to HP_CAPTURE_ERROR_DECODE for @message at @offset. */
-void hp_capture_set_decode_error (GError                 **error,
-                                  const HpCaptureMessage  *message,
-                                  gsize                    offset,
-                                  const char              *format,
-                                  ...) G_GNUC_PRINTF (4, 5);
 
 G_END_DECLS

@@ -43,12 +43,6 @@ void      hp_contour_encode_report       (GByteArray      *out,
                                           const guint8    *payload,
                                           gsize            len);
 
-/* The capture decoder: lines are the meter's input reports ("<") and the
- * kiosk's output reports (">"); every patient result becomes a measurement. */
-gboolean  hp_contour_decode_capture      (GPtrArray       *messages,
-                                          GPtrArray       *measurements,
-                                          GError         **error);
-
 /* The registry entry: Ascensia's VID 0x1a79 with the Contour product ids. */
 extern const HpDriver hp_contour_driver;
 

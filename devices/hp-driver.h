@@ -1,7 +1,6 @@
-/* What the device manager knows of each protocol driver: which USB devices it speaks to, how to make one, how to decode a capture. */
+/* What the device manager knows of each protocol driver: which USB devices it speaks to, how to make one, which bytes of its requests matter. */
 #pragma once
 
-#include "hp-capture.h"
 #include "hp-device.h"
 #include "hp-transport.h"
 
@@ -48,6 +47,11 @@ typedef HpDevice *(*HpDriverCreateFunc) (const char            *id,
                                          const HpUsbDeviceInfo *info,
                                          HpTransport           *transport);
 
+/* How many leading bytes of a request the driver sends carry meaning; the
+ * rest is padding, which another host may fill with anything. */
+typedef gsize (*HpReplaySignificantFunc) (const guint8 *request,
+                                          gsize         len);
+
 typedef struct {
   const char         *protocol;    /* short name: "ieee11073", "omron-hem790", ... used by healthpost-ctl */
   const char         *description; /* for staff */
@@ -55,7 +59,8 @@ typedef struct {
   const HpUsbMatch   *matches;
   gsize               n_matches;
   HpDriverCreateFunc  create;
-  HpCaptureDecodeFunc decode;      /* for healthpost-ctl decode; %NULL if none */
+  /* For replaying a capture (hp-replay.h); %NULL: all but trailing zeros. */
+  HpReplaySignificantFunc replay_significant;
 } HpDriver;
 
 /* Every driver the kiosk has, in matching order (VID:PID tables before class

@@ -484,134 +484,6 @@ hp_freestyle_device_set_timeouts (HpFreestyleDevice *self,
   self->response_timeout_ms = response_timeout_ms;
 }
 
-/* Capture decoding: the host's text commands say which reply comes next. */
-gboolean
-hp_freestyle_decode_capture (GPtrArray  *messages,
-                             GPtrArray  *measurements,
-                             GError    **error)
-{
-  g_autoptr(GByteArray) reply = g_byte_array_new ();
-  g_autofree char *command = NULL;
-  g_autofree char *serial = g_strdup ("unknown");
-  const HpCaptureMessage *reply_start = NULL;
-  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
-
-  g_return_val_if_fail (messages != NULL, FALSE);
-  g_return_val_if_fail (measurements != NULL, FALSE);
-
-  for (guint m = 0; m < messages->len; m++)
-    {
-      const HpCaptureMessage *message = g_ptr_array_index (messages, m);
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(GPtrArray) records = NULL;
-      gsize size, len, offset = 0, body_len;
-      const guint8 *report = g_bytes_get_data (message->bytes, &size);
-      const guint8 *data, *body;
-      guint8 type;
-
-      if (!hp_freestyle_decode_message (report, size, &type, &data, &len, &offset, &local_error))
-        {
-          hp_capture_set_decode_error (error, message, offset, "%s", local_error->message);
-          return FALSE;
-        }
-      if (message->direction == HP_CAPTURE_TO_DEVICE)
-        {
-          if (type == HP_FREESTYLE_TYPE_TEXT)
-            {
-              while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
-                len--;
-              g_free (command);
-              command = g_strndup ((const char *) data, len);
-              g_byte_array_set_size (reply, 0);
-              reply_start = NULL;
-            }
-          continue;
-        }
-      if (type != HP_FREESTYLE_TYPE_TEXT)
-        continue;
-      if (command == NULL)
-        {
-          hp_capture_set_decode_error (error, message, 0, "a text reply with no command before it");
-          return FALSE;
-        }
-      if (reply_start == NULL)
-        reply_start = message;
-      if (reply->len + len > HP_FREESTYLE_REPLY_MAX)
-        {
-          hp_capture_set_decode_error (error, message, 1, "the reply grows beyond %d bytes", HP_FREESTYLE_REPLY_MAX);
-          return FALSE;
-        }
-      g_byte_array_append (reply, data, (guint) len);
-      if (!hp_freestyle_text_complete (reply->data, reply->len))
-        continue;
-
-      /* Offsets below count within the joined reply; the error names the
-       * report that started it, 2 bytes of head per report before them. */
-      if (!hp_freestyle_parse_text_reply (reply->data, reply->len, &body, &body_len, &offset, &local_error))
-        {
-          hp_capture_set_decode_error (error, reply_start, 2 + offset, "reply to %s: %s", command,
-                                       local_error->message);
-          return FALSE;
-        }
-      if (strcmp (command, "$serlnum?") == 0 || strcmp (command, "$sn?") == 0)
-        {
-          while (body_len > 0 && (body[body_len - 1] == '\n' || body[body_len - 1] == '\r'))
-            body_len--;
-          g_free (serial);
-          serial = g_strndup ((const char *) body, MIN (body_len, (gsize) SERIAL_MAX));
-          for (char *c = serial; *c != '\0'; c++)
-            if (!g_ascii_isalnum (*c) && *c != '-')
-              *c = '_';
-        }
-      else if (strcmp (command, "$result?") == 0 || strcmp (command, "$arresult?") == 0)
-        {
-          g_autofree char *device_id = NULL;
-
-          records = hp_freestyle_parse_records (body, body_len, &offset, &local_error);
-          if (records == NULL)
-            {
-              hp_capture_set_decode_error (error, reply_start, 2 + offset, "reply to %s: %s", command,
-                                           local_error->message);
-              return FALSE;
-            }
-          device_id = g_strconcat (hp_freestyle_driver.protocol, ":", serial, NULL);
-          for (guint r = 0; r < records->len; r++)
-            {
-              const char * const *fields = g_ptr_array_index (records, r);
-              HpFreestyleLayout layout = strcmp (command, "$arresult?") == 0 ? HP_FREESTYLE_LAYOUT_LIBRE :
-                                         strcmp (fields[0], "0") == 0 ? HP_FREESTYLE_LAYOUT_INSULINX :
-                                         HP_FREESTYLE_LAYOUT_NEO;
-              HpFreestyleRecord record;
-              g_autoptr(HpMeasurement) measurement = NULL;
-
-              if (!hp_freestyle_parse_glucose_record (layout, fields, &record, &local_error))
-                {
-                  hp_capture_set_decode_error (error, reply_start, 2, "record %u: %s", r + 1, local_error->message);
-                  return FALSE;
-                }
-              if (record.kind != HP_FREESTYLE_RECORD_GLUCOSE)
-                continue;
-              measurement = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE);
-              hp_measurement_set_value (measurement, HP_QUANTITY_BLOOD_GLUCOSE, record.value, "mg/dL");
-              hp_measurement_set_device_id (measurement, device_id);
-              if (!record.time_lost)
-                {
-                  g_autoptr(GDateTime) when = g_date_time_new (tz, record.time.year, record.time.month,
-                                                               record.time.day, record.time.hour,
-                                                               record.time.minute, record.time.second);
-                  hp_measurement_set_device_time (measurement, when);
-                }
-              else
-                hp_measurement_set_flags (measurement, HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID);
-              g_ptr_array_add (measurements, g_steal_pointer (&measurement));
-            }
-        }
-      g_byte_array_set_size (reply, 0);
-      reply_start = NULL;
-    }
-  return TRUE;
-}
-
 static HpDevice *
 create_from_usb (const char            *id,
                  const HpUsbDeviceInfo *info,
@@ -627,9 +499,10 @@ create_from_usb (const char            *id,
 }
 
 static const HpUsbMatch freestyle_matches[] = {
+  /* The first is the model a replayed capture is taken to come from. */
+  { .kind = HP_USB_MATCH_VID_PID, .vendor_id = 0x1a61, .product_id = 0x3850, .model = "Abbott FreeStyle Precision Neo" },
   { .kind = HP_USB_MATCH_VID_PID, .vendor_id = 0x1a61, .product_id = 0x3460, .model = "Abbott FreeStyle InsuLinx" },
   { .kind = HP_USB_MATCH_VID_PID, .vendor_id = 0x1a61, .product_id = 0x3650, .model = "Abbott FreeStyle Libre" },
-  { .kind = HP_USB_MATCH_VID_PID, .vendor_id = 0x1a61, .product_id = 0x3850, .model = "Abbott FreeStyle Precision Neo" },
 };
 
 const HpDriver hp_freestyle_driver = {
@@ -639,5 +512,4 @@ const HpDriver hp_freestyle_driver = {
   .matches = freestyle_matches,
   .n_matches = G_N_ELEMENTS (freestyle_matches),
   .create = create_from_usb,
-  .decode = hp_freestyle_decode_capture,
 };

@@ -35,14 +35,6 @@ HpDevice *hp_freestyle_device_new          (const char         *id,
 void      hp_freestyle_device_set_timeouts (HpFreestyleDevice  *self,
                                             guint               response_timeout_ms);
 
-/* The capture decoder: lines are the meter's input reports ("<") and the
- * kiosk's output reports (">"); the host's text commands say which reply is
- * which, and every patient glucose record becomes a measurement. */
-gboolean  hp_freestyle_decode_capture      (GPtrArray          *messages,
-                                            GPtrArray          *measurements,
-                                            GError            **error);
-
-/* The registry entry: Abbott's VID 0x1a61 with InsuLinx, Libre and Neo. */
 extern const HpDriver hp_freestyle_driver;
 
 G_END_DECLS

@@ -349,72 +349,6 @@ create_from_usb (const char            *id,
   return hp_hid_scale_device_new (id, info->model, info->serial, transport);
 }
 
-/* A capture holds the scale's reports ("<"); each weight the driver would
- * take (the same non-zero stable weight twice in a row, not counting the
- * first report) becomes a measurement. */
-static gboolean
-decode_capture (GPtrArray  *messages,
-                GPtrArray  *measurements,
-                GError    **error)
-{
-  gboolean has_candidate = FALSE, taken = FALSE;
-  HpHidScaleReport candidate = { 0 };
-  guint n_reports = 0;
-
-  for (guint i = 0; i < messages->len; i++)
-    {
-      const HpCaptureMessage *message = g_ptr_array_index (messages, i);
-      g_autoptr(GError) local_error = NULL;
-      HpHidScaleReport report;
-      gsize size, offset = 0;
-      const guint8 *data = g_bytes_get_data (message->bytes, &size);
-
-      if (message->direction != HP_CAPTURE_FROM_DEVICE)
-        continue;
-      if (size >= 1 && data[0] != HP_HID_SCALE_REPORT_ID)
-        continue;
-      if (!hp_hid_scale_decode_report (data, size, &report, &offset, &local_error))
-        {
-          hp_capture_set_decode_error (error, message, offset, "%s", local_error->message);
-          return FALSE;
-        }
-      if (n_reports++ == 0)
-        continue;
-
-      if (report.status != HP_HID_SCALE_STATUS_STABLE || report.raw == 0)
-        {
-          has_candidate = taken = FALSE;
-          continue;
-        }
-      if (has_candidate && candidate.raw == report.raw && candidate.unit == report.unit &&
-          candidate.exponent == report.exponent)
-        {
-          g_autoptr(HpMeasurement) measurement = NULL;
-          const char *unit;
-          double value;
-
-          /* One weight per time on the scale, however long the patient stays. */
-          if (taken)
-            continue;
-          if (!hp_hid_scale_report_weight (&report, &value, &unit, &local_error))
-            {
-              hp_capture_set_decode_error (error, message, 2, "%s", local_error->message);
-              return FALSE;
-            }
-          measurement = hp_measurement_new (HP_MEASUREMENT_KIND_BODY_WEIGHT);
-          hp_measurement_set_value (measurement, HP_QUANTITY_BODY_WEIGHT, value, unit);
-          hp_measurement_set_device_id (measurement, hp_hid_scale_driver.protocol);
-          g_ptr_array_add (measurements, g_steal_pointer (&measurement));
-          taken = TRUE;
-          continue;
-        }
-      taken = FALSE;
-      candidate = report;
-      has_candidate = TRUE;
-    }
-  return TRUE;
-}
-
 static const HpUsbMatch hid_scale_matches[] = {
   { .kind = HP_USB_MATCH_VID_PID, .vendor_id = 0x0922, .product_id = 0x8003, .model = "Dymo M10" },
   { .kind = HP_USB_MATCH_VID_PID, .vendor_id = 0x0922, .product_id = 0x8004, .model = "Dymo M25" },
@@ -429,5 +363,4 @@ const HpDriver hp_hid_scale_driver = {
   .matches = hid_scale_matches,
   .n_matches = G_N_ELEMENTS (hid_scale_matches),
   .create = create_from_usb,
-  .decode = decode_capture,
 };

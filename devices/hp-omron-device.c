@@ -1020,7 +1020,16 @@ hp_omron_device_set_records_per_user (HpOmronDevice *self,
   self->records_per_user = records_per_user;
 }
 
-/* ---- registry: USB matches and capture decoding ---- */
+/* ---- registry: USB matches and replay ---- */
+
+static gsize
+hem790_significant (const guint8 *report,
+                    gsize         len)
+{
+  /* The count byte and the bytes it counts; Omron's software pads with
+   * whatever its buffer held before. */
+  return len == 0 ? 0 : MIN ((gsize) 1 + MIN (report[0], HP_OMRON_HEM790_REPORT_PAYLOAD), len);
+}
 
 static HpDevice *
 create_hem790 (const char            *id,
@@ -1038,260 +1047,6 @@ create_hem7322 (const char            *id,
   return hp_omron_device_new (id, info->model, info->serial, HP_OMRON_FAMILY_HEM7322, transport);
 }
 
-static HpMeasurement *
-capture_measurement (const char          *protocol,
-                     const HpOmronRecord *record)
-{
-  HpMeasurement *measurement = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
-  g_autoptr(GDateTime) time = record_time (record);
-
-  hp_measurement_set_value (measurement, HP_QUANTITY_SYSTOLIC, record->systolic, UNIT_MMHG);
-  hp_measurement_set_value (measurement, HP_QUANTITY_DIASTOLIC, record->diastolic, UNIT_MMHG);
-  hp_measurement_set_value (measurement, HP_QUANTITY_PULSE_RATE, record->pulse, UNIT_PER_MINUTE);
-  hp_measurement_set_device_id (measurement, protocol);
-  if (time != NULL)
-    hp_measurement_set_device_time (measurement, time);
-  else
-    hp_measurement_set_flags (measurement, HP_MEASUREMENT_FLAG_DEVICE_CLOCK_INVALID);
-  return measurement;
-}
-
-/* HEM-790IT capture: the host's reports (">") say which command each reply
- * answers; every "GME" reply becomes a measurement. A host may clear more
- * than once, send commands the kiosk does not (identity, settings), and
- * ask again after an answer it could not use ("NO", a garbled reply, the
- * not-yet-listening report): such an answer is a fault only if the host
- * goes on to something else. Offsets in errors count within the report
- * where the fault shows. */
-typedef struct {
-  GByteArray *command;     /* the lettered command being gathered */
-  GByteArray *last;        /* the last whole command, or one zero byte for a clear */
-  GByteArray *reply;
-  gsize expected;          /* the whole "OK" reply's length; 0 = nothing awaited */
-  gboolean clearing;       /* zero bytes are being gathered */
-  gboolean is_reading;
-  GError *unresolved;      /* an answer the host has not asked again after */
-} Hem790Capture;
-
-static void
-hem790_capture_clear (Hem790Capture *capture)
-{
-  g_clear_pointer (&capture->command, g_byte_array_unref);
-  g_clear_pointer (&capture->last, g_byte_array_unref);
-  g_clear_pointer (&capture->reply, g_byte_array_unref);
-  g_clear_error (&capture->unresolved);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Hem790Capture, hem790_capture_clear)
-
-/* A whole command (or clear, @bytes one zero) from the host: a retry of
- * the last one, or a clear, settles an unusable answer to it; anything
- * else leaves that answer a fault. */
-static gboolean
-hem790_capture_command (Hem790Capture           *capture,
-                        const guint8            *bytes,
-                        gsize                    len,
-                        gsize                    expected,
-                        GError                 **error)
-{
-  gboolean again = len == capture->last->len && memcmp (bytes, capture->last->data, len) == 0;
-
-  if (capture->unresolved != NULL && !again && !(len == 1 && bytes[0] == 0))
-    {
-      g_propagate_error (error, g_steal_pointer (&capture->unresolved));
-      return FALSE;
-    }
-  g_clear_error (&capture->unresolved);
-  g_byte_array_set_size (capture->last, 0);
-  g_byte_array_append (capture->last, bytes, (guint) len);
-  g_byte_array_set_size (capture->reply, 0);
-  capture->expected = expected;
-  capture->is_reading = len >= 3 && memcmp (bytes, "GME", 3) == 0;
-  return TRUE;
-}
-
-static gboolean
-decode_hem790_capture (GPtrArray  *messages,
-                       GPtrArray  *measurements,
-                       GError    **error)
-{
-  g_auto(Hem790Capture) capture = { 0 };
-
-  capture.command = g_byte_array_new ();
-  capture.last = g_byte_array_new ();
-  capture.reply = g_byte_array_new ();
-  for (guint i = 0; i < messages->len; i++)
-    {
-      const HpCaptureMessage *message = g_ptr_array_index (messages, i);
-      g_autoptr(GError) local_error = NULL;
-      const guint8 *payload;
-      gsize size, payload_len, offset = 0, command_len;
-      const guint8 *data = g_bytes_get_data (message->bytes, &size);
-      HpOmronReplyStatus status;
-
-      if (!hp_omron_hem790_report_payload (data, size, &payload, &payload_len, &offset, &local_error))
-        {
-          hp_capture_set_decode_error (error, message, offset, "%s", local_error->message);
-          return FALSE;
-        }
-      if (payload_len == 0)
-        continue;
-
-      if (message->direction == HP_CAPTURE_TO_DEVICE)
-        {
-          if (capture.command->len == 0 && hp_omron_hem790_is_clearing (payload, payload_len))
-            {
-              /* A clearing block ends with a report that is not full. */
-              capture.clearing = payload_len == HP_OMRON_HEM790_REPORT_PAYLOAD;
-              if (!capture.clearing
-                  && !hem790_capture_command (&capture, (const guint8 *) "", 1, HP_OMRON_HEM790_OK_SIZE,
-                                              &local_error))
-                {
-                  hp_capture_set_decode_error (error, message, 0, "the host cleared without asking again "
-                                               "after: %s", local_error->message);
-                  return FALSE;
-                }
-              continue;
-            }
-          if (capture.clearing)
-            {
-              hp_capture_set_decode_error (error, message, 1, "a clearing block ends without a short report");
-              return FALSE;
-            }
-          g_byte_array_append (capture.command, payload, (guint) payload_len);
-          command_len = hp_omron_hem790_command_length (capture.command->data, capture.command->len);
-          if (capture.command->len >= 3 && command_len == 0)
-            {
-              hp_capture_set_decode_error (error, message, 1, "unknown command");
-              return FALSE;
-            }
-          if (command_len == 0 || capture.command->len < command_len)
-            continue;
-          if (capture.command->len > command_len)
-            {
-              hp_capture_set_decode_error (error, message, 1 + payload_len - (capture.command->len - command_len),
-                                           "bytes after the end of the command");
-              return FALSE;
-            }
-          if (!hem790_capture_command (&capture, capture.command->data, command_len,
-                                       memcmp (capture.command->data, "GME", 3) == 0 ? HP_OMRON_HEM790_RECORD_REPLY_SIZE
-                                       : memcmp (capture.command->data, "GDC", 3) == 0 ? HP_OMRON_HEM790_COUNT_REPLY_SIZE
-                                       : 0 /* replies to the others are skipped */,
-                                       &local_error))
-            {
-              hp_capture_set_decode_error (error, message, 1, "the host went on after: %s", local_error->message);
-              return FALSE;
-            }
-          g_byte_array_set_size (capture.command, 0);
-          continue;
-        }
-
-      if (capture.expected == 0)
-        continue;
-      g_byte_array_append (capture.reply, payload, (guint) payload_len);
-      if (!hp_omron_hem790_check_reply (capture.reply->data, capture.reply->len, capture.expected,
-                                        &status, &offset, &local_error)
-          || status == HP_OMRON_REPLY_NO)
-        {
-          /* @offset counts in the reply; give it within this report. */
-          gsize before = capture.reply->len - payload_len;
-
-          if (local_error == NULL)
-            offset = 0;
-          g_clear_error (&capture.unresolved);
-          hp_capture_set_decode_error (&capture.unresolved, message, offset >= before ? 1 + offset - before : 0,
-                                       "%s", local_error != NULL ? local_error->message
-                                                                 : "the monitor answered \"NO\"");
-          capture.expected = 0;
-          continue;
-        }
-      if (status == HP_OMRON_REPLY_INCOMPLETE)
-        continue;
-      if (capture.is_reading)
-        {
-          HpOmronRecord record;
-
-          if (!hp_omron_hem790_decode_reading (capture.reply->data, capture.reply->len, &record, &offset,
-                                               &local_error))
-            {
-              hp_capture_set_decode_error (error, message, 0, "%s", local_error->message);
-              return FALSE;
-            }
-          g_ptr_array_add (measurements, capture_measurement (hp_omron_hem790_driver.protocol, &record));
-        }
-      capture.expected = 0;
-    }
-  if (capture.unresolved != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&capture.unresolved));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* HEM-7322U capture: each device report is one reply; the record areas'
- * bytes are gathered by address and every written record becomes a
- * measurement. */
-static gboolean
-decode_hem7322_capture (GPtrArray  *messages,
-                        GPtrArray  *measurements,
-                        GError    **error)
-{
-  const gsize memory_size = 2 * HP_OMRON_HEM7322_RECORDS_PER_USER * HP_OMRON_HEM7322_RECORD_SIZE;
-  g_autofree guint8 *memory = g_malloc (memory_size);
-  gsize read_end = 0;
-
-  memset (memory, 0xFF, memory_size);
-  for (guint i = 0; i < messages->len; i++)
-    {
-      const HpCaptureMessage *message = g_ptr_array_index (messages, i);
-      g_autoptr(GError) local_error = NULL;
-      HpOmronHem7322Command command;
-      const guint8 *payload;
-      guint16 address;
-      guint8 status, payload_size;
-      gsize size, offset = 0;
-      const guint8 *data = g_bytes_get_data (message->bytes, &size);
-
-      if (message->direction == HP_CAPTURE_TO_DEVICE)
-        {
-          if (!hp_omron_hem7322_decode_command (data, size, &command, &address, &payload_size, &offset,
-                                                &local_error))
-            {
-              hp_capture_set_decode_error (error, message, offset, "%s", local_error->message);
-              return FALSE;
-            }
-          continue;
-        }
-      if (!hp_omron_hem7322_decode_reply (data, size, &command, &status, &address, &payload, &payload_size,
-                                          &offset, &local_error))
-        {
-          hp_capture_set_decode_error (error, message, offset, "%s", local_error->message);
-          return FALSE;
-        }
-      if (command != HP_OMRON_HEM7322_COMMAND_READ || status != 0 || address < HP_OMRON_HEM7322_RECORDS_START)
-        continue;
-      if ((gsize) (address - HP_OMRON_HEM7322_RECORDS_START) + payload_size > memory_size)
-        {
-          hp_capture_set_decode_error (error, message, 4, "address 0x%04x is past the record areas", address);
-          return FALSE;
-        }
-      memcpy (memory + (address - HP_OMRON_HEM7322_RECORDS_START), payload, payload_size);
-      read_end = MAX (read_end, (gsize) (address - HP_OMRON_HEM7322_RECORDS_START) + payload_size);
-    }
-
-  for (gsize at = 0; at + HP_OMRON_HEM7322_RECORD_SIZE <= read_end; at += HP_OMRON_HEM7322_RECORD_SIZE)
-    {
-      HpOmronRecord record;
-
-      if (hp_omron_hem7322_record_is_empty (memory + at))
-        continue;
-      hp_omron_hem7322_decode_record (memory + at, &record);
-      g_ptr_array_add (measurements, capture_measurement (hp_omron_hem7322_driver.protocol, &record));
-    }
-  return TRUE;
-}
-
 static const HpUsbMatch hem790_matches[] = {
   { .kind = HP_USB_MATCH_VID_PID, .vendor_id = 0x0590, .product_id = 0x0028, .model = "Omron HEM-790IT" },
 };
@@ -1307,7 +1062,7 @@ const HpDriver hp_omron_hem790_driver = {
   .matches = hem790_matches,
   .n_matches = G_N_ELEMENTS (hem790_matches),
   .create = create_hem790,
-  .decode = decode_hem790_capture,
+  .replay_significant = hem790_significant,
 };
 
 const HpDriver hp_omron_hem7322_driver = {
@@ -1317,5 +1072,4 @@ const HpDriver hp_omron_hem7322_driver = {
   .matches = hem7322_matches,
   .n_matches = G_N_ELEMENTS (hem7322_matches),
   .create = create_hem7322,
-  .decode = decode_hem7322_capture,
 };

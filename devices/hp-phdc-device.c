@@ -1169,173 +1169,15 @@ hp_phdc_device_get_transport (HpPhdcDevice *self)
   return hp_transport_device_get_transport (HP_TRANSPORT_DEVICE (self));
 }
 
-/* ---- captures ------------------------------------------------------------ */
-
-/* What a capture tells of the association it follows. */
-typedef struct {
-  guint8 system_id[HP_IEEE11073_SYSTEM_ID_MAX];
-  gsize system_id_len;
-  guint16 dev_config_id;
-  HpIeee11073Config *config;   /* in use for the scan reports */
-  GHashTable *learned;         /* "id/config" -> HpIeee11073Config, within this capture */
-} CaptureState;
-
-static void
-capture_state_clear (CaptureState *state)
+/* What of a manager's APDU another manager would send alike: an
+ * association response's result (its system id and options are the
+ * manager's own), and every other APDU whole (invoke ids follow the
+ * agent's). */
+static gsize
+replay_significant (const guint8 *apdu,
+                    gsize         len)
 {
-  g_clear_pointer (&state->config, hp_ieee11073_config_free);
-  g_clear_pointer (&state->learned, g_hash_table_unref);
-}
-
-static gboolean
-decode_captured_apdu (CaptureState            *state,
-                      const HpCaptureMessage  *message,
-                      const guint8            *data,
-                      gsize                    len,
-                      gsize                    base,
-                      GPtrArray               *measurements,
-                      GError                 **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  gboolean from_device = message->direction == HP_CAPTURE_FROM_DEVICE;
-  HpIeee11073Apdu apdu;
-  gsize offset = 0;
-
-  if (!hp_ieee11073_decode_apdu (data, len, &apdu, &offset, &local_error))
-    {
-      hp_capture_set_decode_error (error, message, base + offset, "%s", local_error->message);
-      return FALSE;
-    }
-
-  if (apdu.type == HP_IEEE11073_APDU_AARQ && from_device && apdu.u.aarq.has_20601)
-    {
-      g_autofree char *key = NULL;
-      HpIeee11073Config *learned;
-
-      memcpy (state->system_id, apdu.u.aarq.info.system_id, apdu.u.aarq.info.system_id_len);
-      state->system_id_len = apdu.u.aarq.info.system_id_len;
-      state->dev_config_id = apdu.u.aarq.info.dev_config_id;
-      g_clear_pointer (&state->config, hp_ieee11073_config_free);
-      state->config = hp_ieee11073_config_new_standard (state->dev_config_id);
-      key = learned_key (state->system_id, state->system_id_len, state->dev_config_id);
-      learned = g_hash_table_lookup (state->learned, key);
-      if (state->config == NULL && learned != NULL)
-        state->config = hp_ieee11073_config_copy (learned);
-      return TRUE;
-    }
-  if (apdu.type != HP_IEEE11073_APDU_PRST || !apdu.u.prst.is_event_report)
-    return TRUE;
-
-  if (!from_device)
-    {
-      guint16 config_id, result;
-
-      /* The manager's verdict on a configuration: only accepted ones are
-       * remembered for later associations in the capture. */
-      if (apdu.u.prst.choice == HP_IEEE11073_RORS_CONFIRMED_EVENT_REPORT &&
-          apdu.u.prst.event_type == HP_IEEE11073_NOTI_CONFIG &&
-          hp_ieee11073_decode_config_report_response (&apdu.u.prst, &config_id, &result, NULL) &&
-          result == HP_IEEE11073_CONFIG_ACCEPTED && state->config != NULL &&
-          state->config->dev_config_id == config_id)
-        g_hash_table_replace (state->learned,
-                              learned_key (state->system_id, state->system_id_len, config_id),
-                              hp_ieee11073_config_copy (state->config));
-      return TRUE;
-    }
-  if (apdu.u.prst.choice == HP_IEEE11073_RORS_CONFIRMED_EVENT_REPORT)
-    return TRUE;
-
-  if (apdu.u.prst.event_type == HP_IEEE11073_NOTI_CONFIG)
-    {
-      HpIeee11073Config *config = hp_ieee11073_decode_config_report (&apdu.u.prst, &offset, &local_error);
-
-      if (config == NULL)
-        {
-          hp_capture_set_decode_error (error, message, base + offset, "%s", local_error->message);
-          return FALSE;
-        }
-      g_clear_pointer (&state->config, hp_ieee11073_config_free);
-      state->config = config;
-      return TRUE;
-    }
-
-  if (is_scan_report (apdu.u.prst.event_type))
-    {
-      g_autofree char *device_id = NULL;
-      g_autoptr(GArray) readings = NULL;
-      HpIeee11073ScanReport report;
-      HpMeasurementKind kind;
-
-      if (state->config == NULL)
-        {
-          hp_capture_set_decode_error (error, message, base + apdu.u.prst.event_info_offset,
-                                       "scan report under configuration 0x%04x, which the capture does not hold",
-                                       state->dev_config_id);
-          return FALSE;
-        }
-      if (!config_kind (state->config, &kind))
-        {
-          hp_capture_set_decode_error (error, message, base + apdu.u.prst.event_info_offset,
-                                       "configuration 0x%04x holds no measurement the kiosk records",
-                                       state->config->dev_config_id);
-          return FALSE;
-        }
-      if (!hp_ieee11073_decode_scan_report (&apdu.u.prst, state->config, &report, &offset, &local_error))
-        {
-          hp_ieee11073_scan_report_clear (&report);
-          hp_capture_set_decode_error (error, message, base + offset, "%s", local_error->message);
-          return FALSE;
-        }
-      device_id = hp_ieee11073_system_id_to_string (state->system_id, state->system_id_len);
-      readings = readings_from_report (kind, device_id, &report, &offset, &local_error);
-      hp_ieee11073_scan_report_clear (&report);
-      if (readings == NULL)
-        {
-          hp_capture_set_decode_error (error, message, base + offset, "%s", local_error->message);
-          return FALSE;
-        }
-      for (guint i = 0; i < readings->len; i++)
-        g_ptr_array_add (measurements, g_object_ref (g_array_index (readings, Candidate, i).measurement));
-    }
-  return TRUE;
-}
-
-/* Decodes both directions, following associations and configurations, and
- * gives every reading of every scan report (history included). */
-static gboolean
-decode_capture (GPtrArray  *messages,
-                GPtrArray  *measurements,
-                GError    **error)
-{
-  CaptureState state = { 0 };
-  gboolean ok = TRUE;
-
-  state.learned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                         (GDestroyNotify) hp_ieee11073_config_free);
-  for (guint i = 0; ok && i < messages->len; i++)
-    {
-      const HpCaptureMessage *message = g_ptr_array_index (messages, i);
-      gsize size, pos = 0;
-      const guint8 *data = g_bytes_get_data (message->bytes, &size);
-
-      /* A line may hold several APDUs back to back. */
-      while (ok && pos < size)
-        {
-          gsize frame_len;
-
-          if (!hp_ieee11073_apdu_complete (data + pos, size - pos, &frame_len))
-            {
-              hp_capture_set_decode_error (error, message, pos, "the APDU is cut short: %" G_GSIZE_FORMAT
-                                           " bytes left", size - pos);
-              ok = FALSE;
-              break;
-            }
-          ok = decode_captured_apdu (&state, message, data + pos, frame_len, pos, measurements, error);
-          pos += frame_len;
-        }
-    }
-  capture_state_clear (&state);
-  return ok;
+  return len >= 6 && apdu[0] == 0xE3 ? 6 : len;
 }
 
 /* IEEE 11073-20601 specializations (MDC_DEV_SPEC_PROFILE_*) as listed in the
@@ -1343,6 +1185,22 @@ decode_capture (GPtrArray  *messages,
 #define SPECIALIZATION_BLOOD_PRESSURE 0x1007
 #define SPECIALIZATION_WEIGHING_SCALE 0x100F
 #define SPECIALIZATION_GLUCOSE        0x1011
+
+guint16
+hp_phdc_specialization_for_kind (HpMeasurementKind kind)
+{
+  switch (kind)
+    {
+    case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
+      return SPECIALIZATION_BLOOD_PRESSURE;
+    case HP_MEASUREMENT_KIND_BODY_WEIGHT:
+      return SPECIALIZATION_WEIGHING_SCALE;
+    case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
+      return SPECIALIZATION_GLUCOSE;
+    default:
+      g_return_val_if_reached (0);
+    }
+}
 
 static HpDevice *
 create_from_usb (const char            *id,
@@ -1383,5 +1241,5 @@ const HpDriver hp_phdc_driver = {
   .matches = phdc_matches,
   .n_matches = G_N_ELEMENTS (phdc_matches),
   .create = create_from_usb,
-  .decode = decode_capture,
+  .replay_significant = replay_significant,
 };

@@ -61,6 +61,10 @@ void         hp_phdc_device_forget_learned_configurations (void);
 guint        hp_phdc_device_count_learned_configurations  (void);
 
 /* The registry entry: any interface of class 0x0F. */
+/* The IEEE 11073 specialization (MDC_DEV_SPEC_PROFILE_*, as a PHDC
+ * function descriptor lists it) of a device measuring @kind. */
+guint16 hp_phdc_specialization_for_kind (HpMeasurementKind kind);
+
 extern const HpDriver hp_phdc_driver;
 
 G_END_DECLS

@@ -92,18 +92,6 @@ test_capture_errors (void **state G_GNUC_UNUSED)
   assert_true (g_error_matches (error, HP_CAPTURE_ERROR, HP_CAPTURE_ERROR_EMPTY));
 }
 
-static void
-test_capture_decode_error (void **state G_GNUC_UNUSED)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) messages = parse ("01\n\n02 03\n", &error);
-
-  assert_non_null (messages);
-  hp_capture_set_decode_error (&error, g_ptr_array_index (messages, 1), 1, "bad %s", "tag");
-  assert_true (g_error_matches (error, HP_CAPTURE_ERROR, HP_CAPTURE_ERROR_DECODE));
-  assert_string_equal (error->message, "line 3, byte 1: bad tag");
-}
-
 static HpMeasurement *
 blood_pressure (double      systolic,
                 double      diastolic,
@@ -204,7 +192,6 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_capture_lines),
     cmocka_unit_test (test_capture_errors),
-    cmocka_unit_test (test_capture_decode_error),
     cmocka_unit_test (test_plausibility_limits),
     cmocka_unit_test (test_plausibility_message_holds_no_value),
   };

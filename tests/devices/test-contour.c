@@ -12,6 +12,7 @@
 #include "hp-contour-simulator.h"
 #include "hp-driver.h"
 #include "hp-glucometer-watch.h"
+#include "hp-test-replay.h"
 
 typedef struct {
   HpDevice *device;
@@ -316,73 +317,44 @@ test_cancel (void **state G_GNUC_UNUSED)
   assert_int_equal (watch->n_ready + watch->n_failed, 1);
 }
 
-static GPtrArray *
-load_capture (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  GPtrArray *messages = hp_capture_parse (text, strlen (text), &error);
-
-  assert_non_null (messages);
-  return messages;
-}
-
-static char *
-read_sample (void)
-{
-  g_autofree char *path = g_build_filename (HP_CAPTURES_DIR, "contour.hex", NULL);
-  char *text = NULL;
-
-  assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  return text;
-}
-
 static void
 test_decode_sample_capture (void **state G_GNUC_UNUSED)
 {
   const HpDriver *driver = hp_driver_registry_find_protocol ("contour");
-  g_autofree char *text = read_sample ();
-  g_autoptr(GPtrArray) messages = load_capture (text);
-  g_autoptr(GPtrArray) measurements = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *text = hp_test_read_capture ("contour.hex");
   g_autoptr(GError) error = NULL;
-  const double expected[] = { 104, 131, 93 }; /* the control test is left out */
+  g_autoptr(HpMeasurement) m = NULL;
+  double value;
+  const char *unit;
 
-  assert_non_null (driver);
-  assert_true (driver->decode == hp_contour_decode_capture);
-  assert_true (driver->decode (messages, measurements, &error));
+  /* The driver takes the newest patient result, the last R record. */
+  assert_true (driver == &hp_contour_driver);
+  m = hp_test_replay_text (driver, text, NULL, &error);
   assert_null (error);
-  assert_int_equal (measurements->len, G_N_ELEMENTS (expected));
-  for (guint i = 0; i < measurements->len; i++)
-    {
-      HpMeasurement *m = g_ptr_array_index (measurements, i);
-      double value;
-      const char *unit;
-
-      assert_true (hp_measurement_get_value (m, HP_QUANTITY_BLOOD_GLUCOSE, &value, &unit));
-      assert_true (value == expected[i]);
-      assert_string_equal (unit, "mg/dL");
-      assert_string_equal (hp_measurement_get_device_id (m), HP_CONTOUR_SIMULATOR_DEVICE_ID);
-      assert_non_null (hp_measurement_get_device_time (m));
-    }
+  assert_non_null (m);
+  assert_true (hp_measurement_get_value (m, HP_QUANTITY_BLOOD_GLUCOSE, &value, &unit));
+  assert_true (value == 93);
+  assert_string_equal (unit, "mg/dL");
+  assert_string_equal (hp_measurement_get_device_id (m), HP_CONTOUR_SIMULATOR_DEVICE_ID);
+  assert_non_null (hp_measurement_get_device_time (m));
 }
 
 /* The sample with the first "<" line that matches @needle changed by @edit. */
 static void
 assert_broken_sample_fails (const char *needle,
                             void      (*edit) (char *line),
-                            const char *expected_where)
+                            const char *expected)
 {
-  g_autofree char *text = read_sample ();
-  g_autoptr(GPtrArray) messages = NULL;
-  g_autoptr(GPtrArray) measurements = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *text = hp_test_read_capture ("contour.hex");
   g_autoptr(GError) error = NULL;
   char *line = strstr (text, needle);
 
   assert_non_null (line);
   edit (line);
-  messages = load_capture (text);
-  assert_false (hp_contour_decode_capture (messages, measurements, &error));
+  assert_null (hp_test_replay_text (&hp_contour_driver, text, NULL, &error));
   assert_true (g_error_matches (error, HP_CAPTURE_ERROR, HP_CAPTURE_ERROR_DECODE));
-  assert_non_null (strstr (error->message, expected_where));
+  g_printerr ("# %s\n", error->message);
+  assert_non_null (strstr (error->message, expected));
 }
 
 static void
@@ -405,7 +377,7 @@ claim_long_payload (char *line)
 static void
 test_decode_broken_captures (void **state G_GNUC_UNUSED)
 {
-  g_autofree char *text = read_sample ();
+  g_autofree char *text = hp_test_read_capture ("contour.hex");
   g_autofree char *checksum_line = NULL;
   g_autofree char *length_line = NULL;
   guint line_number = 1;
@@ -413,13 +385,13 @@ test_decode_broken_captures (void **state G_GNUC_UNUSED)
   /* Which lines are about to be broken, for the expected messages. */
   for (const char *c = text; c < strstr (text, " 0d 17 37 42 0d 0a"); c++)
     line_number += *c == '\n';
-  checksum_line = g_strdup_printf ("line %u, byte ", line_number);
+  checksum_line = g_strdup_printf ("line %u", line_number);
   assert_broken_sample_fails ("< 41 42 43 38 02 36", flip_checksum_digit, checksum_line);
 
   line_number = 1;
   for (const char *c = text; c < strstr (text, "< 41 42 43 0e"); c++)
     line_number += *c == '\n';
-  length_line = g_strdup_printf ("line %u, byte 3:", line_number);
+  length_line = g_strdup_printf ("line %u", line_number);
   assert_broken_sample_fails ("< 41 42 43 0e", claim_long_payload, length_line);
 }
 

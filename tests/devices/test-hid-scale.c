@@ -13,6 +13,7 @@
 #include "hp-hid-scale-codec.h"
 #include "hp-hid-scale-device.h"
 #include "hp-hid-scale-simulator.h"
+#include "hp-test-replay.h"
 
 #define INTERVAL_MS 5
 
@@ -296,59 +297,59 @@ test_implausible_weight (void **state G_GNUC_UNUSED)
 
 /* ---- captures ---- */
 
-static GPtrArray *
-load_capture (void)
-{
-  g_autofree char *path = g_build_filename (HP_CAPTURES_DIR, "hid-scale.hex", NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *messages;
-  gsize length;
-
-  assert_true (g_file_get_contents (path, &text, &length, &error));
-  messages = hp_capture_parse (text, length, &error);
-  assert_non_null (messages);
-  return messages;
-}
-
 static void
 test_capture (void **state G_GNUC_UNUSED)
 {
-  g_autoptr(GPtrArray) messages = load_capture ();
-  g_autoptr(GPtrArray) measurements = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *text = hp_test_read_capture ("hid-scale.hex");
   g_autoptr(GError) error = NULL;
+  g_autoptr(HpMeasurement) m = hp_test_replay_text (&hp_hid_scale_driver, text, NULL, &error);
   const char *unit;
   double value;
 
-  assert_true (hp_hid_scale_driver.decode (messages, measurements, &error));
+  /* The stale 81.0 kg first report is not a weight; 72.4 kg is. */
   assert_null (error);
-  /* The stale 81.0 kg first report is not a weight; 72.4 kg once. */
-  assert_int_equal (measurements->len, 1);
-  assert_true (hp_measurement_get_value (g_ptr_array_index (measurements, 0), HP_QUANTITY_BODY_WEIGHT,
-                                         &value, &unit));
+  assert_non_null (m);
+  assert_true (hp_measurement_get_value (m, HP_QUANTITY_BODY_WEIGHT, &value, &unit));
   assert_true (value == 72.4);
   assert_string_equal (unit, "kg");
+}
+
+/* The line of @text on which @needle starts. */
+static guint
+line_of (const char *text,
+         const char *needle)
+{
+  const char *at = strstr (text, needle);
+  guint line = 1;
+
+  assert_non_null (at);
+  for (const char *c = text; c < at; c++)
+    line += *c == '\n';
+  return line;
 }
 
 static void
 test_capture_broken (void **state G_GNUC_UNUSED)
 {
-  g_autoptr(GPtrArray) messages = load_capture ();
-  g_autoptr(GPtrArray) measurements = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *text = hp_test_read_capture ("hid-scale.hex");
+  g_autofree char *where = g_strdup_printf ("line %u: ", line_of (text, "< 03 03 03 ff b2 01"));
   g_autoptr(GError) error = NULL;
-  HpCaptureMessage *broken = g_new0 (HpCaptureMessage, 1);
-  static const guint8 bad_status[] = { 0x03, 0x0e, 0x03, 0xff, 0xd4, 0x02 };
+  char *status;
 
-  /* A report with an unknown status after the weighing. */
-  broken->direction = HP_CAPTURE_FROM_DEVICE;
-  broken->line = 99;
-  broken->bytes = g_bytes_new_static (bad_status, sizeof bad_status);
-  g_ptr_array_add (messages, broken);
-  assert_false (hp_hid_scale_driver.decode (messages, measurements, &error));
+  /* The first report in motion says status 0x0e, which no scale sends. */
+  status = strstr (text, "< 03 03 03 ff b2 01");
+  status[6] = 'e';
+  assert_null (hp_test_replay_text (&hp_hid_scale_driver, text, NULL, &error));
   assert_true (g_error_matches (error, HP_CAPTURE_ERROR, HP_CAPTURE_ERROR_DECODE));
-  assert_non_null (strstr (error->message, "line 99, byte 1:"));
-  /* The weight decoded before the fault stays. */
-  assert_int_equal (measurements->len, 1);
+  g_printerr ("# %s\n", error->message);
+  assert_non_null (strstr (error->message, where));
+  g_clear_error (&error);
+
+  /* Cut before the weight is stable: the driver is still waiting. */
+  *strstr (text, "< 03 0e 03 ff b2 01") = '\0';
+  assert_null (hp_test_replay_text (&hp_hid_scale_driver, text, NULL, &error));
+  assert_true (g_error_matches (error, HP_CAPTURE_ERROR, HP_CAPTURE_ERROR_DECODE));
+  assert_non_null (strstr (error->message, "the capture ends at line "));
 }
 
 int

@@ -13,7 +13,7 @@
 #include "hp-omron-codec.h"
 #include "hp-omron-device.h"
 #include "hp-omron-simulator.h"
-#include "hp-replay-agent.h"
+#include "hp-test-replay.h"
 
 /* Short driver timeouts so that the fault tests run quickly. */
 #define RESPONSE_MS 60
@@ -397,14 +397,10 @@ test_7322_clock_lost (void **state G_GNUC_UNUSED)
 static GPtrArray *
 load_capture (const char *name)
 {
-  g_autofree char *path = g_build_filename (HP_CAPTURES_DIR, name, NULL);
-  g_autofree char *text = NULL;
+  g_autofree char *text = hp_test_read_capture (name);
   g_autoptr(GError) error = NULL;
-  GPtrArray *messages;
-  gsize length;
+  GPtrArray *messages = hp_capture_parse (text, strlen (text), &error);
 
-  assert_true (g_file_get_contents (path, &text, &length, &error));
-  messages = hp_capture_parse (text, length, &error);
   assert_non_null (messages);
   return messages;
 }
@@ -441,20 +437,29 @@ replace_byte (HpCaptureMessage *message,
 }
 
 static void
+assert_replay_fails (const HpDriver *driver,
+                     GPtrArray      *messages,
+                     const char     *expected)
+{
+  g_autoptr(GError) error = NULL;
+
+  assert_null (hp_replay_capture (driver, NULL, messages, NULL, &error));
+  assert_true (g_error_matches (error, HP_CAPTURE_ERROR, HP_CAPTURE_ERROR_DECODE));
+  g_printerr ("# %s\n", error->message);
+  assert_non_null (strstr (error->message, expected));
+}
+
+static void
 test_capture_790 (void **state G_GNUC_UNUSED)
 {
   g_autoptr(GPtrArray) messages = load_capture ("omron-hem790.hex");
-  g_autoptr(GPtrArray) measurements = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
-  HpMeasurement *newest;
+  g_autoptr(HpMeasurement) newest = hp_replay_capture (&hp_omron_hem790_driver, NULL, messages, NULL, &error);
   GDateTime *time;
   double value;
 
-  assert_true (hp_omron_hem790_driver.decode (messages, measurements, &error));
   assert_null (error);
-  /* The session read the newest reading, then the one before it. */
-  assert_int_equal (measurements->len, 2);
-  newest = g_ptr_array_index (measurements, 0);
+  assert_non_null (newest);
   assert_true (hp_measurement_get_value (newest, HP_QUANTITY_SYSTOLIC, &value, NULL));
   assert_int_equal ((int) value, 128);
   assert_true (hp_measurement_get_value (newest, HP_QUANTITY_DIASTOLIC, &value, NULL));
@@ -474,41 +479,32 @@ test_capture_790 (void **state G_GNUC_UNUSED)
 static void
 test_capture_790_broken (void **state G_GNUC_UNUSED)
 {
-  g_autoptr(GPtrArray) measurements = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) messages = NULL;
-  g_autoptr(GError) error = NULL;
 
-  /* Line 17 is the last report of the first "GME" reply: its check byte. */
+  /* Line 18 is the last report of the first "GME" reply: its check byte.
+   * The driver asks again; the capture holds no second answer. */
   messages = load_capture ("omron-hem790.hex");
-  replace_byte (message_on_line (messages, 17), 3, 0x00);
-  assert_false (hp_omron_hem790_driver.decode (messages, measurements, &error));
-  assert_true (g_error_matches (error, HP_CAPTURE_ERROR, HP_CAPTURE_ERROR_DECODE));
-  assert_non_null (strstr (error->message, "line 17, byte 3"));
-  assert_int_equal (measurements->len, 0);
-  g_clear_error (&error);
+  replace_byte (message_on_line (messages, 18), 3, 0x00);
+  assert_replay_fails (&hp_omron_hem790_driver, messages, "after line 18;");
   g_clear_pointer (&messages, g_ptr_array_unref);
 
   /* A count byte beyond the report. */
   messages = load_capture ("omron-hem790.hex");
-  replace_byte (message_on_line (messages, 15), 0, 0x09);
-  assert_false (hp_omron_hem790_driver.decode (messages, measurements, &error));
-  assert_non_null (strstr (error->message, "line 15, byte 0"));
+  replace_byte (message_on_line (messages, 16), 0, 0x09);
+  assert_replay_fails (&hp_omron_hem790_driver, messages, "after line 18;");
 }
 
 static void
 test_capture_7322 (void **state G_GNUC_UNUSED)
 {
   g_autoptr(GPtrArray) messages = load_capture ("omron-hem7322.hex");
-  g_autoptr(GPtrArray) measurements = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
-  HpMeasurement *newest;
+  g_autoptr(HpMeasurement) newest = hp_replay_capture (&hp_omron_hem7322_driver, NULL, messages, NULL, &error);
   double value;
 
-  assert_true (hp_omron_hem7322_driver.decode (messages, measurements, &error));
+  /* The newer of the monitor's two readings. */
   assert_null (error);
-  /* The monitor's two readings, oldest first as it stores them. */
-  assert_int_equal (measurements->len, 2);
-  newest = g_ptr_array_index (measurements, 1);
+  assert_non_null (newest);
   assert_true (hp_measurement_get_value (newest, HP_QUANTITY_SYSTOLIC, &value, NULL));
   assert_int_equal ((int) value, 128);
   assert_true (hp_measurement_get_value (newest, HP_QUANTITY_PULSE_RATE, &value, NULL));
@@ -516,13 +512,10 @@ test_capture_7322 (void **state G_GNUC_UNUSED)
   assert_int_equal (g_date_time_get_minute (hp_measurement_get_device_time (newest)), 41);
 
   g_clear_pointer (&messages, g_ptr_array_unref);
-  g_ptr_array_set_size (measurements, 0);
   messages = load_capture ("omron-hem7322.hex");
   /* Line 7 is the first block's reply; byte 30 is record data. */
   replace_byte (message_on_line (messages, 7), 30, 0x42);
-  assert_false (hp_omron_hem7322_driver.decode (messages, measurements, &error));
-  assert_true (g_error_matches (error, HP_CAPTURE_ERROR, HP_CAPTURE_ERROR_DECODE));
-  assert_non_null (strstr (error->message, "line 7, byte 47"));
+  assert_replay_fails (&hp_omron_hem7322_driver, messages, "after line 7;");
 }
 
 /* The HEM-790IT driver against Omron's own software's traffic with a real
@@ -530,14 +523,6 @@ test_capture_7322 (void **state G_GNUC_UNUSED)
  * with what the monitor answered the vendor's same command. The monitor's
  * first clear gets no answer, a later one the report counting 8; its
  * "NO" to the newest reading comes before the reading. */
-static gsize
-hem790_significant (const guint8 *report,
-                    gsize         len)
-{
-  /* The count byte and the bytes it counts; the vendor pads with leftovers. */
-  return len == 0 ? 0 : MIN ((gsize) 1 + MIN (report[0], HP_OMRON_HEM790_REPORT_PAYLOAD), len);
-}
-
 static void
 assert_real_traffic_gives (const char *capture,
                            guint       systolic,
@@ -547,35 +532,32 @@ assert_real_traffic_gives (const char *capture,
                            int         day,
                            int         minute)
 {
-  g_autofree char *path = g_build_filename (HP_CAPTURES_DIR, "real", capture, NULL);
-  g_autofree char *text = NULL;
+  g_autofree char *name = g_build_filename ("real", capture, NULL);
+  g_autoptr(GPtrArray) messages = load_capture (name);
+  g_autoptr(GPtrArray) differences = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) messages = NULL;
-  g_autoptr(HpSimulatorTransport) transport = hp_simulator_transport_new ();
-  g_autoptr(HpDevice) monitor = NULL;
-  g_autoptr(HpDeviceWatch) watch = NULL;
-  HpReplayAgent *agent;
+  g_autoptr(HpMeasurement) reading = hp_replay_capture (&hp_omron_hem790_driver, NULL, messages, differences, &error);
   GDateTime *device_time;
-  gsize length = 0;
+  double value;
 
-  assert_true (g_file_get_contents (path, &text, &length, &error));
-  messages = hp_capture_parse (text, length, &error);
-  assert_non_null (messages);
-  agent = hp_replay_agent_new (transport, messages, hem790_significant);
-  monitor = hp_omron_device_new ("replay-0", "Omron HEM-790IT", NULL, HP_OMRON_FAMILY_HEM790,
-                                 HP_TRANSPORT (transport));
-  hp_omron_device_set_timeouts (HP_OMRON_DEVICE (monitor), RESPONSE_MS, 2000);
-  watch = hp_device_watch_new (monitor);
-
-  measure (watch);
-  assert_reading (watch, systolic, diastolic, pulse);
-  device_time = hp_measurement_get_device_time (watch->measurement);
+  assert_null (error);
+  assert_non_null (reading);
+  assert_true (hp_measurement_get_value (reading, HP_QUANTITY_SYSTOLIC, &value, NULL));
+  assert_int_equal ((int) value, systolic);
+  assert_true (hp_measurement_get_value (reading, HP_QUANTITY_DIASTOLIC, &value, NULL));
+  assert_int_equal ((int) value, diastolic);
+  assert_true (hp_measurement_get_value (reading, HP_QUANTITY_PULSE_RATE, &value, NULL));
+  assert_int_equal ((int) value, pulse);
+  device_time = hp_measurement_get_device_time (reading);
   assert_non_null (device_time);
   assert_int_equal (g_date_time_get_year (device_time), year);
   assert_int_equal (g_date_time_get_day_of_month (device_time), day);
   assert_int_equal (g_date_time_get_minute (device_time), minute);
-  /* Every command of the driver found the vendor's same command. */
-  assert_true (hp_replay_agent_get_matched (agent) > 10);
+  /* Omron's software asks for more than the kiosk needs; the replay says
+   * where it skipped the vendor's requests. */
+  for (guint i = 0; i < differences->len; i++)
+    g_printerr ("# %s\n", (const char *) g_ptr_array_index (differences, i));
+  assert_true (differences->len > 0);
 }
 
 static void
