@@ -1171,13 +1171,18 @@ hp_phdc_device_get_transport (HpPhdcDevice *self)
 
 /* What of a manager's APDU another manager would send alike: an
  * association response's result (its system id and options are the
- * manager's own), and every other APDU whole (invoke ids follow the
- * agent's). */
+ * manager's own); a data APDU's invoke id and kind (a response's time
+ * stamp is the manager's own: antidote's says FF FF FF FF, ours 0); every
+ * other APDU whole. */
 static gsize
 replay_significant (const guint8 *apdu,
                     gsize         len)
 {
-  return len >= 6 && apdu[0] == 0xE3 ? 6 : len;
+  if (len >= 6 && apdu[0] == 0xE3)
+    return 6;
+  if (len >= 10 && apdu[0] == 0xE7)
+    return 10;
+  return len;
 }
 
 /* IEEE 11073-20601 specializations (MDC_DEV_SPEC_PROFILE_*) as listed in the

@@ -11,7 +11,7 @@
 #define REPLAY_SILENCE_MS 1500
 
 /* Bytes of a request quoted in a message. */
-#define QUOTED_BYTES 16
+#define QUOTED_BYTES 24
 
 #define HP_TYPE_REPLAY_AGENT (hp_replay_agent_get_type ())
 G_DECLARE_FINAL_TYPE (HpReplayAgent, hp_replay_agent, HP, REPLAY_AGENT, GObject)
@@ -267,7 +267,12 @@ on_host_sent (HpSimulatorTransport *transport G_GNUC_UNUSED,
   recorded = g_bytes_get_data (found->bytes, &recorded_len);
   if (hp_replay_significant_without_padding (sent, sent_len) != hp_replay_significant_without_padding (recorded, recorded_len) ||
       memcmp (sent, recorded, hp_replay_significant_without_padding (sent, sent_len)) != 0)
-    note_difference (self, "line %u: the same request, padded differently", found->line);
+    {
+      g_autofree char *quoted = quote (sent, hp_replay_significant_without_padding (sent, sent_len));
+
+      note_difference (self, "line %u: the same request, apart from bytes the replay does not compare "
+                       "(the driver sent %s)", found->line, quoted);
+    }
 
   self->matched++;
   self->cursor = at + 1;
