@@ -6,13 +6,8 @@
 #include "hp-ctl.h"
 #include "hp-device-manager.h"
 #include "hp-driver.h"
-#include "hp-contour-simulator.h"
-#include "hp-freestyle-simulator.h"
-#include "hp-hid-scale-simulator.h"
 #include "hp-phdc-device.h"
 #include "hp-replay.h"
-#include "hp-omron-simulator.h"
-#include "hp-simulated-phdc.h"
 #include "hp-transport-device.h"
 
 /* How long enumeration and opening may take before the list is printed. */
@@ -193,63 +188,18 @@ find_device (GListModel *devices,
   return NULL;
 }
 
-/* One simulated device per protocol, each wired to its real driver: staff
- * and tests see what a healthy device of that kind gives. */
-static const char * const simulated_names[] = {
-  "ieee11073-bp", "ieee11073-scale", "ieee11073-glucose",
-  "omron-hem790", "omron-hem7322", "hid-scale", "contour", "freestyle", NULL
-};
-
-static HpDevice *
-make_simulated (const char *name)
-{
-  if (g_str_equal (name, "ieee11073-bp"))
-    {
-      HpPhdcSimulation simulation = { .kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE,
-                                      .value = 121, .diastolic = 79, .pulse = 68, .measure_ms = 300 };
-      return hp_simulated_phdc_new (&simulation);
-    }
-  if (g_str_equal (name, "ieee11073-scale"))
-    {
-      HpPhdcSimulation simulation = { .kind = HP_MEASUREMENT_KIND_BODY_WEIGHT,
-                                      .value = 72.4, .measure_ms = 300 };
-      return hp_simulated_phdc_new (&simulation);
-    }
-  if (g_str_equal (name, "ieee11073-glucose"))
-    {
-      HpPhdcSimulation simulation = { .kind = HP_MEASUREMENT_KIND_BLOOD_GLUCOSE,
-                                      .value = 104, .measure_ms = 300 };
-      return hp_simulated_phdc_new (&simulation);
-    }
-  if (g_str_equal (name, "omron-hem790") || g_str_equal (name, "omron-hem7322"))
-    {
-      HpOmronReading reading = { .systolic = 118, .diastolic = 77, .pulse = 64, .age_s = 30 };
-
-      return hp_simulated_omron_new (g_str_equal (name, "omron-hem790") ? HP_OMRON_FAMILY_HEM790
-                                                                         : HP_OMRON_FAMILY_HEM7322,
-                                     &reading, HP_OMRON_FAULT_NONE);
-    }
-  if (g_str_equal (name, "hid-scale"))
-    return hp_simulated_scale_new (72.4, HP_SCALE_FAULT_NONE);
-  if (g_str_equal (name, "contour"))
-    return hp_simulated_contour_new ("mg/dL", 104, HP_CONTOUR_FAULT_NONE);
-  if (g_str_equal (name, "freestyle"))
-    return hp_simulated_freestyle_new (104, HP_FREESTYLE_FAULT_NONE);
-  return NULL;
-}
-
 int
 hp_ctl_read (int    argc,
              char **argv)
 {
   static const HpCtlCommand self = {
-    "read", "read [--record FILE] DEVICE | read [--record FILE] --simulated PROTOCOL", NULL, NULL
+    "read", "read [--record FILE] DEVICE | read [--record FILE] --simulated NAME", NULL, NULL
   };
   g_autofree char *simulated = NULL;
   g_autofree char *record_path = NULL;
   g_autoptr(HpCaptureRecorder) recorder = NULL;
   const GOptionEntry entries[] = {
-    { "simulated", 0, 0, G_OPTION_ARG_STRING, &simulated, "Read a simulated device speaking PROTOCOL", "PROTOCOL" },
+    { "simulated", 0, 0, G_OPTION_ARG_STRING, &simulated, "Read the simulated device NAME (an unknown name lists them)", "NAME" },
     { "record", 0, 0, G_OPTION_ARG_FILENAME, &record_path,
       "Record the exchange in FILE, a new file, for healthpost-ctl decode", "FILE" },
     G_OPTION_ENTRY_NULL
@@ -269,10 +219,13 @@ hp_ctl_read (int    argc,
 
   if (simulated != NULL)
     {
-      device = make_simulated (simulated);
+      /* Each a simulator wired to its real driver: staff and tests see
+       * what a healthy device of that kind gives. */
+      device = hp_driver_registry_new_simulated (simulated);
       if (device == NULL)
         {
-          g_autofree char *known = g_strjoinv (", ", (char **) simulated_names);
+          g_autofree const char **names = hp_driver_registry_list_simulated ();
+          g_autofree char *known = g_strjoinv (", ", (char **) names);
           return hp_ctl_fail ("no simulated device “%s” (known: %s)", simulated, known);
         }
     }

@@ -176,7 +176,7 @@ static const HpCtlCommand commands[] = {
   { "config", "config", "the effective configuration (defaults and file)", command_config },
   { "version", "version", "the version of this tool", command_version },
   { "devices", "devices", "the USB devices present and the measuring devices with their state", hp_ctl_devices },
-  { "read", "read DEVICE | read --simulated PROTOCOL", "take one reading from a device and print it", hp_ctl_read },
+  { "read", "read DEVICE | read --simulated NAME", "take one reading from a device and print it", hp_ctl_read },
   { "decode", "decode --protocol NAME FILE", "decode a captured exchange (hex, one message per line)", hp_ctl_decode },
   { "export", "export --fhir [--since DATE] [--patient CODE] [--include-anonymous] [--force] FILE",
     "write visits as a FHIR R4 Bundle for a clinic's records (anonymous ones only when asked)", hp_ctl_export },

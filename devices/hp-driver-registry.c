@@ -4,10 +4,25 @@
 #include <string.h>
 
 #include "hp-contour-device.h"
+#include "hp-contour-simulator.h"
 #include "hp-freestyle-device.h"
+#include "hp-freestyle-simulator.h"
 #include "hp-hid-scale-device.h"
+#include "hp-hid-scale-simulator.h"
 #include "hp-omron-device.h"
+#include "hp-omron-simulator.h"
 #include "hp-phdc-device.h"
+#include "hp-simulated-phdc.h"
+
+/* The simulated devices each protocol's simulator offers. */
+static const HpSimulatedDeviceEntry * const simulated_tables[] = {
+  hp_omron_hem790_simulated_devices,
+  hp_omron_hem7322_simulated_devices,
+  hp_hid_scale_simulated_devices,
+  hp_contour_simulated_devices,
+  hp_freestyle_simulated_devices,
+  hp_phdc_simulated_devices,
+};
 
 /* Proprietary drivers (VID:PID tables) come first, class matches last. */
 static const HpDriver * const drivers[] = {
@@ -36,6 +51,30 @@ hp_driver_registry_find_protocol (const char *protocol)
     if (strcmp (drivers[i]->protocol, protocol) == 0)
       return drivers[i];
   return NULL;
+}
+
+HpDevice *
+hp_driver_registry_new_simulated (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (simulated_tables); i++)
+    for (const HpSimulatedDeviceEntry *entry = simulated_tables[i]; entry->name != NULL; entry++)
+      if (strcmp (entry->name, name) == 0)
+        return entry->create ();
+  return NULL;
+}
+
+const char **
+hp_driver_registry_list_simulated (void)
+{
+  GPtrArray *names = g_ptr_array_new ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (simulated_tables); i++)
+    for (const HpSimulatedDeviceEntry *entry = simulated_tables[i]; entry->name != NULL; entry++)
+      g_ptr_array_add (names, (gpointer) entry->name);
+  g_ptr_array_add (names, NULL);
+  return (const char **) g_ptr_array_free (names, FALSE);
 }
 
 static gboolean

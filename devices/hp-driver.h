@@ -52,6 +52,15 @@ typedef HpDevice *(*HpDriverCreateFunc) (const char            *id,
 typedef gsize (*HpReplaySignificantFunc) (const guint8 *request,
                                           gsize         len);
 
+/* A simulated device of a driver's protocol: a simulator speaking a healthy
+ * device's bytes to the real driver, with that simulator's usual reading
+ * (for healthpost-ctl read --simulated NAME). Each protocol's simulator
+ * lists its own, ending with an entry whose name is %NULL. */
+typedef struct {
+  const char *name;                 /* "ieee11073-bp", "omron-hem790", ... */
+  HpDevice *(*create) (void);
+} HpSimulatedDeviceEntry;
+
 typedef struct {
   const char         *protocol;    /* short name: "ieee11073", "omron-hem790", ... used by healthpost-ctl */
   const char         *description; /* for staff */
@@ -68,6 +77,12 @@ typedef struct {
 const HpDriver * const *hp_driver_registry_list (gsize *n_drivers);
 
 const HpDriver *hp_driver_registry_find_protocol (const char *protocol);
+
+/* A new simulated device called @name by some driver, or %NULL. */
+HpDevice       *hp_driver_registry_new_simulated (const char *name);
+/* The names of all simulated devices, %NULL-terminated; free with g_free()
+ * (the strings are static). */
+const char    **hp_driver_registry_list_simulated (void);
 
 /* The driver for a USB device, or %NULL. @interface_class and @usage_page
  * are 0 when unknown; @match is set to the entry that matched. */

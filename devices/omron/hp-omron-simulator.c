@@ -539,6 +539,36 @@ hp_simulated_omron_new_full (const HpOmronSimulation *simulation)
   return device;
 }
 
+static HpDevice *
+healthy_monitor (HpOmronFamily family)
+{
+  const HpOmronReading reading = { .systolic = 118, .diastolic = 77, .pulse = 64, .age_s = 30 };
+
+  return hp_simulated_omron_new (family, &reading, HP_OMRON_FAULT_NONE);
+}
+
+static HpDevice *
+healthy_hem790 (void)
+{
+  return healthy_monitor (HP_OMRON_FAMILY_HEM790);
+}
+
+static HpDevice *
+healthy_hem7322 (void)
+{
+  return healthy_monitor (HP_OMRON_FAMILY_HEM7322);
+}
+
+const HpSimulatedDeviceEntry hp_omron_hem790_simulated_devices[] = {
+  { "omron-hem790", healthy_hem790 },
+  { NULL, NULL },
+};
+
+const HpSimulatedDeviceEntry hp_omron_hem7322_simulated_devices[] = {
+  { "omron-hem7322", healthy_hem7322 },
+  { NULL, NULL },
+};
+
 HpDevice *
 hp_simulated_omron_new (HpOmronFamily         family,
                         const HpOmronReading *reading,

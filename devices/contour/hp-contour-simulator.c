@@ -448,6 +448,17 @@ hp_simulated_contour_new_full (const HpContourSimulation *simulation)
   return device;
 }
 
+static HpDevice *
+healthy_meter (void)
+{
+  return hp_simulated_contour_new ("mg/dL", 104, HP_CONTOUR_FAULT_NONE);
+}
+
+const HpSimulatedDeviceEntry hp_contour_simulated_devices[] = {
+  { "contour", healthy_meter },
+  { NULL, NULL },
+};
+
 HpDevice *
 hp_simulated_contour_new (const char     *unit,
                           double          value,

@@ -343,6 +343,17 @@ hp_simulated_freestyle_new_full (const HpFreestyleSimulation *simulation)
   return device;
 }
 
+static HpDevice *
+healthy_meter (void)
+{
+  return hp_simulated_freestyle_new (104, HP_FREESTYLE_FAULT_NONE);
+}
+
+const HpSimulatedDeviceEntry hp_freestyle_simulated_devices[] = {
+  { "freestyle", healthy_meter },
+  { NULL, NULL },
+};
+
 HpDevice *
 hp_simulated_freestyle_new (guint            value_mg_dl,
                             HpFreestyleFault fault)

@@ -1,6 +1,7 @@
 /* Simulated IEEE 11073 agents (cuff, scale, glucose meter): a protocol simulator wired to the real PHDC driver. */
 #pragma once
 
+#include "hp-driver.h"
 #include "hp-device.h"
 
 G_BEGIN_DECLS
@@ -61,5 +62,8 @@ typedef struct {
 /* A device of @simulation->kind whose far end speaks the bytes a real agent
  * sends. */
 HpDevice *hp_simulated_phdc_new (const HpPhdcSimulation *simulation);
+
+/* For the driver registry: a healthy cuff, scale and glucometer. */
+extern const HpSimulatedDeviceEntry hp_phdc_simulated_devices[];
 
 G_END_DECLS

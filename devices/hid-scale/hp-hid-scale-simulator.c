@@ -264,6 +264,17 @@ hp_simulated_scale_new_full (const HpScaleSimulation *simulation)
   return device;
 }
 
+static HpDevice *
+healthy_scale (void)
+{
+  return hp_simulated_scale_new (72.4, HP_SCALE_FAULT_NONE);
+}
+
+const HpSimulatedDeviceEntry hp_hid_scale_simulated_devices[] = {
+  { "hid-scale", healthy_scale },
+  { NULL, NULL },
+};
+
 HpDevice *
 hp_simulated_scale_new (double       kg,
                         HpScaleFault fault)

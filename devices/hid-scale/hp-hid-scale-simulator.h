@@ -1,6 +1,7 @@
 /* A simulated HID point-of-sale scale: the reports a Dymo scale sends as a patient steps on it. */
 #pragma once
 
+#include "hp-driver.h"
 #include "hp-device.h"
 #include "hp-hid-scale-codec.h"
 #include "hp-simulator-transport.h"
@@ -47,5 +48,8 @@ HpHidScaleSimulator *hp_hid_scale_simulator_new (HpSimulatorTransport    *transp
 HpDevice *hp_simulated_scale_new      (double                   kg,
                                        HpScaleFault             fault);
 HpDevice *hp_simulated_scale_new_full (const HpScaleSimulation *simulation);
+
+/* For the driver registry: a healthy scale. */
+extern const HpSimulatedDeviceEntry hp_hid_scale_simulated_devices[];
 
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* Simulated Omron blood-pressure monitors: the HID reports a HEM-790IT or a HEM-7322U sends, byte for byte. */
 #pragma once
 
+#include "hp-driver.h"
 #include "hp-device.h"
 #include "hp-omron-device.h"
 #include "hp-simulator-transport.h"
@@ -56,5 +57,9 @@ HpDevice *hp_simulated_omron_new      (HpOmronFamily            family,
                                        const HpOmronReading    *reading,
                                        HpOmronFault             fault);
 HpDevice *hp_simulated_omron_new_full (const HpOmronSimulation *simulation);
+
+/* For the driver registry: a healthy monitor of each family. */
+extern const HpSimulatedDeviceEntry hp_omron_hem790_simulated_devices[];
+extern const HpSimulatedDeviceEntry hp_omron_hem7322_simulated_devices[];
 
 G_END_DECLS

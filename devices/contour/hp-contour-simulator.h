@@ -1,6 +1,7 @@
 /* A simulated Ascensia Contour meter: the HID reports and ASTM frames a real one sends, with faults. */
 #pragma once
 
+#include "hp-driver.h"
 #include "hp-device.h"
 #include "hp-simulator-transport.h"
 
@@ -55,5 +56,8 @@ HpDevice *hp_simulated_contour_new      (const char                *unit,
                                          double                     value,
                                          HpContourFault             fault);
 HpDevice *hp_simulated_contour_new_full (const HpContourSimulation *simulation);
+
+/* For the driver registry: a healthy meter. */
+extern const HpSimulatedDeviceEntry hp_contour_simulated_devices[];
 
 G_END_DECLS

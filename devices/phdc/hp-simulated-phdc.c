@@ -19,6 +19,38 @@ device_name (HpMeasurementKind kind)
     }
 }
 
+static HpDevice *
+healthy_cuff (void)
+{
+  const HpPhdcSimulation simulation = { .kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE,
+                                        .value = 121, .diastolic = 79, .pulse = 68, .measure_ms = 300 };
+
+  return hp_simulated_phdc_new (&simulation);
+}
+
+static HpDevice *
+healthy_scale (void)
+{
+  const HpPhdcSimulation simulation = { .kind = HP_MEASUREMENT_KIND_BODY_WEIGHT, .value = 72.4, .measure_ms = 300 };
+
+  return hp_simulated_phdc_new (&simulation);
+}
+
+static HpDevice *
+healthy_glucometer (void)
+{
+  const HpPhdcSimulation simulation = { .kind = HP_MEASUREMENT_KIND_BLOOD_GLUCOSE, .value = 104, .measure_ms = 300 };
+
+  return hp_simulated_phdc_new (&simulation);
+}
+
+const HpSimulatedDeviceEntry hp_phdc_simulated_devices[] = {
+  { "ieee11073-bp", healthy_cuff },
+  { "ieee11073-scale", healthy_scale },
+  { "ieee11073-glucose", healthy_glucometer },
+  { NULL, NULL },
+};
+
 HpDevice *
 hp_simulated_phdc_new (const HpPhdcSimulation *simulation)
 {

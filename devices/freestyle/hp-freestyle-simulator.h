@@ -1,6 +1,7 @@
 /* A simulated Abbott FreeStyle Precision Neo: the 64-byte messages and text replies a real one sends, with faults. */
 #pragma once
 
+#include "hp-driver.h"
 #include "hp-device.h"
 #include "hp-simulator-transport.h"
 
@@ -49,5 +50,8 @@ guint                 hp_freestyle_simulator_get_n_commands (HpFreestyleSimulato
 HpDevice *hp_simulated_freestyle_new      (guint                        value_mg_dl,
                                            HpFreestyleFault             fault);
 HpDevice *hp_simulated_freestyle_new_full (const HpFreestyleSimulation *simulation);
+
+/* For the driver registry: a healthy meter. */
+extern const HpSimulatedDeviceEntry hp_freestyle_simulated_devices[];
 
 G_END_DECLS
