@@ -552,3 +552,19 @@ hp_astm_parse_result (const char             *record,
     }
   return TRUE;
 }
+
+gboolean
+hp_astm_order_is_control (const char             *record,
+                          const HpAstmDelimiters *delimiters)
+{
+  const char *field;
+  gsize field_len;
+
+  g_return_val_if_fail (record != NULL, FALSE);
+  g_return_val_if_fail (delimiters != NULL, FALSE);
+
+  /* Field 12 of the order record (the type letter is field 1). */
+  return hp_astm_record_type (record) == 'O'
+         && nth_piece (record, strlen (record), delimiters->field, 11, &field, &field_len)
+         && field_len == 1 && field[0] == 'Q';
+}

@@ -160,6 +160,11 @@ gboolean hp_astm_parse_result          (const char             *record,
                                         gsize                  *error_offset,
                                         GError                **error);
 
+/* Whether an order record ('O') marks its results as a quality-control
+ * (control-solution) test: E1394 §9.4.12, action code "Q". */
+gboolean hp_astm_order_is_control      (const char             *record,
+                                        const HpAstmDelimiters *delimiters);
+
 /* Parses "YYYYMMDDHHMM" or "YYYYMMDDHHMMSS"; FALSE if it is neither or not a
  * real date. */
 gboolean hp_astm_parse_time            (const char         *text,

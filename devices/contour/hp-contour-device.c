@@ -33,6 +33,7 @@ struct _HpContourDevice
   gboolean has_header;
   HpAstmHeader header;
   gboolean has_terminator;
+  gboolean control_order;  /* the last order record asked for a control test */
   HpGlucometerHistory *history;
 };
 
@@ -273,6 +274,7 @@ handle_record (HpContourDevice *self,
           meter_now = astm_time_to_local (&self->header.time);
         hp_glucometer_history_begin (self->history, kiosk_now, meter_now);
         self->has_header = TRUE;
+        self->control_order = FALSE;
         self->has_terminator = FALSE;
         /* Its serial is sealed in the database: never in the log. */
         g_debug ("Contour %s: meter %s", hp_device_get_id (HP_DEVICE (self)), self->header.product);
@@ -293,6 +295,10 @@ handle_record (HpContourDevice *self,
                   offset, error->message);
             return FALSE;
           }
+        /* Results under a quality-control order are control tests, even
+         * without the meter's own "C" flag. */
+        if (self->control_order)
+          result.flags |= HP_ASTM_RESULT_FLAG_CONTROL;
         if (!add_result (self, &result, &error))
           {
             fail_with (self, error);
@@ -303,9 +309,15 @@ handle_record (HpContourDevice *self,
     case 'L':
       self->has_terminator = TRUE;
       break;
+    case 'P':
+      self->control_order = FALSE;
+      break;
+    case 'O':
+      /* An order's results follow it until the next order or patient. */
+      self->control_order = self->has_header && hp_astm_order_is_control (record, &self->header.delimiters);
+      break;
     default:
-      /* P (patient), O (order), C (comment) and the like carry nothing
-       * the kiosk uses. */
+      /* C (comment) and the like carry nothing the kiosk uses. */
       break;
     }
   return TRUE;

@@ -97,6 +97,7 @@ fault_strikes (HpContourSimulator *self)
     case HP_CONTOUR_FAULT_LOST_CLOCK:
     case HP_CONTOUR_FAULT_NO_NEW_READING:
     case HP_CONTOUR_FAULT_CONTROL_ONLY:
+    case HP_CONTOUR_FAULT_CONTROL_ORDER:
     case HP_CONTOUR_FAULT_HIGH:
     case HP_CONTOUR_FAULT_LOW:
       break;
@@ -212,6 +213,8 @@ build_records (HpContourSimulator *self)
           markers = "<";
           g_strlcpy (value, mmol ? "1.1" : "20", sizeof value);
         }
+      if (self->simulation.fault == HP_CONTOUR_FAULT_CONTROL_ORDER)
+        g_ptr_array_add (self->records, g_strdup ("O|1|||^^^Glucose|||||||Q"));
       self->today_record = self->records->len;
       g_ptr_array_add (self->records, g_strdup_printf ("R|%u|^^^Glucose|%s|%s^P||%s||%s", ++seq, value,
                                                        self->unit, markers, stamp));

@@ -24,6 +24,7 @@ typedef enum {
   HP_CONTOUR_FAULT_LOST_CLOCK,      /* its clock restarted at 2000-01-01 after losing power */
   HP_CONTOUR_FAULT_NO_NEW_READING,  /* no test today, only older ones */
   HP_CONTOUR_FAULT_CONTROL_ONLY,    /* today's only test is a control-solution test */
+  HP_CONTOUR_FAULT_CONTROL_ORDER,   /* it is one by an order record (action code Q), not by a flag */
   HP_CONTOUR_FAULT_HIGH,            /* today's test reads HI */
   HP_CONTOUR_FAULT_LOW,             /* today's test reads LO */
 } HpContourFault;

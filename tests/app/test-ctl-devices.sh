@@ -57,6 +57,10 @@ expect_output 0 '^blood-pressure systolic=113 mm\[Hg\] diastolic=71 mm\[Hg\] mea
   "$ctl" decode --protocol ieee11073 "$real/ieee11073-bp-antidote.hex"
 expect_output 0 'line 10: the same request, apart from bytes the replay does not compare' \
   "$ctl" decode --protocol ieee11073 "$real/ieee11073-bp-antidote.hex"
+# antidote's body-composition scale, extended configuration of ten objects:
+# the weight is the reading.
+expect_output 0 '^body-weight body-weight=79.6 kg device-time=2010-07-21T09:40:00' \
+  "$ctl" decode --protocol ieee11073 --kind body-weight "$real/ieee11073-scale-antidote.hex"
 # Omron's software asked for more than the driver does: the replay says
 # which of its requests it left out.
 expect_output 0 'requests? of the recorded host the driver did not make' \

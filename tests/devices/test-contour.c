@@ -261,6 +261,29 @@ test_control_solution_only (void **state G_GNUC_UNUSED)
   assert_non_null (strstr (watch->error->message, "control-solution"));
 }
 
+/* ASTM E1394 also marks a control specimen by its order record's action
+ * code Q; such a result is never a patient's, flag or no flag. An order
+ * with any other action code leaves the results patients'. */
+static void
+test_control_solution_by_order (void **state G_GNUC_UNUSED)
+{
+  Meter meter = meter_new (HP_CONTOUR_FAULT_CONTROL_ORDER, 0, "mg/dL", 93);
+  g_autoptr(HpDevice) device = meter.device;
+  g_autoptr(HpGlucometerWatch) watch = hp_glucometer_watch_new (device);
+  const HpAstmDelimiters delimiters = { '|', '\\', '^', '&' };
+
+  set_visit_start_minutes_ago (device, 10);
+  assert_true (hp_glucometer_watch_measure (watch));
+  assert_true (hp_glucometer_watch_failed_with (watch, HP_DEVICE_ERROR_NO_NEW_READING));
+  assert_non_null (strstr (watch->error->message, "control-solution"));
+
+  assert_true (hp_astm_order_is_control ("O|1|||^^^Glucose|||||||Q", &delimiters));
+  assert_false (hp_astm_order_is_control ("O|1|||^^^Glucose|||||||N", &delimiters));
+  assert_false (hp_astm_order_is_control ("O|1|||^^^Glucose||||||Q|", &delimiters));
+  assert_false (hp_astm_order_is_control ("O|1|||^^^Glucose", &delimiters));
+  assert_false (hp_astm_order_is_control ("R|1|||^^^Glucose|||||||Q", &delimiters));
+}
+
 /* HI and LO are the most dangerous readings there are, not faults: each
  * is a reading at the meter's limit (600 and 20 mg/dL), flagged, in either
  * unit the meter shows. */
@@ -471,6 +494,7 @@ main (void)
     cmocka_unit_test (test_lost_clock),
     cmocka_unit_test (test_no_new_reading),
     cmocka_unit_test (test_control_solution_only),
+    cmocka_unit_test (test_control_solution_by_order),
     cmocka_unit_test (test_high_and_low_are_readings),
     cmocka_unit_test (test_cancel),
     cmocka_unit_test (test_decode_sample_capture),
