@@ -22,6 +22,10 @@ typedef struct {
  * why and returns %NULL when it cannot be read. */
 HpConfig *hp_ctl_load_config (void);
 
+/* The options every command takes before its name (--config, --demo),
+ * which hp_ctl_load_config() follows. */
+const GOptionEntry *hp_ctl_global_entries (void);
+
 /* What a command does with the database. */
 typedef enum {
   HP_CTL_READ,   /* opened read-only: never migrated, created or changed */
