@@ -280,11 +280,15 @@ int
 hp_ctl_decode (int    argc,
                char **argv)
 {
-  static const HpCtlCommand self = { "decode", "decode --protocol NAME [--kind KIND] FILE", NULL, NULL };
+  static const HpCtlCommand self = { "decode", "decode --protocol NAME [--usb VID:PID] [--kind KIND] FILE", NULL, NULL };
   g_autofree char *protocol = NULL;
   g_autofree char *kind_name = NULL;
+  g_autofree char *usb_id = NULL;
   const GOptionEntry entries[] = {
     { "protocol", 'p', 0, G_OPTION_ARG_STRING, &protocol, "The device protocol", "NAME" },
+    { "usb", 0, 0, G_OPTION_ARG_STRING, &usb_id,
+      "The device's USB vendor and product id, as healthpost-ctl devices lists it (the driver's first model "
+      "if not given)", "VID:PID" },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
       "ieee11073: what the device measures (blood-pressure, body-weight, blood-glucose), "
       "as its USB descriptor says; blood-pressure if not given", "KIND" },
@@ -326,6 +330,24 @@ hp_ctl_decode (int    argc,
                                                   : "unknown kind “%s” (blood-pressure, body-weight, blood-glucose)",
                         kind_name);
 
+  if (usb_id != NULL)
+    {
+      const HpUsbMatch *match = NULL;
+      unsigned int vendor_id, product_id;
+      char end;
+
+      if (sscanf (usb_id, "%4x:%4x%c", &vendor_id, &product_id, &end) == 2)
+        for (gsize i = 0; i < driver->n_matches && match == NULL; i++)
+          if (driver->matches[i].kind == HP_USB_MATCH_VID_PID && driver->matches[i].vendor_id == vendor_id &&
+              driver->matches[i].product_id == product_id)
+            match = &driver->matches[i];
+      if (match == NULL)
+        return hp_ctl_fail ("“%s” is not the VID:PID of a model the %s driver takes", usb_id, driver->protocol);
+      info.vendor_id = match->vendor_id;
+      info.product_id = match->product_id;
+      info.model = match->model;
+    }
+
   if (!g_file_get_contents (argv[1], &text, &length, &error))
     return hp_ctl_fail ("%s", error->message);
   messages = hp_capture_parse (text, length, &error);
@@ -342,7 +364,7 @@ hp_ctl_decode (int    argc,
       info.specializations = &specialization;
       info.n_specializations = 1;
     }
-  measurement = hp_replay_capture (driver, driver == &hp_phdc_driver ? &info : NULL, messages, differences, &error);
+  measurement = hp_replay_capture (driver, info.model != NULL ? &info : NULL, messages, differences, &error);
   for (guint i = 0; i < differences->len; i++)
     g_printerr ("%s: %s\n", argv[1], (const char *) g_ptr_array_index (differences, i));
   if (measurement == NULL)

@@ -484,6 +484,15 @@ hp_freestyle_device_set_timeouts (HpFreestyleDevice *self,
   self->response_timeout_ms = response_timeout_ms;
 }
 
+static gsize
+replay_significant (const guint8 *report,
+                    gsize         len)
+{
+  /* The type, the length and the bytes it counts; Abbott's software pads
+   * with whatever its buffer held (0xcd). */
+  return len < 2 ? len : MIN ((gsize) 2 + MIN (report[1], HP_FREESTYLE_DATA_MAX), len);
+}
+
 static HpDevice *
 create_from_usb (const char            *id,
                  const HpUsbDeviceInfo *info,
@@ -491,7 +500,7 @@ create_from_usb (const char            *id,
 {
   HpFreestyleLayout layout = HP_FREESTYLE_LAYOUT_NEO;
 
-  if (info->product_id == 0x3460)
+  if (info->product_id == 0x3460 || info->product_id == 0x3450)
     layout = HP_FREESTYLE_LAYOUT_INSULINX;
   else if (info->product_id == 0x3650)
     layout = HP_FREESTYLE_LAYOUT_LIBRE;
@@ -502,6 +511,9 @@ static const HpUsbMatch freestyle_matches[] = {
   /* The first is the model a replayed capture is taken to come from. */
   { .kind = HP_USB_MATCH_VID_PID, .vendor_id = 0x1a61, .product_id = 0x3850, .model = "Abbott FreeStyle Precision Neo" },
   { .kind = HP_USB_MATCH_VID_PID, .vendor_id = 0x1a61, .product_id = 0x3460, .model = "Abbott FreeStyle InsuLinx" },
+  /* A real InsuLinx described itself so to Abbott's software (OpenGlucose's
+   * USB log of it); other sources name 3460. */
+  { .kind = HP_USB_MATCH_VID_PID, .vendor_id = 0x1a61, .product_id = 0x3450, .model = "Abbott FreeStyle InsuLinx" },
   { .kind = HP_USB_MATCH_VID_PID, .vendor_id = 0x1a61, .product_id = 0x3650, .model = "Abbott FreeStyle Libre" },
 };
 
@@ -512,4 +524,5 @@ const HpDriver hp_freestyle_driver = {
   .matches = freestyle_matches,
   .n_matches = G_N_ELEMENTS (freestyle_matches),
   .create = create_from_usb,
+  .replay_significant = replay_significant,
 };

@@ -61,6 +61,12 @@ expect_output 0 'line 10: the same request, apart from bytes the replay does not
 # the weight is the reading.
 expect_output 0 '^body-weight body-weight=79.6 kg device-time=2010-07-21T09:40:00' \
   "$ctl" decode --protocol ieee11073 --kind body-weight "$real/ieee11073-scale-antidote.hex"
+# A FreeStyle InsuLinx read by Abbott's own software: the driver, told the
+# model, takes the newest of the meter's 237 records.
+expect_output 0 '^blood-glucose blood-glucose=68 mg/dL device-time=2014-08-27T12:47:00.* device=freestyle:JAGT241-U6242' \
+  "$ctl" decode --protocol freestyle --usb 1a61:3450 "$real/freestyle-insulinx-auto-assist.hex"
+expect_output 1 '“1a61:9999” is not the VID:PID of a model the freestyle driver takes' \
+  "$ctl" decode --protocol freestyle --usb 1a61:9999 "$real/freestyle-insulinx-auto-assist.hex"
 # Omron's software asked for more than the driver does: the replay says
 # which of its requests it left out.
 expect_output 0 'requests? of the recorded host the driver did not make' \

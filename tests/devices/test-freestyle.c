@@ -287,7 +287,7 @@ test_decode_broken_captures (void **state G_GNUC_UNUSED)
 static void
 test_registry (void **state G_GNUC_UNUSED)
 {
-  const guint16 products[] = { 0x3460, 0x3650, 0x3850 };
+  const guint16 products[] = { 0x3460, 0x3450, 0x3650, 0x3850 };
   const HpUsbMatch *match = NULL;
 
   for (gsize i = 0; i < G_N_ELEMENTS (products); i++)
