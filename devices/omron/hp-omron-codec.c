@@ -479,8 +479,11 @@ hp_omron_hem7322_decode_record (const guint8    r[HP_OMRON_HEM7322_RECORD_SIZE],
 
   /* obpm's layout: DIA, SYS − 25, year − 2000, pulse, then the date packed
    * into bytes 4–7: month in bits 5–2 of byte 4, day in the next five bits,
-   * hour in the low five bits of byte 5, minute in the top six bits of
-   * bytes 6–7. The sources give no seconds and nothing for bytes 8–13. */
+   * hour in the low five bits of byte 5, minute in the six bits after the
+   * top four of bytes 6–7, and (omblepy and hass-omron, the same records
+   * over Bluetooth) the seconds in the low six bits of byte 7, which may
+   * read up to 63 and are taken as at most 59. Nothing is known of bytes
+   * 8–13. */
   memset (record, 0, sizeof *record);
   record->diastolic = r[0];
   record->systolic = r[1] + 25u;
@@ -490,7 +493,7 @@ hp_omron_hem7322_decode_record (const guint8    r[HP_OMRON_HEM7322_RECORD_SIZE],
   record->day = ((guint) (r[4] << 8 | r[5]) >> 5) & 0x1F;
   record->hour = r[5] & 0x1F;
   record->minute = ((guint) (r[6] << 8 | r[7]) >> 6) & 0x3F;
-  record->second = 0;
+  record->second = MIN (r[7] & 0x3Fu, 59u);
   record->time_valid = hp_omron_record_time_is_valid (record);
 }
 
@@ -502,7 +505,7 @@ hp_omron_hem7322_encode_record (const HpOmronRecord *record,
 
   if (record->systolic < 25 || record->systolic > 255 + 25 || record->diastolic > 255 ||
       record->pulse > 255 || record->year < 2000 || record->year > 2000 + 255 ||
-      record->month > 15 || record->day > 31 || record->hour > 31 || record->minute > 63)
+      record->month > 15 || record->day > 31 || record->hour > 31 || record->minute > 63 || record->second > 63)
     return FALSE;
   /* DIA 255, SYS 280 in 2255 would read back as a never-written slot. */
   if (record->diastolic == 0xFF && record->systolic == 0xFF + 25 && record->year == 2000 + 0xFF)
@@ -516,6 +519,6 @@ hp_omron_hem7322_encode_record (const HpOmronRecord *record,
   out[4] = (guint8) ((record->month << 2) | (record->day >> 3));
   out[5] = (guint8) (((record->day & 0x07) << 5) | record->hour);
   out[6] = (guint8) (record->minute >> 2);
-  out[7] = (guint8) ((record->minute & 0x03) << 6);
+  out[7] = (guint8) (((record->minute & 0x03) << 6) | record->second);
   return TRUE;
 }

@@ -67,6 +67,9 @@ expect_output 0 '^blood-glucose blood-glucose=68 mg/dL device-time=2014-08-27T12
   "$ctl" decode --protocol freestyle --usb 1a61:3450 "$real/freestyle-insulinx-auto-assist.hex"
 expect_output 1 '“1a61:9999” is not the VID:PID of a model the freestyle driver takes' \
   "$ctl" decode --protocol freestyle --usb 1a61:9999 "$real/freestyle-insulinx-auto-assist.hex"
+# A Mettler Toledo PS60's recorded reports: its status reports in id 4 carry
+# no weight and are passed over; 5.10 lb in id 3 is the reading.
+expect_output 0 '^body-weight body-weight=5.1 \[lb_av\]' "$ctl" decode --protocol hid-scale "$real/hid-scale-mettler-ps60.hex"
 # Omron's software asked for more than the driver does: the replay says
 # which of its requests it left out.
 expect_output 0 'requests? of the recorded host the driver did not make' \
