@@ -78,6 +78,13 @@ expect_output 0 'requests? of the recorded host the driver did not make' \
 # protocol fault; the capture then ends where the source's quote does.
 expect_output 1 'contour-usb-first-answer.hex: the capture ends at line 10; the driver then sent 41 42 43 01 06' \
   "$ctl" decode --protocol contour "$real/contour-usb-first-answer.hex"
+# A Contour USB's whole session with an empty memory: the driver follows it
+# to the end (header twice, P, L, EOT) and finds no reading.
+expect_output 1 'contour-usb-whole-session.hex: line 22: The meter holds no reading' \
+  "$ctl" decode --protocol contour "$real/contour-usb-whole-session.hex"
+# A whole session with one result (glucometerutils' test of a Contour USB).
+expect_output 0 '^blood-glucose blood-glucose=10.9 mmol/L device-time=2015-04-17T11:54:00.* device=contour:7390-2408612' \
+  "$ctl" decode --protocol contour "$real/contour-usb-one-result.hex"
 # The source quotes frames 1, 2, 4, 4 and 5 of no one session: the driver
 # takes the U=303 header and frame 2, and refuses (NAK) a frame 4 after
 # frame 2, as it must; test-astm checks both records' values.
