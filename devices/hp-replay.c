@@ -10,6 +10,15 @@
  * timer of its own (the Omron drivers ask again after 1 s). */
 #define REPLAY_SILENCE_MS 1500
 
+static guint silence_ms = REPLAY_SILENCE_MS;
+
+void
+hp_replay_set_silence_ms (guint ms)
+{
+  g_return_if_fail (ms > 0);
+  silence_ms = ms;
+}
+
 /* Bytes of a request quoted in a message. */
 #define QUOTED_BYTES 24
 
@@ -161,7 +170,7 @@ arm_silence (HpReplayAgent *self)
   g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
 
   stop_silence (self);
-  self->silence = g_timeout_source_new (REPLAY_SILENCE_MS);
+  self->silence = g_timeout_source_new (silence_ms);
   g_source_set_callback (self->silence, silence_passed, self, NULL);
   g_source_set_static_name (self->silence, "[healthpost] replay silence");
   g_source_attach (self->silence, context);

@@ -27,6 +27,10 @@ HpMeasurement *hp_replay_capture (const HpDriver        *driver,
                                   GPtrArray             *differences,
                                   GError               **error);
 
+/* How long a silent driver is waited for once the replay has sent all it
+ * can before the next request (1500 ms); fuzzers shorten it. */
+void           hp_replay_set_silence_ms (guint silence_ms);
+
 /* The default HpReplaySignificantFunc: everything but trailing zero bytes,
  * which captures leave out of fixed-size reports. */
 gsize          hp_replay_significant_without_padding (const guint8 *request,
