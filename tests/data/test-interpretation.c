@@ -590,7 +590,7 @@ test_every_category_has_words_icon_and_source (void **state)
               strstr (words[w], "talk to") != NULL || strstr (words[w], "call") != NULL)
             fail_msg ("advice speaks of a call: \"%s\"", words[w]);
       }
-      icon = g_strdup_printf ("%s/ui/icons/%s.svg", HP_SOURCE_DIR, all[i].icon_name);
+      icon = g_strdup_printf ("%s/data/pictures/%s.svg", HP_SOURCE_DIR, all[i].icon_name);
       assert_true (g_file_test (icon, G_FILE_TEST_IS_REGULAR));
     }
   for (guint c = 0; c <= HP_CATEGORY_LAST; c++)
