@@ -59,26 +59,13 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-typedef struct {
-  const char *code;
-  const char *native_name;
-} HpLanguage;
-
 /* Each language names itself, so a patient finds their own. */
-static const HpLanguage languages[] = {
-  { "en", "English" },
-  { "es", "Español" },
-  { "fr", "Français" },
-  { "ar", "العربية" },
-};
-
 static const char *
 native_name_of (const char *code)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
-    if (g_str_equal (languages[i].code, code))
-      return languages[i].native_name;
-  return code;
+  const char *name = hp_i18n_get_native_name (code);
+
+  return name != NULL ? name : code;
 }
 
 /* The language after the current one, in the configured order. */

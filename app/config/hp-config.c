@@ -2,6 +2,7 @@
 #include "hp-config.h"
 
 #include "hp-build-config.h"
+#include "hp-i18n.h"
 #include "hp-key-file.h"
 #include "hp-retention.h"
 
@@ -56,8 +57,6 @@ struct _HpConfig
 
 G_DEFINE_FINAL_TYPE (HpConfig, hp_config, G_TYPE_OBJECT)
 
-/* Languages the kiosk has translations for; a configured language must be one. */
-static const char * const known_languages[] = { "en", "es", "fr", "ar", NULL };
 static const char * const known_faults[] = { "none", "unplug", "timeout", "garbled", NULL };
 static const char * const known_papers[] = { "receipt-80mm", "letter", "a4", NULL };
 
@@ -238,7 +237,7 @@ hp_config_init (HpConfig *self)
 {
   self->s.fullscreen = TRUE;
   self->s.language = g_strdup ("en");
-  self->s.languages = g_strdupv ((char **) known_languages);
+  self->s.languages = g_strdupv ((char **) hp_i18n_get_languages ());
   self->s.location = g_strdup ("");
   self->s.emergency_number = g_strdup ("911");
   self->s.gsk_renderer = g_strdup ("");
@@ -580,9 +579,9 @@ read_languages (GKeyFile  *file,
   for (gsize i = 0; i < n; i++)
     {
       g_strstrip (list[i]);
-      if (!is_one_of (list[i], known_languages))
+      if (!is_one_of (list[i], hp_i18n_get_languages ()))
         {
-          g_autofree char *known = g_strjoinv (", ", (char **) known_languages);
+          g_autofree char *known = g_strjoinv (", ", (char **) hp_i18n_get_languages ());
           g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
                        "[kiosk] languages: “%s” is not available (available: %s)",
                        list[i], known);

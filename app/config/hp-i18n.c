@@ -42,6 +42,54 @@ hp_i18n_set_language (const char *code)
   avoid_plain_c_locale (LC_MESSAGES);
 }
 
+const char * const *
+hp_i18n_get_languages (void)
+{
+  static const char * const languages[] = { HP_LANGUAGES, NULL };
+
+  return languages;
+}
+
+const char *
+hp_i18n_get_native_name (const char *code)
+{
+  /* Facts of languages, not the kiosk's list: each language's own name for
+   * itself (CLDR), for the languages the kiosk has or is likely to have. */
+  static const struct {
+    const char *code;
+    const char *native_name;
+  } names[] = {
+    { "ar", "العربية" },
+    { "de", "Deutsch" },
+    { "en", "English" },
+    { "es", "Español" },
+    { "fa", "فارسی" },
+    { "fr", "Français" },
+    { "he", "עברית" },
+    { "hi", "हिन्दी" },
+    { "it", "Italiano" },
+    { "nl", "Nederlands" },
+    { "pl", "Polski" },
+    { "pt", "Português" },
+    { "ru", "Русский" },
+    { "so", "Soomaali" },
+    { "sw", "Kiswahili" },
+    { "tl", "Tagalog" },
+    { "tr", "Türkçe" },
+    { "uk", "Українська" },
+    { "ur", "اردو" },
+    { "vi", "Tiếng Việt" },
+    { "zh", "中文" },
+  };
+
+  g_return_val_if_fail (code != NULL, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (names[i].code, code))
+      return names[i].native_name;
+  return NULL;
+}
+
 gboolean
 hp_i18n_is_right_to_left (const char *code)
 {

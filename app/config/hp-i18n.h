@@ -12,6 +12,14 @@ void hp_i18n_init         (void);
 /* Makes @code (e.g. "es") the language of messages from now on. */
 void hp_i18n_set_language (const char *code);
 
+/* The languages the kiosk has messages in, English first: po/LINGUAS,
+ * read at build time, is the one list of them. */
+const char * const *hp_i18n_get_languages (void);
+
+/* What @code's language calls itself ("Español" for "es"), so a patient
+ * finds their own; %NULL for a language this table does not know. */
+const char *hp_i18n_get_native_name (const char *code);
+
 /* Whether @code's script is written from right to left, so screens in it
  * are laid out mirrored. */
 gboolean hp_i18n_is_right_to_left (const char *code);

@@ -89,12 +89,31 @@ test_offered_languages_have_catalogues (void **state G_GNUC_UNUSED)
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   static const char * const expected[] = { "es", "fr", "ar" };
+  const char * const *languages = hp_i18n_get_languages ();
 
   assert_true (g_file_get_contents (path, &text, NULL, NULL));
   lines = g_strsplit_set (text, "\n ", -1);
   for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
     if (!g_strv_contains ((const char * const *) lines, expected[i]))
       fail_msg ("po/LINGUAS does not list %s", expected[i]);
+
+  /* The kiosk's languages are English and exactly po/LINGUAS's, each with
+   * its catalogue and its own name for itself. */
+  assert_string_equal (languages[0], "en");
+  for (gsize i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' && lines[i][0] != '#' && !g_strv_contains (languages, lines[i]))
+      fail_msg ("po/LINGUAS lists %s, which the kiosk does not offer", lines[i]);
+  for (gsize i = 0; languages[i] != NULL; i++)
+    {
+      g_autofree char *po = g_strdup_printf ("%s/po/%s.po", source_root, languages[i]);
+
+      if (i > 0 && !g_strv_contains ((const char * const *) lines, languages[i]))
+        fail_msg ("the kiosk offers %s, which po/LINGUAS does not list", languages[i]);
+      if (i > 0 && !g_file_test (po, G_FILE_TEST_IS_REGULAR))
+        fail_msg ("%s has no catalogue %s", languages[i], po);
+      if (hp_i18n_get_native_name (languages[i]) == NULL)
+        fail_msg ("%s has no name of its own in hp-i18n.c", languages[i]);
+    }
 }
 
 static void
