@@ -1,5 +1,6 @@
 /* The kiosk application: wires configuration, store, devices, flow and window. */
 #include "hp-application.h"
+#include "hp-application-private.h"
 
 #include <glib/gi18n.h>
 #include <errno.h>
@@ -25,31 +26,6 @@
 #include "hp-store.h"
 #include "hp-store-damage.h"
 
-struct _HpApplication
-{
-  GtkApplication parent_instance;
-
-  HpConfig *config;
-  gboolean windowed;
-  char *tour_dir;
-  int exit_status;
-
-  HpStore *store;
-  HpAuditLog *audit;
-  guint retention_id;
-  HpDeviceManager *devices;
-  HpCallService *calls;
-  HpPrintService *printer;
-  /* The summary on the print page: kept only while that page is shown. */
-  HpPrintout *printout;
-  HpSpeech *speech;
-  HpVisitFlow *flow;
-  HpWindow *window;
-  GSimpleActionGroup *visit_actions;
-  HpDemoTour *tour;
-  gulong first_map_id;
-};
-
 G_DEFINE_FINAL_TYPE (HpApplication, hp_application, GTK_TYPE_APPLICATION)
 
 enum {
@@ -69,8 +45,8 @@ native_name_of (const char *code)
 }
 
 /* The language after the current one, in the configured order. */
-static const char *
-next_language (HpApplication *self)
+const char *
+hp_application_next_language (HpApplication *self)
 {
   const char * const *list = hp_config_get_languages (self->config);
   const char *current = hp_visit_flow_get_language (self->flow);
@@ -276,8 +252,8 @@ printout_on_its_way (HpApplication *self)
  * what holds it, how many copies are left. The printer's news about the
  * visit before (still printing, held, failed) is not this patient's: they
  * are only told, calmly, that the printer is busy until it is free. */
-static void
-sync_printout (HpApplication *self)
+void
+hp_application_sync_printout (HpApplication *self)
 {
   HpPrintProblem problem = HP_PRINT_PROBLEM_NONE;
   HpPrintState state = HP_PRINT_STATE_IDLE;
@@ -310,8 +286,8 @@ configured_paper (HpApplication *self)
 }
 
 /* The visit's summary in its language, for the print page. */
-static gboolean
-prepare_printout (HpApplication  *self,
+gboolean
+hp_application_prepare_printout (HpApplication  *self,
                   GError        **error)
 {
   HpVisit *visit = hp_visit_flow_get_visit (self->flow);
@@ -376,13 +352,13 @@ sync_window (HpApplication *self)
       if (step == HP_VISIT_STEP_GOODBYE || step == HP_VISIT_STEP_ATTRACT)
         hp_print_service_forget_visit (self->printer);
     }
-  sync_printout (self);
+  hp_application_sync_printout (self);
   hp_window_set_phase (self->window, hp_visit_flow_get_phase (self->flow));
   hp_window_set_problem (self->window, problem_for_flow (self->flow));
   hp_window_set_inactivity_warning (self->window, hp_visit_flow_get_seconds_left (self->flow));
   hp_window_set_next_language (self->window,
                                g_strv_length ((char **) hp_config_get_languages (self->config)) > 1
-                               ? native_name_of (next_language (self)) : NULL);
+                               ? native_name_of (hp_application_next_language (self)) : NULL);
   hp_window_show_page (self->window, page_for_step (hp_visit_flow_get_step (self->flow), kind));
 }
 
@@ -494,7 +470,7 @@ on_flow_language (HpApplication *self)
 
   apply_language (hp_visit_flow_get_language (self->flow));
   /* The printout on screen is written again in the new language. */
-  if (hp_visit_flow_get_step (self->flow) == HP_VISIT_STEP_PRINT && !prepare_printout (self, &error))
+  if (hp_visit_flow_get_step (self->flow) == HP_VISIT_STEP_PRINT && !hp_application_prepare_printout (self, &error))
     g_message ("the summary was not written again: %s", error->message);
   rebuild_window (self);
 }
@@ -733,9 +709,9 @@ on_store_opened (GObject      *source G_GNUC_UNUSED,
   if (self->audit != NULL)
     hp_print_service_set_audit (self->printer, self->audit, HP_AUDIT_ACTOR_KIOSK);
   g_signal_connect_object (self->printer, "notify::state",
-                           G_CALLBACK (sync_printout), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (hp_application_sync_printout), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->printer, "notify::problem",
-                           G_CALLBACK (sync_printout), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (hp_application_sync_printout), self, G_CONNECT_SWAPPED);
   self->flow = hp_visit_flow_new (self->store, self->devices, &timings);
   hp_visit_flow_set_language (self->flow, hp_config_get_language (self->config));
   hp_visit_flow_set_ask_language (self->flow,
@@ -800,283 +776,6 @@ on_first_map (HpApplication *self)
   g_idle_add_full (G_PRIORITY_LOW, start_services, g_object_ref (self), g_object_unref);
 }
 
-/* Actions of the "visit" group: what buttons on the pages ask for. */
-
-static void
-action_begin (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_begin (self->flow);
-}
-
-static void
-action_choose_language (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_choose_language (self->flow, g_variant_get_string (param, NULL));
-}
-
-static void
-action_consent (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_consent (self->flow, g_variant_get_boolean (param));
-}
-
-static void
-action_identify (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_identify (self->flow, g_variant_get_boolean (param));
-}
-
-static void
-action_enter (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_enter (self->flow, g_variant_get_string (param, NULL));
-}
-
-static void
-action_height (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_enter_height (self->flow, g_variant_get_double (param));
-}
-
-static void
-action_back (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_back (self->flow);
-}
-
-static void
-action_remember_me (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_remember_me (self->flow);
-}
-
-static void
-action_choose (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
-{
-  HpApplication *self = data;
-  HpMeasurementKind kind;
-
-  if (self->flow != NULL && hp_measurement_kind_from_string (g_variant_get_string (param, NULL), &kind))
-    hp_visit_flow_choose (self->flow, kind);
-}
-
-static void
-action_start_measurement (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_start_measurement (self->flow);
-}
-
-static void
-action_cancel_measurement (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_cancel_measurement (self->flow);
-}
-
-static void
-action_fasting (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
-{
-  HpApplication *self = data;
-  const char *answer = g_variant_get_string (param, NULL);
-
-  if (self->flow == NULL)
-    return;
-  if (g_str_equal (answer, "fasting"))
-    hp_visit_flow_answer_fasting (self->flow, HP_FASTING_YES);
-  else if (g_str_equal (answer, "eaten"))
-    hp_visit_flow_answer_fasting (self->flow, HP_FASTING_NO);
-}
-
-static void
-action_age (GSimpleAction *action G_GNUC_UNUSED, GVariant *param, gpointer data)
-{
-  HpApplication *self = data;
-
-  if (self->flow != NULL)
-    hp_visit_flow_answer_age (self->flow, g_variant_get_boolean (param));
-}
-
-static void
-action_measure_another (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_measure_another (self->flow);
-}
-
-static void
-action_finish (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_finish (self->flow);
-}
-
-static void
-action_start_over (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_start_over (self->flow);
-}
-
-static void
-action_still_here (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_user_activity (self->flow);
-}
-
-static void
-action_call_clinician (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
-{
-  HpApplication *self = data;
-  g_autoptr(GError) error = NULL;
-  HpVisit *visit;
-
-  if (self->flow == NULL || self->window == NULL)
-    return;
-  visit = hp_visit_flow_get_visit (self->flow);
-  if (visit == NULL || !hp_call_service_request_call (self->calls, visit, &error))
-    hp_window_show_notice (self->window,
-                           _("Video calls with a clinician are not available on this kiosk yet. Please ask a staff member."));
-}
-
-static void
-action_see_result (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_see_result (self->flow);
-}
-
-/* "Print my results": the printout is made and shown before anything is
- * sent to the printer. */
-static void
-action_print_results (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
-{
-  HpApplication *self = data;
-  g_autoptr(GError) error = NULL;
-  HpVisitStep step;
-
-  if (self->flow == NULL || self->window == NULL)
-    return;
-  step = hp_visit_flow_get_step (self->flow);
-  if (step != HP_VISIT_STEP_SUMMARY && step != HP_VISIT_STEP_CODE_CREATED)
-    return;
-  if (self->printer == NULL || !hp_print_service_is_available (self->printer))
-    {
-      hp_window_show_notice (self->window,
-                             _("This kiosk has no printer. Please write your numbers down or ask a staff member."));
-      return;
-    }
-  if (!prepare_printout (self, &error))
-    {
-      /* The renderer's errors name what failed, never a value. */
-      g_message ("the summary could not be made for printing: %s", error->message);
-      hp_window_show_notice (self->window,
-                             _("Your printout could not be made. Please write your numbers down or ask a staff member."));
-      return;
-    }
-  hp_visit_flow_print (self->flow);
-}
-
-static void
-on_printed (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
-{
-  g_autoptr(HpApplication) self = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HpPrintOutcome) outcome = hp_print_service_print_finish (HP_PRINT_SERVICE (source), result, &error);
-
-  /* The service has logged and audited how it went; the page follows its
-   * state. A printout that was not even sent is told here. One cancelled
-   * is one whose visit ended while a problem held it: its patient has
-   * gone, and the page may be the next one's. */
-  if (outcome == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("a printout was cancelled: %s", error->message);
-  else if (outcome == NULL)
-    {
-      g_message ("the summary was not sent to the printer: %s", error->message);
-      if (self->window != NULL && self->flow != NULL &&
-          hp_visit_flow_get_step (self->flow) == HP_VISIT_STEP_PRINT)
-        hp_window_show_notice (self->window,
-                               g_error_matches (error, HP_PRINT_ERROR, HP_PRINT_ERROR_BUSY)
-                               ? _("The printer is busy. Please try again in a moment.")
-                               : _("Your printout could not be sent. Please ask a staff member."));
-    }
-  sync_printout (self);
-}
-
-/* The print page's Print: the printout shown goes to the printer. */
-static void
-action_send_to_printer (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
-{
-  HpApplication *self = data;
-
-  if (self->flow == NULL || self->printout == NULL ||
-      hp_visit_flow_get_step (self->flow) != HP_VISIT_STEP_PRINT)
-    return;
-  /* The job's title is what the printer's queue shows: nothing personal. */
-  hp_print_service_print_async (self->printer, self->printout->visit_id, self->printout->pdf,
-                                "Healthpost summary", NULL, on_printed, g_object_ref (self));
-  sync_printout (self);
-}
-
-static void
-action_next_language (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNUC_UNUSED, gpointer data)
-{
-  HpApplication *self = data;
-  if (self->flow != NULL)
-    hp_visit_flow_set_language (self->flow, next_language (self));
-}
-
-static const GActionEntry visit_entries[] = {
-  { .name = "begin", .activate = action_begin },
-  { .name = "choose", .activate = action_choose, .parameter_type = "s" },
-  { .name = "choose-language", .activate = action_choose_language, .parameter_type = "s" },
-  { .name = "consent", .activate = action_consent, .parameter_type = "b" },
-  { .name = "identify", .activate = action_identify, .parameter_type = "b" },
-  { .name = "enter", .activate = action_enter, .parameter_type = "s" },
-  { .name = "height", .activate = action_height, .parameter_type = "d" },
-  { .name = "back", .activate = action_back },
-  { .name = "remember-me", .activate = action_remember_me },
-  { .name = "start-measurement", .activate = action_start_measurement },
-  { .name = "cancel-measurement", .activate = action_cancel_measurement },
-  { .name = "fasting", .activate = action_fasting, .parameter_type = "s" },
-  { .name = "age", .activate = action_age, .parameter_type = "b" },
-  { .name = "measure-another", .activate = action_measure_another },
-  { .name = "finish", .activate = action_finish },
-  { .name = "start-over", .activate = action_start_over },
-  { .name = "still-here", .activate = action_still_here },
-  { .name = "call-clinician", .activate = action_call_clinician },
-  { .name = "see-result", .activate = action_see_result },
-  { .name = "print-results", .activate = action_print_results },
-  { .name = "send-to-printer", .activate = action_send_to_printer },
-  { .name = "next-language", .activate = action_next_language },
-};
-
 static int
 hp_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
@@ -1139,8 +838,7 @@ hp_application_startup (GApplication *app)
   /* Loads nothing yet: GStreamer and the voices wait for audio guidance. */
   self->speech = hp_speech_new (hp_config_get_audio_sink (self->config),
                                 hp_config_get_audio_volume (self->config) / 100.0);
-  g_action_map_add_action_entries (G_ACTION_MAP (self->visit_actions), visit_entries,
-                                   G_N_ELEMENTS (visit_entries), self);
+  hp_application_add_visit_actions (self, G_ACTION_MAP (self->visit_actions));
 }
 
 static void

@@ -1,5 +1,6 @@
 /* A scripted demo visit that saves a screenshot of every screen it passes. */
 #include "hp-demo-tour.h"
+#include "hp-visit-actions.h"
 
 #include <glib/gstdio.h>
 
@@ -62,63 +63,63 @@ act (HpDemoTour *self)
   switch (hp_visit_flow_get_step (self->flow))
     {
     case HP_VISIT_STEP_ATTRACT:
-      action = "visit.begin";
+      action = HP_VISIT_DETAILED (HP_VISIT_ACTION_BEGIN);
       break;
     case HP_VISIT_STEP_LANGUAGE:
-      action = "visit.choose-language";
+      action = HP_VISIT_DETAILED (HP_VISIT_ACTION_CHOOSE_LANGUAGE);
       target = g_variant_new_string (hp_visit_flow_get_language (self->flow));
       break;
     case HP_VISIT_STEP_CONSENT:
-      action = "visit.consent";
+      action = HP_VISIT_DETAILED (HP_VISIT_ACTION_CONSENT);
       target = g_variant_new_boolean (TRUE);
       break;
     case HP_VISIT_STEP_IDENTIFY:
       /* The demo patient stays anonymous. */
-      action = "visit.identify";
+      action = HP_VISIT_DETAILED (HP_VISIT_ACTION_IDENTIFY);
       target = g_variant_new_boolean (FALSE);
       break;
     case HP_VISIT_STEP_AGE:
       /* The demo patient is an adult. */
-      action = "visit.age";
+      action = HP_VISIT_DETAILED (HP_VISIT_ACTION_AGE);
       target = g_variant_new_boolean (TRUE);
       break;
     case HP_VISIT_STEP_HEIGHT:
-      action = "visit.height";
+      action = HP_VISIT_DETAILED (HP_VISIT_ACTION_HEIGHT);
       target = g_variant_new_double (172);
       break;
     case HP_VISIT_STEP_CHOOSE:
-      action = "visit.choose";
+      action = HP_VISIT_DETAILED (HP_VISIT_ACTION_CHOOSE);
       target = g_variant_new_string (tour_kinds[MIN (self->n_measured, G_N_ELEMENTS (tour_kinds) - 1)]);
       break;
     case HP_VISIT_STEP_FASTING:
-      action = "visit.fasting";
+      action = HP_VISIT_DETAILED (HP_VISIT_ACTION_FASTING);
       target = g_variant_new_string ("eaten");
       break;
     case HP_VISIT_STEP_INSTRUCTIONS:
-      action = "visit.start-measurement";
+      action = HP_VISIT_DETAILED (HP_VISIT_ACTION_START_MEASUREMENT);
       break;
     case HP_VISIT_STEP_RESULT:
       if (++self->n_measured < G_N_ELEMENTS (tour_kinds))
-        action = "visit.measure-another";
+        action = HP_VISIT_DETAILED (HP_VISIT_ACTION_MEASURE_ANOTHER);
       else
-        action = "visit.finish";
+        action = HP_VISIT_DETAILED (HP_VISIT_ACTION_FINISH);
       break;
     case HP_VISIT_STEP_CRISIS:
-      action = "visit.see-result";
+      action = HP_VISIT_DETAILED (HP_VISIT_ACTION_SEE_RESULT);
       break;
     case HP_VISIT_STEP_SUMMARY:
       if (self->printer != NULL && hp_print_service_is_available (self->printer) && !self->printed)
-        action = "visit.print-results";
+        action = HP_VISIT_DETAILED (HP_VISIT_ACTION_PRINT_RESULTS);
       else
-        action = "visit.finish";
+        action = HP_VISIT_DETAILED (HP_VISIT_ACTION_FINISH);
       break;
     case HP_VISIT_STEP_PRINT:
       if (self->printed)
-        action = "visit.back";
+        action = HP_VISIT_DETAILED (HP_VISIT_ACTION_BACK);
       else if (!self->print_sent)
         {
           self->print_sent = TRUE;
-          action = "visit.send-to-printer";
+          action = HP_VISIT_DETAILED (HP_VISIT_ACTION_SEND_TO_PRINTER);
         }
       else
         /* The printer's state says when it is out. */
@@ -126,7 +127,7 @@ act (HpDemoTour *self)
       break;
     case HP_VISIT_STEP_OFFER_CODE:
       /* The demo patient stays anonymous: no code. */
-      action = "visit.finish";
+      action = HP_VISIT_DETAILED (HP_VISIT_ACTION_FINISH);
       break;
     case HP_VISIT_STEP_GOODBYE:
       finish (self, TRUE);

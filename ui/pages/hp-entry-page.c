@@ -8,6 +8,7 @@
 #include "hp-keypad.h"
 #include "hp-patient.h"
 #include "hp-visit.h"
+#include "hp-visit-actions.h"
 
 struct _HpEntryPage
 {
@@ -159,7 +160,7 @@ submit_height (HpEntryPage *self)
     }
   self->feet = 0;
   ask (self);
-  gtk_widget_activate_action (GTK_WIDGET (self), "visit.height", "d", (double) cm);
+  gtk_widget_activate_action (GTK_WIDGET (self), HP_VISIT_DETAILED (HP_VISIT_ACTION_HEIGHT), "d", (double) cm);
 }
 
 static void
@@ -176,7 +177,7 @@ on_submitted (HpEntryPage *self)
   /* The pad is wiped at once; the copy lives only for the call. */
   digits = g_strdup (hp_keypad_get_value (self->keypad));
   hp_keypad_clear (self->keypad);
-  gtk_widget_activate_action (GTK_WIDGET (self), "visit.enter", "s", digits);
+  gtk_widget_activate_action (GTK_WIDGET (self), HP_VISIT_DETAILED (HP_VISIT_ACTION_ENTER), "s", digits);
   memset (digits, 0, strlen (digits));
 }
 

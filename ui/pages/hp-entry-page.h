@@ -32,8 +32,8 @@ typedef enum {
 #define HP_TYPE_ENTRY_PAGE (hp_entry_page_get_type ())
 G_DECLARE_FINAL_TYPE (HpEntryPage, hp_entry_page, HP, ENTRY_PAGE, HpKioskPage)
 
-/* Asks for @kind, with an empty keypad. Done activates "visit.enter" with
- * the digits typed, or "visit.height" with a height in cm. */
+/* Asks for @kind, with an empty keypad. Done activates HP_VISIT_ACTION_ENTER with
+ * the digits typed, or HP_VISIT_ACTION_HEIGHT with a height in cm. */
 void        hp_entry_page_set_kind     (HpEntryPage    *self,
                                         HpEntryKind     kind);
 HpEntryKind hp_entry_page_get_kind     (HpEntryPage    *self);

@@ -1,5 +1,6 @@
 /* The language of the visit, chosen from the kiosk's languages by their own names. */
 #include "hp-language-page.h"
+#include "hp-visit-actions.h"
 
 struct _HpLanguagePage
 {
@@ -49,7 +50,7 @@ hp_language_page_set_languages (HpLanguagePage     *self,
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, native_names[i], -1);
       if (GTK_IS_LABEL (label))
         gtk_label_set_selectable (GTK_LABEL (label), FALSE);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "visit.choose-language");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), HP_VISIT_DETAILED (HP_VISIT_ACTION_CHOOSE_LANGUAGE));
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", codes[i]);
       gtk_widget_add_css_class (button, "choice");
       gtk_widget_add_css_class (button, "answer");

@@ -1,5 +1,6 @@
 /* The printout before it is printed: its preview, the Print button, and how printing goes. */
 #include "hp-print-page.h"
+#include "hp-visit-actions.h"
 
 #include <glib/gi18n.h>
 
@@ -128,7 +129,7 @@ hp_print_page_set_status (HpPrintPage     *self,
    * sensitive again). */
   can_print = state != HP_PRINTOUT_PRINTING && !printer_busy && copies_left > 0;
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->print_button),
-                                  can_print ? "visit.send-to-printer" : NULL);
+                                  can_print ? HP_VISIT_DETAILED (HP_VISIT_ACTION_SEND_TO_PRINTER) : NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->print_button), can_print);
 }
 
