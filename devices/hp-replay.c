@@ -37,7 +37,6 @@ struct _HpReplayAgent
   guint last_line;                 /* of the last device message sent; 0 before any */
   GQueue in_flight;                /* lines of messages sent, not yet heard by the driver */
   guint heard_line;                /* of the last device message the driver heard; 0 before any */
-  guint matched;
   char *stopped;                   /* why the replay unplugged the device */
   GSource *silence;
 };
@@ -283,7 +282,6 @@ on_host_sent (HpSimulatorTransport *transport G_GNUC_UNUSED,
                        "(the driver sent %s)", found->line, quoted);
     }
 
-  self->matched++;
   self->cursor = at + 1;
   send_device_messages (self);
 }
@@ -344,6 +342,7 @@ hp_replay_capture (const HpDriver        *driver,
   g_autoptr(HpReplayAgent) agent = NULL;
   g_autoptr(HpDevice) device = NULL;
   g_autofree char *id = NULL;
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
   HpUsbDeviceInfo first_match = { 0 };
   Outcome outcome = { FALSE, NULL, NULL };
 
@@ -395,10 +394,12 @@ hp_replay_capture (const HpDriver        *driver,
 
   g_signal_connect (device, "measurement-ready", G_CALLBACK (on_ready), &outcome);
   g_signal_connect (device, "measurement-failed", G_CALLBACK (on_failed), &outcome);
+  /* A driver that never opens its link is as stuck as one left waiting. */
+  arm_silence (agent);
   if (!hp_device_start_measurement (device, &outcome.error))
     outcome.done = TRUE;
   while (!outcome.done)
-    g_main_context_iteration (NULL, TRUE);
+    g_main_context_iteration (context, TRUE);
   g_signal_handlers_disconnect_by_data (device, &outcome);
   hp_device_cancel_measurement (device);
 
