@@ -307,6 +307,60 @@ hp_application_prepare_printout (HpApplication  *self,
   return TRUE;
 }
 
+/* The flow's state the window shows besides the page: each pushed on its
+ * own notification, and all of them with the page. Showing the page again
+ * reads out what changed on it (a measuring state, a keypad's message). */
+static void
+show_page_again (HpApplication *self)
+{
+  hp_window_show_page (self->window, page_for_step (hp_visit_flow_get_step (self->flow),
+                                                    hp_visit_flow_get_kind (self->flow)));
+}
+
+static void
+push_entry (HpApplication *self)
+{
+  hp_window_set_entry (self->window, entry_kind_for_step (hp_visit_flow_get_step (self->flow)),
+                       entry_problem_for (hp_visit_flow_get_entry_error (self->flow)),
+                       hp_visit_flow_get_busy (self->flow));
+}
+
+static void
+on_flow_phase (HpApplication *self)
+{
+  if (self->window == NULL || self->flow == NULL)
+    return;
+  hp_window_set_phase (self->window, hp_visit_flow_get_phase (self->flow));
+  show_page_again (self);
+}
+
+static void
+on_flow_problem (HpApplication *self)
+{
+  if (self->window == NULL || self->flow == NULL)
+    return;
+  hp_window_set_problem (self->window, problem_for_flow (self->flow));
+  show_page_again (self);
+}
+
+static void
+on_flow_seconds_left (HpApplication *self)
+{
+  if (self->window == NULL || self->flow == NULL)
+    return;
+  hp_window_set_inactivity_warning (self->window, hp_visit_flow_get_seconds_left (self->flow));
+  show_page_again (self);
+}
+
+static void
+on_flow_entry (HpApplication *self)
+{
+  if (self->window == NULL || self->flow == NULL)
+    return;
+  push_entry (self);
+  show_page_again (self);
+}
+
 /* Makes the window show exactly what the flow holds; nothing else feeds it. */
 static void
 sync_window (HpApplication *self)
@@ -337,21 +391,13 @@ sync_window (HpApplication *self)
                         step == HP_VISIT_STEP_CRISIS ? latest : NULL,
                         hp_config_get_emergency_number (self->config));
   hp_window_set_summary (self->window, step == HP_VISIT_STEP_SUMMARY ? visit : NULL);
-  hp_window_set_entry (self->window, entry_kind_for_step (step),
-                       entry_problem_for (hp_visit_flow_get_entry_error (self->flow)),
-                       hp_visit_flow_get_busy (self->flow));
+  push_entry (self);
   hp_window_set_new_code (self->window,
                           step == HP_VISIT_STEP_CODE_CREATED ? hp_visit_flow_get_new_code (self->flow) : NULL);
   if (step != HP_VISIT_STEP_PRINT)
     g_clear_pointer (&self->printout, hp_printout_free);
   if (self->printer != NULL)
-    {
-      hp_window_set_can_print (self->window, hp_print_service_is_available (self->printer));
-      /* A visit's copies end with it, and so does its printout if a
-       * problem at the printer holds it; one printing still comes out. */
-      if (step == HP_VISIT_STEP_GOODBYE || step == HP_VISIT_STEP_ATTRACT)
-        hp_print_service_forget_visit (self->printer);
-    }
+    hp_window_set_can_print (self->window, hp_print_service_is_available (self->printer));
   hp_application_sync_printout (self);
   hp_window_set_phase (self->window, hp_visit_flow_get_phase (self->flow));
   hp_window_set_problem (self->window, problem_for_flow (self->flow));
@@ -360,6 +406,22 @@ sync_window (HpApplication *self)
                                g_strv_length ((char **) hp_config_get_languages (self->config)) > 1
                                ? native_name_of (hp_application_next_language (self)) : NULL);
   hp_window_show_page (self->window, page_for_step (hp_visit_flow_get_step (self->flow), kind));
+}
+
+/* A new step: the page and all it shows. When the visit ends (goodbye, or
+ * back to the start), so do its copies at the printer, and its printout if
+ * a problem there holds it; one printing still comes out. */
+static void
+on_flow_step (HpApplication *self)
+{
+  HpVisitStep step;
+
+  if (self->flow == NULL)
+    return;
+  step = hp_visit_flow_get_step (self->flow);
+  if (self->printer != NULL && (step == HP_VISIT_STEP_GOODBYE || step == HP_VISIT_STEP_ATTRACT))
+    hp_print_service_forget_visit (self->printer);
+  sync_window (self);
 }
 
 static void
@@ -720,17 +782,17 @@ on_store_opened (GObject      *source G_GNUC_UNUSED,
   g_signal_connect_object (self->flow, "notify::language",
                            G_CALLBACK (on_flow_language), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->flow, "notify::step",
-                           G_CALLBACK (sync_window), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_flow_step), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->flow, "notify::phase",
-                           G_CALLBACK (sync_window), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_flow_phase), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->flow, "notify::problem",
-                           G_CALLBACK (sync_window), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_flow_problem), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->flow, "notify::seconds-left",
-                           G_CALLBACK (sync_window), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_flow_seconds_left), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->flow, "notify::entry-error",
-                           G_CALLBACK (sync_window), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_flow_entry), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->flow, "notify::busy",
-                           G_CALLBACK (sync_window), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_flow_entry), self, G_CONNECT_SWAPPED);
   update_available_kinds (self);
   sync_window (self);
 
