@@ -2,6 +2,7 @@
 #include "hp-audit.h"
 #include "hp-audit-chain.h"
 #include "hp-audit-private.h"
+#include "hp-sql-private.h"
 #include "hp-store-private.h"
 
 #include <stdarg.h>
@@ -84,18 +85,15 @@ get_db (HpAuditLog *self)
   return hp_store_get_db (self->store);
 }
 
-/* sqlite3_errstr(), never sqlite3_errmsg(): the latter can quote values. */
 static gboolean
 sql_failed (HpAuditLog   *self,
             HpAuditError  code,
             const char   *what,
             GError      **error)
 {
-  int rc = sqlite3_extended_errcode (get_db (self));
-
-  g_set_error (error, HP_AUDIT_ERROR, code, "Cannot %s the audit log in %s (%s)",
-               what, hp_store_get_path (self->store), sqlite3_errstr (rc));
-  return FALSE;
+  return hp_sql_set_error (error, HP_AUDIT_ERROR, code, sqlite3_extended_errcode (get_db (self)),
+                           NULL, "Cannot %s the audit log in %s",
+                           what, hp_store_get_path (self->store));
 }
 
 static HpAuditStatement *

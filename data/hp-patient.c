@@ -1,6 +1,7 @@
 /* Returning patients in the store: a new personal code with a PIN, and a code and PIN checked with lockout. */
 #include "hp-patient.h"
 #include "hp-pin-hash-private.h"
+#include "hp-sql-private.h"
 #include "hp-store-private.h"
 
 #include <string.h>
@@ -154,7 +155,7 @@ hash_failed (PinJob  *job,
 typedef sqlite3_stmt HpPatientStatement;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HpPatientStatement, sqlite3_finalize)
 
-/* sqlite3_errstr(), never sqlite3_errmsg(): the latter can quote values. */
+/* A damaged file is told as HP_STORE_ERROR_CORRUPT, whatever @code. */
 static gboolean
 sql_failed (HpStore      *store,
             HpStoreError  code,
@@ -162,12 +163,9 @@ sql_failed (HpStore      *store,
 {
   int rc = sqlite3_extended_errcode (hp_store_get_db (store));
 
-  g_set_error (error, HP_STORE_ERROR,
-               (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB
-                 ? HP_STORE_ERROR_CORRUPT : code,
-               "The patients in %s cannot be %s (%s)", hp_store_get_path (store),
-               code == HP_STORE_ERROR_WRITE ? "written" : "read", sqlite3_errstr (rc));
-  return FALSE;
+  return hp_sql_set_error (error, HP_STORE_ERROR, hp_sql_store_error_code (rc, code), rc, NULL,
+                           "The patients in %s cannot be %s", hp_store_get_path (store),
+                           code == HP_STORE_ERROR_WRITE ? "written" : "read");
 }
 
 static HpPatientStatement *

@@ -1,22 +1,20 @@
 /* Retention: the kiosk forgets visits once their retention period has passed. */
 #include "hp-retention.h"
+#include "hp-sql-private.h"
 #include "hp-store-private.h"
 
 G_DEFINE_QUARK (hp-retention-error-quark, hp_retention_error)
 
 #define USEC_PER_DAY ((gint64) 86400 * G_USEC_PER_SEC)
 
-/* sqlite3_errstr(), never sqlite3_errmsg(): the latter can quote values. */
 static void
 set_sql_error (HpStore           *store,
                HpRetentionError   code,
                const char        *what,
                GError           **error)
 {
-  int rc = sqlite3_extended_errcode (hp_store_get_db (store));
-
-  g_set_error (error, HP_RETENTION_ERROR, code, "Retention in %s: %s failed (%s)",
-               hp_store_get_path (store), what, sqlite3_errstr (rc));
+  hp_sql_set_error (error, HP_RETENTION_ERROR, code, sqlite3_extended_errcode (hp_store_get_db (store)),
+                    NULL, "Retention in %s: %s failed", hp_store_get_path (store), what);
 }
 
 static gboolean
@@ -116,11 +114,9 @@ truncate_wal (HpStore  *store,
     busy = 1;
   else if (rc != SQLITE_OK)
     {
-      g_set_error (error, HP_RETENTION_ERROR, HP_RETENTION_ERROR_CHECKPOINT,
-                   "Retention in %s deleted %" G_GINT64_FORMAT " visits, but clearing the "
-                   "write-ahead log failed (%s)",
-                   hp_store_get_path (store), deleted, sqlite3_errstr (rc));
-      return FALSE;
+      return hp_sql_set_error (error, HP_RETENTION_ERROR, HP_RETENTION_ERROR_CHECKPOINT, rc, NULL,
+                               "Retention in %s deleted %" G_GINT64_FORMAT " visits, but clearing "
+                               "the write-ahead log failed", hp_store_get_path (store), deleted);
     }
   if (busy || (log_frames > 0 && checkpointed != log_frames))
     {

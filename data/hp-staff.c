@@ -2,6 +2,7 @@
 #include "hp-staff.h"
 #include "hp-pin-hash-private.h"
 #include "hp-pin-rules.h"
+#include "hp-sql-private.h"
 #include "hp-store-private.h"
 
 #include <string.h>
@@ -290,17 +291,14 @@ get_db (HpStaff *self)
   return hp_store_get_db (self->store);
 }
 
-/* sqlite3_errstr(), never sqlite3_errmsg(): the latter can quote values. */
 static gboolean
 store_failed (HpStaff     *self,
               GError     **error)
 {
-  int rc = sqlite3_extended_errcode (get_db (self));
-
-  g_set_error (error, HP_STAFF_ERROR, HP_STAFF_ERROR_STORE,
-               "The staff accounts in %s cannot be read or written (%s); nothing was changed",
-               hp_store_get_path (self->store), sqlite3_errstr (rc));
-  return FALSE;
+  return hp_sql_set_error (error, HP_STAFF_ERROR, HP_STAFF_ERROR_STORE,
+                           sqlite3_extended_errcode (get_db (self)), "; nothing was changed",
+                           "The staff accounts in %s cannot be read or written",
+                           hp_store_get_path (self->store));
 }
 
 static HpStaffStatement *

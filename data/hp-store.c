@@ -15,8 +15,7 @@
 #include "hp-audit-chain.h"
 #include "hp-crypto.h"
 #include "hp-data-resources.h"
-#include "hp-patient.h"
-#include "hp-reading-record-private.h"
+#include "hp-sql-private.h"
 #include "hp-sync-folder.h"
 
 #define MIGRATIONS_PATH "/org/healthpost/data/migrations/"
@@ -32,126 +31,68 @@
  * needs a keyring (0003-sealed-fields.sql). */
 #define FIRST_SEALED_VERSION 3
 
-/* Key id 0 in a wrapped data key names the key-encryption key. */
-#define KEK_KEY_ID 0
-
-typedef enum {
-  STMT_INSERT_VISIT,
-  STMT_INSERT_MEASUREMENT,
-  STMT_MAX_MEASUREMENT_ID,
-  STMT_SELECT_VISIT,
-  STMT_SELECT_MEASUREMENTS,
-  STMT_COUNT_VISITS,
-  STMT_LIST_VISIT_IDS,
-  STMT_FIND_PATIENT,
-  STMT_INSERT_PATIENT,
-  STMT_MAX_PATIENT_ID,
-  STMT_MAX_PATIENT_ID_EVER,
-  STMT_LIST_PATIENT_VISITS,
-  STMT_SELECT_DATA_KEYS,
-  STMT_INSERT_DATA_KEY,
-  STMT_MAX_DATA_KEY_ID,
-  STMT_FIND_DEVICE,
-  STMT_INSERT_DEVICE,
-  STMT_UPDATE_DEVICE,
-  STMT_MAX_DEVICE_ID,
-  STMT_GET_SETTING,
-  STMT_SET_SETTING,
-  STMT_SET_VISIT_HEIGHT,
-  STMT_SELECT_VISIT_HEIGHT,
-  N_STMTS
-} StatementId;
-
-static const char * const statement_sql[N_STMTS] = {
+static const char * const statement_sql[HP_STORE_N_STMTS] = {
   /* From HP_STORE_VISIT_HEIGHT_VERSION on. */
-  [STMT_SET_VISIT_HEIGHT] =
+  [HP_STORE_STMT_SET_VISIT_HEIGHT] =
     "UPDATE visits SET height = ?1 WHERE id = ?2",
-  [STMT_SELECT_VISIT_HEIGHT] =
+  [HP_STORE_STMT_SELECT_VISIT_HEIGHT] =
     "SELECT height FROM visits WHERE id = ?1",
-  [STMT_INSERT_VISIT] =
+  [HP_STORE_STMT_INSERT_VISIT] =
     "INSERT INTO visits (id, started_at, finished_at, language, patient_id) "
     "VALUES (?1, ?2, ?3, ?4, ?5)",
   /* A reading already stored under the same dedupe key is skipped. */
-  [STMT_INSERT_MEASUREMENT] =
+  [HP_STORE_STMT_INSERT_MEASUREMENT] =
     "INSERT INTO measurements "
     "(id, visit_id, position, kind, kiosk_time, reading, dedupe_key) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
     "ON CONFLICT (dedupe_key) DO NOTHING",
-  [STMT_MAX_MEASUREMENT_ID] =
+  [HP_STORE_STMT_MAX_MEASUREMENT_ID] =
     "SELECT coalesce (max (id), 0) FROM measurements",
-  [STMT_SELECT_VISIT] =
+  [HP_STORE_STMT_SELECT_VISIT] =
     "SELECT v.started_at, v.finished_at, v.language, v.patient_id, p.code "
     "FROM visits v LEFT JOIN patients p ON p.id = v.patient_id WHERE v.id = ?1",
-  [STMT_SELECT_MEASUREMENTS] =
+  [HP_STORE_STMT_SELECT_MEASUREMENTS] =
     "SELECT id, kind, kiosk_time, reading "
     "FROM measurements WHERE visit_id = ?1 ORDER BY position",
-  [STMT_COUNT_VISITS] =
+  [HP_STORE_STMT_COUNT_VISITS] =
     "SELECT count(*) FROM visits",
-  [STMT_LIST_VISIT_IDS] =
+  [HP_STORE_STMT_LIST_VISIT_IDS] =
     "SELECT id FROM visits ORDER BY finished_at DESC, id DESC LIMIT ?1",
-  [STMT_FIND_PATIENT] =
+  [HP_STORE_STMT_FIND_PATIENT] =
     "SELECT id FROM patients WHERE lookup = ?1",
-  [STMT_INSERT_PATIENT] =
+  [HP_STORE_STMT_INSERT_PATIENT] =
     "INSERT INTO patients (id, lookup, code, created_at) VALUES (?1, ?2, ?3, ?4)",
-  [STMT_MAX_PATIENT_ID] =
+  [HP_STORE_STMT_MAX_PATIENT_ID] =
     "SELECT coalesce (max (id), 0) FROM patients",
   /* From HP_STORE_PATIENT_PIN_VERSION on: deleted patients' ids count too. */
-  [STMT_MAX_PATIENT_ID_EVER] =
+  [HP_STORE_STMT_MAX_PATIENT_ID_EVER] =
     "SELECT max (coalesce ((SELECT max (id) FROM patients), 0), "
     "            (SELECT highest FROM patient_id_watermark WHERE id = 1))",
-  [STMT_LIST_PATIENT_VISITS] =
+  [HP_STORE_STMT_LIST_PATIENT_VISITS] =
     "SELECT id FROM visits WHERE patient_id = ?1 "
     "ORDER BY started_at DESC, id DESC LIMIT ?2",
-  [STMT_SELECT_DATA_KEYS] =
+  [HP_STORE_STMT_SELECT_DATA_KEYS] =
     "SELECT id, purpose, wrapped FROM data_keys ORDER BY id",
-  [STMT_INSERT_DATA_KEY] =
+  [HP_STORE_STMT_INSERT_DATA_KEY] =
     "INSERT INTO data_keys (id, purpose, created_at, wrapped) VALUES (?1, ?2, ?3, ?4)",
-  [STMT_MAX_DATA_KEY_ID] =
+  [HP_STORE_STMT_MAX_DATA_KEY_ID] =
     "SELECT coalesce (max (id), 0) FROM data_keys",
-  [STMT_FIND_DEVICE] =
+  [HP_STORE_STMT_FIND_DEVICE] =
     "SELECT id, device, protocol, first_seen, last_seen FROM devices_seen "
     "WHERE device_hash = ?1",
-  [STMT_INSERT_DEVICE] =
+  [HP_STORE_STMT_INSERT_DEVICE] =
     "INSERT INTO devices_seen (id, device_hash, device, protocol, first_seen, last_seen) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-  [STMT_UPDATE_DEVICE] =
+  [HP_STORE_STMT_UPDATE_DEVICE] =
     "UPDATE devices_seen SET protocol = ?2, first_seen = min (first_seen, ?3), "
     "last_seen = max (last_seen, ?3) WHERE id = ?1",
-  [STMT_MAX_DEVICE_ID] =
+  [HP_STORE_STMT_MAX_DEVICE_ID] =
     "SELECT coalesce (max (id), 0) FROM devices_seen",
-  [STMT_GET_SETTING] =
+  [HP_STORE_STMT_GET_SETTING] =
     "SELECT value FROM settings WHERE key = ?1",
-  [STMT_SET_SETTING] =
+  [HP_STORE_STMT_SET_SETTING] =
     "INSERT INTO settings (key, value) VALUES (?1, ?2) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-};
-
-/* A data key as unwrapped into memory; wiped when dropped. */
-typedef struct {
-  guint32 id;
-  guint8 key[HP_CRYPTO_KEY_SIZE];
-} DataKey;
-
-struct _HpStore
-{
-  GObject parent_instance;
-
-  char *path;
-  sqlite3 *db;
-  guint schema_version;
-  sqlite3_stmt *statements[N_STMTS];
-
-  HpKeyring *keyring;
-  /* Set once the data keys are unwrapped; until then nothing is sealed or
-   * opened (a store opened below FIRST_SEALED_VERSION stays locked). */
-  gboolean unlocked;
-  /* 'field' keys by ascending id: the last seals new fields. */
-  GArray *field_keys;
-  guint8 dedupe_key[HP_CRYPTO_KEY_SIZE];
-  guint8 lookup_key[HP_CRYPTO_KEY_SIZE];
-
-  HpClockFunc clock;
-  gpointer clock_data;
 };
 
 G_DEFINE_FINAL_TYPE (HpStore, hp_store, G_TYPE_OBJECT)
@@ -223,23 +164,12 @@ real_clock (gpointer user_data G_GNUC_UNUSED)
   return g_get_real_time ();
 }
 
-/* A cached statement borrowed for one use: leaving the scope resets it and
- * drops its bindings, so no bound value outlives the call that bound it. */
-typedef sqlite3_stmt *HpBorrowedStatement;
-
-static void
-return_statement (sqlite3_stmt *stmt)
+void
+hp_store_return_statement (sqlite3_stmt *stmt)
 {
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
 }
-
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (HpBorrowedStatement, return_statement, NULL)
-
-/* A statement prepared for one rare use (migration, key changes). */
-typedef sqlite3_stmt *HpOneOffStatement;
-
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (HpOneOffStatement, sqlite3_finalize, NULL)
 
 typedef struct {
   guint version;
@@ -256,31 +186,16 @@ migration_step_free (MigrationStep *step)
 }
 
 static void
-data_key_clear (gpointer data)
-{
-  hp_crypto_wipe (data, sizeof (DataKey));
-}
-
-static void
-lock_keys (HpStore *self)
-{
-  self->unlocked = FALSE;
-  g_array_set_size (self->field_keys, 0);
-  hp_crypto_wipe (self->dedupe_key, sizeof self->dedupe_key);
-  hp_crypto_wipe (self->lookup_key, sizeof self->lookup_key);
-}
-
-static void
 hp_store_finalize (GObject *object)
 {
   HpStore *self = HP_STORE (object);
 
-  for (guint i = 0; i < N_STMTS; i++)
+  for (guint i = 0; i < HP_STORE_N_STMTS; i++)
     g_clear_pointer (&self->statements[i], sqlite3_finalize);
   /* close_v2 never fails for want of finalized statements; they all are. */
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_free (self->path);
-  lock_keys (self);
+  hp_store_lock_keys (self);
   g_clear_pointer (&self->field_keys, g_array_unref);
   g_clear_object (&self->keyring);
 
@@ -297,34 +212,18 @@ static void
 hp_store_init (HpStore *self)
 {
   self->clock = real_clock;
-  self->field_keys = g_array_new (FALSE, TRUE, sizeof (DataKey));
-  g_array_set_clear_func (self->field_keys, data_key_clear);
+  self->field_keys = g_array_new (FALSE, TRUE, sizeof (HpStoreDataKey));
+  g_array_set_clear_func (self->field_keys, hp_store_data_key_clear);
 }
-/* Damage to the file is reported as such wherever it is found, so callers
- * can tell a broken disk from a refused write. */
-static HpStoreError
-error_code_for (int          rc,
-                HpStoreError otherwise)
-{
-  switch (rc & 0xff)
-    {
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return HP_STORE_ERROR_CORRUPT;
-    default:
-      return otherwise;
-    }
-}
-
-static gint64
-datetime_to_usec (GDateTime *datetime)
+gint64
+hp_store_datetime_to_usec (GDateTime *datetime)
 {
   return g_date_time_to_unix (datetime) * G_USEC_PER_SEC
          + g_date_time_get_microsecond (datetime);
 }
 
-static GDateTime *
-datetime_from_usec (gint64 usec)
+GDateTime *
+hp_store_datetime_from_usec (gint64 usec)
 {
   gint64 seconds = usec / G_USEC_PER_SEC;
   gint64 rest = usec % G_USEC_PER_SEC;
@@ -341,12 +240,12 @@ datetime_from_usec (gint64 usec)
   return g_date_time_add (whole, rest);
 }
 
-static gboolean
-exec_sql (HpStore      *self,
-          const char   *sql,
-          HpStoreError  code,
-          const char   *what,
-          GError      **error)
+gboolean
+hp_store_exec_sql (HpStore      *self,
+                   const char   *sql,
+                   HpStoreError  code,
+                   const char   *what,
+                   GError      **error)
 {
   char *message = NULL;
   int rc;
@@ -354,7 +253,7 @@ exec_sql (HpStore      *self,
   rc = sqlite3_exec (self->db, sql, NULL, NULL, &message);
   if (rc != SQLITE_OK)
     {
-      g_set_error (error, HP_STORE_ERROR, error_code_for (rc, code),
+      g_set_error (error, HP_STORE_ERROR, hp_sql_store_error_code (rc, code),
                    "%s failed in %s: %s", what, self->path,
                    message != NULL ? message : sqlite3_errstr (rc));
       sqlite3_free (message);
@@ -363,8 +262,8 @@ exec_sql (HpStore      *self,
   return TRUE;
 }
 
-static void
-rollback (HpStore *self)
+void
+hp_store_rollback (HpStore *self)
 {
   /* Some errors (I/O, full disk) have already rolled the transaction back. */
   if (!sqlite3_get_autocommit (self->db))
@@ -402,7 +301,7 @@ query_int (HpStore      *self,
       int code_rc = sqlite3_extended_errcode (self->db);
 
       g_set_error (error, HP_STORE_ERROR,
-                   error_code_for (code_rc, code),
+                   hp_sql_store_error_code (code_rc, code),
                    "Cannot read the database %s (%s): %s",
                    self->path, sql, sqlite3_errmsg (self->db));
     }
@@ -410,11 +309,11 @@ query_int (HpStore      *self,
   return rc == SQLITE_OK;
 }
 
-static sqlite3_stmt *
-get_statement (HpStore      *self,
-               StatementId   id,
-               HpStoreError  code,
-               GError      **error)
+sqlite3_stmt *
+hp_store_get_statement (HpStore             *self,
+                        HpStoreStatementId   id,
+                        HpStoreError         code,
+                        GError             **error)
 {
   if (self->statements[id] == NULL)
     {
@@ -424,7 +323,7 @@ get_statement (HpStore      *self,
 
       if (rc != SQLITE_OK)
         {
-          g_set_error (error, HP_STORE_ERROR, error_code_for (rc, code),
+          g_set_error (error, HP_STORE_ERROR, hp_sql_store_error_code (rc, code),
                        "Cannot prepare a statement on %s: %s",
                        self->path, sqlite3_errmsg (self->db));
           return NULL;
@@ -553,15 +452,15 @@ apply_step (HpStore       *self,
   sql = g_strndup (g_bytes_get_data (script, NULL), g_bytes_get_size (script));
   bump = g_strdup_printf ("PRAGMA user_version = %u", step->version);
 
-  if (!exec_sql (self, "BEGIN IMMEDIATE", HP_STORE_ERROR_MIGRATION,
-                 "Starting a schema step", &local_error))
+  if (!hp_store_exec_sql (self, "BEGIN IMMEDIATE", HP_STORE_ERROR_MIGRATION,
+                          "Starting a schema step", &local_error))
     goto failed;
   if (!query_int (self, "PRAGMA user_version", HP_STORE_ERROR_MIGRATION,
                   &current, &local_error))
     goto failed;
   if (current >= step->version)
     {
-      rollback (self);
+      hp_store_rollback (self);
       self->schema_version = (guint) MIN (current, (gint64) G_MAXUINT);
       return TRUE;
     }
@@ -571,17 +470,17 @@ apply_step (HpStore       *self,
                    "the database is at version %" G_GINT64_FORMAT, current);
       goto failed;
     }
-  if (!exec_sql (self, sql, HP_STORE_ERROR_MIGRATION, "The schema script", &local_error)
+  if (!hp_store_exec_sql (self, sql, HP_STORE_ERROR_MIGRATION, "The schema script", &local_error)
       || (code != NULL && !code (self, &local_error))
-      || !exec_sql (self, bump, HP_STORE_ERROR_MIGRATION, "The version bump", &local_error)
-      || !exec_sql (self, "COMMIT", HP_STORE_ERROR_MIGRATION, "Committing", &local_error))
+      || !hp_store_exec_sql (self, bump, HP_STORE_ERROR_MIGRATION, "The version bump", &local_error)
+      || !hp_store_exec_sql (self, "COMMIT", HP_STORE_ERROR_MIGRATION, "Committing", &local_error))
     goto failed;
 
   self->schema_version = step->version;
   return TRUE;
 
 failed:
-  rollback (self);
+  hp_store_rollback (self);
   g_set_error (error, HP_STORE_ERROR,
                local_error->code == HP_STORE_ERROR_CORRUPT ? HP_STORE_ERROR_CORRUPT
                                                            : HP_STORE_ERROR_MIGRATION,
@@ -886,7 +785,7 @@ configure_connection (HpStore  *self,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_ROW)
     {
-      g_set_error (error, HP_STORE_ERROR, error_code_for (rc, HP_STORE_ERROR_OPEN),
+      g_set_error (error, HP_STORE_ERROR, hp_sql_store_error_code (rc, HP_STORE_ERROR_OPEN),
                    "Cannot set the journal mode of %s: %s",
                    self->path, sqlite3_errmsg (self->db));
       return FALSE;
@@ -900,8 +799,8 @@ configure_connection (HpStore  *self,
       return FALSE;
     }
 
-  if (!exec_sql (self, "PRAGMA synchronous = FULL", HP_STORE_ERROR_OPEN,
-                 "Setting synchronous writes", error)
+  if (!hp_store_exec_sql (self, "PRAGMA synchronous = FULL", HP_STORE_ERROR_OPEN,
+                          "Setting synchronous writes", error)
       || !query_int (self, "PRAGMA synchronous", HP_STORE_ERROR_OPEN, &value, error))
     return FALSE;
   if (value != 2)
@@ -911,8 +810,8 @@ configure_connection (HpStore  *self,
       return FALSE;
     }
 
-  if (!exec_sql (self, "PRAGMA foreign_keys = ON", HP_STORE_ERROR_OPEN,
-                 "Enabling foreign keys", error)
+  if (!hp_store_exec_sql (self, "PRAGMA foreign_keys = ON", HP_STORE_ERROR_OPEN,
+                          "Enabling foreign keys", error)
       || !query_int (self, "PRAGMA foreign_keys", HP_STORE_ERROR_OPEN, &value, error))
     return FALSE;
   if (value != 1)
@@ -924,8 +823,8 @@ configure_connection (HpStore  *self,
 
   /* Deleted rows and freed pages are zeroed, not left behind: migrating to
    * sealed fields drops the plaintext tables, and their bytes must go too. */
-  if (!exec_sql (self, "PRAGMA secure_delete = ON", HP_STORE_ERROR_OPEN,
-                 "Enabling secure delete", error)
+  if (!hp_store_exec_sql (self, "PRAGMA secure_delete = ON", HP_STORE_ERROR_OPEN,
+                          "Enabling secure delete", error)
       || !query_int (self, "PRAGMA secure_delete", HP_STORE_ERROR_OPEN, &value, error))
     return FALSE;
   if (value != 1)
@@ -946,495 +845,55 @@ configure_connection (HpStore  *self,
   return TRUE;
 }
 
-static gboolean
-read_failed (HpStore     *self,
-             const char  *what,
-             GError     **error)
+gboolean
+hp_store_read_failed (HpStore     *self,
+                      const char  *what,
+                      GError     **error)
 {
   int rc = sqlite3_extended_errcode (self->db);
 
-  g_set_error (error, HP_STORE_ERROR, error_code_for (rc, HP_STORE_ERROR_OPEN),
-               "Cannot read %s from %s (%s)", what, self->path, sqlite3_errstr (rc));
-  return FALSE;
+  return hp_sql_set_error (error, HP_STORE_ERROR, hp_sql_store_error_code (rc, HP_STORE_ERROR_OPEN),
+                           rc, NULL, "Cannot read %s from %s", what, self->path);
 }
 
-static gboolean
-damaged_row (HpStore     *self,
-             const char  *what,
-             GError     **error)
+gboolean
+hp_store_damaged_row (HpStore     *self,
+                      const char  *what,
+                      GError     **error)
 {
   g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_CORRUPT,
                "The database %s holds %s this build cannot read", self->path, what);
   return FALSE;
 }
 
-static gboolean
-crypto_failed (GError      *cause,
-               const char  *what,
-               GError     **error)
+gboolean
+hp_store_crypto_failed (GError      *cause,
+                        const char  *what,
+                        GError     **error)
 {
   g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_CRYPTO,
                "%s failed: %s", what, cause->message);
   return FALSE;
 }
 
-/* The store's keys from the root key: the key-encryption key that wraps
- * the data keys, and the patient lookup key. */
-static gboolean
-derive_root_keys (HpKeyring  *keyring,
-                  guint8     *kek,
-                  guint8     *lookup_key,
-                  GError    **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (!hp_keyring_derive (keyring, HP_KEYRING_PURPOSE_STORE_KEK, kek,
-                          HP_CRYPTO_KEY_SIZE, &local_error)
-      || !hp_keyring_derive (keyring, HP_KEYRING_PURPOSE_PATIENT_LOOKUP, lookup_key,
-                             HP_CRYPTO_KEY_SIZE, &local_error))
-    return crypto_failed (local_error, "Deriving the store's keys", error);
-  return TRUE;
-}
-
-static HpFieldPlace
-wrapped_key_place (const char *purpose,
-                   guint32     id)
-{
-  HpFieldPlace place = {
-    .table = "data_keys",
-    .column = g_str_equal (purpose, "field") ? "wrapped-field" : "wrapped-dedupe",
-    .row_id = id,
-  };
-
-  return place;
-}
-
-/* Unwraps every data key with the keyring's key-encryption key. The first
- * key that fails authentication shows the root key is the wrong one. On
- * failure the keys held before stay as they were. */
-static gboolean
-unlock_keys (HpStore  *self,
-             GError  **error)
-{
-  g_auto(HpBorrowedStatement) select = NULL;
-  g_autoptr(GArray) field_keys = NULL;
-  guint8 kek[HP_CRYPTO_KEY_SIZE];
-  guint8 lookup_key[HP_CRYPTO_KEY_SIZE];
-  guint8 dedupe_key[HP_CRYPTO_KEY_SIZE];
-  gboolean have_dedupe = FALSE;
-  gboolean ok = FALSE;
-  int rc;
-
-  field_keys = g_array_new (FALSE, TRUE, sizeof (DataKey));
-  g_array_set_clear_func (field_keys, data_key_clear);
-  if (!derive_root_keys (self->keyring, kek, lookup_key, error))
-    goto out;
-  select = get_statement (self, STMT_SELECT_DATA_KEYS, HP_STORE_ERROR_OPEN, error);
-  if (select == NULL)
-    goto out;
-  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
-    {
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(GBytes) key = NULL;
-      sqlite3_int64 id = sqlite3_column_int64 (select, 0);
-      const char *purpose = (const char *) sqlite3_column_text (select, 1);
-      const guint8 *wrapped = sqlite3_column_blob (select, 2);
-      gsize wrapped_len = (gsize) sqlite3_column_bytes (select, 2);
-      HpFieldPlace place;
-
-      if (id < 1 || id > G_MAXUINT32
-          || (g_strcmp0 (purpose, "field") != 0 && g_strcmp0 (purpose, "dedupe") != 0)
-          || (have_dedupe && g_str_equal (purpose, "dedupe")))
-        {
-          g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_CORRUPT,
-                       "The database %s holds a data key this build cannot use", self->path);
-          goto out;
-        }
-      place = wrapped_key_place (purpose, (guint32) id);
-      key = hp_crypto_open (kek, &place, wrapped, wrapped_len, &local_error);
-      if (key == NULL && g_error_matches (local_error, HP_CRYPTO_ERROR,
-                                          HP_CRYPTO_ERROR_AUTHENTICATION))
-        {
-          g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_WRONG_KEY,
-                       "The root key does not unlock the database %s (data key %u "
-                       "fails to unwrap): this is the wrong root key, or the key table "
-                       "was changed", self->path, (guint) id);
-          goto out;
-        }
-      if (key == NULL || g_bytes_get_size (key) != HP_CRYPTO_KEY_SIZE)
-        {
-          g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_CORRUPT,
-                       "The database %s holds a damaged data key %u%s%s", self->path,
-                       (guint) id, local_error != NULL ? ": " : "",
-                       local_error != NULL ? local_error->message : "");
-          goto out;
-        }
-      if (g_str_equal (purpose, "dedupe"))
-        {
-          memcpy (dedupe_key, g_bytes_get_data (key, NULL), HP_CRYPTO_KEY_SIZE);
-          have_dedupe = TRUE;
-        }
-      else
-        {
-          DataKey data_key = { .id = (guint32) id };
-
-          memcpy (data_key.key, g_bytes_get_data (key, NULL), HP_CRYPTO_KEY_SIZE);
-          g_array_append_val (field_keys, data_key);
-          hp_crypto_wipe (&data_key, sizeof data_key);
-        }
-    }
-  if (rc != SQLITE_DONE)
-    {
-      g_set_error (error, HP_STORE_ERROR, error_code_for (rc, HP_STORE_ERROR_OPEN),
-                   "Cannot read the data keys of %s (%s)", self->path, sqlite3_errstr (rc));
-      goto out;
-    }
-  if (field_keys->len == 0 || !have_dedupe)
-    {
-      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_CORRUPT,
-                   "The database %s has lost its data keys", self->path);
-      goto out;
-    }
-
-  lock_keys (self);
-  g_array_append_vals (self->field_keys, field_keys->data, field_keys->len);
-  memcpy (self->dedupe_key, dedupe_key, sizeof dedupe_key);
-  memcpy (self->lookup_key, lookup_key, sizeof lookup_key);
-  self->unlocked = TRUE;
-  ok = TRUE;
-
-out:
-  hp_crypto_wipe (kek, sizeof kek);
-  hp_crypto_wipe (lookup_key, sizeof lookup_key);
-  hp_crypto_wipe (dedupe_key, sizeof dedupe_key);
-  return ok;
-}
-
-/* A fresh random data key, wrapped under the key-encryption key and
- * inserted; the caller holds the write transaction. */
-static gboolean
-add_data_key (HpStore     *self,
-              const char  *purpose,
-              guint32     *new_id,
-              GError     **error)
-{
-  g_auto(HpBorrowedStatement) max_id = NULL;
-  g_auto(HpBorrowedStatement) insert = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GBytes) wrapped = NULL;
-  guint8 kek[HP_CRYPTO_KEY_SIZE];
-  guint8 lookup[HP_CRYPTO_KEY_SIZE];
-  DataKey data_key = { 0 };
-  HpFieldPlace place;
-  sqlite3_int64 last;
-
-  max_id = get_statement (self, STMT_MAX_DATA_KEY_ID, HP_STORE_ERROR_WRITE, error);
-  if (max_id == NULL)
-    return FALSE;
-  if (sqlite3_step (max_id) != SQLITE_ROW)
-    {
-      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_WRITE,
-                   "Cannot read the data keys of %s (%s)", self->path,
-                   sqlite3_errstr (sqlite3_extended_errcode (self->db)));
-      return FALSE;
-    }
-  last = sqlite3_column_int64 (max_id, 0);
-  if (last < 0 || last >= G_MAXUINT32)
-    {
-      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_CORRUPT,
-                   "The database %s has no key id left for a new data key", self->path);
-      return FALSE;
-    }
-  data_key.id = (guint32) last + 1;
-
-  if (!derive_root_keys (self->keyring, kek, lookup, error))
-    return FALSE;
-  hp_crypto_wipe (lookup, sizeof lookup);
-  place = wrapped_key_place (purpose, data_key.id);
-  if (!hp_crypto_random (data_key.key, sizeof data_key.key, &local_error)
-      || (wrapped = hp_crypto_seal (kek, KEK_KEY_ID, &place, data_key.key,
-                                    sizeof data_key.key, &local_error)) == NULL)
-    {
-      hp_crypto_wipe (kek, sizeof kek);
-      hp_crypto_wipe (&data_key, sizeof data_key);
-      return crypto_failed (local_error, "Making a data key", error);
-    }
-  hp_crypto_wipe (kek, sizeof kek);
-
-  insert = get_statement (self, STMT_INSERT_DATA_KEY, HP_STORE_ERROR_WRITE, error);
-  if (insert == NULL)
-    {
-      hp_crypto_wipe (&data_key, sizeof data_key);
-      return FALSE;
-    }
-  sqlite3_bind_int64 (insert, 1, data_key.id);
-  sqlite3_bind_text (insert, 2, purpose, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (insert, 3, g_get_real_time ());
-  sqlite3_bind_blob (insert, 4, g_bytes_get_data (wrapped, NULL),
-                     (int) g_bytes_get_size (wrapped), SQLITE_STATIC);
-  if (sqlite3_step (insert) != SQLITE_DONE)
-    {
-      hp_crypto_wipe (&data_key, sizeof data_key);
-      g_set_error (error, HP_STORE_ERROR,
-                   error_code_for (sqlite3_extended_errcode (self->db), HP_STORE_ERROR_WRITE),
-                   "Cannot store a new data key in %s (%s)", self->path,
-                   sqlite3_errstr (sqlite3_extended_errcode (self->db)));
-      return FALSE;
-    }
-
-  if (g_str_equal (purpose, "dedupe"))
-    memcpy (self->dedupe_key, data_key.key, sizeof data_key.key);
-  else
-    g_array_append_val (self->field_keys, data_key);
-  if (new_id != NULL)
-    *new_id = data_key.id;
-  hp_crypto_wipe (&data_key, sizeof data_key);
-  return TRUE;
-}
-
-static gboolean
-check_unlocked (HpStore  *self,
-                GError  **error)
-{
-  if (self->unlocked)
-    return TRUE;
-  g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_INVALID,
-               "The database %s was opened at schema version %u, without sealed "
-               "fields; it can only be migrated", self->path, self->schema_version);
-  return FALSE;
-}
-
-static GBytes *
-seal_field (HpStore             *self,
-            const HpFieldPlace  *place,
-            const void          *plain,
-            gsize                plain_len,
-            GError             **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  const DataKey *newest;
-  GBytes *sealed;
-
-  if (!check_unlocked (self, error))
-    return NULL;
-  newest = &g_array_index (self->field_keys, DataKey, self->field_keys->len - 1);
-  sealed = hp_crypto_seal (newest->key, newest->id, place, plain, plain_len, &local_error);
-  if (sealed == NULL)
-    crypto_failed (local_error, "Sealing a field", error);
-  return sealed;
-}
-
-static const DataKey *
-find_field_key (HpStore *self,
-                guint32  id)
-{
-  for (guint i = 0; i < self->field_keys->len; i++)
-    if (g_array_index (self->field_keys, DataKey, i).id == id)
-      return &g_array_index (self->field_keys, DataKey, i);
-  return NULL;
-}
-
-/* Every failure here means the file was changed behind the store's back,
- * so it is reported as damage, naming the place but nothing of the data. */
-static GBytes *
-open_field (HpStore             *self,
-            const HpFieldPlace  *place,
-            const guint8        *sealed,
-            gsize                sealed_len,
-            GError             **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  const DataKey *key;
-  GBytes *plain = NULL;
-  guint32 key_id = 0;
-
-  if (!check_unlocked (self, error))
-    return NULL;
-  if (hp_crypto_peek_key_id (sealed, sealed_len, &key_id, &local_error))
-    {
-      key = find_field_key (self, key_id);
-      /* Another connection may have added a data key since we unlocked. */
-      if (key == NULL && unlock_keys (self, NULL))
-        key = find_field_key (self, key_id);
-      if (key != NULL)
-        plain = hp_crypto_open (key->key, place, sealed, sealed_len, &local_error);
-      else
-        g_set_error (&local_error, HP_CRYPTO_ERROR, HP_CRYPTO_ERROR_MALFORMED,
-                     "it names data key %u, which the database does not hold", key_id);
-    }
-  if (plain == NULL)
-    g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_CORRUPT,
-                 "The database %s holds a damaged sealed field in %s.%s, row %" G_GINT64_FORMAT
-                 ": %s", self->path, place->table, place->column, place->row_id,
-                 local_error->message);
-  return plain;
-}
-
-GBytes *
-hp_store_seal_field (HpStore             *self,
-                     const HpFieldPlace  *place,
-                     const void          *plain,
-                     gsize                plain_len,
-                     GError             **error)
-{
-  g_return_val_if_fail (HP_IS_STORE (self), NULL);
-  g_return_val_if_fail (place != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  return seal_field (self, place, plain, plain_len, error);
-}
-
-GBytes *
-hp_store_open_field (HpStore             *self,
-                     const HpFieldPlace  *place,
-                     const guint8        *sealed,
-                     gsize                sealed_len,
-                     GError             **error)
-{
-  g_return_val_if_fail (HP_IS_STORE (self), NULL);
-  g_return_val_if_fail (place != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  return open_field (self, place, sealed, sealed_len, error);
-}
-
-static gboolean
-hmac (const guint8  *key,
-      const void    *data,
-      gsize          length,
-      guint8        *mac,
-      GError       **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (!hp_crypto_hmac_sha256 (key, HP_CRYPTO_KEY_SIZE, data, length, mac, &local_error))
-    return crypto_failed (local_error, "Computing a lookup key", error);
-  return TRUE;
-}
-
-/* The form a personal code is compared in: NFKC, no white space anywhere,
- * upper case, so "priv-acy1 " finds "PRIV-ACY1". A code the kiosk gave out
- * (hp-patient.h) loses its dashes too, so the printed "481-2297-5532" and
- * the typed "48122975532" find the same patient. %NULL if nothing is left
- * or it is not UTF-8. The result is personal data: wipe it. */
-static char *normalize_any_code (const char *code);
-
-static char *
-normalize_patient_code (const char *code)
-{
-  char *normal = normalize_any_code (code);
-
-  if (normal != NULL && hp_patient_code_is_valid (normal))
-    {
-      char *digits = hp_patient_code_normalize (normal);
-
-      hp_crypto_wipe (normal, strlen (normal));
-      g_free (normal);
-      return digits;
-    }
-  return normal;
-}
-
-static char *
-normalize_any_code (const char *code)
-{
-  g_autofree char *composed = NULL;
-  GString *normal;
-
-  if (!g_utf8_validate (code, -1, NULL))
-    return NULL;
-  composed = g_utf8_normalize (code, -1, G_NORMALIZE_NFKC);
-  if (composed == NULL)
-    return NULL;
-  normal = g_string_sized_new (strlen (composed));
-  for (const char *c = composed; *c != '\0'; c = g_utf8_next_char (c))
-    {
-      gunichar ch = g_utf8_get_char (c);
-
-      if (!g_unichar_isspace (ch))
-        g_string_append_unichar (normal, g_unichar_toupper (ch));
-    }
-  hp_crypto_wipe (composed, strlen (composed));
-  if (normal->len == 0)
-    {
-      g_string_free (normal, TRUE);
-      return NULL;
-    }
-  return g_string_free (normal, FALSE);
-}
-
-static void
-wipe_string (char *text)
-{
-  if (text != NULL)
-    hp_crypto_wipe (text, strlen (text));
-  g_free (text);
-}
-
-typedef char HpSecretString;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HpSecretString, wipe_string)
-
-/* The patient lookup column's value for @normal_code. */
-static gboolean
-patient_lookup (HpStore     *self,
-                const char  *normal_code,
-                guint8      *lookup,
-                GError     **error)
-{
-  return hmac (self->lookup_key, normal_code, strlen (normal_code), lookup, error);
-}
-
-/* The patient id for @lookup, or 0 when there is none. */
-static gboolean
-find_patient (HpStore        *self,
-              const guint8   *lookup,
-              sqlite3_int64  *patient_id,
-              GError        **error)
-{
-  g_auto(HpBorrowedStatement) select = NULL;
-  int rc;
-
-  select = get_statement (self, STMT_FIND_PATIENT, HP_STORE_ERROR_OPEN, error);
-  if (select == NULL)
-    return FALSE;
-  sqlite3_bind_blob (select, 1, lookup, HP_CRYPTO_MAC_SIZE, SQLITE_STATIC);
-  rc = sqlite3_step (select);
-  if (rc == SQLITE_ROW)
-    {
-      *patient_id = sqlite3_column_int64 (select, 0);
-      return TRUE;
-    }
-  if (rc == SQLITE_DONE)
-    {
-      *patient_id = 0;
-      return TRUE;
-    }
-  g_set_error (error, HP_STORE_ERROR, error_code_for (rc, HP_STORE_ERROR_OPEN),
-               "Cannot look up a patient in %s (%s)", self->path, sqlite3_errstr (rc));
-  return FALSE;
-}
-
 /* Reads a "SELECT coalesce (max (id), 0)" statement: the next free id. */
-static gboolean
-next_id (HpStore        *self,
-         StatementId     id,
-         sqlite3_int64  *next,
-         GError        **error)
+gboolean
+hp_store_next_id (HpStore             *self,
+                  HpStoreStatementId   id,
+                  sqlite3_int64       *next,
+                  GError             **error)
 {
   g_auto(HpBorrowedStatement) select = NULL;
   sqlite3_int64 last;
   int rc;
 
-  select = get_statement (self, id, HP_STORE_ERROR_WRITE, error);
+  select = hp_store_get_statement (self, id, HP_STORE_ERROR_WRITE, error);
   if (select == NULL)
     return FALSE;
   rc = sqlite3_step (select);
   if (rc != SQLITE_ROW)
-    {
-      g_set_error (error, HP_STORE_ERROR, error_code_for (rc, HP_STORE_ERROR_WRITE),
-                   "Cannot number a new row in %s (%s)", self->path, sqlite3_errstr (rc));
-      return FALSE;
-    }
+    return hp_sql_set_error (error, HP_STORE_ERROR, hp_sql_store_error_code (rc, HP_STORE_ERROR_WRITE),
+                             rc, NULL, "Cannot number a new row in %s", self->path);
   last = sqlite3_column_int64 (select, 0);
   if (last < 0 || last == G_MAXINT64)
     {
@@ -1446,96 +905,16 @@ next_id (HpStore        *self,
   return TRUE;
 }
 
-/* Error messages from here name the failing part and sqlite3's generic
- * reason, never sqlite3_errmsg(): that can quote values. */
-static gboolean
-write_failed (HpStore     *self,
-              HpVisit     *visit,
-              const char  *part,
-              GError     **error)
+gboolean
+hp_store_seal_failed (HpStore      *self,
+                      const char   *what,
+                      HpStoreError  code,
+                      GError      **error)
 {
   int rc = sqlite3_extended_errcode (self->db);
 
-  g_set_error (error, HP_STORE_ERROR, error_code_for (rc, HP_STORE_ERROR_WRITE),
-               "Cannot store visit %s: writing %s failed (%s); nothing of it was kept",
-               hp_visit_get_id (visit), part, sqlite3_errstr (rc));
-  return FALSE;
-}
-
-static gboolean
-seal_failed (HpStore      *self,
-             const char   *what,
-             HpStoreError  code,
-             GError      **error)
-{
-  int rc = sqlite3_extended_errcode (self->db);
-
-  g_set_error (error, HP_STORE_ERROR, error_code_for (rc, code),
-               "Sealing the plaintext rows of %s failed at %s (%s)",
-               self->path, what, sqlite3_errstr (rc));
-  return FALSE;
-}
-
-/* Seals @measurement as row @id of measurements and inserts it, unless a
- * reading with the same dedupe key is stored: then *inserted is FALSE.
- * With @keep_repeats (migration), a repeat is kept, without a dedupe key,
- * for a migration never drops a row. */
-static gboolean
-insert_measurement_row (HpStore        *self,
-                        sqlite3_int64   id,
-                        HpVisit        *visit,
-                        const char     *visit_id,
-                        guint           position,
-                        HpMeasurement  *measurement,
-                        gboolean        keep_repeats,
-                        gboolean       *inserted,
-                        GError        **error)
-{
-  g_autoptr(HpReadingRecord) record = hp_reading_record_encode (measurement);
-  g_autoptr(HpReadingRecord) identity = hp_reading_record_identity (measurement);
-  g_autoptr(GBytes) sealed = NULL;
-  HpFieldPlace place = { "measurements", "reading", id };
-  guint8 dedupe_key[HP_CRYPTO_MAC_SIZE];
-
-  sealed = seal_field (self, &place, record->data, record->len, error);
-  if (sealed == NULL)
-    return FALSE;
-  if (identity != NULL && !hmac (self->dedupe_key, identity->data, identity->len, dedupe_key, error))
-    return FALSE;
-
-  for (guint attempt = 0; attempt < 2; attempt++)
-    {
-      g_auto(HpBorrowedStatement) insert = NULL;
-
-      insert = get_statement (self, STMT_INSERT_MEASUREMENT, HP_STORE_ERROR_WRITE, error);
-      if (insert == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (insert, 1, id);
-      sqlite3_bind_text (insert, 2, visit_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (insert, 3, position);
-      sqlite3_bind_text (insert, 4,
-                         hp_measurement_kind_to_string (hp_measurement_get_kind (measurement)),
-                         -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (insert, 5, datetime_to_usec (hp_measurement_get_kiosk_time (measurement)));
-      sqlite3_bind_blob (insert, 6, g_bytes_get_data (sealed, NULL),
-                         (int) g_bytes_get_size (sealed), SQLITE_STATIC);
-      if (identity != NULL && attempt == 0)
-        sqlite3_bind_blob (insert, 7, dedupe_key, sizeof dedupe_key, SQLITE_STATIC);
-      else
-        sqlite3_bind_null (insert, 7);
-      if (sqlite3_step (insert) != SQLITE_DONE)
-        {
-          g_autofree char *part = g_strdup_printf ("measurement %u", position + 1);
-
-          if (visit != NULL)
-            return write_failed (self, visit, part, error);
-          return seal_failed (self, part, HP_STORE_ERROR_MIGRATION, error);
-        }
-      *inserted = sqlite3_changes (self->db) == 1;
-      if (*inserted || !keep_repeats)
-        return TRUE;
-    }
-  return TRUE;
+  return hp_sql_set_error (error, HP_STORE_ERROR, hp_sql_store_error_code (rc, code), rc, NULL,
+                           "Sealing the plaintext rows of %s failed at %s", self->path, what);
 }
 
 /* The C half of schema step 3: the first data keys, then every plaintext
@@ -1555,13 +934,13 @@ seal_plaintext_rows (HpStore  *self,
                    "sealing fields needs a root key, and the store was opened without one");
       return FALSE;
     }
-  lock_keys (self);
-  if (!add_data_key (self, "field", NULL, error)
-      || !add_data_key (self, "dedupe", NULL, error))
+  hp_store_lock_keys (self);
+  if (!hp_store_add_data_key (self, "field", NULL, error)
+      || !hp_store_add_data_key (self, "dedupe", NULL, error))
     return FALSE;
   {
     guint8 kek[HP_CRYPTO_KEY_SIZE];
-    gboolean derived = derive_root_keys (self->keyring, kek, self->lookup_key, error);
+    gboolean derived = hp_store_derive_root_keys (self->keyring, kek, self->lookup_key, error);
 
     hp_crypto_wipe (kek, sizeof kek);
     if (!derived)
@@ -1577,7 +956,7 @@ seal_plaintext_rows (HpStore  *self,
                              "SELECT quantity, value, unit FROM v2_measurement_values "
                              "WHERE measurement_id = ?1",
                              -1, &values, NULL) != SQLITE_OK)
-    return seal_failed (self, "reading the old tables", HP_STORE_ERROR_MIGRATION, error);
+    return hp_store_seal_failed (self, "reading the old tables", HP_STORE_ERROR_MIGRATION, error);
 
   while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
     {
@@ -1591,20 +970,20 @@ seal_plaintext_rows (HpStore  *self,
       HpMeasurementKind kind;
       int value_rc;
 
-      kiosk_time = datetime_from_usec (sqlite3_column_int64 (rows, 6));
+      kiosk_time = hp_store_datetime_from_usec (sqlite3_column_int64 (rows, 6));
       if (visit_id == NULL || position < 0 || position > G_MAXUINT || kiosk_time == NULL
           || !hp_measurement_kind_from_string ((const char *) sqlite3_column_text (rows, 3), &kind))
-        return damaged_row (self, "a measurement", error);
+        return hp_store_damaged_row (self, "a measurement", error);
       measurement = hp_measurement_new (kind);
       hp_measurement_set_kiosk_time (measurement, kiosk_time);
       hp_measurement_set_device_id (measurement, device_id);
       hp_measurement_set_flags (measurement, (HpMeasurementFlags) sqlite3_column_int64 (rows, 7));
       if (sqlite3_column_type (rows, 5) != SQLITE_NULL)
         {
-          g_autoptr(GDateTime) device_time = datetime_from_usec (sqlite3_column_int64 (rows, 5));
+          g_autoptr(GDateTime) device_time = hp_store_datetime_from_usec (sqlite3_column_int64 (rows, 5));
 
           if (device_time == NULL)
-            return damaged_row (self, "a device time", error);
+            return hp_store_damaged_row (self, "a device time", error);
           hp_measurement_set_device_time (measurement, device_time);
         }
 
@@ -1618,23 +997,23 @@ seal_plaintext_rows (HpStore  *self,
           if (!hp_quantity_from_string ((const char *) sqlite3_column_text (values, 0), &quantity)
               || sqlite3_column_type (values, 1) == SQLITE_NULL || unit == NULL || *unit == '\0'
               || !isfinite (sqlite3_column_double (values, 1)))
-            return damaged_row (self, "a measured value", error);
+            return hp_store_damaged_row (self, "a measured value", error);
           hp_measurement_set_value (measurement, quantity, sqlite3_column_double (values, 1), unit);
         }
       if (value_rc != SQLITE_DONE)
-        return seal_failed (self, "reading measured values", HP_STORE_ERROR_MIGRATION, error);
+        return hp_store_seal_failed (self, "reading measured values", HP_STORE_ERROR_MIGRATION, error);
 
-      if (!insert_measurement_row (self, id, NULL, visit_id, (guint) position, measurement,
-                                   TRUE, &inserted, error))
+      if (!hp_store_insert_measurement_row (self, id, NULL, visit_id, (guint) position, measurement,
+                                            TRUE, &inserted, error))
         return FALSE;
     }
   if (rc != SQLITE_DONE)
-    return seal_failed (self, "reading measurements", HP_STORE_ERROR_MIGRATION, error);
+    return hp_store_seal_failed (self, "reading measurements", HP_STORE_ERROR_MIGRATION, error);
   g_clear_pointer (&rows, sqlite3_finalize);
   g_clear_pointer (&values, sqlite3_finalize);
 
-  return exec_sql (self, "DROP TABLE v2_measurement_values; DROP TABLE v2_measurements",
-                   HP_STORE_ERROR_MIGRATION, "Dropping the plaintext tables", error);
+  return hp_store_exec_sql (self, "DROP TABLE v2_measurement_values; DROP TABLE v2_measurements",
+                            HP_STORE_ERROR_MIGRATION, "Dropping the plaintext tables", error);
 }
 
 static HpStore *
@@ -1695,7 +1074,7 @@ open_store (const char  *path,
                         : sqlite3_open_v2 (path, &self->db, flags | SQLITE_OPEN_EXRESCODE, NULL);
   if (rc != SQLITE_OK)
     {
-      g_set_error (error, HP_STORE_ERROR, error_code_for (rc, HP_STORE_ERROR_OPEN),
+      g_set_error (error, HP_STORE_ERROR, hp_sql_store_error_code (rc, HP_STORE_ERROR_OPEN),
                    "Cannot open the database %s: %s", path,
                    self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
       return NULL;
@@ -1732,17 +1111,17 @@ open_store (const char  *path,
     {
       /* The file as found, whatever its version: nothing here writes, and
        * SQLite refuses any statement that would. */
-      if (!exec_sql (self, "PRAGMA query_only = ON", HP_STORE_ERROR_OPEN,
-                     "Opening read-only", error)
+      if (!hp_store_exec_sql (self, "PRAGMA query_only = ON", HP_STORE_ERROR_OPEN,
+                              "Opening read-only", error)
           || (self->schema_version >= FIRST_SEALED_VERSION && keyring != NULL
-              && !unlock_keys (self, error)))
+              && !hp_store_unlock_keys (self, error)))
         return NULL;
       return g_steal_pointer (&self);
     }
 
   /* A wrong root key is told before any migration writes. */
   if (self->schema_version >= FIRST_SEALED_VERSION && keyring != NULL
-      && !unlock_keys (self, error))
+      && !hp_store_unlock_keys (self, error))
     return NULL;
 
   if (!configure_connection (self, error))
@@ -1751,7 +1130,7 @@ open_store (const char  *path,
     return NULL;
 
   if (self->schema_version >= FIRST_SEALED_VERSION && keyring != NULL
-      && !unlock_keys (self, error))
+      && !hp_store_unlock_keys (self, error))
     return NULL;
   /* The plaintext pages just zeroed reach the main file now, not at some
    * later checkpoint; if a reader holds the log, the next checkpoint will. */
@@ -1875,1139 +1254,27 @@ hp_store_get_keyring (HpStore *self)
   g_return_val_if_fail (HP_IS_STORE (self), NULL);
   return self->keyring;
 }
-/* Refuses what the schema would refuse less clearly, before any write. */
-static gboolean
-check_visit (HpVisit  *visit,
-             GError  **error)
-{
-  GListModel *measurements = hp_visit_get_measurements (visit);
-  guint n = g_list_model_get_n_items (measurements);
-
-  if (!hp_visit_is_finished (visit))
-    {
-      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_INVALID,
-                   "Visit %s is not finished", hp_visit_get_id (visit));
-      return FALSE;
-    }
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HpMeasurement) measurement = g_list_model_get_item (measurements, i);
-
-      for (guint q = 0; q <= HP_QUANTITY_LAST; q++)
-        {
-          double value = 0.0;
-
-          /* sqlite3 would store NaN as NULL. The value stays out of the message. */
-          if (hp_measurement_get_value (measurement, q, &value, NULL) && !isfinite (value))
-            {
-              g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_INVALID,
-                           "Measurement %u of visit %s has a %s value that is not a number",
-                           i + 1, hp_visit_get_id (visit),
-                           hp_quantity_to_string ((HpQuantity) q));
-              return FALSE;
-            }
-        }
-    }
-  return TRUE;
-}
-
-/* Row ids handed out within one write transaction, read once at its start. */
-typedef struct {
-  sqlite3_int64 next_measurement_id;
-  sqlite3_int64 next_patient_id;
-} CommitIds;
-
-/* Seals @normal as row @id of patients and inserts it with @lookup; the
- * caller holds the write transaction. */
-static gboolean
-insert_patient (HpStore        *self,
-                sqlite3_int64   id,
-                const char     *normal,
-                const guint8   *lookup,
-                gint64          created_at,
-                GError        **error)
-{
-  g_auto(HpBorrowedStatement) insert = NULL;
-  g_autoptr(GBytes) sealed = NULL;
-  HpFieldPlace place = { "patients", "code", id };
-
-  sealed = seal_field (self, &place, normal, strlen (normal), error);
-  if (sealed == NULL)
-    return FALSE;
-  insert = get_statement (self, STMT_INSERT_PATIENT, HP_STORE_ERROR_WRITE, error);
-  if (insert == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (insert, 1, id);
-  sqlite3_bind_blob (insert, 2, lookup, HP_CRYPTO_MAC_SIZE, SQLITE_STATIC);
-  sqlite3_bind_blob (insert, 3, g_bytes_get_data (sealed, NULL),
-                     (int) g_bytes_get_size (sealed), SQLITE_STATIC);
-  sqlite3_bind_int64 (insert, 4, created_at);
-  if (sqlite3_step (insert) != SQLITE_DONE)
-    {
-      int rc = sqlite3_extended_errcode (self->db);
-
-      g_set_error (error, HP_STORE_ERROR, error_code_for (rc, HP_STORE_ERROR_WRITE),
-                   "Cannot store a patient in %s (%s)", self->path, sqlite3_errstr (rc));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* The next patient id: once ids are never reused, above every id given. */
-static StatementId
-max_patient_id_statement (HpStore *self)
-{
-  return self->schema_version >= HP_STORE_PATIENT_PIN_VERSION ? STMT_MAX_PATIENT_ID_EVER
-                                                              : STMT_MAX_PATIENT_ID;
-}
-
-/* The id of the patient with @code, creating the patient on first sight. */
-static gboolean
-file_patient (HpStore        *self,
-              HpVisit        *visit,
-              CommitIds      *ids,
-              sqlite3_int64  *patient_id,
-              GError        **error)
-{
-  g_autoptr(HpSecretString) normal = NULL;
-  guint8 lookup[HP_CRYPTO_MAC_SIZE];
-
-  normal = normalize_patient_code (hp_visit_get_patient_code (visit));
-  if (normal == NULL)
-    {
-      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_INVALID,
-                   "Visit %s has a patient code that is blank or not text",
-                   hp_visit_get_id (visit));
-      return FALSE;
-    }
-  if (!patient_lookup (self, normal, lookup, error)
-      || !find_patient (self, lookup, patient_id, error))
-    return FALSE;
-  if (*patient_id != 0)
-    return TRUE;
-
-  if (!insert_patient (self, ids->next_patient_id, normal, lookup,
-                       datetime_to_usec (hp_visit_get_finished_at (visit)), error))
-    return FALSE;
-  *patient_id = ids->next_patient_id++;
-  return TRUE;
-}
-
-/* Where a visit's height is sealed: bound to the visit's id, which never
- * changes, through the first 8 bytes of its SHA-256. */
-static HpFieldPlace
-visit_height_place (HpVisit *visit)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize length = sizeof digest;
-  guint64 row = 0;
-
-  g_checksum_update (checksum, (const guchar *) hp_visit_get_id (visit), -1);
-  g_checksum_get_digest (checksum, digest, &length);
-  for (guint i = 0; i < 8; i++)
-    row = (row << 8) | digest[i];
-  return (HpFieldPlace) { "visits", "height", (gint64) (row >> 1) };
-}
-
-/* The visit's height, sealed, written into its row (from
- * HP_STORE_VISIT_HEIGHT_VERSION on; a visit without one keeps NULL). */
-static gboolean
-store_visit_height (HpStore  *self,
-                    HpVisit  *visit,
-                    GError  **error)
-{
-  g_auto(HpBorrowedStatement) update = NULL;
-  g_autoptr(GBytes) sealed = NULL;
-  HpFieldPlace place;
-  char text[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (hp_visit_get_height_cm (visit) <= 0 || self->schema_version < HP_STORE_VISIT_HEIGHT_VERSION)
-    return TRUE;
-  place = visit_height_place (visit);
-  g_ascii_formatd (text, sizeof text, "%.1f", hp_visit_get_height_cm (visit));
-  sealed = seal_field (self, &place, text, strlen (text), error);
-  if (sealed == NULL)
-    return FALSE;
-  update = get_statement (self, STMT_SET_VISIT_HEIGHT, HP_STORE_ERROR_WRITE, error);
-  if (update == NULL)
-    return FALSE;
-  sqlite3_bind_blob (update, 1, g_bytes_get_data (sealed, NULL), (int) g_bytes_get_size (sealed), SQLITE_STATIC);
-  sqlite3_bind_text (update, 2, hp_visit_get_id (visit), -1, SQLITE_STATIC);
-  if (sqlite3_step (update) != SQLITE_DONE)
-    return write_failed (self, visit, "the visit's height", error);
-  return TRUE;
-}
-
-/* The stored height of @visit, when it has one. */
-static gboolean
-load_visit_height (HpStore  *self,
-                   HpVisit  *visit,
-                   GError  **error)
-{
-  g_auto(HpBorrowedStatement) select = NULL;
-  g_autoptr(GBytes) plain = NULL;
-  g_autofree char *text = NULL;
-  HpFieldPlace place;
-  char *end = NULL;
-  double height;
-
-  if (self->schema_version < HP_STORE_VISIT_HEIGHT_VERSION)
-    return TRUE;
-  select = get_statement (self, STMT_SELECT_VISIT_HEIGHT, HP_STORE_ERROR_OPEN, error);
-  if (select == NULL)
-    return FALSE;
-  sqlite3_bind_text (select, 1, hp_visit_get_id (visit), -1, SQLITE_STATIC);
-  if (sqlite3_step (select) != SQLITE_ROW)
-    {
-      read_failed (self, "a visit's height", error);
-      return FALSE;
-    }
-  if (sqlite3_column_type (select, 0) == SQLITE_NULL)
-    return TRUE;
-  place = visit_height_place (visit);
-  plain = open_field (self, &place, sqlite3_column_blob (select, 0), (gsize) sqlite3_column_bytes (select, 0), error);
-  if (plain == NULL)
-    return FALSE;
-  text = g_strndup (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
-  height = g_ascii_strtod (text, &end);
-  if (strlen (text) != g_bytes_get_size (plain) || end == text || *end != '\0' ||
-      !hp_visit_set_height_cm (visit, height) || height == 0)
-    {
-      damaged_row (self, "a visit's height", error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-insert_visit (HpStore    *self,
-              HpVisit    *visit,
-              CommitIds  *ids,
-              GError    **error)
-{
-  GListModel *measurements = hp_visit_get_measurements (visit);
-  guint n = g_list_model_get_n_items (measurements);
-  sqlite3_int64 patient_id = 0;
-
-  if (hp_visit_get_patient_code (visit) != NULL
-      && !file_patient (self, visit, ids, &patient_id, error))
-    return FALSE;
-
-  {
-    g_auto(HpBorrowedStatement) insert = NULL;
-
-    insert = get_statement (self, STMT_INSERT_VISIT, HP_STORE_ERROR_WRITE, error);
-    if (insert == NULL)
-      return FALSE;
-    sqlite3_bind_text (insert, 1, hp_visit_get_id (visit), -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (insert, 2, datetime_to_usec (hp_visit_get_started_at (visit)));
-    sqlite3_bind_int64 (insert, 3, datetime_to_usec (hp_visit_get_finished_at (visit)));
-    sqlite3_bind_text (insert, 4, hp_visit_get_language (visit), -1, SQLITE_STATIC);
-    if (patient_id != 0)
-      sqlite3_bind_int64 (insert, 5, patient_id);
-    else
-      sqlite3_bind_null (insert, 5);
-    if (sqlite3_step (insert) != SQLITE_DONE)
-      {
-        /* The first copy stays as it was; telling this apart lets the
-         * caller treat a repeated commit as done. */
-        if (sqlite3_extended_errcode (self->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
-          {
-            g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_INVALID,
-                         "Visit %s is already stored; the stored copy is kept",
-                         hp_visit_get_id (visit));
-            return FALSE;
-          }
-        return write_failed (self, visit, "the visit", error);
-      }
-  }
-  if (!store_visit_height (self, visit, error))
-    return FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HpMeasurement) measurement = g_list_model_get_item (measurements, i);
-      gboolean inserted = FALSE;
-
-      if (!insert_measurement_row (self, ids->next_measurement_id, visit, hp_visit_get_id (visit),
-                                   i, measurement, FALSE, &inserted, error))
-        return FALSE;
-      if (inserted)
-        ids->next_measurement_id++;
-    }
-  return TRUE;
-}
-
-gboolean
-hp_store_commit_visits (HpStore  *self,
-                        HpVisit **visits,
-                        guint     n_visits,
-                        GError  **error)
-{
-  CommitIds ids = { 0, 0 };
-
-  g_return_val_if_fail (HP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (visits != NULL || n_visits == 0, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!check_unlocked (self, error))
-    return FALSE;
-  for (guint i = 0; i < n_visits; i++)
-    {
-      g_return_val_if_fail (HP_IS_VISIT (visits[i]), FALSE);
-      if (!check_visit (visits[i], error))
-        return FALSE;
-    }
-  if (n_visits == 0)
-    return TRUE;
-
-  /* IMMEDIATE takes the write lock now, so a busy database fails here,
-   * before anything is written, instead of halfway. */
-  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    return write_failed (self, visits[0], "the transaction start", error);
-
-  /* Ids are read under the write lock, so no other writer can take them. */
-  if (!next_id (self, STMT_MAX_MEASUREMENT_ID, &ids.next_measurement_id, error)
-      || !next_id (self, max_patient_id_statement (self), &ids.next_patient_id, error))
-    {
-      rollback (self);
-      return FALSE;
-    }
-  for (guint i = 0; i < n_visits; i++)
-    if (!insert_visit (self, visits[i], &ids, error))
-      {
-        rollback (self);
-        return FALSE;
-      }
-  if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      write_failed (self, visits[0], "the commit", error);
-      rollback (self);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-hp_store_commit_visit (HpStore  *self,
-                       HpVisit  *visit,
-                       GError  **error)
-{
-  g_return_val_if_fail (HP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (HP_IS_VISIT (visit), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return hp_store_commit_visits (self, &visit, 1, error);
-}
-
-static gboolean
-load_measurements (HpStore  *self,
-                   HpVisit  *visit,
-                   GError  **error)
-{
-  g_auto(HpBorrowedStatement) select = NULL;
-  int rc;
-
-  select = get_statement (self, STMT_SELECT_MEASUREMENTS, HP_STORE_ERROR_OPEN, error);
-  if (select == NULL)
-    return FALSE;
-  sqlite3_bind_text (select, 1, hp_visit_get_id (visit), -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
-    {
-      g_autoptr(HpMeasurement) measurement = NULL;
-      g_autoptr(GDateTime) kiosk_time = NULL;
-      g_autoptr(GBytes) record = NULL;
-      g_autoptr(GError) local_error = NULL;
-      HpFieldPlace place = { "measurements", "reading", sqlite3_column_int64 (select, 0) };
-      HpMeasurementKind kind;
-
-      if (!hp_measurement_kind_from_string ((const char *) sqlite3_column_text (select, 1), &kind))
-        return damaged_row (self, "a measurement of an unknown kind", error);
-      kiosk_time = datetime_from_usec (sqlite3_column_int64 (select, 2));
-      if (kiosk_time == NULL)
-        return damaged_row (self, "a measurement time", error);
-
-      record = open_field (self, &place, sqlite3_column_blob (select, 3),
-                           (gsize) sqlite3_column_bytes (select, 3), error);
-      if (record == NULL)
-        return FALSE;
-      measurement = hp_reading_record_decode (kind, g_bytes_get_data (record, NULL),
-                                              g_bytes_get_size (record), &local_error);
-      if (measurement == NULL)
-        {
-          g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_CORRUPT,
-                       "The database %s holds measurement %" G_GINT64_FORMAT
-                       " this build cannot read: %s",
-                       self->path, place.row_id, local_error->message);
-          return FALSE;
-        }
-      hp_measurement_set_kiosk_time (measurement, kiosk_time);
-      hp_visit_add_measurement (visit, measurement);
-    }
-  if (rc != SQLITE_DONE)
-    return read_failed (self, "measurements", error);
-  return TRUE;
-}
-
-static HpVisit *
-load_visit (HpStore     *self,
-            const char  *visit_id,
-            GError     **error)
-{
-  g_auto(HpBorrowedStatement) select = NULL;
-  g_autoptr(HpVisit) visit = NULL;
-  g_autoptr(GDateTime) started_at = NULL;
-  g_autoptr(GDateTime) finished_at = NULL;
-  const char *language;
-  int rc;
-
-  select = get_statement (self, STMT_SELECT_VISIT, HP_STORE_ERROR_OPEN, error);
-  if (select == NULL)
-    return NULL;
-  sqlite3_bind_text (select, 1, visit_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (select);
-  if (rc == SQLITE_DONE)
-    {
-      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_NOT_FOUND,
-                   "No visit %s is stored", visit_id);
-      return NULL;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      read_failed (self, "a visit", error);
-      return NULL;
-    }
-
-  started_at = datetime_from_usec (sqlite3_column_int64 (select, 0));
-  finished_at = datetime_from_usec (sqlite3_column_int64 (select, 1));
-  language = (const char *) sqlite3_column_text (select, 2);
-  if (started_at == NULL || finished_at == NULL || language == NULL || *language == '\0')
-    {
-      damaged_row (self, "a visit", error);
-      return NULL;
-    }
-  visit = hp_visit_new_full (visit_id, started_at);
-  hp_visit_set_finished_at (visit, finished_at);
-  hp_visit_set_language (visit, language);
-
-  if (sqlite3_column_type (select, 3) != SQLITE_NULL)
-    {
-      HpFieldPlace place = { "patients", "code", sqlite3_column_int64 (select, 3) };
-      g_autoptr(GBytes) code = NULL;
-      g_autoptr(HpSecretString) text = NULL;
-
-      if (sqlite3_column_type (select, 4) == SQLITE_NULL)
-        {
-          damaged_row (self, "a visit of a patient it does not hold", error);
-          return NULL;
-        }
-      code = open_field (self, &place, sqlite3_column_blob (select, 4),
-                         (gsize) sqlite3_column_bytes (select, 4), error);
-      if (code == NULL)
-        return NULL;
-      text = g_strndup (g_bytes_get_data (code, NULL), g_bytes_get_size (code));
-      if (strlen (text) != g_bytes_get_size (code) || !g_utf8_validate (text, -1, NULL))
-        {
-          damaged_row (self, "a patient code", error);
-          return NULL;
-        }
-      hp_visit_set_patient_code (visit, text);
-    }
-
-  if (!load_visit_height (self, visit, error) || !load_measurements (self, visit, error))
-    return NULL;
-  return g_steal_pointer (&visit);
-}
-
-HpVisit *
-hp_store_load_visit (HpStore     *self,
-                     const char  *visit_id,
-                     GError     **error)
-{
-  HpVisit *visit;
-
-  g_return_val_if_fail (HP_IS_STORE (self), NULL);
-  g_return_val_if_fail (visit_id != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!check_unlocked (self, error))
-    return NULL;
-  /* One read transaction, so the visit and its measurements come from the
-   * same snapshot even while another connection writes. */
-  if (!exec_sql (self, "BEGIN", HP_STORE_ERROR_OPEN, "Starting a read", error))
-    return NULL;
-  visit = load_visit (self, visit_id, error);
-  rollback (self);
-  return visit;
-}
-gint64
-hp_store_count_visits (HpStore  *self,
-                       GError  **error)
-{
-  g_auto(HpBorrowedStatement) select = NULL;
-
-  g_return_val_if_fail (HP_IS_STORE (self), -1);
-  g_return_val_if_fail (error == NULL || *error == NULL, -1);
-
-  select = get_statement (self, STMT_COUNT_VISITS, HP_STORE_ERROR_OPEN, error);
-  if (select == NULL)
-    return -1;
-  if (sqlite3_step (select) != SQLITE_ROW)
-    {
-      read_failed (self, "the number of visits", error);
-      return -1;
-    }
-  return sqlite3_column_int64 (select, 0);
-}
-
-GStrv
-hp_store_list_visit_ids (HpStore  *self,
-                         guint     limit,
-                         GError  **error)
-{
-  g_auto(HpBorrowedStatement) select = NULL;
-  g_autoptr(GStrvBuilder) ids = NULL;
-  int rc;
-
-  g_return_val_if_fail (HP_IS_STORE (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  select = get_statement (self, STMT_LIST_VISIT_IDS, HP_STORE_ERROR_OPEN, error);
-  if (select == NULL)
-    return NULL;
-  /* A negative LIMIT means no limit to sqlite3. */
-  sqlite3_bind_int64 (select, 1, limit == 0 ? -1 : (sqlite3_int64) limit);
-
-  ids = g_strv_builder_new ();
-  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
-    {
-      const char *id = (const char *) sqlite3_column_text (select, 0);
-
-      if (id == NULL)
-        {
-          damaged_row (self, "a visit without an id", error);
-          return NULL;
-        }
-      g_strv_builder_add (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      read_failed (self, "the list of visits", error);
-      return NULL;
-    }
-  return g_strv_builder_end (ids);
-}
-
-static gboolean
-list_patient_visit_ids (HpStore        *self,
-                        sqlite3_int64   patient_id,
-                        guint           limit,
-                        GPtrArray      *ids,
-                        GError        **error)
-{
-  g_auto(HpBorrowedStatement) select = NULL;
-  int rc;
-
-  select = get_statement (self, STMT_LIST_PATIENT_VISITS, HP_STORE_ERROR_OPEN, error);
-  if (select == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (select, 1, patient_id);
-  sqlite3_bind_int64 (select, 2, limit == 0 ? -1 : (sqlite3_int64) limit);
-  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
-    {
-      const char *id = (const char *) sqlite3_column_text (select, 0);
-
-      if (id == NULL)
-        return damaged_row (self, "a visit without an id", error);
-      g_ptr_array_add (ids, g_strdup (id));
-    }
-  if (rc != SQLITE_DONE)
-    return read_failed (self, "a patient's visits", error);
-  return TRUE;
-}
-
-static GPtrArray *
-load_patient_visits (HpStore     *self,
-                     const char  *normal_code,
-                     guint        limit,
-                     GError     **error)
-{
-  g_autoptr(GPtrArray) visits = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  guint8 lookup[HP_CRYPTO_MAC_SIZE];
-  sqlite3_int64 patient_id = 0;
-
-  if (!patient_lookup (self, normal_code, lookup, error)
-      || !find_patient (self, lookup, &patient_id, error))
-    return NULL;
-  if (patient_id == 0)
-    return g_steal_pointer (&visits);
-  if (!list_patient_visit_ids (self, patient_id, limit, ids, error))
-    return NULL;
-  for (guint i = 0; i < ids->len; i++)
-    {
-      HpVisit *visit = load_visit (self, g_ptr_array_index (ids, i), error);
-
-      if (visit == NULL)
-        return NULL;
-      g_ptr_array_add (visits, visit);
-    }
-  return g_steal_pointer (&visits);
-}
-
-GPtrArray *
-hp_store_list_patient_visits (HpStore     *self,
-                              const char  *patient_code,
-                              guint        limit,
-                              GError     **error)
-{
-  g_autoptr(HpSecretString) normal = NULL;
-  GPtrArray *visits;
-
-  g_return_val_if_fail (HP_IS_STORE (self), NULL);
-  g_return_val_if_fail (patient_code != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!check_unlocked (self, error))
-    return NULL;
-  normal = normalize_patient_code (patient_code);
-  if (normal == NULL)
-    {
-      g_set_error_literal (error, HP_STORE_ERROR, HP_STORE_ERROR_INVALID,
-                           "A patient code must be text and not blank");
-      return NULL;
-    }
-  if (!exec_sql (self, "BEGIN", HP_STORE_ERROR_OPEN, "Starting a read", error))
-    return NULL;
-  visits = load_patient_visits (self, normal, limit, error);
-  rollback (self);
-  return visits;
-}
 
 /* Runs @change in a write transaction of its own, all or nothing. */
-static gboolean
-in_write_transaction (HpStore     *self,
-                      const char  *what,
-                      gboolean   (*change) (HpStore *self, gpointer data, GError **error),
-                      gpointer     data,
-                      GError     **error)
+gboolean
+hp_store_in_write_transaction (HpStore     *self,
+                               const char  *what,
+                               gboolean   (*change) (HpStore *self, gpointer data, GError **error),
+                               gpointer     data,
+                               GError     **error)
 {
-  if (!exec_sql (self, "BEGIN IMMEDIATE", HP_STORE_ERROR_WRITE, what, error))
+  if (!hp_store_exec_sql (self, "BEGIN IMMEDIATE", HP_STORE_ERROR_WRITE, what, error))
     return FALSE;
   if (!change (self, data, error))
     {
-      rollback (self);
+      hp_store_rollback (self);
       return FALSE;
     }
-  if (!exec_sql (self, "COMMIT", HP_STORE_ERROR_WRITE, what, error))
+  if (!hp_store_exec_sql (self, "COMMIT", HP_STORE_ERROR_WRITE, what, error))
     {
-      rollback (self);
+      hp_store_rollback (self);
       return FALSE;
     }
-  return TRUE;
-}
-
-static gboolean
-add_field_key (HpStore  *self,
-               gpointer  data,
-               GError  **error)
-{
-  return add_data_key (self, "field", data, error);
-}
-
-guint32
-hp_store_rotate_data_key (HpStore  *self,
-                          GError  **error)
-{
-  guint32 new_id = 0;
-
-  g_return_val_if_fail (HP_IS_STORE (self), 0);
-  g_return_val_if_fail (error == NULL || *error == NULL, 0);
-
-  if (!check_unlocked (self, error))
-    return 0;
-  if (!in_write_transaction (self, "Adding a data key", add_field_key, &new_id, error))
-    {
-      /* A key added to memory for a rolled-back row must not seal anything. */
-      if (!unlock_keys (self, NULL))
-        lock_keys (self);
-      return 0;
-    }
-  return new_id;
-}
-
-/* Keys of the new root key while re-wrapping. */
-typedef struct {
-  guint8 kek[HP_CRYPTO_KEY_SIZE];
-  guint8 lookup_key[HP_CRYPTO_KEY_SIZE];
-} RootKeys;
-
-static gboolean
-update_blob (HpStore        *self,
-             const char     *sql,
-             const void     *blob,
-             gsize           length,
-             sqlite3_int64   id,
-             GError        **error)
-{
-  g_auto(HpOneOffStatement) update = NULL;
-
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &update, NULL) != SQLITE_OK)
-    return read_failed (self, "the key tables", error);
-  sqlite3_bind_blob (update, 1, blob, (int) length, SQLITE_STATIC);
-  sqlite3_bind_int64 (update, 2, id);
-  if (sqlite3_step (update) != SQLITE_DONE)
-    {
-      int rc = sqlite3_extended_errcode (self->db);
-
-      g_set_error (error, HP_STORE_ERROR, error_code_for (rc, HP_STORE_ERROR_WRITE),
-                   "Cannot update the key tables of %s (%s)", self->path, sqlite3_errstr (rc));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-rewrap_data_keys (HpStore   *self,
-                  RootKeys  *root,
-                  GError   **error)
-{
-  g_auto(HpOneOffStatement) select = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (self->db, "SELECT id, purpose FROM data_keys", -1, &select, NULL) != SQLITE_OK)
-    return read_failed (self, "the data keys", error);
-  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
-    {
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(GBytes) wrapped = NULL;
-      guint32 id = (guint32) sqlite3_column_int64 (select, 0);
-      const char *purpose = (const char *) sqlite3_column_text (select, 1);
-      HpFieldPlace place = wrapped_key_place (purpose, id);
-      const guint8 *key;
-
-      if (g_strcmp0 (purpose, "dedupe") == 0)
-        {
-          key = self->dedupe_key;
-        }
-      else
-        {
-          const DataKey *data_key = find_field_key (self, id);
-
-          if (data_key == NULL)
-            return damaged_row (self, "a data key that was not unlocked", error);
-          key = data_key->key;
-        }
-      wrapped = hp_crypto_seal (root->kek, KEK_KEY_ID, &place, key, HP_CRYPTO_KEY_SIZE, &local_error);
-      if (wrapped == NULL)
-        return crypto_failed (local_error, "Re-wrapping a data key", error);
-      if (!update_blob (self, "UPDATE data_keys SET wrapped = ?1 WHERE id = ?2",
-                        g_bytes_get_data (wrapped, NULL), g_bytes_get_size (wrapped), id, error))
-        return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    return read_failed (self, "the data keys", error);
-  return TRUE;
-}
-
-/* The lookup column is an HMAC under the root key's lookup key, so each
- * code is opened and hashed again under the new one. */
-static gboolean
-recompute_patient_lookups (HpStore   *self,
-                           RootKeys  *root,
-                           GError   **error)
-{
-  g_auto(HpOneOffStatement) select = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (self->db, "SELECT id, code FROM patients", -1, &select, NULL) != SQLITE_OK)
-    return read_failed (self, "the patients", error);
-  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
-    {
-      HpFieldPlace place = { "patients", "code", sqlite3_column_int64 (select, 0) };
-      g_autoptr(GBytes) code = NULL;
-      guint8 lookup[HP_CRYPTO_MAC_SIZE];
-
-      code = open_field (self, &place, sqlite3_column_blob (select, 1),
-                         (gsize) sqlite3_column_bytes (select, 1), error);
-      if (code == NULL
-          || !hmac (root->lookup_key, g_bytes_get_data (code, NULL), g_bytes_get_size (code),
-                    lookup, error)
-          || !update_blob (self, "UPDATE patients SET lookup = ?1 WHERE id = ?2",
-                           lookup, sizeof lookup, place.row_id, error))
-        return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    return read_failed (self, "the patients", error);
-  return TRUE;
-}
-
-static gboolean
-rewrap_all (HpStore  *self,
-            gpointer  data,
-            GError  **error)
-{
-  RootKeys *root = data;
-
-  /* Keys another connection added are re-wrapped too. */
-  return unlock_keys (self, error)
-         && rewrap_data_keys (self, root, error)
-         && recompute_patient_lookups (self, root, error);
-}
-
-gboolean
-hp_store_rewrap_keys (HpStore    *self,
-                      HpKeyring  *new_keyring,
-                      GError    **error)
-{
-  RootKeys root;
-  gboolean done;
-
-  g_return_val_if_fail (HP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (HP_IS_KEYRING (new_keyring), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!check_unlocked (self, error))
-    return FALSE;
-  if (!derive_root_keys (new_keyring, root.kek, root.lookup_key, error))
-    return FALSE;
-  done = in_write_transaction (self, "Re-wrapping the data keys", rewrap_all, &root, error);
-  hp_crypto_wipe (&root, sizeof root);
-  if (!done)
-    return FALSE;
-
-  g_set_object (&self->keyring, new_keyring);
-  if (!unlock_keys (self, error))
-    {
-      lock_keys (self);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-device_hash (HpStore     *self,
-             const char  *device_id,
-             guint8      *hash,
-             GError     **error)
-{
-  g_autofree char *labelled = g_strconcat ("device:", device_id, NULL);
-
-  return hmac (self->dedupe_key, labelled, strlen (labelled), hash, error);
-}
-
-typedef struct {
-  const char *device_id;
-  const char *protocol;
-  gint64 when;
-} DeviceSighting;
-
-static gboolean
-note_device (HpStore  *self,
-             gpointer  data,
-             GError  **error)
-{
-  DeviceSighting *sighting = data;
-  g_auto(HpBorrowedStatement) find = NULL;
-  guint8 hash[HP_CRYPTO_MAC_SIZE];
-  sqlite3_int64 id = 0;
-  int rc;
-
-  if (!device_hash (self, sighting->device_id, hash, error))
-    return FALSE;
-  find = get_statement (self, STMT_FIND_DEVICE, HP_STORE_ERROR_WRITE, error);
-  if (find == NULL)
-    return FALSE;
-  sqlite3_bind_blob (find, 1, hash, sizeof hash, SQLITE_STATIC);
-  rc = sqlite3_step (find);
-  if (rc == SQLITE_ROW)
-    id = sqlite3_column_int64 (find, 0);
-  else if (rc != SQLITE_DONE)
-    return read_failed (self, "the devices seen", error);
-
-  if (id != 0)
-    {
-      g_auto(HpBorrowedStatement) update = get_statement (self, STMT_UPDATE_DEVICE,
-                                                          HP_STORE_ERROR_WRITE, error);
-
-      if (update == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (update, 1, id);
-      sqlite3_bind_text (update, 2, sighting->protocol, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (update, 3, sighting->when);
-      rc = sqlite3_step (update);
-    }
-  else
-    {
-      g_auto(HpBorrowedStatement) insert = NULL;
-      g_autoptr(GBytes) sealed = NULL;
-      HpFieldPlace place = { "devices_seen", "device", 0 };
-      sqlite3_int64 new_id = 0;
-
-      if (!next_id (self, STMT_MAX_DEVICE_ID, &new_id, error))
-        return FALSE;
-      place.row_id = new_id;
-      sealed = seal_field (self, &place, sighting->device_id, strlen (sighting->device_id), error);
-      if (sealed == NULL)
-        return FALSE;
-      insert = get_statement (self, STMT_INSERT_DEVICE, HP_STORE_ERROR_WRITE, error);
-      if (insert == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (insert, 1, place.row_id);
-      sqlite3_bind_blob (insert, 2, hash, sizeof hash, SQLITE_STATIC);
-      sqlite3_bind_blob (insert, 3, g_bytes_get_data (sealed, NULL),
-                         (int) g_bytes_get_size (sealed), SQLITE_STATIC);
-      sqlite3_bind_text (insert, 4, sighting->protocol, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (insert, 5, sighting->when);
-      rc = sqlite3_step (insert);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      rc = sqlite3_extended_errcode (self->db);
-      g_set_error (error, HP_STORE_ERROR, error_code_for (rc, HP_STORE_ERROR_WRITE),
-                   "Cannot note a device in %s (%s)", self->path, sqlite3_errstr (rc));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-hp_store_note_device_seen (HpStore     *self,
-                           const char  *device_id,
-                           const char  *protocol,
-                           GDateTime   *when,
-                           GError     **error)
-{
-  DeviceSighting sighting;
-
-  g_return_val_if_fail (HP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (device_id != NULL && protocol != NULL && when != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!check_unlocked (self, error))
-    return FALSE;
-  if (*device_id == '\0' || *protocol == '\0'
-      || !g_utf8_validate (device_id, -1, NULL) || !g_utf8_validate (protocol, -1, NULL))
-    {
-      g_set_error_literal (error, HP_STORE_ERROR, HP_STORE_ERROR_INVALID,
-                           "A device id and protocol must be non-empty text");
-      return FALSE;
-    }
-  sighting.device_id = device_id;
-  sighting.protocol = protocol;
-  sighting.when = datetime_to_usec (when);
-  return in_write_transaction (self, "Noting a device", note_device, &sighting, error);
-}
-
-gboolean
-hp_store_lookup_device_seen (HpStore     *self,
-                             const char  *device_id,
-                             char       **protocol,
-                             GDateTime  **first_seen,
-                             GDateTime  **last_seen,
-                             GError     **error)
-{
-  g_auto(HpBorrowedStatement) find = NULL;
-  g_autoptr(GBytes) sealed_id = NULL;
-  g_autoptr(GDateTime) first = NULL;
-  g_autoptr(GDateTime) last = NULL;
-  guint8 hash[HP_CRYPTO_MAC_SIZE];
-  HpFieldPlace place = { "devices_seen", "device", 0 };
-  int rc;
-
-  g_return_val_if_fail (HP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (device_id != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!check_unlocked (self, error) || !device_hash (self, device_id, hash, error))
-    return FALSE;
-  find = get_statement (self, STMT_FIND_DEVICE, HP_STORE_ERROR_OPEN, error);
-  if (find == NULL)
-    return FALSE;
-  sqlite3_bind_blob (find, 1, hash, sizeof hash, SQLITE_STATIC);
-  rc = sqlite3_step (find);
-  if (rc == SQLITE_DONE)
-    {
-      g_set_error_literal (error, HP_STORE_ERROR, HP_STORE_ERROR_NOT_FOUND,
-                           "That device was never seen");
-      return FALSE;
-    }
-  if (rc != SQLITE_ROW)
-    return read_failed (self, "the devices seen", error);
-
-  /* The sealed id must match: a row moved under another hash is damage. */
-  place.row_id = sqlite3_column_int64 (find, 0);
-  sealed_id = open_field (self, &place, sqlite3_column_blob (find, 1),
-                          (gsize) sqlite3_column_bytes (find, 1), error);
-  if (sealed_id == NULL)
-    return FALSE;
-  if (g_bytes_get_size (sealed_id) != strlen (device_id)
-      || memcmp (g_bytes_get_data (sealed_id, NULL), device_id, strlen (device_id)) != 0)
-    return damaged_row (self, "a device under another device's hash", error);
-  first = datetime_from_usec (sqlite3_column_int64 (find, 3));
-  last = datetime_from_usec (sqlite3_column_int64 (find, 4));
-  if (first == NULL || last == NULL || sqlite3_column_text (find, 2) == NULL)
-    return damaged_row (self, "a device seen", error);
-
-  if (protocol != NULL)
-    *protocol = g_strdup ((const char *) sqlite3_column_text (find, 2));
-  if (first_seen != NULL)
-    *first_seen = g_steal_pointer (&first);
-  if (last_seen != NULL)
-    *last_seen = g_steal_pointer (&last);
-  return TRUE;
-}
-
-char *
-hp_store_get_setting (HpStore     *self,
-                      const char  *key,
-                      GError     **error)
-{
-  g_auto(HpBorrowedStatement) select = NULL;
-  int rc;
-
-  g_return_val_if_fail (HP_IS_STORE (self), NULL);
-  g_return_val_if_fail (key != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  select = get_statement (self, STMT_GET_SETTING, HP_STORE_ERROR_OPEN, error);
-  if (select == NULL)
-    return NULL;
-  sqlite3_bind_text (select, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step (select);
-  if (rc == SQLITE_ROW && sqlite3_column_text (select, 0) != NULL)
-    return g_strdup ((const char *) sqlite3_column_text (select, 0));
-  if (rc == SQLITE_DONE)
-    g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_NOT_FOUND,
-                 "The setting %s is not set", key);
-  else
-    read_failed (self, "a setting", error);
-  return NULL;
-}
-
-gboolean
-hp_store_set_setting (HpStore     *self,
-                      const char  *key,
-                      const char  *value,
-                      GError     **error)
-{
-  g_auto(HpBorrowedStatement) upsert = NULL;
-
-  g_return_val_if_fail (HP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (key != NULL && value != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  upsert = get_statement (self, STMT_SET_SETTING, HP_STORE_ERROR_WRITE, error);
-  if (upsert == NULL)
-    return FALSE;
-  sqlite3_bind_text (upsert, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (upsert, 2, value, -1, SQLITE_STATIC);
-  if (sqlite3_step (upsert) != SQLITE_DONE)
-    {
-      int rc = sqlite3_extended_errcode (self->db);
-
-      g_set_error (error, HP_STORE_ERROR, error_code_for (rc, HP_STORE_ERROR_WRITE),
-                   "Cannot store the setting %s in %s (%s)", key, self->path, sqlite3_errstr (rc));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-hp_store_check_patient_pins (HpStore  *self,
-                             GError  **error)
-{
-  if (!check_unlocked (self, error))
-    return FALSE;
-  if (self->schema_version < HP_STORE_PATIENT_PIN_VERSION)
-    {
-      g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_INVALID,
-                   "The database %s was opened at schema version %u, without patient PINs",
-                   self->path, self->schema_version);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-hp_store_find_patient (HpStore   *self,
-                       const char *code,
-                       gint64    *patient_id,
-                       GError   **error)
-{
-  g_autoptr(HpSecretString) normal = NULL;
-  guint8 lookup[HP_CRYPTO_MAC_SIZE];
-  sqlite3_int64 id = 0;
-
-  g_return_val_if_fail (HP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (code != NULL && patient_id != NULL, FALSE);
-
-  if (!hp_store_check_patient_pins (self, error))
-    return FALSE;
-  normal = normalize_patient_code (code);
-  if (normal == NULL)
-    {
-      *patient_id = 0;
-      return TRUE;
-    }
-  if (!patient_lookup (self, normal, lookup, error) || !find_patient (self, lookup, &id, error))
-    return FALSE;
-  *patient_id = id;
-  return TRUE;
-}
-
-gboolean
-hp_store_patient_code_lookup (HpStore      *self,
-                              const char   *code,
-                              guint8       *lookup,
-                              GError      **error)
-{
-  g_autoptr(HpSecretString) normal = NULL;
-
-  g_return_val_if_fail (HP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (code != NULL && lookup != NULL, FALSE);
-
-  if (!hp_store_check_patient_pins (self, error))
-    return FALSE;
-  normal = normalize_patient_code (code);
-  if (normal == NULL)
-    {
-      g_set_error_literal (error, HP_STORE_ERROR, HP_STORE_ERROR_INVALID,
-                           "Not a personal code");
-      return FALSE;
-    }
-  return patient_lookup (self, normal, lookup, error);
-}
-
-gboolean
-hp_store_add_patient (HpStore     *self,
-                      const char  *code,
-                      gint64       created_at,
-                      gint64      *patient_id,
-                      GError     **error)
-{
-  g_autoptr(HpSecretString) normal = NULL;
-  guint8 lookup[HP_CRYPTO_MAC_SIZE];
-  sqlite3_int64 id = 0;
-
-  g_return_val_if_fail (HP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (code != NULL && patient_id != NULL, FALSE);
-
-  if (!hp_store_check_patient_pins (self, error))
-    return FALSE;
-  normal = normalize_patient_code (code);
-  if (normal == NULL)
-    {
-      g_set_error_literal (error, HP_STORE_ERROR, HP_STORE_ERROR_INVALID,
-                           "A patient code must be text and not blank");
-      return FALSE;
-    }
-  if (!patient_lookup (self, normal, lookup, error)
-      || !next_id (self, STMT_MAX_PATIENT_ID_EVER, &id, error)
-      || !insert_patient (self, id, normal, lookup, created_at, error))
-    return FALSE;
-  *patient_id = id;
   return TRUE;
 }
 
