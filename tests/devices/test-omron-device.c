@@ -15,8 +15,10 @@
 #include "hp-omron-simulator.h"
 #include "hp-test-replay.h"
 
-/* Short driver timeouts so that the fault tests run quickly. */
-#define RESPONSE_MS 60
+/* Short driver timeouts so that the fault tests run quickly, yet long
+ * enough that a simulator slowed by the sanitizers and a parallel test
+ * still answers in time (60 ms was not, once). */
+#define RESPONSE_MS 200
 
 /* Starts a measurement and runs the main loop until it ends. */
 static void
