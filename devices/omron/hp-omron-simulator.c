@@ -23,6 +23,9 @@ struct _HpOmronSimulator
   gulong sent_id;
 
   HpOmronSimulation simulation;
+  /* When the readings were taken, fixed at the first session: a monitor's
+   * stored readings do not move between sessions. */
+  GDateTime *taken_relative_to;
   guint exchange;
   guint inits_ignored;
   guint16 mode;
@@ -85,8 +88,12 @@ record_at (HpOmronSimulator *self,
 static void
 fill_memory (HpOmronSimulator *self)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   const HpOmronReading *reading = &self->simulation.reading;
+  GDateTime *now;
+
+  if (self->taken_relative_to == NULL)
+    self->taken_relative_to = g_date_time_new_now_local ();
+  now = self->taken_relative_to;
 
   memset (self->memory, 0xFF, sizeof self->memory);
   self->n_records = 0;
@@ -459,6 +466,7 @@ hp_omron_simulator_finalize (GObject *object)
 
   g_byte_array_unref (self->rx);
 
+  g_clear_pointer (&self->taken_relative_to, g_date_time_unref);
   G_OBJECT_CLASS (hp_omron_simulator_parent_class)->finalize (object);
 }
 
