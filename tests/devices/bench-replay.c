@@ -21,9 +21,8 @@ typedef struct {
 
 static gboolean
 replay_once (const Replay *replay,
-             const char   *text)
+             GPtrArray    *messages)
 {
-  g_autoptr(GPtrArray) messages = hp_capture_parse (text, strlen (text), NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(HpMeasurement) measurement = NULL;
   HpUsbDeviceInfo info = { .model = "replayed" };
@@ -66,13 +65,19 @@ main (int    argc,
       g_autoptr(GPtrArray) messages = hp_capture_parse (text, strlen (text), NULL);
       gint64 start, elapsed_us;
 
+      if (messages == NULL)
+        {
+          fprintf (stderr, "%s does not parse\n", replays[r].capture);
+          return 1;
+        }
+
       start = g_get_monotonic_time ();
       for (guint i = 0; i < runs; i++)
-        if (!replay_once (&replays[r], text))
+        if (!replay_once (&replays[r], messages))
           return 1;
       elapsed_us = MAX (g_get_monotonic_time () - start, 1);
       printf ("%-40s %4u messages: %.2f ms per replay (%u runs)\n", replays[r].capture,
-              messages != NULL ? messages->len : 0, elapsed_us / 1000.0 / runs, runs);
+              messages->len, elapsed_us / 1000.0 / runs, runs);
     }
   if (getrusage (RUSAGE_SELF, &usage) == 0)
     printf ("peak resident memory: %ld KiB\n", usage.ru_maxrss);

@@ -16,8 +16,9 @@ hp_test_read_capture (const char *name)
 }
 
 HpMeasurement *
-hp_test_replay_text (const HpDriver *driver,
-                     const char     *text,
+hp_test_replay_text (const HpDriver        *driver,
+                     const HpUsbDeviceInfo *info,
+                     const char            *text,
                      GPtrArray      *differences,
                      GError        **error)
 {
@@ -26,5 +27,5 @@ hp_test_replay_text (const HpDriver *driver,
 
   if (messages == NULL)
     g_error ("the capture does not parse: %s", parse_error->message);
-  return hp_replay_capture (driver, NULL, messages, differences, error);
+  return hp_replay_capture (driver, info, messages, differences, error);
 }

@@ -352,7 +352,7 @@ test_decode_sample_capture (void **state G_GNUC_UNUSED)
 
   /* The driver takes the newest patient result, the last R record. */
   assert_true (driver == &hp_contour_driver);
-  m = hp_test_replay_text (driver, text, NULL, &error);
+  m = hp_test_replay_text (driver, NULL, text, NULL, &error);
   assert_null (error);
   assert_non_null (m);
   assert_true (hp_measurement_get_value (m, HP_QUANTITY_BLOOD_GLUCOSE, &value, &unit));
@@ -374,7 +374,7 @@ assert_broken_sample_fails (const char *needle,
 
   assert_non_null (line);
   edit (line);
-  assert_null (hp_test_replay_text (&hp_contour_driver, text, NULL, &error));
+  assert_null (hp_test_replay_text (&hp_contour_driver, NULL, text, NULL, &error));
   assert_true (g_error_matches (error, HP_CAPTURE_ERROR, HP_CAPTURE_ERROR_DECODE));
   g_printerr ("# %s\n", error->message);
   assert_non_null (strstr (error->message, expected));

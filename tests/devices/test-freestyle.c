@@ -230,7 +230,7 @@ static HpMeasurement *
 decode (const char  *text,
         GError     **error)
 {
-  return hp_test_replay_text (&hp_freestyle_driver, text, NULL, error);
+  return hp_test_replay_text (&hp_freestyle_driver, NULL, text, NULL, error);
 }
 
 static void

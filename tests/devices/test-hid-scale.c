@@ -302,7 +302,7 @@ test_capture (void **state G_GNUC_UNUSED)
 {
   g_autofree char *text = hp_test_read_capture ("hid-scale.hex");
   g_autoptr(GError) error = NULL;
-  g_autoptr(HpMeasurement) m = hp_test_replay_text (&hp_hid_scale_driver, text, NULL, &error);
+  g_autoptr(HpMeasurement) m = hp_test_replay_text (&hp_hid_scale_driver, NULL, text, NULL, &error);
   const char *unit;
   double value;
 
@@ -339,7 +339,7 @@ test_capture_broken (void **state G_GNUC_UNUSED)
   /* The first report in motion says status 0x0e, which no scale sends. */
   status = strstr (text, "< 03 03 03 ff b2 01");
   status[6] = 'e';
-  assert_null (hp_test_replay_text (&hp_hid_scale_driver, text, NULL, &error));
+  assert_null (hp_test_replay_text (&hp_hid_scale_driver, NULL, text, NULL, &error));
   assert_true (g_error_matches (error, HP_CAPTURE_ERROR, HP_CAPTURE_ERROR_DECODE));
   g_printerr ("# %s\n", error->message);
   assert_non_null (strstr (error->message, where));
@@ -347,7 +347,7 @@ test_capture_broken (void **state G_GNUC_UNUSED)
 
   /* Cut before the weight is stable: the driver is still waiting. */
   *strstr (text, "< 03 0e 03 ff b2 01") = '\0';
-  assert_null (hp_test_replay_text (&hp_hid_scale_driver, text, NULL, &error));
+  assert_null (hp_test_replay_text (&hp_hid_scale_driver, NULL, text, NULL, &error));
   assert_true (g_error_matches (error, HP_CAPTURE_ERROR, HP_CAPTURE_ERROR_DECODE));
   assert_non_null (strstr (error->message, "the capture ends at line "));
 }

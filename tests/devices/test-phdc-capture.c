@@ -99,15 +99,13 @@ decode_text (const char         *text,
              HpMeasurementKind   kind,
              GError            **error)
 {
-  g_autoptr(GPtrArray) messages = hp_capture_parse (text, strlen (text), NULL);
   guint16 specialization = hp_phdc_specialization_for_kind (kind);
   const HpUsbDeviceInfo info = {
     .model = "PHDC device", .specializations = &specialization, .n_specializations = 1,
   };
 
-  assert_non_null (messages);
   hp_phdc_device_forget_learned_configurations ();
-  return hp_replay_capture (&hp_phdc_driver, &info, messages, NULL, error);
+  return hp_test_replay_text (&hp_phdc_driver, &info, text, NULL, error);
 }
 
 static void
