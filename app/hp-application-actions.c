@@ -2,6 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "hp-application-private.h"
+#include "hp-i18n.h"
 #include "hp-visit-actions.h"
 
 static void
@@ -251,7 +252,8 @@ action_next_language (GSimpleAction *action G_GNUC_UNUSED, GVariant *param G_GNU
 {
   HpApplication *self = data;
   if (self->flow != NULL)
-    hp_visit_flow_set_language (self->flow, hp_application_next_language (self));
+    hp_visit_flow_set_language (self->flow, hp_i18n_next_language (hp_config_get_languages (self->config),
+                                                                hp_visit_flow_get_language (self->flow)));
 }
 
 static const GActionEntry visit_entries[] = {

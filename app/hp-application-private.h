@@ -41,8 +41,8 @@ struct _HpApplication
   gulong first_map_id;
 };
 
-/* The language after the current one, in the configured order. */
-const char *hp_application_next_language    (HpApplication  *self);
+/* hp-application-printout.c: the paper the configuration names. */
+HpPaper     hp_application_configured_paper (HpApplication  *self);
 /* The print page follows this visit's own printout. */
 void        hp_application_sync_printout    (HpApplication  *self);
 /* Makes the visit's summary in its language for the print page. */

@@ -44,20 +44,6 @@ native_name_of (const char *code)
   return name != NULL ? name : code;
 }
 
-/* The language after the current one, in the configured order. */
-const char *
-hp_application_next_language (HpApplication *self)
-{
-  const char * const *list = hp_config_get_languages (self->config);
-  const char *current = hp_visit_flow_get_language (self->flow);
-  guint n = g_strv_length ((char **) list);
-
-  for (guint i = 0; i < n; i++)
-    if (g_str_equal (list[i], current))
-      return list[(i + 1) % n];
-  return list[0];
-}
-
 static void
 apply_language (const char *code)
 {
@@ -213,100 +199,6 @@ update_available_kinds (HpApplication *self)
     hp_device_manager_find_by_kind (self->devices, HP_MEASUREMENT_KIND_BLOOD_GLUCOSE) != NULL);
 }
 
-static HpPrintoutState
-printout_state_for (HpPrintState state)
-{
-  switch (state)
-    {
-    case HP_PRINT_STATE_SENDING:
-    case HP_PRINT_STATE_PRINTING:
-      return HP_PRINTOUT_PRINTING;
-    case HP_PRINT_STATE_DONE:
-      return HP_PRINTOUT_PRINTED;
-    case HP_PRINT_STATE_FAILED:
-      return HP_PRINTOUT_FAILED;
-    case HP_PRINT_STATE_IDLE:
-    default:
-      return HP_PRINTOUT_READY;
-    }
-}
-
-/* The patient says goodbye while their printout still comes out (one that
- * a printer problem held was cancelled as the visit ended). */
-static gboolean
-printout_on_its_way (HpApplication *self)
-{
-  HpVisit *visit;
-  HpPrintState state;
-
-  if (self->flow == NULL || hp_visit_flow_get_step (self->flow) != HP_VISIT_STEP_GOODBYE)
-    return FALSE;
-  visit = hp_visit_flow_get_visit (self->flow);
-  if (visit == NULL)
-    return FALSE;
-  state = hp_print_service_get_visit_state (self->printer, hp_visit_get_id (visit), NULL);
-  return state == HP_PRINT_STATE_SENDING || state == HP_PRINT_STATE_PRINTING;
-}
-
-/* The print page follows this visit's own printout: what is on its way,
- * what holds it, how many copies are left. The printer's news about the
- * visit before (still printing, held, failed) is not this patient's: they
- * are only told, calmly, that the printer is busy until it is free. */
-void
-hp_application_sync_printout (HpApplication *self)
-{
-  HpPrintProblem problem = HP_PRINT_PROBLEM_NONE;
-  HpPrintState state = HP_PRINT_STATE_IDLE;
-  guint copies_left = 0;
-
-  if (self->window == NULL || self->printer == NULL)
-    return;
-  if (self->printout != NULL)
-    {
-      state = hp_print_service_get_visit_state (self->printer, self->printout->visit_id, &problem);
-      copies_left = hp_print_service_get_copies_left (self->printer, self->printout->visit_id);
-    }
-  hp_window_set_printout (self->window,
-                          self->printout != NULL ? self->printout->preview : NULL,
-                          printout_state_for (state),
-                          problem != HP_PRINT_PROBLEM_NONE ? hp_print_problem_to_patient_message (problem) : NULL,
-                          copies_left,
-                          hp_print_service_get_busy (self->printer));
-  hp_window_set_printout_on_its_way (self->window, printout_on_its_way (self));
-}
-
-static HpPaper
-configured_paper (HpApplication *self)
-{
-  HpPaper paper = HP_PAPER_RECEIPT_80MM;
-
-  /* The configuration has checked the name already. */
-  hp_paper_from_string (hp_config_get_paper (self->config), &paper);
-  return paper;
-}
-
-/* The visit's summary in its language, for the print page. */
-gboolean
-hp_application_prepare_printout (HpApplication  *self,
-                  GError        **error)
-{
-  HpVisit *visit = hp_visit_flow_get_visit (self->flow);
-  HpPrintout *printout;
-
-  if (visit == NULL)
-    {
-      g_set_error_literal (error, HP_SUMMARY_ERROR, HP_SUMMARY_ERROR_NO_RESULTS, "there is no visit to print");
-      return FALSE;
-    }
-  printout = hp_printout_new (visit, hp_visit_flow_get_language (self->flow),
-                              hp_config_get_location (self->config), configured_paper (self), error);
-  if (printout == NULL)
-    return FALSE;
-  g_clear_pointer (&self->printout, hp_printout_free);
-  self->printout = printout;
-  return TRUE;
-}
-
 /* The flow's state the window shows besides the page: each pushed on its
  * own notification, and all of them with the page. Showing the page again
  * reads out what changed on it (a measuring state, a keypad's message). */
@@ -404,7 +296,7 @@ sync_window (HpApplication *self)
   hp_window_set_inactivity_warning (self->window, hp_visit_flow_get_seconds_left (self->flow));
   hp_window_set_next_language (self->window,
                                g_strv_length ((char **) hp_config_get_languages (self->config)) > 1
-                               ? native_name_of (hp_application_next_language (self)) : NULL);
+                               ? native_name_of (hp_i18n_next_language (hp_config_get_languages (self->config), hp_visit_flow_get_language (self->flow))) : NULL);
   hp_window_show_page (self->window, page_for_step (hp_visit_flow_get_step (self->flow), kind));
 }
 
@@ -766,7 +658,7 @@ on_store_opened (GObject      *source G_GNUC_UNUSED,
   self->calls = hp_call_service_new ();
   self->printer = hp_print_service_new ();
   hp_print_service_set_printer (self->printer, hp_config_get_printer (self->config));
-  hp_print_service_set_paper (self->printer, configured_paper (self));
+  hp_print_service_set_paper (self->printer, hp_application_configured_paper (self));
   hp_print_service_set_copies_per_visit (self->printer, hp_config_get_copies_per_visit (self->config));
   if (self->audit != NULL)
     hp_print_service_set_audit (self->printer, self->audit, HP_AUDIT_ACTOR_KIOSK);

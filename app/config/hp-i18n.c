@@ -102,3 +102,18 @@ hp_i18n_is_right_to_left (const char *code)
   language = g_strndup (code, strcspn (code, "_.@"));
   return g_strv_contains (right_to_left, language);
 }
+
+const char *
+hp_i18n_next_language (const char * const *languages,
+                       const char         *current)
+{
+  guint n;
+
+  g_return_val_if_fail (languages != NULL && languages[0] != NULL, NULL);
+
+  n = g_strv_length ((char **) languages);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (languages[i], current) == 0)
+      return languages[(i + 1) % n];
+  return languages[0];
+}

@@ -24,4 +24,9 @@ const char *hp_i18n_get_native_name (const char *code);
  * are laid out mirrored. */
 gboolean hp_i18n_is_right_to_left (const char *code);
 
+/* The language after @current in @languages (a non-empty list), going
+ * round to the first; the first when @current is not in it. */
+const char *hp_i18n_next_language (const char * const *languages,
+                                   const char         *current);
+
 G_END_DECLS

@@ -198,6 +198,22 @@ test_right_to_left_languages (void **state G_GNUC_UNUSED)
   assert_false (hp_i18n_is_right_to_left (""));
 }
 
+/* The language button goes round the offered languages in their order. */
+static void
+test_next_language (void **state G_GNUC_UNUSED)
+{
+  static const char * const offered[] = { "en", "es", "ar", NULL };
+  static const char * const one[] = { "fr", NULL };
+
+  assert_string_equal (hp_i18n_next_language (offered, "en"), "es");
+  assert_string_equal (hp_i18n_next_language (offered, "es"), "ar");
+  assert_string_equal (hp_i18n_next_language (offered, "ar"), "en");
+  /* A language no longer offered (the configuration changed) starts the round again. */
+  assert_string_equal (hp_i18n_next_language (offered, "fr"), "en");
+  assert_string_equal (hp_i18n_next_language (offered, NULL), "en");
+  assert_string_equal (hp_i18n_next_language (one, "fr"), "fr");
+}
+
 /* Whether @path holds a message for translation: _() or N_() in C, a
  * translatable property in a template. */
 static gboolean
@@ -271,6 +287,7 @@ main (int   argc,
     cmocka_unit_test (test_switching_language),
     cmocka_unit_test (test_arabic_plural_forms),
     cmocka_unit_test (test_right_to_left_languages),
+    cmocka_unit_test (test_next_language),
   };
 
   if (argc != 5)
