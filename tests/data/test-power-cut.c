@@ -97,13 +97,15 @@ take_baseline (PowerCut *pc)
 }
 
 /* Starts the writer under the shim and cuts the power after @delay_us:
- * counted from when it is ready for CUT_COMMITTING, from its start
- * otherwise. Returns the lines it reported. */
+ * counted from when it is ready for CUT_COMMITTING (and, with @wait_for,
+ * from when it reports a line starting so), from its start otherwise.
+ * Returns the lines it reported. */
 static GPtrArray *
 run_and_cut (PowerCut  *pc,
              guint      run,
              CutMoment  moment,
              gulong     delay_us,
+             const char *wait_for,
              gboolean   nosync)
 {
   g_autoptr(GError) error = NULL;
@@ -133,6 +135,17 @@ run_and_cut (PowerCut  *pc,
 
       if (g_strcmp0 (ready, "ready") != 0)
         fail_msg ("the writer did not start (run %u)", run);
+      /* However slowly a loaded machine runs it, the cut comes after the
+       * commit this run is for. */
+      while (wait_for != NULL)
+        {
+          line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
+          if (line == NULL)
+            fail_msg ("the writer stopped before reporting \"%s\" (run %u)", wait_for, run);
+          g_ptr_array_add (reported, line);
+          if (g_str_has_prefix (line, wait_for))
+            break;
+        }
     }
   g_usleep (delay_us);
   g_subprocess_send_signal (writer, SIGKILL);
@@ -395,6 +408,7 @@ cut_once (PowerCut  *pc,
   g_autoptr(GPtrArray) reported = NULL;
   CutMoment moment;
   gulong delay;
+  const char *wait_for = NULL;
   gboolean tear = g_rand_boolean (pc->rand);
 
   switch (run % 5)
@@ -409,14 +423,15 @@ cut_once (PowerCut  *pc,
       delay = (gulong) g_rand_int_range (pc->rand, 0, 30000);
       break;
     default:
-      /* Long enough, now and then, for the run's patient (one scrypt
-       * hash) and the visits filed under its code. */
+      /* One run in five is cut after its patient (one scrypt hash) is
+       * committed, among the visits filed under its code. */
       moment = CUT_COMMITTING;
-      delay = (gulong) g_rand_int_range (pc->rand, 0, run % 5 == 4 ? 300000 : 40000);
+      delay = (gulong) g_rand_int_range (pc->rand, 0, 40000);
+      wait_for = run % 5 == 4 ? "code " : NULL;
       break;
     }
   take_baseline (pc);
-  reported = run_and_cut (pc, run, moment, delay, nosync);
+  reported = run_and_cut (pc, run, moment, delay, wait_for, nosync);
   rebuild_after_cut (pc, tear);
   pc->cuts++;
   pc->torn += tear;
