@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hp-local-format.h"
+#include "hp-reading-text.h"
 #include "hp-summary-sheet-private.h"
 
 G_DEFINE_QUARK (hp-summary-error-quark, hp_summary_error)
@@ -133,13 +134,8 @@ format_value (Reading       *reading,
               HpVisit       *visit,
               HpMeasurement *measurement)
 {
-  const char *unit = NULL;
-
-  reading->value = hp_visit_format_value (visit, measurement, &unit);
-  if (reading->value == NULL)
-    return FALSE;
-  reading->unit = _(unit);
-  return TRUE;
+  reading->value = hp_reading_text_value (visit, measurement, &reading->unit);
+  return reading->value != NULL;
 }
 
 static void
@@ -157,15 +153,16 @@ describe_pulse (HpVisit       *visit,
                 HpMeasurement *measurement)
 {
   Reading *reading;
-  double pulse = 0;
+  const char *unit = NULL;
+  char *value = hp_reading_text_pulse_value (visit, measurement, &unit);
 
-  if (!hp_visit_get_pulse (visit, measurement, &pulse))
+  if (value == NULL)
     return NULL;
   reading = g_new0 (Reading, 1);
   reading->details = g_ptr_array_new_with_free_func (g_free);
-  reading->name = _("Pulse");
-  reading->value = g_strdup_printf ("%.0f", pulse);
-  reading->unit = _("beats per minute");
+  reading->name = hp_reading_text_pulse_name ();
+  reading->value = value;
+  reading->unit = unit;
   reading->interpreted = hp_visit_interpret_pulse (visit, measurement, &reading->interpretation);
   reading->title_only = reading->interpreted && reading->interpretation.urgency == HP_URGENCY_NONE;
   return reading;
@@ -181,7 +178,7 @@ describe_body_weight (Reading       *reading,
 
   if (!format_value (reading, visit, measurement))
     return;
-  add_detail (reading, g_strdup (_("Clothes and shoes add a little.")));
+  add_detail (reading, g_strdup (hp_reading_text_weight_note ()));
   if (height_cm <= 0)
     return;
   /* TRANSLATORS: the height the patient entered, in centimetres */
@@ -194,8 +191,7 @@ describe_body_weight (Reading       *reading,
        * language's decimal separator, e.g. 23.7 */
       add_detail (reading, g_strdup_printf (_("Body mass index (BMI): %s"), bmi_text));
       /* Beside what the index means, where the column has room. */
-      if (!(hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_UNDER_18))
-        reading->note = _("If you are pregnant, these ranges do not apply.");
+      reading->note = hp_reading_text_bmi_note (measurement);
     }
 }
 
@@ -204,22 +200,15 @@ describe_blood_glucose (Reading       *reading,
                         HpVisit       *visit,
                         HpMeasurement *measurement)
 {
+  const char *note;
+
   if (!format_value (reading, visit, measurement))
     return;
   /* The number means something else after a meal: the doctor sees which
    * answer it was read against. */
-  switch (hp_visit_get_measurement_fasting (visit, measurement))
-    {
-    case HP_FASTING_YES:
-      add_detail (reading, g_strdup (_("Before eating: nothing in 8 hours.")));
-      break;
-    case HP_FASTING_NO:
-      add_detail (reading, g_strdup (_("After eating in the last 8 hours.")));
-      break;
-    case HP_FASTING_UNKNOWN:
-    default:
-      break;
-    }
+  note = hp_reading_text_fasting_note (hp_visit_get_measurement_fasting (visit, measurement));
+  if (note != NULL)
+    add_detail (reading, g_strdup (note));
 }
 
 static Reading *
@@ -230,22 +219,19 @@ describe_reading (HpVisit       *visit,
   HpMeasurementKind kind = hp_measurement_get_kind (measurement);
 
   reading->details = g_ptr_array_new_with_free_func (g_free);
+  reading->name = hp_reading_text_kind_name (kind);
   switch (kind)
     {
     case HP_MEASUREMENT_KIND_BLOOD_PRESSURE:
-      reading->name = _("Blood pressure");
       describe_blood_pressure (reading, visit, measurement);
       break;
     case HP_MEASUREMENT_KIND_BODY_WEIGHT:
-      reading->name = _("Weight");
       describe_body_weight (reading, visit, measurement);
       break;
     case HP_MEASUREMENT_KIND_BLOOD_GLUCOSE:
-      reading->name = _("Blood sugar");
       describe_blood_glucose (reading, visit, measurement);
       break;
     default:
-      reading->name = "";
       break;
     }
   if (reading->value != NULL)

@@ -1,4 +1,4 @@
-/* Tests of numbers and dates in the patient's language: decimal separators, month names and date orders from the catalogues, never from the C locale. */
+/* Tests of numbers, dates and reading words in the patient's language: decimal separators, month names and date orders from the catalogues, never from the C locale. */
 #include <float.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -13,6 +13,7 @@
 
 #include "hp-local-format.h"
 #include "hp-measurement.h"
+#include "hp-reading-text.h"
 #include "hp-test-util.h"
 #include "hp-visit.h"
 
@@ -161,6 +162,62 @@ test_measurement_value_in_french (void **state G_GNUC_UNUSED)
   assert_string_equal (french, "81,5");
   pair = hp_visit_format_value (visit, pressure, &unit);
   assert_string_equal (pair, "131/84");
+}
+
+/* ---- a reading in words, as the screens and the paper both say it ---- */
+
+static void
+test_reading_text_in_two_languages (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpVisit) visit = hp_visit_new ();
+  g_autoptr(HpMeasurement) pressure = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+  g_autoptr(HpMeasurement) bare = hp_measurement_new (HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+  g_autofree char *pulse = NULL;
+  g_autofree char *pulse_es = NULL;
+  g_autofree char *none = NULL;
+  const char *unit = "unchanged";
+
+  hp_measurement_set_value (pressure, HP_QUANTITY_SYSTOLIC, 131, "mm[Hg]");
+  hp_measurement_set_value (pressure, HP_QUANTITY_DIASTOLIC, 84, "mm[Hg]");
+  hp_measurement_set_value (pressure, HP_QUANTITY_PULSE_RATE, 71.6, "/min");
+  hp_measurement_set_value (bare, HP_QUANTITY_SYSTOLIC, 131, "mm[Hg]");
+  hp_measurement_set_value (bare, HP_QUANTITY_DIASTOLIC, 84, "mm[Hg]");
+
+  use_language ("en");
+  assert_string_equal (hp_reading_text_kind_name (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE), "Blood sugar");
+  assert_string_equal (hp_reading_text_pulse_name (), "Pulse");
+  pulse = hp_reading_text_pulse_value (visit, pressure, &unit);
+  assert_string_equal (pulse, "72");
+  assert_string_equal (unit, "beats per minute");
+  /* A cuff that gave no pulse: no row, and no unit left over from before. */
+  none = hp_reading_text_pulse_value (visit, bare, &unit);
+  assert_null (none);
+  assert_null (unit);
+  assert_string_equal (hp_reading_text_weight_note (), "Clothes and shoes add a little.");
+  assert_string_equal (hp_reading_text_fasting_note (HP_FASTING_YES), "Before eating: nothing in 8 hours.");
+  assert_string_equal (hp_reading_text_fasting_note (HP_FASTING_NO), "After eating in the last 8 hours.");
+  assert_null (hp_reading_text_fasting_note (HP_FASTING_UNKNOWN));
+
+  use_language ("es");
+  assert_string_not_equal (hp_reading_text_kind_name (HP_MEASUREMENT_KIND_BLOOD_GLUCOSE), "Blood sugar");
+  pulse_es = hp_reading_text_pulse_value (visit, pressure, &unit);
+  assert_string_equal (pulse_es, "72");
+  assert_string_not_equal (unit, "beats per minute");
+  assert_string_not_equal (hp_reading_text_fasting_note (HP_FASTING_YES), "Before eating: nothing in 8 hours.");
+}
+
+/* The adult body-mass ranges come with the pregnancy caution; a child's
+ * reading, read against other ranges, does not. */
+static void
+test_reading_text_bmi_note (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpMeasurement) adult = hp_measurement_new (HP_MEASUREMENT_KIND_BODY_WEIGHT);
+  g_autoptr(HpMeasurement) child = hp_measurement_new (HP_MEASUREMENT_KIND_BODY_WEIGHT);
+
+  hp_measurement_set_flags (child, HP_MEASUREMENT_FLAG_UNDER_18);
+  use_language ("en");
+  assert_string_equal (hp_reading_text_bmi_note (adult), "If you are pregnant, these ranges do not apply.");
+  assert_null (hp_reading_text_bmi_note (child));
 }
 
 /* ---- dates ---- */
@@ -551,6 +608,8 @@ main (void)
     cmocka_unit_test_teardown (test_decimal_in_each_language, teardown_language),
     cmocka_unit_test_teardown (test_decimal_boundaries, teardown_language),
     cmocka_unit_test_teardown (test_measurement_value_in_french, teardown_language),
+    cmocka_unit_test_teardown (test_reading_text_in_two_languages, teardown_language),
+    cmocka_unit_test_teardown (test_reading_text_bmi_note, teardown_language),
     cmocka_unit_test_teardown (test_date_in_each_language, teardown_language),
     cmocka_unit_test_teardown (test_first_of_the_month, teardown_language),
     cmocka_unit_test_teardown (test_every_month, teardown_language),

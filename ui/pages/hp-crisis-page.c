@@ -129,11 +129,7 @@ hp_crisis_page_set_reading (HpCrisisPage  *self,
 
   if (is_pulse)
     {
-      double pulse = 0;
-
-      if (hp_visit_get_pulse (visit, measurement, &pulse))
-        value = g_strdup_printf ("%.0f", pulse);
-      unit = _("beats per minute");
+      value = hp_reading_text_pulse_value (visit, measurement, &unit);
     }
   else
     {

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "hp-adaptive-row.h"
+#include "hp-category-icon.h"
 #include "hp-reading-text.h"
 #include "hp-trend-chart.h"
 
@@ -210,7 +211,7 @@ show_blood_pressure (HpResultPage           *self,
        pulse_meaning.urgency < HP_URGENCY_TELL_STAFF_NOW))
     return;
 
-  icon = hp_reading_text_icon_path (&pulse_meaning);
+  icon = hp_category_icon_path (&pulse_meaning);
   gtk_picture_set_resource (self->pulse_picture, icon);
   gtk_widget_set_visible (GTK_WIDGET (self->pulse_picture), icon != NULL);
   gtk_label_set_label (self->pulse_title_label, _(pulse_meaning.title));
@@ -242,10 +243,9 @@ show_body_weight (HpResultPage  *self,
        * with the language's decimal separator; %.0f the height in cm */
       text = g_strdup_printf (_("Body-mass index (BMI): %s, for a height of %.0f cm. Clothes and shoes add a little."),
                               bmi_text, hp_visit_get_height_cm (visit));
-      /* The adult ranges are not a pregnant woman's either. */
-      if (!(hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_UNDER_18))
+      if (hp_reading_text_bmi_note (measurement) != NULL)
         {
-          g_autofree char *with_note = g_strconcat (text, " ", _("If you are pregnant, these ranges do not apply."), NULL);
+          g_autofree char *with_note = g_strconcat (text, " ", hp_reading_text_bmi_note (measurement), NULL);
 
           g_free (text);
           text = g_steal_pointer (&with_note);
@@ -253,7 +253,7 @@ show_body_weight (HpResultPage  *self,
       gtk_label_set_label (self->detail_label, text);
     }
   else
-    gtk_label_set_label (self->detail_label, _("Clothes and shoes add a little."));
+    gtk_label_set_label (self->detail_label, hp_reading_text_weight_note ());
 }
 
 static void
@@ -262,18 +262,10 @@ show_blood_glucose (HpResultPage *self,
 {
   /* What the number means depends on the last meal: the patient sees which
    * answer it was read against. */
-  switch (fasting)
-    {
-    case HP_FASTING_YES:
-      gtk_label_set_label (self->detail_label, _("Before eating: nothing in 8 hours."));
-      break;
-    case HP_FASTING_NO:
-      gtk_label_set_label (self->detail_label, _("After eating in the last 8 hours."));
-      break;
-    case HP_FASTING_UNKNOWN:
-    default:
-      break;
-    }
+  const char *note = hp_reading_text_fasting_note (fasting);
+
+  if (note != NULL)
+    gtk_label_set_label (self->detail_label, note);
 }
 
 /* The number a trend follows for @kind, and a second one under it (the

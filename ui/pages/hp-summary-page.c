@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "hp-adaptive-row.h"
+#include "hp-category-icon.h"
 #include "hp-reading-text.h"
 
 struct _HpSummaryPage
@@ -102,7 +103,7 @@ new_row (const char             *name_text,
   gtk_widget_add_css_class (category, "category");
   if (value != NULL && interpretation != NULL)
     {
-      g_autofree char *icon = hp_reading_text_icon_path (interpretation);
+      g_autofree char *icon = hp_category_icon_path (interpretation);
 
       if (icon != NULL)
         {
@@ -153,14 +154,14 @@ new_pulse_row (HpVisit       *visit,
 {
   HpInterpretation interpretation = { 0 };
   g_autofree char *value = NULL;
-  double pulse = 0;
+  const char *unit = NULL;
   gboolean interpreted;
 
-  if (!hp_visit_get_pulse (visit, measurement, &pulse))
+  value = hp_reading_text_pulse_value (visit, measurement, &unit);
+  if (value == NULL)
     return NULL;
-  value = g_strdup_printf ("%.0f", pulse);
   interpreted = hp_visit_interpret_pulse (visit, measurement, &interpretation);
-  return new_row (_("Pulse"), value, NULL, _("beats per minute"), interpreted ? &interpretation : NULL);
+  return new_row (hp_reading_text_pulse_name (), value, NULL, unit, interpreted ? &interpretation : NULL);
 }
 
 void

@@ -1,4 +1,4 @@
-/* A reading put into words for the patient's screens: its name, number, unit and category. */
+/* A reading put into words, the same on the patient's screens and the printed summary: its name, number, unit, category and the notes that go with it. */
 #pragma once
 
 #include "hp-interpretation.h"
@@ -31,7 +31,25 @@ gboolean    hp_reading_text_interpret   (HpVisit           *visit,
                                          HpMeasurement     *measurement,
                                          HpInterpretation  *out);
 
-/* The resource path of the category's icon, or %NULL when the UI has none. */
-char       *hp_reading_text_icon_path   (const HpInterpretation *interpretation);
+/* The pulse a blood-pressure cuff gave with @measurement, as a whole number
+ * ("72"), and its unit in the current language; %NULL (and no unit) when it
+ * gave none. */
+char       *hp_reading_text_pulse_value (HpVisit           *visit,
+                                         HpMeasurement     *measurement,
+                                         const char       **unit);
+/* "Pulse", in the current language. */
+const char *hp_reading_text_pulse_name  (void);
+
+/* What a weight on the kiosk's scale includes: "Clothes and shoes add a little." */
+const char *hp_reading_text_weight_note (void);
+
+/* The caution that goes with a body-mass index's category: the adult
+ * ranges are not a pregnant woman's. %NULL for a child's reading, whose
+ * ranges are not the adult ones anyway. */
+const char *hp_reading_text_bmi_note    (HpMeasurement     *measurement);
+
+/* What a blood sugar was read against: the patient's answer about their
+ * last meal, in the current language; %NULL when they were not asked. */
+const char *hp_reading_text_fasting_note (HpFasting         fasting);
 
 G_END_DECLS

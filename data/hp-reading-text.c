@@ -1,4 +1,4 @@
-/* A reading put into words for the patient's screens: its name, number, unit and category. */
+/* A reading put into words, the same on the patient's screens and the printed summary. */
 #include "hp-reading-text.h"
 
 #include <gio/gio.h>
@@ -68,16 +68,56 @@ hp_reading_text_interpret (HpVisit          *visit,
 }
 
 char *
-hp_reading_text_icon_path (const HpInterpretation *interpretation)
+hp_reading_text_pulse_value (HpVisit        *visit,
+                             HpMeasurement  *measurement,
+                             const char    **unit)
 {
-  g_autofree char *path = NULL;
+  double pulse = 0;
 
-  g_return_val_if_fail (interpretation != NULL, NULL);
+  g_return_val_if_fail (HP_IS_VISIT (visit), NULL);
+  g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), NULL);
+  g_return_val_if_fail (unit != NULL, NULL);
 
-  if (interpretation->icon_name == NULL)
+  *unit = NULL;
+  if (!hp_visit_get_pulse (visit, measurement, &pulse))
     return NULL;
-  path = g_strdup_printf ("/org/healthpost/ui/icons/%s.svg", interpretation->icon_name);
-  if (!g_resources_get_info (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
+  *unit = _("beats per minute");
+  return g_strdup_printf ("%.0f", pulse);
+}
+
+const char *
+hp_reading_text_pulse_name (void)
+{
+  return _("Pulse");
+}
+
+const char *
+hp_reading_text_weight_note (void)
+{
+  return _("Clothes and shoes add a little.");
+}
+
+const char *
+hp_reading_text_bmi_note (HpMeasurement *measurement)
+{
+  g_return_val_if_fail (HP_IS_MEASUREMENT (measurement), NULL);
+
+  if (hp_measurement_get_flags (measurement) & HP_MEASUREMENT_FLAG_UNDER_18)
     return NULL;
-  return g_steal_pointer (&path);
+  return _("If you are pregnant, these ranges do not apply.");
+}
+
+const char *
+hp_reading_text_fasting_note (HpFasting fasting)
+{
+  switch (fasting)
+    {
+    case HP_FASTING_YES:
+      return _("Before eating: nothing in 8 hours.");
+    case HP_FASTING_NO:
+      return _("After eating in the last 8 hours.");
+    case HP_FASTING_UNKNOWN:
+    default:
+      return NULL;
+    }
 }
