@@ -1,10 +1,10 @@
-/* The kiosk's configuration: compiled-in defaults overridden by a key file. */
+/* The kiosk's configuration: compiled-in defaults overridden by a key file, both following the table of keys in hp-config-keys.c. */
 #include "hp-config.h"
+#include "hp-config-private.h"
 
 #include "hp-build-config.h"
 #include "hp-i18n.h"
 #include "hp-key-file.h"
-#include "hp-retention.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,36 +16,10 @@
 
 G_DEFINE_QUARK (hp-config-error-quark, hp_config_error)
 
-/* Every setting, kept apart so a file can be read into a copy and taken
- * whole only when all of it is valid. */
+/* Every setting, indexed by HpConfigKeyId, kept apart so a file can be
+ * read into a copy and taken whole only when all of it is valid. */
 typedef struct {
-  gboolean demo;
-  gboolean fullscreen;
-  char *language;
-  GStrv languages;
-  char *location;
-  char *emergency_number;
-  char *gsk_renderer;
-  guint window_width;
-  guint window_height;
-  char *database;
-  guint retention_days;
-  guint idle_seconds;
-  guint warning_seconds;
-  guint goodbye_seconds;
-  char *audio_sink;
-  guint audio_volume;
-  guint demo_systolic;
-  guint demo_diastolic;
-  guint demo_pulse;
-  guint demo_measure_ms;
-  char *demo_fault;
-  guint demo_weight_kg;
-  guint demo_glucose_mg_dl;
-  char *printer;
-  char *paper;
-  guint copies_per_visit;
-  char *patient_identifier_system;
+  HpConfigValue values[HP_CONFIG_N_KEYS];
 } HpSettings;
 
 struct _HpConfig
@@ -57,24 +31,23 @@ struct _HpConfig
 
 G_DEFINE_FINAL_TYPE (HpConfig, hp_config, G_TYPE_OBJECT)
 
-static const char * const known_faults[] = { "none", "unplug", "timeout", "garbled", NULL };
-static const char * const known_papers[] = { "receipt-80mm", "letter", "a4", NULL };
+static gboolean
+holds_text (const HpConfigKey *key)
+{
+  return key->type == HP_CONFIG_TEXT || key->type == HP_CONFIG_CHOICE ||
+         key->type == HP_CONFIG_PATH || key->type == HP_CONFIG_URI;
+}
 
-/* Every key the file may hold, by group: a misspelt key is an error, not a
- * setting silently left at its default. */
-static const struct {
-  const char *group;
-  const char * const keys[9];
-} known_keys[] = {
-  { "kiosk", { "fullscreen", "language", "languages", "location", "emergency-number", "gsk-renderer",
-                "window-width", "window-height", NULL } },
-  { "storage", { "database", "retention-days", NULL } },
-  { "visit", { "idle-seconds", "warning-seconds", "goodbye-seconds", NULL } },
-  { "audio", { "sink", "volume", NULL } },
-  { "demo", { "enabled", "systolic", "diastolic", "pulse", "measure-ms", "fault", "weight-kg", "glucose-mg-dl", NULL } },
-  { "printer", { "printer", "paper", "copies-per-visit", NULL } },
-  { "export", { "patient-identifier-system", NULL } },
-};
+static const HpConfigKey *
+find_key (const char *group,
+          const char *name)
+{
+  for (guint i = 0; i < HP_CONFIG_N_KEYS; i++)
+    if (g_str_equal (hp_config_keys[i].group, group) &&
+        (name == NULL || g_str_equal (hp_config_keys[i].name, name)))
+      return &hp_config_keys[i];
+  return NULL;
+}
 
 /* GLib merges a group or key written twice, the last one winning: a
  * second "printer=" further down would silently override the first. The
@@ -146,12 +119,8 @@ check_known_keys (GKeyFile  *file,
   for (guint g = 0; groups[g] != NULL; g++)
     {
       g_auto(GStrv) keys = NULL;
-      const char * const *allowed = NULL;
 
-      for (guint k = 0; k < G_N_ELEMENTS (known_keys); k++)
-        if (g_str_equal (known_keys[k].group, groups[g]))
-          allowed = known_keys[k].keys;
-      if (allowed == NULL)
+      if (find_key (groups[g], NULL) == NULL)
         {
           g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
                        "unknown group [%s]", groups[g]);
@@ -163,7 +132,7 @@ check_known_keys (GKeyFile  *file,
         {
           g_autofree char *raw = NULL;
 
-          if (!g_strv_contains (allowed, keys[i]))
+          if (find_key (groups[g], keys[i]) == NULL)
             {
               g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
                            "unknown key %s in [%s]", keys[i], groups[g]);
@@ -185,17 +154,13 @@ check_known_keys (GKeyFile  *file,
 static void
 settings_clear (HpSettings *settings)
 {
-  g_clear_pointer (&settings->language, g_free);
-  g_clear_pointer (&settings->languages, g_strfreev);
-  g_clear_pointer (&settings->location, g_free);
-  g_clear_pointer (&settings->emergency_number, g_free);
-  g_clear_pointer (&settings->gsk_renderer, g_free);
-  g_clear_pointer (&settings->audio_sink, g_free);
-  g_clear_pointer (&settings->database, g_free);
-  g_clear_pointer (&settings->demo_fault, g_free);
-  g_clear_pointer (&settings->printer, g_free);
-  g_clear_pointer (&settings->paper, g_free);
-  g_clear_pointer (&settings->patient_identifier_system, g_free);
+  for (guint i = 0; i < HP_CONFIG_N_KEYS; i++)
+    {
+      if (holds_text (&hp_config_keys[i]))
+        g_clear_pointer (&settings->values[i].text, g_free);
+      else if (hp_config_keys[i].type == HP_CONFIG_LANGUAGES)
+        g_clear_pointer (&settings->values[i].list, g_strfreev);
+    }
 }
 
 static void
@@ -203,17 +168,13 @@ settings_copy (HpSettings       *copy,
                const HpSettings *settings)
 {
   *copy = *settings;
-  copy->language = g_strdup (settings->language);
-  copy->languages = g_strdupv (settings->languages);
-  copy->location = g_strdup (settings->location);
-  copy->emergency_number = g_strdup (settings->emergency_number);
-  copy->gsk_renderer = g_strdup (settings->gsk_renderer);
-  copy->audio_sink = g_strdup (settings->audio_sink);
-  copy->database = g_strdup (settings->database);
-  copy->demo_fault = g_strdup (settings->demo_fault);
-  copy->printer = g_strdup (settings->printer);
-  copy->paper = g_strdup (settings->paper);
-  copy->patient_identifier_system = g_strdup (settings->patient_identifier_system);
+  for (guint i = 0; i < HP_CONFIG_N_KEYS; i++)
+    {
+      if (holds_text (&hp_config_keys[i]))
+        copy->values[i].text = g_strdup (settings->values[i].text);
+      else if (hp_config_keys[i].type == HP_CONFIG_LANGUAGES)
+        copy->values[i].list = g_strdupv (settings->values[i].list);
+    }
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HpSettings, settings_clear)
@@ -232,34 +193,35 @@ hp_config_class_init (HpConfigClass *klass)
   G_OBJECT_CLASS (klass)->finalize = hp_config_finalize;
 }
 
+static gboolean
+fallback_boolean (HpConfigKeyId id)
+{
+  return g_str_equal (hp_config_keys[id].fallback, "true");
+}
+
+static guint
+fallback_number (HpConfigKeyId id)
+{
+  return (guint) g_ascii_strtoull (hp_config_keys[id].fallback, NULL, 10);
+}
+
 static void
 hp_config_init (HpConfig *self)
 {
-  self->s.fullscreen = TRUE;
-  self->s.language = g_strdup ("en");
-  self->s.languages = g_strdupv ((char **) hp_i18n_get_languages ());
-  self->s.location = g_strdup ("");
-  self->s.emergency_number = g_strdup ("911");
-  self->s.gsk_renderer = g_strdup ("");
-  self->s.window_width = 1280;
-  self->s.window_height = 800;
-  self->s.retention_days = HP_RETENTION_DAYS_DEFAULT;
-  self->s.idle_seconds = 60;
-  self->s.warning_seconds = 20;
-  self->s.goodbye_seconds = 10;
-  self->s.audio_sink = g_strdup ("autoaudiosink");
-  self->s.audio_volume = 40;
-  self->s.demo_systolic = 118;
-  self->s.demo_diastolic = 76;
-  self->s.demo_pulse = 72;
-  self->s.demo_measure_ms = 4000;
-  self->s.demo_fault = g_strdup ("none");
-  self->s.demo_weight_kg = 72;
-  self->s.demo_glucose_mg_dl = 104;
-  self->s.printer = g_strdup ("");
-  self->s.paper = g_strdup ("receipt-80mm");
-  self->s.copies_per_visit = 2;
-  self->s.patient_identifier_system = g_strdup ("");
+  for (guint i = 0; i < HP_CONFIG_N_KEYS; i++)
+    {
+      const HpConfigKey *key = &hp_config_keys[i];
+      HpConfigValue *value = &self->s.values[i];
+
+      if (key->type == HP_CONFIG_BOOLEAN)
+        value->boolean = fallback_boolean (i);
+      else if (key->type == HP_CONFIG_UINT)
+        value->number = fallback_number (i);
+      else if (key->type == HP_CONFIG_LANGUAGES)
+        value->list = g_strdupv ((char **) hp_i18n_get_languages ());
+      else
+        value->text = g_strdup (key->fallback);
+    }
 }
 
 HpConfig *
@@ -269,51 +231,43 @@ hp_config_new (void)
 }
 
 static gboolean
-read_bool (GKeyFile    *file,
-           const char  *group,
-           const char  *key,
-           gboolean    *out,
-           GError     **error)
+read_bool (GKeyFile           *file,
+           const HpConfigKey  *key,
+           HpConfigValue      *out,
+           GError            **error)
 {
   g_autoptr(GError) local_error = NULL;
   gboolean value;
 
-  if (!g_key_file_has_key (file, group, key, NULL))
-    return TRUE;
-  value = g_key_file_get_boolean (file, group, key, &local_error);
+  value = g_key_file_get_boolean (file, key->group, key->name, &local_error);
   if (local_error != NULL)
     {
       g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                   "[%s] %s must be true or false", group, key);
+                   "[%s] %s must be true or false", key->group, key->name);
       return FALSE;
     }
-  *out = value;
+  out->boolean = value;
   return TRUE;
 }
 
 static gboolean
-read_uint (GKeyFile    *file,
-           const char  *group,
-           const char  *key,
-           guint        min,
-           guint        max,
-           guint       *out,
-           GError     **error)
+read_uint (GKeyFile           *file,
+           const HpConfigKey  *key,
+           HpConfigValue      *out,
+           GError            **error)
 {
   g_autofree char *text = NULL;
   guint64 value;
 
-  if (!g_key_file_has_key (file, group, key, NULL))
-    return TRUE;
-  text = g_key_file_get_value (file, group, key, NULL);
+  text = g_key_file_get_value (file, key->group, key->name, NULL);
   g_strstrip (text);
-  if (!g_ascii_string_to_unsigned (text, 10, min, max, &value, NULL))
+  if (!g_ascii_string_to_unsigned (text, 10, key->min, key->max, &value, NULL))
     {
       g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                   "[%s] %s must be a whole number from %u to %u", group, key, min, max);
+                   "[%s] %s must be a whole number from %u to %u", key->group, key->name, key->min, key->max);
       return FALSE;
     }
-  *out = (guint) value;
+  out->number = (guint) value;
   return TRUE;
 }
 
@@ -325,255 +279,42 @@ is_one_of (const char         *value,
 }
 
 static gboolean
-read_choice (GKeyFile            *file,
-             const char          *group,
-             const char          *key,
-             const char * const  *allowed,
-             char               **out,
-             GError             **error)
+read_choice (GKeyFile           *file,
+             const HpConfigKey  *key,
+             HpConfigValue      *out,
+             GError            **error)
 {
   g_autofree char *value = NULL;
 
-  if (!g_key_file_has_key (file, group, key, NULL))
-    return TRUE;
-  value = g_key_file_get_string (file, group, key, NULL);
+  value = g_key_file_get_string (file, key->group, key->name, NULL);
   if (value != NULL)
     g_strstrip (value);
-  if (!is_one_of (value, allowed))
+  if (!is_one_of (value, key->choices))
     {
-      g_autofree char *list = g_strjoinv (", ", (char **) allowed);
+      g_autofree char *list = g_strjoinv (", ", (char **) key->choices);
       g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                   "[%s] %s must be one of: %s", group, key, list);
+                   "[%s] %s must be one of: %s", key->group, key->name, list);
       return FALSE;
     }
-  g_free (*out);
-  *out = g_steal_pointer (&value);
+  g_free (out->text);
+  out->text = g_steal_pointer (&value);
   return TRUE;
 }
 
 static gboolean
-read_string (GKeyFile    *file,
-             const char  *group,
-             const char  *key,
-             char       **out,
-             GError     **error)
-{
-  g_autofree char *value = NULL;
-
-  if (!g_key_file_has_key (file, group, key, NULL))
-    return TRUE;
-  value = g_key_file_get_string (file, group, key, NULL);
-  if (value == NULL)
-    {
-      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                   "[%s] %s is not valid text", group, key);
-      return FALSE;
-    }
-  /* A value is printed on summaries and shown to staff: a control
-   * character (an escaped newline, an escape sequence) has no place in it. */
-  for (const char *c = value; *c != '\0'; c++)
-    if ((guchar) *c < 0x20 || (guchar) *c == 0x7f)
-      {
-        g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                     "[%s] %s holds a control character", group, key);
-        return FALSE;
-      }
-  g_free (*out);
-  *out = g_steal_pointer (&value);
-  return TRUE;
-}
-
-/* The system a clinic knows its patients' personal codes under, in the
- * export: an https URI the operator chose, or empty for none. */
-static gboolean
-read_identifier_system (GKeyFile  *file,
-                        char     **out,
-                        GError   **error)
-{
-  g_autofree char *value = NULL;
-  g_autoptr(GUri) uri = NULL;
-
-  if (!read_string (file, "export", "patient-identifier-system", &value, error))
-    return FALSE;
-  if (value == NULL)
-    return TRUE;
-  g_strstrip (value);
-  if (*value != '\0')
-    {
-      uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
-      if (strlen (value) > 200 || uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 ||
-          g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-        {
-          g_set_error_literal (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                               "[export] patient-identifier-system must be an https URI of at most 200 "
-                               "characters, such as https://clinic.example/patient-code");
-          return FALSE;
-        }
-    }
-  g_free (*out);
-  *out = g_steal_pointer (&value);
-  return TRUE;
-}
-
-/* The number shown to a patient in a crisis is dialled from memory under
- * stress: it must be short and hold nothing a phone keypad lacks. */
-static gboolean
-read_emergency_number (GKeyFile  *file,
-                       char     **out,
-                       GError   **error)
-{
-  g_autofree char *value = NULL;
-  gboolean has_digit = FALSE;
-  gboolean valid = TRUE;
-
-  if (!read_string (file, "kiosk", "emergency-number", &value, error))
-    return FALSE;
-  if (value == NULL)
-    return TRUE;
-  g_strstrip (value);
-  for (const char *c = value; *c != '\0' && valid; c++)
-    {
-      if (g_ascii_isdigit (*c))
-        has_digit = TRUE;
-      else if (*c != ' ' && *c != '-' && *c != '+')
-        valid = FALSE;
-    }
-  if (!valid || !has_digit || strlen (value) > 20)
-    {
-      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                   "[kiosk] emergency-number must be a phone number of at most 20 characters "
-                   "(digits, spaces, “+” and “-”)");
-      return FALSE;
-    }
-  g_free (*out);
-  *out = g_steal_pointer (&value);
-  return TRUE;
-}
-
-/* A printer is a CUPS destination name or an ipp:// or ipps:// URI. A
- * URI with a user or password is refused: the printer's name goes to logs
- * and the audit trail. */
-static gboolean
-read_printer (GKeyFile  *file,
-              char     **out,
-              GError   **error)
-{
-  g_autofree char *value = NULL;
-  gboolean valid = TRUE;
-
-  if (!read_string (file, "printer", "printer", &value, error))
-    return FALSE;
-  if (value == NULL)
-    return TRUE;
-  g_strstrip (value);
-  /* Printable ASCII without spaces in either form: GUri lets a space in a
-   * host name through. */
-  for (const char *c = value; *c != '\0' && valid; c++)
-    valid = *c > ' ' && *c < 0x7f;
-  if (!valid)
-    {
-      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                   "[printer] printer must be a printer name or URI without spaces or "
-                   "characters outside ASCII");
-      return FALSE;
-    }
-  if (strstr (value, "://") != NULL)
-    {
-      g_autoptr(GUri) uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
-      const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-      const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
-
-      if (uri == NULL || strlen (value) > 1023
-          || (g_strcmp0 (scheme, "ipp") != 0 && g_strcmp0 (scheme, "ipps") != 0)
-          || host == NULL || *host == '\0' || g_uri_get_userinfo (uri) != NULL
-          || *g_uri_get_path (uri) != '/')
-        {
-          g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                       "[printer] printer must be a printer name or a URI like "
-                       "ipp://host:631/ipp/print (ipp or ipps, with a host and a path, "
-                       "no user or password)");
-          return FALSE;
-        }
-    }
-  else
-    {
-      /* What lpadmin takes as a queue name. */
-      for (const char *c = value; *c != '\0' && valid; c++)
-        valid = strchr ("/\\#?'\",", *c) == NULL;
-      if (!valid || strlen (value) > 127)
-        {
-          g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                       "[printer] printer must be a printer name of at most 127 characters "
-                       "without spaces, “/”, “#”, “?”, quotes or backslashes, or a URI");
-          return FALSE;
-        }
-    }
-  g_free (*out);
-  *out = g_steal_pointer (&value);
-  return TRUE;
-}
-
-/* The sink is a GStreamer description, checked for its form here (GStreamer
- * is not loaded to read the configuration) and built when the kiosk first
- * speaks. What it plays holds results, so a description naming a file or a
- * network destination is refused: the words go to a loudspeaker only. */
-static gboolean
-read_audio_sink (GKeyFile  *file,
-                 char     **out,
-                 GError   **error)
-{
-  static const char * const refused[] = { "location=", "host=", "filesink", "udpsink", "tcpserversink",
-                                          "tcpclientsink", "rtmpsink", "srtsink", "shout2send", NULL };
-  g_autofree char *value = NULL;
-  g_autoptr(GString) compact = NULL;
-  gboolean valid = TRUE;
-
-  if (!read_string (file, "audio", "sink", &value, error))
-    return FALSE;
-  if (value == NULL)
-    return TRUE;
-  g_strstrip (value);
-  for (const char *c = value; *c != '\0' && valid; c++)
-    valid = *c >= ' ' && *c < 0x7f;
-  if (!valid || *value == '\0' || strlen (value) > 255)
-    {
-      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                   "[audio] sink must be a GStreamer sink description of at most 255 "
-                   "plain ASCII characters, like autoaudiosink or alsasink device=hw:1");
-      return FALSE;
-    }
-  /* Compared without spaces, which the description may hold around "=". */
-  compact = g_string_new (NULL);
-  for (const char *c = value; *c != '\0'; c++)
-    if (*c != ' ')
-      g_string_append_c (compact, g_ascii_tolower (*c));
-  for (guint i = 0; refused[i] != NULL; i++)
-    if (strstr (compact->str, refused[i]) != NULL)
-      {
-        g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                     "[audio] sink may only play to a sound device: “%s” is refused", refused[i]);
-        return FALSE;
-      }
-  g_free (*out);
-  *out = g_steal_pointer (&value);
-  return TRUE;
-}
-
-static gboolean
-read_languages (GKeyFile  *file,
-                GStrv     *out,
-                GError   **error)
+read_languages (GKeyFile           *file,
+                const HpConfigKey  *key,
+                HpConfigValue      *out,
+                GError            **error)
 {
   g_auto(GStrv) list = NULL;
   gsize n = 0;
 
-  if (!g_key_file_has_key (file, "kiosk", "languages", NULL))
-    return TRUE;
-  list = g_key_file_get_string_list (file, "kiosk", "languages", &n, NULL);
+  list = g_key_file_get_string_list (file, key->group, key->name, &n, NULL);
   if (list == NULL || n == 0)
     {
       g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                   "[kiosk] languages must list at least one language");
+                   "[%s] %s must list at least one language", key->group, key->name);
       return FALSE;
     }
   for (gsize i = 0; i < n; i++)
@@ -583,14 +324,111 @@ read_languages (GKeyFile  *file,
         {
           g_autofree char *known = g_strjoinv (", ", (char **) hp_i18n_get_languages ());
           g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                       "[kiosk] languages: “%s” is not available (available: %s)",
-                       list[i], known);
+                       "[%s] %s: “%s” is not available (available: %s)",
+                       key->group, key->name, list[i], known);
           return FALSE;
         }
     }
-  g_strfreev (*out);
-  *out = g_steal_pointer (&list);
+  g_strfreev (out->list);
+  out->list = g_steal_pointer (&list);
   return TRUE;
+}
+
+/* "an https URI of at most 200 characters, such as https://…": what a
+ * URI key takes, for its error and the sample. */
+static char *
+uri_form (const HpConfigKey *key)
+{
+  g_autofree char *schemes = g_strjoinv (" or ", (char **) key->choices);
+
+  return g_strdup_printf ("an %s URI of at most %u characters, such as %s", schemes, key->max, key->example);
+}
+
+static gboolean
+is_uri_taken (const HpConfigKey *key,
+              const char        *value)
+{
+  g_autoptr(GUri) uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
+
+  return strlen (value) <= key->max && uri != NULL && is_one_of (g_uri_get_scheme (uri), key->choices) &&
+         g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
+}
+
+/* Text, a path or a URI. */
+static gboolean
+read_text (GKeyFile           *file,
+           const HpConfigKey  *key,
+           HpConfigValue      *out,
+           GError            **error)
+{
+  g_autofree char *value = NULL;
+
+  value = g_key_file_get_string (file, key->group, key->name, NULL);
+  if (value == NULL)
+    {
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                   "[%s] %s is not valid text", key->group, key->name);
+      return FALSE;
+    }
+  /* A value is printed on summaries and shown to staff: a control
+   * character (an escaped newline, an escape sequence) has no place in it. */
+  for (const char *c = value; *c != '\0'; c++)
+    if ((guchar) *c < 0x20 || (guchar) *c == 0x7f)
+      {
+        g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                     "[%s] %s holds a control character", key->group, key->name);
+        return FALSE;
+      }
+
+  if (key->check != NULL || key->type == HP_CONFIG_URI)
+    g_strstrip (value);
+  if (key->check != NULL && !key->check (key, value, error))
+    return FALSE;
+  if (key->type == HP_CONFIG_PATH && *value != '\0' && !g_path_is_absolute (value))
+    {
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                   "[%s] %s must be an absolute path", key->group, key->name);
+      return FALSE;
+    }
+  if (key->type == HP_CONFIG_URI && *value != '\0' && !is_uri_taken (key, value))
+    {
+      g_autofree char *form = uri_form (key);
+
+      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
+                   "[%s] %s must be %s", key->group, key->name, form);
+      return FALSE;
+    }
+  g_free (out->text);
+  out->text = g_steal_pointer (&value);
+  return TRUE;
+}
+
+/* Replaces @out with @key's value in @file when the file has the key. */
+static gboolean
+read_key (GKeyFile           *file,
+          const HpConfigKey  *key,
+          HpConfigValue      *out,
+          GError            **error)
+{
+  if (!g_key_file_has_key (file, key->group, key->name, NULL))
+    return TRUE;
+  switch (key->type)
+    {
+    case HP_CONFIG_BOOLEAN:
+      return read_bool (file, key, out, error);
+    case HP_CONFIG_UINT:
+      return read_uint (file, key, out, error);
+    case HP_CONFIG_CHOICE:
+      return read_choice (file, key, out, error);
+    case HP_CONFIG_LANGUAGES:
+      return read_languages (file, key, out, error);
+    case HP_CONFIG_TEXT:
+    case HP_CONFIG_PATH:
+    case HP_CONFIG_URI:
+      return read_text (file, key, out, error);
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 gboolean
@@ -619,64 +457,17 @@ hp_config_merge_data (HpConfig    *self,
 
   /* Read into a copy so that a bad value leaves the current settings whole. */
   settings_copy (&next, &self->s);
-
-  if (!read_bool (file, "kiosk", "fullscreen", &next.fullscreen, error) ||
-      !read_languages (file, &next.languages, error) ||
-      !read_string (file, "kiosk", "language", &next.language, error) ||
-      !read_string (file, "kiosk", "location", &next.location, error) ||
-      !read_emergency_number (file, &next.emergency_number, error) ||
-      !read_choice (file, "kiosk", "gsk-renderer",
-                    (const char * const []) { "", "cairo", "gl", "ngl", "vulkan", NULL },
-                    &next.gsk_renderer, error) ||
-      !read_uint (file, "kiosk", "window-width", 640, 7680, &next.window_width, error) ||
-      !read_uint (file, "kiosk", "window-height", 480, 7680, &next.window_height, error) ||
-      !read_string (file, "storage", "database", &next.database, error) ||
-      !read_uint (file, "storage", "retention-days",
-                  HP_RETENTION_DAYS_MIN, HP_RETENTION_DAYS_MAX, &next.retention_days, error) ||
-      !read_uint (file, "visit", "idle-seconds", 5, 3600, &next.idle_seconds, error) ||
-      !read_uint (file, "visit", "warning-seconds", 5, 600, &next.warning_seconds, error) ||
-      !read_uint (file, "visit", "goodbye-seconds", 1, 600, &next.goodbye_seconds, error) ||
-      !read_audio_sink (file, &next.audio_sink, error) ||
-      !read_uint (file, "audio", "volume", 1, 100, &next.audio_volume, error) ||
-      !read_bool (file, "demo", "enabled", &next.demo, error) ||
-      !read_uint (file, "demo", "systolic", 40, 300, &next.demo_systolic, error) ||
-      !read_uint (file, "demo", "diastolic", 20, 200, &next.demo_diastolic, error) ||
-      !read_uint (file, "demo", "pulse", 20, 250, &next.demo_pulse, error) ||
-      !read_uint (file, "demo", "measure-ms", 0, 120000, &next.demo_measure_ms, error) ||
-      !read_choice (file, "demo", "fault", known_faults, &next.demo_fault, error) ||
-      !read_uint (file, "demo", "weight-kg", 10, 300, &next.demo_weight_kg, error) ||
-      !read_uint (file, "demo", "glucose-mg-dl", 1, 999, &next.demo_glucose_mg_dl, error) ||
-      !read_printer (file, &next.printer, error) ||
-      !read_choice (file, "printer", "paper", known_papers, &next.paper, error) ||
-      !read_uint (file, "printer", "copies-per-visit", 1, 10, &next.copies_per_visit, error) ||
-      !read_identifier_system (file, &next.patient_identifier_system, error))
-    return FALSE;
-
-  if (!g_strv_contains ((const char * const *) next.languages, next.language))
-    {
-      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                   "[kiosk] language “%s” is not in [kiosk] languages", next.language);
+  for (guint i = 0; i < HP_CONFIG_N_KEYS; i++)
+    if (!read_key (file, &hp_config_keys[i], &next.values[i], error))
       return FALSE;
-    }
-  if (next.database != NULL && *next.database == '\0')
-    g_clear_pointer (&next.database, g_free);
-  if (next.database != NULL && !g_path_is_absolute (next.database))
-    {
-      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                   "[storage] database must be an absolute path");
+  for (guint i = 0; i < HP_CONFIG_N_KEYS; i++)
+    if (hp_config_keys[i].relate != NULL && !hp_config_keys[i].relate (&hp_config_keys[i], next.values, error))
       return FALSE;
-    }
-  if (next.demo_diastolic >= next.demo_systolic)
-    {
-      g_set_error (error, HP_CONFIG_ERROR, HP_CONFIG_ERROR_VALUE,
-                   "[demo] diastolic must be lower than systolic");
-      return FALSE;
-    }
 
   /* Every value is valid: take them all. */
   settings_clear (&self->s);
   self->s = next;
-  /* The fields now belong to self; leave nothing for the cleanup to free. */
+  /* The values now belong to self; leave nothing for the cleanup to free. */
   memset (&next, 0, sizeof next);
   return TRUE;
 }
@@ -778,87 +569,93 @@ hp_config_set_demo (HpConfig *self,
                     gboolean  demo)
 {
   g_return_if_fail (HP_IS_CONFIG (self));
-  self->s.demo = !!demo;
+  self->s.values[HP_CONFIG_KEY_DEMO_ENABLED].boolean = !!demo;
 }
 
 gboolean
 hp_config_get_demo (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), FALSE);
-  return self->s.demo;
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_boolean (HP_CONFIG_KEY_DEMO_ENABLED));
+  return self->s.values[HP_CONFIG_KEY_DEMO_ENABLED].boolean;
 }
 
 gboolean
 hp_config_get_fullscreen (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), TRUE);
-  return self->s.fullscreen;
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_boolean (HP_CONFIG_KEY_KIOSK_FULLSCREEN));
+  return self->s.values[HP_CONFIG_KEY_KIOSK_FULLSCREEN].boolean;
 }
 
 const char *
 hp_config_get_language (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
-  return self->s.language;
+  g_return_val_if_fail (HP_IS_CONFIG (self), hp_config_keys[HP_CONFIG_KEY_KIOSK_LANGUAGE].fallback);
+  return self->s.values[HP_CONFIG_KEY_KIOSK_LANGUAGE].text;
 }
 
 const char * const *
 hp_config_get_languages (HpConfig *self)
 {
   g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
-  return (const char * const *) self->s.languages;
+  return (const char * const *) self->s.values[HP_CONFIG_KEY_KIOSK_LANGUAGES].list;
 }
 
 const char *
 hp_config_get_location (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
-  return self->s.location;
+  g_return_val_if_fail (HP_IS_CONFIG (self), hp_config_keys[HP_CONFIG_KEY_KIOSK_LOCATION].fallback);
+  return self->s.values[HP_CONFIG_KEY_KIOSK_LOCATION].text;
 }
 
 const char *
 hp_config_get_patient_identifier_system (HpConfig *self)
 {
+  const char *system;
+
   g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
-  return *self->s.patient_identifier_system != '\0' ? self->s.patient_identifier_system : NULL;
+  system = self->s.values[HP_CONFIG_KEY_EXPORT_PATIENT_IDENTIFIER_SYSTEM].text;
+  return *system != '\0' ? system : NULL;
 }
 
 const char *
 hp_config_get_emergency_number (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
-  return self->s.emergency_number;
+  g_return_val_if_fail (HP_IS_CONFIG (self), hp_config_keys[HP_CONFIG_KEY_KIOSK_EMERGENCY_NUMBER].fallback);
+  return self->s.values[HP_CONFIG_KEY_KIOSK_EMERGENCY_NUMBER].text;
 }
 
 guint
 hp_config_get_window_width (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), 1280);
-  return self->s.window_width;
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_number (HP_CONFIG_KEY_KIOSK_WINDOW_WIDTH));
+  return self->s.values[HP_CONFIG_KEY_KIOSK_WINDOW_WIDTH].number;
 }
 
 guint
 hp_config_get_window_height (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), 800);
-  return self->s.window_height;
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_number (HP_CONFIG_KEY_KIOSK_WINDOW_HEIGHT));
+  return self->s.values[HP_CONFIG_KEY_KIOSK_WINDOW_HEIGHT].number;
 }
 
 const char *
 hp_config_get_gsk_renderer (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
-  return self->s.gsk_renderer;
+  g_return_val_if_fail (HP_IS_CONFIG (self), hp_config_keys[HP_CONFIG_KEY_KIOSK_GSK_RENDERER].fallback);
+  return self->s.values[HP_CONFIG_KEY_KIOSK_GSK_RENDERER].text;
 }
 
 char *
 hp_config_dup_database_path (HpConfig *self)
 {
+  const char *database;
+
   g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
 
-  if (self->s.database != NULL)
-    return g_strdup (self->s.database);
-  if (self->s.demo)
+  database = self->s.values[HP_CONFIG_KEY_STORAGE_DATABASE].text;
+  if (*database != '\0')
+    return g_strdup (database);
+  if (hp_config_get_demo (self))
     return g_build_filename (g_get_user_data_dir (), "healthpost", "demo.db", NULL);
   return g_strdup ("/var/lib/healthpost/healthpost.db");
 }
@@ -866,8 +663,8 @@ hp_config_dup_database_path (HpConfig *self)
 guint
 hp_config_get_retention_days (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), HP_RETENTION_DAYS_DEFAULT);
-  return self->s.retention_days;
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_number (HP_CONFIG_KEY_STORAGE_RETENTION_DAYS));
+  return self->s.values[HP_CONFIG_KEY_STORAGE_RETENTION_DAYS].number;
 }
 
 HpKeyring *
@@ -880,7 +677,7 @@ hp_config_load_keyring (HpConfig  *self,
 
   g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
 
-  if (!self->s.demo)
+  if (!hp_config_get_demo (self))
     return hp_keyring_new_from_credential (HP_KEYRING_CREDENTIAL_NAME, error);
   /* Demo data is made up, and the key lies beside it on the same disk: it
    * keeps the code path of production, not its protection. */
@@ -892,145 +689,249 @@ hp_config_load_keyring (HpConfig  *self,
 guint
 hp_config_get_idle_seconds (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), 60);
-  return self->s.idle_seconds;
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_number (HP_CONFIG_KEY_VISIT_IDLE_SECONDS));
+  return self->s.values[HP_CONFIG_KEY_VISIT_IDLE_SECONDS].number;
 }
 
 guint
 hp_config_get_warning_seconds (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), 20);
-  return self->s.warning_seconds;
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_number (HP_CONFIG_KEY_VISIT_WARNING_SECONDS));
+  return self->s.values[HP_CONFIG_KEY_VISIT_WARNING_SECONDS].number;
 }
 
 guint
 hp_config_get_goodbye_seconds (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), 10);
-  return self->s.goodbye_seconds;
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_number (HP_CONFIG_KEY_VISIT_GOODBYE_SECONDS));
+  return self->s.values[HP_CONFIG_KEY_VISIT_GOODBYE_SECONDS].number;
 }
 
 const char *
 hp_config_get_audio_sink (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), "autoaudiosink");
-  return self->s.audio_sink;
+  g_return_val_if_fail (HP_IS_CONFIG (self), hp_config_keys[HP_CONFIG_KEY_AUDIO_SINK].fallback);
+  return self->s.values[HP_CONFIG_KEY_AUDIO_SINK].text;
 }
 
 guint
 hp_config_get_audio_volume (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), 40);
-  return self->s.audio_volume;
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_number (HP_CONFIG_KEY_AUDIO_VOLUME));
+  return self->s.values[HP_CONFIG_KEY_AUDIO_VOLUME].number;
 }
 
 guint
 hp_config_get_demo_systolic (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), 0);
-  return self->s.demo_systolic;
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_number (HP_CONFIG_KEY_DEMO_SYSTOLIC));
+  return self->s.values[HP_CONFIG_KEY_DEMO_SYSTOLIC].number;
 }
 
 guint
 hp_config_get_demo_diastolic (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), 0);
-  return self->s.demo_diastolic;
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_number (HP_CONFIG_KEY_DEMO_DIASTOLIC));
+  return self->s.values[HP_CONFIG_KEY_DEMO_DIASTOLIC].number;
 }
 
 guint
 hp_config_get_demo_pulse (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), 0);
-  return self->s.demo_pulse;
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_number (HP_CONFIG_KEY_DEMO_PULSE));
+  return self->s.values[HP_CONFIG_KEY_DEMO_PULSE].number;
 }
 
 guint
 hp_config_get_demo_measure_ms (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), 0);
-  return self->s.demo_measure_ms;
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_number (HP_CONFIG_KEY_DEMO_MEASURE_MS));
+  return self->s.values[HP_CONFIG_KEY_DEMO_MEASURE_MS].number;
 }
 
 const char *
 hp_config_get_demo_fault (HpConfig *self)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
-  return self->s.demo_fault;
+  g_return_val_if_fail (HP_IS_CONFIG (self), hp_config_keys[HP_CONFIG_KEY_DEMO_FAULT].fallback);
+  return self->s.values[HP_CONFIG_KEY_DEMO_FAULT].text;
+}
+
+guint
+hp_config_get_demo_weight_kg (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_number (HP_CONFIG_KEY_DEMO_WEIGHT_KG));
+  return self->s.values[HP_CONFIG_KEY_DEMO_WEIGHT_KG].number;
+}
+
+guint
+hp_config_get_demo_glucose_mg_dl (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_number (HP_CONFIG_KEY_DEMO_GLUCOSE_MG_DL));
+  return self->s.values[HP_CONFIG_KEY_DEMO_GLUCOSE_MG_DL].number;
+}
+
+const char *
+hp_config_get_printer (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), hp_config_keys[HP_CONFIG_KEY_PRINTER_PRINTER].fallback);
+  return self->s.values[HP_CONFIG_KEY_PRINTER_PRINTER].text;
+}
+
+const char *
+hp_config_get_paper (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), hp_config_keys[HP_CONFIG_KEY_PRINTER_PAPER].fallback);
+  return self->s.values[HP_CONFIG_KEY_PRINTER_PAPER].text;
+}
+
+guint
+hp_config_get_copies_per_visit (HpConfig *self)
+{
+  g_return_val_if_fail (HP_IS_CONFIG (self), fallback_number (HP_CONFIG_KEY_PRINTER_COPIES_PER_VISIT));
+  return self->s.values[HP_CONFIG_KEY_PRINTER_COPIES_PER_VISIT].number;
 }
 
 char *
 hp_config_to_data (HpConfig *self)
 {
   g_autoptr(GKeyFile) file = g_key_file_new ();
-  g_autofree char *database = NULL;
 
   g_return_val_if_fail (HP_IS_CONFIG (self), NULL);
 
-  database = hp_config_dup_database_path (self);
-  g_key_file_set_boolean (file, "kiosk", "fullscreen", self->s.fullscreen);
-  g_key_file_set_string (file, "kiosk", "language", self->s.language);
-  g_key_file_set_string_list (file, "kiosk", "languages",
-                              (const char * const *) self->s.languages,
-                              g_strv_length (self->s.languages));
-  g_key_file_set_string (file, "kiosk", "location", self->s.location);
-  g_key_file_set_string (file, "kiosk", "emergency-number", self->s.emergency_number);
-  g_key_file_set_string (file, "export", "patient-identifier-system", self->s.patient_identifier_system);
-  g_key_file_set_string (file, "kiosk", "gsk-renderer", self->s.gsk_renderer);
-  g_key_file_set_uint64 (file, "kiosk", "window-width", self->s.window_width);
-  g_key_file_set_uint64 (file, "kiosk", "window-height", self->s.window_height);
-  g_key_file_set_string (file, "storage", "database", database);
-  g_key_file_set_uint64 (file, "storage", "retention-days", self->s.retention_days);
-  g_key_file_set_uint64 (file, "visit", "idle-seconds", self->s.idle_seconds);
-  g_key_file_set_uint64 (file, "visit", "warning-seconds", self->s.warning_seconds);
-  g_key_file_set_uint64 (file, "visit", "goodbye-seconds", self->s.goodbye_seconds);
-  g_key_file_set_string (file, "audio", "sink", self->s.audio_sink);
-  g_key_file_set_uint64 (file, "audio", "volume", self->s.audio_volume);
-  g_key_file_set_boolean (file, "demo", "enabled", self->s.demo);
-  g_key_file_set_uint64 (file, "demo", "systolic", self->s.demo_systolic);
-  g_key_file_set_uint64 (file, "demo", "diastolic", self->s.demo_diastolic);
-  g_key_file_set_uint64 (file, "demo", "pulse", self->s.demo_pulse);
-  g_key_file_set_uint64 (file, "demo", "measure-ms", self->s.demo_measure_ms);
-  g_key_file_set_uint64 (file, "demo", "weight-kg", self->s.demo_weight_kg);
-  g_key_file_set_uint64 (file, "demo", "glucose-mg-dl", self->s.demo_glucose_mg_dl);
-  g_key_file_set_string (file, "demo", "fault", self->s.demo_fault);
-  g_key_file_set_string (file, "printer", "printer", self->s.printer);
-  g_key_file_set_string (file, "printer", "paper", self->s.paper);
-  g_key_file_set_uint64 (file, "printer", "copies-per-visit", self->s.copies_per_visit);
+  for (guint i = 0; i < HP_CONFIG_N_KEYS; i++)
+    {
+      const HpConfigKey *key = &hp_config_keys[i];
+      const HpConfigValue *value = &self->s.values[i];
+
+      if (key->show != NULL)
+        {
+          g_autofree char *shown = key->show (self);
+
+          g_key_file_set_string (file, key->group, key->name, shown);
+        }
+      else if (key->type == HP_CONFIG_BOOLEAN)
+        g_key_file_set_boolean (file, key->group, key->name, value->boolean);
+      else if (key->type == HP_CONFIG_UINT)
+        g_key_file_set_uint64 (file, key->group, key->name, value->number);
+      else if (key->type == HP_CONFIG_LANGUAGES)
+        g_key_file_set_string_list (file, key->group, key->name,
+                                    (const char * const *) value->list, g_strv_length (value->list));
+      else
+        g_key_file_set_string (file, key->group, key->name, value->text);
+    }
   return g_key_file_to_data (file, NULL, NULL);
 }
 
-guint
-hp_config_get_demo_weight_kg (HpConfig *self)
+/* Writes @text as comment lines of at most 76 columns. */
+static void
+append_comment (GString    *out,
+                const char *text)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), 72);
-  return self->s.demo_weight_kg;
+  g_auto(GStrv) words = g_strsplit (text, " ", -1);
+  glong column = 0;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      glong width = g_utf8_strlen (words[i], -1);
+
+      if (width == 0)
+        continue;
+      if (column > 0 && column + 1 + width > 76)
+        {
+          g_string_append_c (out, '\n');
+          column = 0;
+        }
+      if (column == 0)
+        {
+          g_string_append_c (out, '#');
+          column = 1;
+        }
+      g_string_append_printf (out, " %s", words[i]);
+      column += 1 + width;
+    }
+  if (column > 0)
+    g_string_append_c (out, '\n');
 }
 
-guint
-hp_config_get_demo_glucose_mg_dl (HpConfig *self)
+/* The rule a key's type or check holds its value to, as a sentence for
+ * the sample; %NULL for free text. */
+static char *
+describe_rule (const HpConfigKey *key)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), 104);
-  return self->s.demo_glucose_mg_dl;
+  g_autoptr(GString) rule = g_string_new (NULL);
+
+  switch (key->type)
+    {
+    case HP_CONFIG_BOOLEAN:
+      g_string_append (rule, "true or false");
+      break;
+    case HP_CONFIG_UINT:
+      g_string_append_printf (rule, "a whole number from %u to %u", key->min, key->max);
+      break;
+    case HP_CONFIG_CHOICE:
+      g_string_append (rule, "one of:");
+      for (guint i = 0; key->choices[i] != NULL; i++)
+        g_string_append_printf (rule, "%s %s", i > 0 ? "," : "",
+                                *key->choices[i] != '\0' ? key->choices[i] : "empty");
+      break;
+    case HP_CONFIG_LANGUAGES:
+      {
+        g_autofree char *known = g_strjoinv (", ", (char **) hp_i18n_get_languages ());
+
+        g_string_append_printf (rule, "one or more of %s, separated by \";\"", known);
+        break;
+      }
+    case HP_CONFIG_PATH:
+      g_string_append (rule, "an absolute path, or empty");
+      break;
+    case HP_CONFIG_URI:
+      {
+        g_autofree char *form = uri_form (key);
+
+        g_string_append_printf (rule, "%s, or empty", form);
+        break;
+      }
+    case HP_CONFIG_TEXT:
+      if (key->form == NULL)
+        return NULL;
+      g_string_append (rule, key->form);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  rule->str[0] = g_ascii_toupper (rule->str[0]);
+  g_string_append_c (rule, '.');
+  return g_string_free (g_steal_pointer (&rule), FALSE);
 }
 
-const char *
-hp_config_get_printer (HpConfig *self)
+char *
+hp_config_dup_sample (void)
 {
-  g_return_val_if_fail (HP_IS_CONFIG (self), "");
-  return self->s.printer;
-}
+  GString *out = g_string_new (NULL);
+  const char *group = NULL;
 
-const char *
-hp_config_get_paper (HpConfig *self)
-{
-  g_return_val_if_fail (HP_IS_CONFIG (self), "receipt-80mm");
-  return self->s.paper;
-}
+  append_comment (out, "Healthpost kiosk configuration. Every key is optional: a missing key keeps its "
+                       "built-in default, shown here commented out. \"healthpost-ctl config\" prints the "
+                       "configuration in effect, \"healthpost-ctl config --sample\" this file as shipped.");
+  for (guint i = 0; i < HP_CONFIG_N_KEYS; i++)
+    {
+      const HpConfigKey *key = &hp_config_keys[i];
+      g_autofree char *rule = describe_rule (key);
 
-guint
-hp_config_get_copies_per_visit (HpConfig *self)
-{
-  g_return_val_if_fail (HP_IS_CONFIG (self), 2);
-  return self->s.copies_per_visit;
+      if (group == NULL || !g_str_equal (group, key->group))
+        g_string_append_printf (out, "\n[%s]\n", key->group);
+      group = key->group;
+      append_comment (out, key->doc);
+      if (rule != NULL)
+        append_comment (out, rule);
+      if (key->type == HP_CONFIG_LANGUAGES)
+        {
+          g_autofree char *all = g_strjoinv (";", (char **) hp_i18n_get_languages ());
+
+          g_string_append_printf (out, "# %s=%s\n", key->name, all);
+        }
+      else
+        g_string_append_printf (out, "# %s=%s\n", key->name, key->fallback);
+    }
+  return g_string_free (out, FALSE);
 }

@@ -93,5 +93,9 @@ guint        hp_config_get_copies_per_visit (HpConfig   *self);
 
 /* The effective configuration as key-file text, for staff diagnostics. */
 char        *hp_config_to_data             (HpConfig    *self);
+/* The documented sample file: every key commented out at its default,
+ * with what it does and what it takes. app/config/healthpost.conf is
+ * this text. */
+char        *hp_config_dup_sample          (void);
 
 G_END_DECLS

@@ -10,15 +10,35 @@
 #include "hp-store-damage.h"
 
 static int
-command_config (int    argc G_GNUC_UNUSED,
-                char **argv G_GNUC_UNUSED)
+command_config (int    argc,
+                char **argv)
 {
-  g_autoptr(HpConfig) config = hp_ctl_load_config ();
+  static const HpCtlCommand self = { "config", "config [--sample]", NULL, NULL };
+  g_autoptr(HpConfig) config = NULL;
   g_autofree char *text = NULL;
+  gboolean sample = FALSE;
+  const GOptionEntry entries[] = {
+    { "sample", 0, 0, G_OPTION_ARG_NONE, &sample, NULL, NULL },
+    G_OPTION_ENTRY_NULL
+  };
 
-  if (config == NULL)
-    return 1;
-  text = hp_config_to_data (config);
+  if (!hp_ctl_parse_options (&self, entries, &argc, &argv))
+    return 2;
+  if (argc > 1)
+    {
+      g_printerr ("usage: healthpost-ctl %s\n", self.usage);
+      return 2;
+    }
+  /* The sample is the same on every kiosk: no file needs reading for it. */
+  if (sample)
+    text = hp_config_dup_sample ();
+  else
+    {
+      config = hp_ctl_load_config ();
+      if (config == NULL)
+        return 1;
+      text = hp_config_to_data (config);
+    }
   fputs (text, stdout);
   return 0;
 }
@@ -72,7 +92,7 @@ command_version (int    argc G_GNUC_UNUSED,
 
 static const HpCtlCommand commands[] = {
   { "status", "status", "database location, schema version and number of visits", command_status },
-  { "config", "config", "the effective configuration (defaults and file)", command_config },
+  { "config", "config [--sample]", "the effective configuration (defaults and file), or the documented sample file", command_config },
   { "version", "version", "the version of this tool", command_version },
   { "devices", "devices", "the USB devices present and the measuring devices with their state", hp_ctl_devices },
   { "read", "read DEVICE | read --simulated NAME", "take one reading from a device and print it", hp_ctl_read },

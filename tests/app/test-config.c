@@ -8,7 +8,11 @@
 #include <cmocka.h>
 
 #include "hp-config.h"
+#include "hp-config-private.h"
 #include "hp-test-util.h"
+
+/* The checked-in sample file, app/config/healthpost.conf. */
+static const char *sample_path;
 
 static void
 test_defaults (void **state G_GNUC_UNUSED)
@@ -346,8 +350,242 @@ test_round_trip (void **state G_GNUC_UNUSED)
   assert_int_equal (hp_config_get_idle_seconds (copy), 45);
 }
 
+/* Every whole-number key of the table at one end of its range, in one
+ * file; @odd, when set, at @odd_value instead. All at their least (or all
+ * at their most) keeps the rules between keys (diastolic below systolic)
+ * out of the way. */
+static char *
+uint_keys_at (gboolean           most,
+              const HpConfigKey *odd,
+              gint64             odd_value)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+
+  for (guint i = 0; i < HP_CONFIG_N_KEYS; i++)
+    {
+      const HpConfigKey *key = &hp_config_keys[i];
+      g_autofree char *text = NULL;
+
+      if (key->type != HP_CONFIG_UINT)
+        continue;
+      text = g_strdup_printf ("%" G_GINT64_FORMAT,
+                              key == odd ? odd_value : (gint64) (most ? key->max : key->min));
+      g_key_file_set_value (file, key->group, key->name, text);
+    }
+  return g_key_file_to_data (file, NULL, NULL);
+}
+
+/* What healthpost-ctl config would print for @key. */
+static char *
+shown_value (HpConfig          *config,
+             const HpConfigKey *key)
+{
+  g_autoptr(GKeyFile) shown = g_key_file_new ();
+  g_autofree char *data = hp_config_to_data (config);
+
+  assert_true (g_key_file_load_from_data (shown, data, strlen (data), G_KEY_FILE_NONE, NULL));
+  return g_key_file_get_value (shown, key->group, key->name, NULL);
+}
+
+/* Every key of the table is whole: named, documented, with a default and
+ * what its type needs; a group's keys follow each other, as the sample
+ * writes a group once. */
+static void
+test_table_complete (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(GHashTable) groups_done = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < HP_CONFIG_N_KEYS; i++)
+    {
+      const HpConfigKey *key = &hp_config_keys[i];
+
+      if (key->group == NULL || key->name == NULL || key->doc == NULL)
+        fail_msg ("key %u of the table has no group, name or doc", i);
+      if ((key->fallback == NULL) != (key->type == HP_CONFIG_LANGUAGES))
+        fail_msg ("[%s] %s: only the languages take their default from the build", key->group, key->name);
+      if ((key->type == HP_CONFIG_CHOICE || key->type == HP_CONFIG_URI) && key->choices == NULL)
+        fail_msg ("[%s] %s has no choices", key->group, key->name);
+      if ((key->check != NULL) != (key->form != NULL))
+        fail_msg ("[%s] %s: a check says what it takes in its form", key->group, key->name);
+      if (key->type == HP_CONFIG_URI && (key->example == NULL || key->max == 0))
+        fail_msg ("[%s] %s: a URI key needs an example and a longest length", key->group, key->name);
+      if (i > 0 && !g_str_equal (hp_config_keys[i - 1].group, key->group))
+        {
+          if (g_hash_table_contains (groups_done, key->group))
+            fail_msg ("[%s] %s is apart from its group's other keys", key->group, key->name);
+          g_hash_table_add (groups_done, (gpointer) hp_config_keys[i - 1].group);
+        }
+    }
+}
+
+/* Each whole-number key takes both ends of its range and refuses the
+ * numbers just outside it, naming the key and its range. */
+static void
+test_ranges_from_table (void **state G_GNUC_UNUSED)
+{
+  guint checked = 0;
+
+  for (int most = 0; most <= 1; most++)
+    {
+      g_autoptr(HpConfig) config = hp_config_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = uint_keys_at (most, NULL, 0);
+
+      if (!hp_config_merge_data (config, text, strlen (text), &error))
+        fail_msg ("every key at its %s: %s", most ? "most" : "least", error->message);
+      for (guint i = 0; i < HP_CONFIG_N_KEYS; i++)
+        {
+          const HpConfigKey *key = &hp_config_keys[i];
+          g_autofree char *shown = NULL;
+          g_autofree char *expected = NULL;
+
+          if (key->type != HP_CONFIG_UINT)
+            continue;
+          assert_true (key->min <= key->max);
+          shown = shown_value (config, key);
+          expected = g_strdup_printf ("%u", most ? key->max : key->min);
+          if (g_strcmp0 (shown, expected) != 0)
+            fail_msg ("[%s] %s is %s, not %s", key->group, key->name, shown, expected);
+        }
+    }
+
+  for (guint i = 0; i < HP_CONFIG_N_KEYS; i++)
+    {
+      const HpConfigKey *key = &hp_config_keys[i];
+      g_autofree char *words = NULL;
+
+      if (key->type != HP_CONFIG_UINT)
+        continue;
+      words = g_strdup_printf ("[%s] %s must be a whole number from %u to %u",
+                               key->group, key->name, key->min, key->max);
+      for (int most = 0; most <= 1; most++)
+        {
+          gint64 outside = most ? (gint64) key->max + 1 : (gint64) key->min - 1;
+          g_autofree char *text = uint_keys_at (most, key, outside);
+
+          check_rejected (text, words);
+        }
+      checked++;
+    }
+  assert_true (checked > 0);
+}
+
+/* Each key with a list of choices takes every one of them and refuses
+ * anything else. */
+static void
+test_choices_from_table (void **state G_GNUC_UNUSED)
+{
+  guint checked = 0;
+
+  for (guint i = 0; i < HP_CONFIG_N_KEYS; i++)
+    {
+      const HpConfigKey *key = &hp_config_keys[i];
+      g_autofree char *refused = NULL;
+      g_autofree char *words = NULL;
+
+      if (key->type != HP_CONFIG_CHOICE)
+        continue;
+      for (guint c = 0; key->choices[c] != NULL; c++)
+        {
+          g_autoptr(HpConfig) config = hp_config_new ();
+          g_autoptr(GError) error = NULL;
+          g_autofree char *text = g_strdup_printf ("[%s]\n%s=%s\n", key->group, key->name, key->choices[c]);
+          g_autofree char *shown = NULL;
+
+          if (!hp_config_merge_data (config, text, strlen (text), &error))
+            fail_msg ("[%s] %s=%s: %s", key->group, key->name, key->choices[c], error->message);
+          shown = shown_value (config, key);
+          assert_string_equal (shown, key->choices[c]);
+        }
+      refused = g_strdup_printf ("[%s]\n%s=%s-not\n", key->group, key->name, key->choices[0]);
+      words = g_strdup_printf ("[%s] %s must be one of: ", key->group, key->name);
+      check_rejected (refused, words);
+      checked++;
+    }
+  assert_true (checked > 0);
+}
+
+/* The file installed beside the kiosk is the one the table writes: a key
+ * added, changed or documented in the table and not in the file (or the
+ * other way round) fails here. */
+static void
+test_sample_file_is_the_table (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *checked_in = NULL;
+  g_autofree char *sample = hp_config_dup_sample ();
+  g_auto(GStrv) file_lines = NULL;
+  g_auto(GStrv) sample_lines = NULL;
+
+  if (!g_file_get_contents (sample_path, &checked_in, NULL, &error))
+    fail_msg ("%s: %s", sample_path, error->message);
+  if (g_str_equal (checked_in, sample))
+    return;
+  file_lines = g_strsplit (checked_in, "\n", -1);
+  sample_lines = g_strsplit (sample, "\n", -1);
+  for (guint i = 0; ; i++)
+    if (file_lines[i] == NULL || sample_lines[i] == NULL || !g_str_equal (file_lines[i], sample_lines[i]))
+      fail_msg ("%s differs from the table of keys at line %u:\n  file:  %s\n  table: %s\n"
+                "(healthpost-ctl config --sample > app/config/healthpost.conf writes it afresh)",
+                sample_path, i + 1, file_lines[i] != NULL ? file_lines[i] : "(end)",
+                sample_lines[i] != NULL ? sample_lines[i] : "(end)");
+}
+
+/* Every key is in the sample once, at its default: the sample with each
+ * "# key=value" line taken in is a valid file that changes nothing. */
+static void
+test_sample_shows_the_defaults (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpConfig) config = hp_config_new ();
+  g_autoptr(HpConfig) defaults = hp_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) taken = g_string_new (NULL);
+  g_autofree char *sample = hp_config_dup_sample ();
+  g_autofree char *config_data = NULL;
+  g_autofree char *defaults_data = NULL;
+  g_auto(GStrv) lines = g_strsplit (sample, "\n", -1);
+  gboolean seen[HP_CONFIG_N_KEYS] = { FALSE };
+  g_autofree char *group = NULL;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *equals = strchr (lines[i], '=');
+
+      if (lines[i][0] == '[')
+        {
+          g_free (group);
+          group = g_strndup (lines[i] + 1, strcspn (lines[i] + 1, "]"));
+        }
+      else if (g_str_has_prefix (lines[i], "# ") && equals != NULL && group != NULL)
+        {
+          g_autofree char *name = g_strndup (lines[i] + 2, (gsize) (equals - lines[i] - 2));
+
+          for (guint k = 0; k < HP_CONFIG_N_KEYS; k++)
+            if (g_str_equal (hp_config_keys[k].group, group) && g_str_equal (hp_config_keys[k].name, name))
+              {
+                if (seen[k])
+                  fail_msg ("[%s] %s is in the sample twice", group, name);
+                seen[k] = TRUE;
+                g_string_append_printf (taken, "%s\n", lines[i] + 2);
+              }
+          continue;
+        }
+      g_string_append_printf (taken, "%s\n", lines[i]);
+    }
+  for (guint k = 0; k < HP_CONFIG_N_KEYS; k++)
+    if (!seen[k])
+      fail_msg ("[%s] %s is not in the sample", hp_config_keys[k].group, hp_config_keys[k].name);
+
+  if (!hp_config_merge_data (config, taken->str, taken->len, &error))
+    fail_msg ("the sample's defaults are refused: %s", error->message);
+  config_data = hp_config_to_data (config);
+  defaults_data = hp_config_to_data (defaults);
+  assert_string_equal (config_data, defaults_data);
+}
+
 int
-main (void)
+main (int   argc,
+      char *argv[])
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_defaults),
@@ -361,7 +599,19 @@ main (void)
     cmocka_unit_test (test_load_files),
     cmocka_unit_test (test_audio),
     cmocka_unit_test (test_round_trip),
+    cmocka_unit_test (test_table_complete),
+    cmocka_unit_test (test_ranges_from_table),
+    cmocka_unit_test (test_choices_from_table),
+    cmocka_unit_test (test_sample_file_is_the_table),
+    cmocka_unit_test (test_sample_shows_the_defaults),
   };
+
+  if (argc != 2)
+    {
+      g_printerr ("usage: %s SAMPLE-FILE\n", argv[0]);
+      return 2;
+    }
+  sample_path = argv[1];
 
   return cmocka_run_group_tests_name ("config", tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
-/* Tests of healthpost-ctl's audit, staff and retention commands, run as a separate process on a temporary database. */
+/* Tests of healthpost-ctl's config, audit, staff and retention commands, run as a separate process on a temporary database. */
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "hp-config-private.h"
 #include "hp-store-fixture.h"
 #include "hp-test-util.h"
 
@@ -640,11 +641,71 @@ test_damaged_database_refused (void **state)
   }
 }
 
+/* config prints every key of the table with the value in force; --sample
+ * prints the documented file, whatever the configuration holds. */
+static void
+test_config_command (void **state)
+{
+  CtlFixture *f = *state;
+  g_autofree char *sample = hp_config_dup_sample ();
+
+  write_config (f, "retention-days=30\n[audio]\nvolume=25\n");
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "config", NULL);
+    g_autoptr(GKeyFile) printed = g_key_file_new ();
+    g_auto(GStrv) groups = NULL;
+    g_autofree char *database = NULL;
+    gsize n_printed = 0;
+
+    assert_ctl_status (&run, 0);
+    assert_true (g_key_file_load_from_data (printed, run.out, strlen (run.out), G_KEY_FILE_NONE, NULL));
+    groups = g_key_file_get_groups (printed, NULL);
+    for (guint g = 0; groups[g] != NULL; g++)
+      {
+        g_auto(GStrv) keys = g_key_file_get_keys (printed, groups[g], NULL, NULL);
+
+        n_printed += g_strv_length (keys);
+      }
+    for (guint i = 0; i < HP_CONFIG_N_KEYS; i++)
+      if (!g_key_file_has_key (printed, hp_config_keys[i].group, hp_config_keys[i].name, NULL))
+        fail_msg ("[%s] %s is not printed:\n%s", hp_config_keys[i].group, hp_config_keys[i].name, run.out);
+    assert_int_equal (n_printed, HP_CONFIG_N_KEYS);
+    database = g_key_file_get_string (printed, "storage", "database", NULL);
+    assert_string_equal (database, f->database);
+    assert_int_equal (g_key_file_get_integer (printed, "storage", "retention-days", NULL), 30);
+    assert_int_equal (g_key_file_get_integer (printed, "audio", "volume", NULL), 25);
+    assert_true (g_key_file_get_boolean (printed, "demo", "enabled", NULL));
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "config", "--sample", NULL);
+
+    assert_ctl_status (&run, 0);
+    assert_string_equal (run.out, sample);
+  }
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "config", "extra", NULL);
+
+    assert_ctl_status (&run, 2);
+    assert_non_null (strstr (run.err, "usage: healthpost-ctl config [--sample]"));
+  }
+  write_config (f, "[audio]\nvolume=0\n");
+  {
+    g_auto(CtlRun) run = ctl (f, NULL, "config", NULL);
+    g_auto(CtlRun) sample_run = ctl (f, NULL, "config", "--sample", NULL);
+
+    assert_ctl_status (&run, 1);
+    assert_non_null (strstr (run.err, "[audio] volume"));
+    assert_ctl_status (&sample_run, 0);
+    assert_string_equal (sample_run.out, sample);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_config_command, setup, teardown),
     cmocka_unit_test_setup_teardown (test_staff_commands, setup, teardown),
     cmocka_unit_test_setup_teardown (test_audit_commands, setup, teardown),
     cmocka_unit_test_setup_teardown (test_retention_command, setup, teardown),
