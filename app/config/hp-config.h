@@ -22,7 +22,7 @@ GQuark hp_config_error_quark (void);
 #define HP_TYPE_CONFIG (hp_config_get_type ())
 G_DECLARE_FINAL_TYPE (HpConfig, hp_config, HP, CONFIG, GObject)
 
-/* The compiled-in defaults. */
+/* The defaults of the key table (hp-config-keys.c), where each key says what it takes. */
 HpConfig    *hp_config_new                 (void);
 /* Defaults, then the file at @path. When @path is %NULL the production file
  * is read if present; an explicitly named file must exist. */
@@ -43,7 +43,7 @@ gboolean     hp_config_get_fullscreen      (HpConfig    *self);
 const char  *hp_config_get_language        (HpConfig    *self);
 const char * const *hp_config_get_languages (HpConfig   *self);
 const char  *hp_config_get_location        (HpConfig    *self);
-/* What a patient with a crisis reading is told to call: "911" unless set. */
+/* What a patient with a crisis reading is told to call. */
 const char  *hp_config_get_emergency_number (HpConfig   *self);
 /* The https URI the clinic knows personal codes under, for the FHIR
  * export's Patient.identifier.system; %NULL when not configured. */
@@ -62,14 +62,14 @@ char        *hp_config_dup_database_path   (HpConfig    *self);
 HpKeyring   *hp_config_load_keyring        (HpConfig    *self,
                                             gboolean     create,
                                             GError     **error);
-/* Days a finished visit is kept before retention deletes it (1 to 3650). */
+/* Days a finished visit is kept before retention deletes it. */
 guint        hp_config_get_retention_days  (HpConfig    *self);
 guint        hp_config_get_idle_seconds    (HpConfig    *self);
 guint        hp_config_get_warning_seconds (HpConfig    *self);
 guint        hp_config_get_goodbye_seconds (HpConfig    *self);
-/* Spoken guidance: the GStreamer sink description ("autoaudiosink" unless
- * set), and the normal volume step in percent of full scale (1 to 100,
- * 40 unless set; the louder steps are about 1.6 and 2.5 times it). */
+/* Spoken guidance: the GStreamer sink description, and the normal volume
+ * step in percent of full scale (the louder steps are about 1.6 and 2.5
+ * times it). */
 const char  *hp_config_get_audio_sink      (HpConfig    *self);
 guint        hp_config_get_audio_volume    (HpConfig    *self);
 
@@ -86,9 +86,9 @@ guint        hp_config_get_demo_glucose_mg_dl (HpConfig *self);
 /* The printer: a CUPS destination name or an ipp:// or ipps:// URI; ""
  * when none is set up (then nothing is printed). */
 const char  *hp_config_get_printer         (HpConfig    *self);
-/* "receipt-80mm", "letter" or "a4". */
+/* The paper's name, one the configuration table allows. */
 const char  *hp_config_get_paper           (HpConfig    *self);
-/* How many copies of its summary one visit may print (1 to 10). */
+/* How many copies of its summary one visit may print. */
 guint        hp_config_get_copies_per_visit (HpConfig   *self);
 
 /* The effective configuration as key-file text, for staff diagnostics. */
