@@ -10,21 +10,6 @@
 /* Key id 0 in a wrapped data key names the key-encryption key. */
 #define KEK_KEY_ID 0
 
-void
-hp_store_data_key_clear (gpointer data)
-{
-  hp_crypto_wipe (data, sizeof (HpStoreDataKey));
-}
-
-void
-hp_store_lock_keys (HpStore *self)
-{
-  self->unlocked = FALSE;
-  g_array_set_size (self->field_keys, 0);
-  hp_crypto_wipe (self->dedupe_key, sizeof self->dedupe_key);
-  hp_crypto_wipe (self->lookup_key, sizeof self->lookup_key);
-}
-
 /* The store's keys from the root key: the key-encryption key that wraps
  * the data keys, and the patient lookup key. */
 gboolean

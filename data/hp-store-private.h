@@ -81,9 +81,9 @@ gint64      hp_store_now          (HpStore            *self);
 void        hp_store_error_set_locked_seconds (GError *error,
                                                guint   seconds);
 
-/* ---- shared by hp-store.c, hp-store-keys.c and hp-store-visits.c only ---- */
+/* ---- shared by the store's own files (hp-store*.c) only ---- */
 
-/* The statements each store prepares once, on first use (hp-store.c). */
+/* The statements each store prepares once, on first use (hp-store-base.c). */
 typedef enum {
   HP_STORE_STMT_INSERT_VISIT,
   HP_STORE_STMT_INSERT_MEASUREMENT,
@@ -152,8 +152,13 @@ typedef sqlite3_stmt *HpOneOffStatement;
 
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (HpOneOffStatement, sqlite3_finalize, NULL)
 
-/* hp-store.c: the connection and its errors. */
+/* hp-store-base.c: the connection, its errors, and the keys held in memory. */
 
+/* Wipes one HpStoreDataKey: the clear function of the field key array. */
+void          hp_store_data_key_clear      (gpointer             data);
+/* Forgets every unwrapped key: nothing is sealed or opened until the keys
+ * are unlocked again. */
+void          hp_store_lock_keys           (HpStore             *self);
 gint64        hp_store_datetime_to_usec    (GDateTime           *datetime);
 GDateTime    *hp_store_datetime_from_usec  (gint64               usec);
 gboolean      hp_store_exec_sql            (HpStore             *self,
@@ -193,8 +198,6 @@ gboolean      hp_store_in_write_transaction (HpStore            *self,
 
 /* hp-store-keys.c: the data keys. */
 
-void          hp_store_data_key_clear      (gpointer             data);
-void          hp_store_lock_keys           (HpStore             *self);
 /* The store's keys from the root key: the key-encryption key that wraps
  * the data keys, and the patient lookup key. */
 gboolean      hp_store_derive_root_keys    (HpKeyring           *keyring,

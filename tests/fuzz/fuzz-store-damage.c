@@ -7,7 +7,7 @@
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
 
-/* hp-store.c, which owns the error domain, is not built into this target. */
+/* hp-store-base.c, which owns the error domain, is not built into this target. */
 GQuark
 hp_store_error_quark (void)
 {
