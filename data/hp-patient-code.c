@@ -1,5 +1,5 @@
 /* Personal codes and the PIN rule for returning patients: reading, checking and grouping them, no store involved. */
-#include "hp-patient.h"
+#include "hp-patient-code.h"
 #include "hp-pin-rules.h"
 
 #include <string.h>

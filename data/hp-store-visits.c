@@ -6,14 +6,14 @@
 #include <string.h>
 
 #include "hp-crypto.h"
-#include "hp-patient.h"
+#include "hp-patient-code.h"
 #include "hp-reading-record-private.h"
 #include "hp-sql-private.h"
 
 /* The form a personal code is compared in: NFKC, no white space anywhere,
  * upper case, so "priv-acy1 " finds "PRIV-ACY1". A code the kiosk gave out
- * (hp-patient.h) loses its dashes too, so the printed "481-2297-5532" and
- * the typed "48122975532" find the same patient. %NULL if nothing is left
+ * (hp-patient-code.h) loses its dashes too, so the printed "481-2297-5532"
+ * and the typed "48122975532" find the same patient. %NULL if nothing is left
  * or it is not UTF-8. The result is personal data: wipe it. */
 static char *normalize_any_code (const char *code);
 

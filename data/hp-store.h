@@ -20,8 +20,8 @@ typedef enum {
   HP_STORE_ERROR_INVALID,   /* the caller passed something the store cannot keep */
   HP_STORE_ERROR_WRONG_KEY, /* the root key does not unlock this database's data keys */
   HP_STORE_ERROR_CRYPTO,    /* sealing or a random key failed; nothing was written */
-  /* Returning patients (hp-patient.h). An unknown personal code and a wrong
-   * PIN are one error, so no one can tell whether a code exists. */
+  /* Returning patients (hp-store-patients.h). An unknown personal code and
+   * a wrong PIN are one error, so no one can tell whether a code exists. */
   HP_STORE_ERROR_PATIENT_UNKNOWN,
   HP_STORE_ERROR_WRONG_PIN = HP_STORE_ERROR_PATIENT_UNKNOWN,
   HP_STORE_ERROR_PATIENT_LOCKED, /* too many wrong PINs for this code: refused until the lock ends */

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "hp-patient.h"
+#include "hp-store-patients.h"
 
 struct _HpVisitFlow
 {

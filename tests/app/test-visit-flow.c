@@ -8,8 +8,8 @@
 
 #include "hp-contour-simulator.h"
 #include "hp-hid-scale-simulator.h"
-#include "hp-patient.h"
 #include "hp-simulated-cuff.h"
+#include "hp-store-patients.h"
 #include "hp-test-util.h"
 #include "hp-visit-flow.h"
 

@@ -3,7 +3,7 @@
 
 #include "hp-test-util.h"
 
-#include "hp-patient.h"
+#include "hp-store-patients.h"
 
 #define CHECKS 10
 /* Wrong PINs stop short of the lockout, which would end the hashing. */

@@ -9,7 +9,7 @@
 #include "crash-visit.h"
 #include "hp-audit.h"
 #include "hp-keyring.h"
-#include "hp-patient.h"
+#include "hp-store-patients.h"
 #include "hp-store-private.h"
 
 #define PIN "730519"

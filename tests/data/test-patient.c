@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "hp-keyring.h"
-#include "hp-patient.h"
 #include "hp-retention.h"
+#include "hp-store-patients.h"
 #include "hp-store-private.h"
 
 #define T0       ((gint64) 1763700000 * G_USEC_PER_SEC)

@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "hp-patient.h"
+#include "hp-patient-code.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);

@@ -8,7 +8,7 @@
 
 #include "hp-application.h"
 #include "hp-i18n.h"
-#include "hp-patient.h"
+#include "hp-patient-code.h"
 #include "hp-result-page.h"
 #include "hp-summary-page.h"
 #include "hp-trend-chart.h"

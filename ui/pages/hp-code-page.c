@@ -1,7 +1,7 @@
 /* A new personal code, shown once for the patient to keep. */
 #include "hp-code-page.h"
 
-#include "hp-patient.h"
+#include "hp-patient-code.h"
 
 struct _HpCodePage
 {

@@ -6,7 +6,7 @@
 
 #include "hp-adaptive-row.h"
 #include "hp-keypad.h"
-#include "hp-patient.h"
+#include "hp-patient-code.h"
 #include "hp-visit.h"
 #include "hp-visit-actions.h"
 

@@ -1,5 +1,5 @@
 /* Returning patients in the store: a new personal code with a PIN, and a code and PIN checked with lockout. */
-#include "hp-patient.h"
+#include "hp-store-patients.h"
 #include "hp-pin-hash-private.h"
 #include "hp-sql-private.h"
 #include "hp-store-private.h"
