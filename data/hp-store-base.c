@@ -53,17 +53,6 @@ static const char * const statement_sql[HP_STORE_N_STMTS] = {
     "INSERT INTO data_keys (id, purpose, created_at, wrapped) VALUES (?1, ?2, ?3, ?4)",
   [HP_STORE_STMT_MAX_DATA_KEY_ID] =
     "SELECT coalesce (max (id), 0) FROM data_keys",
-  [HP_STORE_STMT_FIND_DEVICE] =
-    "SELECT id, device, protocol, first_seen, last_seen FROM devices_seen "
-    "WHERE device_hash = ?1",
-  [HP_STORE_STMT_INSERT_DEVICE] =
-    "INSERT INTO devices_seen (id, device_hash, device, protocol, first_seen, last_seen) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-  [HP_STORE_STMT_UPDATE_DEVICE] =
-    "UPDATE devices_seen SET protocol = ?2, first_seen = min (first_seen, ?3), "
-    "last_seen = max (last_seen, ?3) WHERE id = ?1",
-  [HP_STORE_STMT_MAX_DEVICE_ID] =
-    "SELECT coalesce (max (id), 0) FROM devices_seen",
   [HP_STORE_STMT_GET_SETTING] =
     "SELECT value FROM settings WHERE key = ?1",
   [HP_STORE_STMT_SET_SETTING] =

@@ -124,22 +124,6 @@ gboolean    hp_store_rewrap_keys        (HpStore     *self,
                                          HpKeyring   *new_keyring,
                                          GError     **error);
 
-/* Notes that the device @device_id speaking @protocol was seen at @when;
- * the id is kept sealed and found again through its HMAC. */
-gboolean    hp_store_note_device_seen   (HpStore     *self,
-                                         const char  *device_id,
-                                         const char  *protocol,
-                                         GDateTime   *when,
-                                         GError     **error);
-/* When the device @device_id was first and last seen, and over which
- * protocol; HP_STORE_ERROR_NOT_FOUND if never. */
-gboolean    hp_store_lookup_device_seen (HpStore     *self,
-                                         const char  *device_id,
-                                         char       **protocol,
-                                         GDateTime  **first_seen,
-                                         GDateTime  **last_seen,
-                                         GError     **error);
-
 /* The kiosk's own settings, kept in the clear: never put personal data in
  * them. Getting an unset key gives %NULL and HP_STORE_ERROR_NOT_FOUND. */
 char       *hp_store_get_setting        (HpStore     *self,

@@ -142,7 +142,8 @@ test_open_creates_latest_schema (void **state)
   assert_true (has_schema_object (raw, "table", "patients"));
   assert_true (has_schema_object (raw, "table", "data_keys"));
   assert_true (has_schema_object (raw, "table", "settings"));
-  assert_true (has_schema_object (raw, "table", "devices_seen"));
+  /* Step 10 drops the devices seen: nothing read them. */
+  assert_false (has_schema_object (raw, "table", "devices_seen"));
   assert_false (has_schema_object (raw, "table", "measurement_values"));
   assert_false (has_schema_object (raw, "table", "v2_measurements"));
   assert_false (has_schema_object (raw, "table", "v2_measurement_values"));
@@ -323,6 +324,10 @@ test_migrate_from_every_version (void **state)
         assert_false (has_schema_object (raw, "index", "visits_by_finished_at"));
       if (seed != NULL)
         hp_store_fixture_exec_raw (raw, seed);
+      /* Steps 3 to 9 kept the devices seen; step 10 drops them, rows too. */
+      if (version >= 3)
+        hp_store_fixture_exec_raw (raw, "INSERT INTO devices_seen VALUES "
+                                        "(1, zeroblob (32), x'00', 'omron-hid', 1, 2)");
       sqlite3_close (raw);
 
       store = hp_store_open_with_keyring (path, keyring, &error);
@@ -333,6 +338,7 @@ test_migrate_from_every_version (void **state)
       raw = hp_store_fixture_open_raw (path);
       assert_false (has_schema_object (raw, "table", "v2_measurements"));
       assert_false (has_schema_object (raw, "table", "v2_measurement_values"));
+      assert_false (has_schema_object (raw, "table", "devices_seen"));
       /* Every reading is sealed: version byte, key id, nonce, tag at least. */
       assert_int_equal (hp_store_fixture_query_int (raw,
         "SELECT count(*) FROM measurements WHERE typeof (reading) != 'blob' "

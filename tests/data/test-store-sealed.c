@@ -199,9 +199,6 @@ test_nothing_private_in_files (void **state)
 
   assert_true (hp_store_commit_visit (store, visit, &error));
   assert_null (error);
-  assert_true (hp_store_note_device_seen (store, "usb:0590:0028:SERIAL-7731", "ieee11073-phdc",
-                                          hp_visit_get_started_at (visit), &error));
-  assert_null (error);
 
   /* While open, with the -wal and -shm in place, and after closing. */
   assert_true (g_file_test (wal_path, G_FILE_TEST_EXISTS));
@@ -629,29 +626,13 @@ test_patient_history (void **state)
 }
 
 static void
-test_devices_seen_and_settings (void **state)
+test_settings (void **state)
 {
   HpStoreFixture *fixture = *state;
   g_autoptr(HpKeyring) keyring = hp_store_fixture_keyring (1);
   g_autoptr(HpStore) store = hp_store_fixture_open (fixture->path, keyring);
-  g_autoptr(GDateTime) early = utc (1763000000);
-  g_autoptr(GDateTime) late = utc (1763900000);
-  g_autoptr(GDateTime) first = NULL;
-  g_autoptr(GDateTime) last = NULL;
-  g_autofree char *protocol = NULL;
   g_autofree char *value = NULL;
   g_autoptr(GError) error = NULL;
-
-  assert_true (hp_store_note_device_seen (store, "usb:0590:0028:SN1", "omron-hid", late, &error));
-  assert_true (hp_store_note_device_seen (store, "usb:0590:0028:SN1", "omron-hid", early, &error));
-  assert_null (error);
-  assert_true (hp_store_lookup_device_seen (store, "usb:0590:0028:SN1", &protocol, &first, &last, &error));
-  assert_string_equal (protocol, "omron-hid");
-  assert_true (g_date_time_equal (first, early));
-  assert_true (g_date_time_equal (last, late));
-  assert_false (hp_store_lookup_device_seen (store, "usb:0590:0028:SN2", NULL, NULL, NULL, &error));
-  hp_store_fixture_assert_error (error, HP_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
 
   value = hp_store_get_setting (store, "kiosk-name", &error);
   assert_null (value);
@@ -697,7 +678,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_root_key_rewrap, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_same_reading_stored_once, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_patient_history, hp_store_fixture_setup, hp_store_fixture_teardown),
-    cmocka_unit_test_setup_teardown (test_devices_seen_and_settings, hp_store_fixture_setup, hp_store_fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_settings, hp_store_fixture_setup, hp_store_fixture_teardown),
     cmocka_unit_test_setup_teardown (test_old_schema_stays_locked, hp_store_fixture_setup, hp_store_fixture_teardown),
   };
 
