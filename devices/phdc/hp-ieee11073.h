@@ -210,28 +210,18 @@ typedef struct {
 
 #define HP_IEEE11073_ABSOLUTE_TIME_SIZE 8
 
-/* A blood-pressure reading as laid out by the standard configuration 0x02BC. */
+/* A blood-pressure reading for hp_ieee11073_encode_blood_pressure(), which
+ * lays it out as the standard configuration 0x02BC does. */
 typedef struct {
   guint16 data_req_id;
   guint16 scan_report_no;
-  double  systolic;            /* mmHg; NaN when the device sent NaN/NRes */
+  double  systolic;            /* mmHg; NaN is sent as the SFLOAT NaN */
   double  diastolic;
   double  mean_arterial;
   gboolean has_pulse;
   double  pulse;               /* beats per minute */
   HpIeee11073AbsoluteTime time;
-  gboolean time_valid;         /* FALSE when the device's clock bytes are not a date */
 } HpIeee11073BloodPressure;
-
-/* Called once per (obj-handle, observed value) of a fixed scan report.
- * @value_offset is the offset of @value in the decoded buffer. */
-typedef gboolean (*HpIeee11073ObservationFunc) (guint16        obj_handle,
-                                                const guint8  *value,
-                                                gsize          value_len,
-                                                gsize          value_offset,
-                                                gpointer       user_data,
-                                                gsize         *error_offset,
-                                                GError       **error);
 
 /* Numbers. The special SFLOAT/FLOAT values (NaN, NRes, reserved) decode to NaN
  * and +INF/-INF to infinities. */
@@ -276,21 +266,6 @@ gboolean hp_ieee11073_decode_apdu (const guint8     *data,
                                    HpIeee11073Apdu  *apdu,
                                    gsize            *error_offset,
                                    GError          **error);
-
-gboolean hp_ieee11073_decode_fixed_scan_report (const HpIeee11073DataApdu   *prst,
-                                                guint16                     *data_req_id,
-                                                guint16                     *scan_report_no,
-                                                HpIeee11073ObservationFunc   func,
-                                                gpointer                     user_data,
-                                                gsize                       *error_offset,
-                                                GError                     **error);
-
-/* Decodes a fixed scan report against the standard configuration 0x02BC. When
- * one report holds several readings (stored data) the last one wins. */
-gboolean hp_ieee11073_decode_blood_pressure (const HpIeee11073DataApdu  *prst,
-                                             HpIeee11073BloodPressure   *reading,
-                                             gsize                      *error_offset,
-                                             GError                    **error);
 
 /* ---- configurations ---------------------------------------------------- */
 

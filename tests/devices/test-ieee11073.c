@@ -94,11 +94,54 @@ assert_bytes_equal (const guint8 *expected,
 }
 
 static void
-test_decode_captured_bp_report (void **state G_GNUC_UNUSED)
+decode_report (const guint8            *data,
+               gsize                    len,
+               const HpIeee11073Config *config,
+               HpIeee11073ScanReport   *report)
 {
   g_autoptr(GError) error = NULL;
   HpIeee11073Apdu apdu;
-  HpIeee11073BloodPressure bp;
+
+  assert_true (hp_ieee11073_decode_apdu (data, len, &apdu, NULL, &error));
+  assert_true (hp_ieee11073_decode_scan_report (&apdu.u.prst, config, report, NULL, &error));
+  assert_null (error);
+}
+
+static const HpIeee11073NumericObservation *
+observation (const HpIeee11073ScanReport *report,
+             guint                        index)
+{
+  assert_true (index < report->observations->len);
+  return &g_array_index (report->observations, HpIeee11073NumericObservation, index);
+}
+
+/* Decodes the scan report in @data against configuration 0x02BC, which
+ * must fail; the error goes to @error and its offset is returned. */
+static gsize
+bp_report_failure (const guint8  *data,
+                   gsize          len,
+                   GError       **error)
+{
+  g_autoptr(HpIeee11073Config) bp = hp_ieee11073_config_new_standard (HP_IEEE11073_CONFIG_BLOOD_PRESSURE);
+  HpIeee11073ScanReport report;
+  HpIeee11073Apdu apdu;
+  gsize offset = G_MAXSIZE;
+
+  assert_true (hp_ieee11073_decode_apdu (data, len, &apdu, NULL, NULL));
+  assert_false (hp_ieee11073_decode_scan_report (&apdu.u.prst, bp, &report, &offset, error));
+  hp_ieee11073_scan_report_clear (&report);
+  assert_non_null (*error);
+  return offset;
+}
+
+static void
+test_decode_captured_bp_report (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpIeee11073Config) bp = hp_ieee11073_config_new_standard (HP_IEEE11073_CONFIG_BLOOD_PRESSURE);
+  g_autoptr(GError) error = NULL;
+  HpIeee11073Apdu apdu;
+  HpIeee11073ScanReport report;
+  const HpIeee11073NumericObservation *pressure, *pulse;
 
   assert_true (hp_ieee11073_decode_apdu (bp_report, sizeof bp_report, &apdu, NULL, &error));
   assert_null (error);
@@ -113,23 +156,48 @@ test_decode_captured_bp_report (void **state G_GNUC_UNUSED)
   assert_int_equal (apdu.u.prst.event_info_len, 0x2c);
   assert_int_equal (apdu.u.prst.event_info_offset, 22);
 
-  assert_true (hp_ieee11073_decode_blood_pressure (&apdu.u.prst, &bp, NULL, &error));
+  assert_true (hp_ieee11073_decode_scan_report (&apdu.u.prst, bp, &report, NULL, &error));
   assert_null (error);
-  assert_int_equal (bp.data_req_id, 0xF000);
-  assert_int_equal (bp.scan_report_no, 0);
-  assert_true (bp.systolic == 120.0);
-  assert_true (bp.diastolic == 80.0);
-  assert_true (bp.mean_arterial == 100.0);
-  assert_true (bp.has_pulse);
-  assert_true (bp.pulse == 60.0);
-  assert_true (bp.time_valid);
-  assert_int_equal (bp.time.year, 2007);
-  assert_int_equal (bp.time.month, 12);
-  assert_int_equal (bp.time.day, 6);
-  assert_int_equal (bp.time.hour, 12);
-  assert_int_equal (bp.time.minute, 10);
-  assert_int_equal (bp.time.second, 0);
-  assert_int_equal (bp.time.hundredths, 0);
+  assert_int_equal (report.event_type, HP_IEEE11073_NOTI_SCAN_REPORT_FIXED);
+  assert_int_equal (report.data_req_id, 0xF000);
+  assert_int_equal (report.scan_report_no, 0);
+  assert_int_equal (report.observations->len, 2);
+
+  pressure = observation (&report, 0);
+  assert_int_equal (pressure->obj_handle, HP_IEEE11073_BP_HANDLE_PRESSURE);
+  assert_int_equal (pressure->offset, 30);
+  assert_int_equal (pressure->type, HP_IEEE11073_SCADA (HP_IEEE11073_MDC_PRESS_BLD_NONINV));
+  assert_int_equal (pressure->unit_code, HP_IEEE11073_MDC_DIM_MMHG);
+  assert_int_equal (pressure->n_values, 3);
+  assert_true (pressure->values[0] == 120.0);
+  assert_true (pressure->values[1] == 80.0);
+  assert_true (pressure->values[2] == 100.0);
+  assert_int_equal (pressure->value_types[0], HP_IEEE11073_SCADA (HP_IEEE11073_MDC_PRESS_BLD_NONINV_SYS));
+  assert_int_equal (pressure->value_types[1], HP_IEEE11073_SCADA (HP_IEEE11073_MDC_PRESS_BLD_NONINV_DIA));
+  assert_int_equal (pressure->value_types[2], HP_IEEE11073_SCADA (HP_IEEE11073_MDC_PRESS_BLD_NONINV_MEAN));
+  assert_int_equal (pressure->special_mask, 0);
+  assert_true (pressure->has_time);
+  assert_true (pressure->time_valid);
+  assert_int_equal (pressure->time.year, 2007);
+  assert_int_equal (pressure->time.month, 12);
+  assert_int_equal (pressure->time.day, 6);
+  assert_int_equal (pressure->time.hour, 12);
+  assert_int_equal (pressure->time.minute, 10);
+  assert_int_equal (pressure->time.second, 0);
+  assert_int_equal (pressure->time.hundredths, 0);
+
+  pulse = observation (&report, 1);
+  assert_int_equal (pulse->obj_handle, HP_IEEE11073_BP_HANDLE_PULSE);
+  assert_int_equal (pulse->offset, 52);
+  assert_int_equal (pulse->type, HP_IEEE11073_SCADA (HP_IEEE11073_MDC_PULS_RATE_NON_INV));
+  assert_int_equal (pulse->unit_code, HP_IEEE11073_MDC_DIM_BEAT_PER_MIN);
+  assert_int_equal (pulse->n_values, 1);
+  assert_true (pulse->values[0] == 60.0);
+  assert_int_equal (pulse->value_types[0], HP_IEEE11073_SCADA (HP_IEEE11073_MDC_PULS_RATE_NON_INV));
+  assert_int_equal (pulse->special_mask, 0);
+  assert_true (pulse->has_time && pulse->time_valid);
+  assert_memory_equal (&pulse->time, &pressure->time, sizeof pulse->time);
+  hp_ieee11073_scan_report_clear (&report);
 }
 
 static void
@@ -156,7 +224,9 @@ test_encode_blood_pressure_round_trip (void **state G_GNUC_UNUSED)
     .has_pulse = TRUE, .pulse = 66,
     .time = { 2024, 2, 29, 23, 59, 58, 99 },
   };
-  HpIeee11073BloodPressure back;
+  g_autoptr(HpIeee11073Config) bp = hp_ieee11073_config_new_standard (HP_IEEE11073_CONFIG_BLOOD_PRESSURE);
+  HpIeee11073ScanReport back;
+  const HpIeee11073NumericObservation *obs;
   HpIeee11073Apdu apdu;
   g_autoptr(GError) error = NULL;
 
@@ -164,24 +234,33 @@ test_encode_blood_pressure_round_trip (void **state G_GNUC_UNUSED)
   assert_true (hp_ieee11073_decode_apdu (out->data, out->len, &apdu, NULL, &error));
   assert_int_equal (apdu.u.prst.invoke_id, 9);
   assert_int_equal (apdu.u.prst.event_time, 1234);
-  assert_true (hp_ieee11073_decode_blood_pressure (&apdu.u.prst, &back, NULL, &error));
-  assert_null (error);
+  decode_report (out->data, out->len, bp, &back);
+  assert_int_equal (back.data_req_id, 0xF000);
   assert_int_equal (back.scan_report_no, 7);
-  assert_true (back.systolic == 141);
-  assert_true (back.diastolic == 92.5);
-  assert_true (back.mean_arterial == 108);
-  assert_true (back.has_pulse && back.pulse == 66);
-  assert_true (back.time_valid);
-  assert_memory_equal (&back.time, &in.time, sizeof in.time);
+  assert_int_equal (back.observations->len, 2);
+  obs = observation (&back, 0);
+  assert_int_equal (obs->obj_handle, HP_IEEE11073_BP_HANDLE_PRESSURE);
+  assert_true (obs->values[0] == 141);
+  assert_true (obs->values[1] == 92.5);
+  assert_true (obs->values[2] == 108);
+  assert_int_equal (obs->special_mask, 0);
+  assert_true (obs->time_valid);
+  assert_memory_equal (&obs->time, &in.time, sizeof in.time);
+  obs = observation (&back, 1);
+  assert_int_equal (obs->type, HP_IEEE11073_SCADA (HP_IEEE11073_MDC_PULS_RATE_NON_INV));
+  assert_true (obs->values[0] == 66);
+  assert_true (obs->time_valid);
+  assert_memory_equal (&obs->time, &in.time, sizeof in.time);
+  hp_ieee11073_scan_report_clear (&back);
 
   /* Without pulse only the pressure observation is sent. */
   g_byte_array_set_size (out, 0);
   in.has_pulse = FALSE;
   assert_true (hp_ieee11073_encode_blood_pressure (out, 9, 1234, &in));
-  assert_true (hp_ieee11073_decode_apdu (out->data, out->len, &apdu, NULL, NULL));
-  assert_true (hp_ieee11073_decode_blood_pressure (&apdu.u.prst, &back, NULL, NULL));
-  assert_false (back.has_pulse);
-  assert_true (isnan (back.pulse));
+  decode_report (out->data, out->len, bp, &back);
+  assert_int_equal (back.observations->len, 1);
+  assert_int_equal (observation (&back, 0)->obj_handle, HP_IEEE11073_BP_HANDLE_PRESSURE);
+  hp_ieee11073_scan_report_clear (&back);
 
   /* A value no SFLOAT can hold, and an impossible date, are refused. */
   in.systolic = 1e12;
@@ -435,23 +514,27 @@ test_absolute_time (void **state G_GNUC_UNUSED)
   assert_null (hp_ieee11073_absolute_time_to_date_time (&time, utc));
 }
 
-/* Decodes @data fully, as the driver would: the APDU and, for a fixed scan
- * report, the blood-pressure reading. */
+/* Decodes @data fully, as the driver would: the APDU and, for an agent's
+ * event report, its scan report against configuration 0x02BC. */
 static gboolean
 decode_all (const guint8  *data,
             gsize          len,
             gsize         *error_offset,
             GError       **error)
 {
+  g_autoptr(HpIeee11073Config) bp = hp_ieee11073_config_new_standard (HP_IEEE11073_CONFIG_BLOOD_PRESSURE);
+  HpIeee11073ScanReport report;
   HpIeee11073Apdu apdu;
-  HpIeee11073BloodPressure bp;
+  gboolean ok;
 
   if (!hp_ieee11073_decode_apdu (data, len, &apdu, error_offset, error))
     return FALSE;
-  if (apdu.type == HP_IEEE11073_APDU_PRST && apdu.u.prst.is_event_report &&
-      apdu.u.prst.choice != HP_IEEE11073_RORS_CONFIRMED_EVENT_REPORT)
-    return hp_ieee11073_decode_blood_pressure (&apdu.u.prst, &bp, error_offset, error);
-  return TRUE;
+  if (apdu.type != HP_IEEE11073_APDU_PRST || !apdu.u.prst.is_event_report ||
+      apdu.u.prst.choice == HP_IEEE11073_RORS_CONFIRMED_EVENT_REPORT)
+    return TRUE;
+  ok = hp_ieee11073_decode_scan_report (&apdu.u.prst, bp, &report, error_offset, error);
+  hp_ieee11073_scan_report_clear (&report);
+  return ok;
 }
 
 static void
@@ -529,7 +612,6 @@ test_inconsistent_structures (void **state G_GNUC_UNUSED)
   g_autofree guint8 *data = NULL;
   g_autoptr(GError) error = NULL;
   HpIeee11073Apdu apdu;
-  HpIeee11073BloodPressure bp;
   gsize offset = G_MAXSIZE;
 
   assert_false (hp_ieee11073_decode_apdu (unknown_tag, sizeof unknown_tag, &apdu, &offset, &error));
@@ -542,58 +624,67 @@ test_inconsistent_structures (void **state G_GNUC_UNUSED)
   assert_int_equal (offset, 6);
   g_clear_error (&error);
 
-  /* The list claims three observations but holds two. */
+  /* The list claims three observations but holds two: the third one's
+   * handle would start at the end of the report. */
   data = copy_of (bp_report, sizeof bp_report);
   data[27] = 3;
-  assert_true (hp_ieee11073_decode_apdu (data, sizeof bp_report, &apdu, NULL, NULL));
-  assert_false (hp_ieee11073_decode_blood_pressure (&apdu.u.prst, &bp, &offset, &error));
+  offset = bp_report_failure (data, sizeof bp_report, &error);
   assert_true (g_error_matches (error, HP_IEEE11073_ERROR, HP_IEEE11073_ERROR_TRUNCATED));
   assert_int_equal (offset, sizeof bp_report);
   g_clear_error (&error);
   g_clear_pointer (&data, g_free);
 
-  /* ... or one, leaving bytes the list does not account for. */
+  /* ... or one, leaving bytes the list does not account for: the pulse
+   * observation's handle, at 52. */
   data = copy_of (bp_report, sizeof bp_report);
   data[27] = 1;
-  assert_true (hp_ieee11073_decode_apdu (data, sizeof bp_report, &apdu, NULL, NULL));
-  assert_false (hp_ieee11073_decode_blood_pressure (&apdu.u.prst, &bp, &offset, &error));
+  offset = bp_report_failure (data, sizeof bp_report, &error);
   assert_true (g_error_matches (error, HP_IEEE11073_ERROR, HP_IEEE11073_ERROR_MALFORMED));
   assert_int_equal (offset, 52);
   g_clear_error (&error);
   g_clear_pointer (&data, g_free);
 
-  /* A handle configuration 0x02BC does not have. */
+  /* A handle configuration 0x02BC does not have: the handle field, at 52. */
   data = copy_of (bp_report, sizeof bp_report);
   data[53] = 7;
-  assert_true (hp_ieee11073_decode_apdu (data, sizeof bp_report, &apdu, NULL, NULL));
-  assert_false (hp_ieee11073_decode_blood_pressure (&apdu.u.prst, &bp, &offset, &error));
+  offset = bp_report_failure (data, sizeof bp_report, &error);
   assert_true (g_error_matches (error, HP_IEEE11073_ERROR, HP_IEEE11073_ERROR_UNSUPPORTED));
   assert_int_equal (offset, 52);
   g_clear_error (&error);
   g_clear_pointer (&data, g_free);
 
-  /* A compound of two values instead of three. */
+  /* A compound of two values instead of three in its six bytes: the
+   * compound's count, at 34. */
   data = copy_of (bp_report, sizeof bp_report);
   data[35] = 2;
-  assert_true (hp_ieee11073_decode_apdu (data, sizeof bp_report, &apdu, NULL, NULL));
-  assert_false (hp_ieee11073_decode_blood_pressure (&apdu.u.prst, &bp, &offset, &error));
+  offset = bp_report_failure (data, sizeof bp_report, &error);
   assert_true (g_error_matches (error, HP_IEEE11073_ERROR, HP_IEEE11073_ERROR_MALFORMED));
+  assert_int_equal (offset, 34);
   g_clear_error (&error);
   g_clear_pointer (&data, g_free);
 
-  /* Not a fixed scan report. */
+  /* Not a scan report (a configuration report's type): the event info, at 22. */
   data = copy_of (bp_report, sizeof bp_report);
-  data[19] = 0x1e;
-  assert_true (hp_ieee11073_decode_apdu (data, sizeof bp_report, &apdu, NULL, NULL));
-  assert_false (hp_ieee11073_decode_blood_pressure (&apdu.u.prst, &bp, &offset, &error));
+  data[19] = 0x1c;
+  offset = bp_report_failure (data, sizeof bp_report, &error);
   assert_true (g_error_matches (error, HP_IEEE11073_ERROR, HP_IEEE11073_ERROR_UNSUPPORTED));
   assert_int_equal (offset, 22);
   g_clear_error (&error);
 
-  /* A RORS carries no observations. */
-  assert_true (hp_ieee11073_decode_apdu (bp_report_response, sizeof bp_report_response, &apdu, NULL, NULL));
-  assert_false (hp_ieee11073_decode_blood_pressure (&apdu.u.prst, &bp, NULL, &error));
+  /* The fixed layout labelled a var report is refused, not misread: the
+   * pressure's count and length (3, 6) read as an attribute list of 18
+   * attributes in 3 bytes, whose first attribute (id 0x0078, the systolic)
+   * has no room left for its length, at 38. */
+  data[19] = 0x1e;
+  offset = bp_report_failure (data, sizeof bp_report, &error);
+  assert_true (g_error_matches (error, HP_IEEE11073_ERROR, HP_IEEE11073_ERROR_TRUNCATED));
+  assert_int_equal (offset, 38);
+  g_clear_error (&error);
+
+  /* A RORS carries no observations: its arguments, at 12. */
+  offset = bp_report_failure (bp_report_response, sizeof bp_report_response, &error);
   assert_true (g_error_matches (error, HP_IEEE11073_ERROR, HP_IEEE11073_ERROR_UNSUPPORTED));
+  assert_int_equal (offset, 12);
 }
 
 static void
@@ -602,10 +693,10 @@ test_blood_pressure_variants (void **state G_GNUC_UNUSED)
   static const guint8 later_time[8] = { 0x20, 0x25, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06 };
   guint8 pressure1[18], pressure2[18], pulse[10];
   HpIeee11073Observation observations[3];
+  g_autoptr(HpIeee11073Config) bp = hp_ieee11073_config_new_standard (HP_IEEE11073_CONFIG_BLOOD_PRESSURE);
   g_autoptr(GByteArray) out = g_byte_array_new ();
-  g_autoptr(GError) error = NULL;
-  HpIeee11073Apdu apdu;
-  HpIeee11073BloodPressure bp;
+  HpIeee11073ScanReport report;
+  const HpIeee11073NumericObservation *obs;
 
   memcpy (pressure1, bp_report + 34, 18);
   memcpy (pressure2, bp_report + 34, 18);
@@ -615,34 +706,58 @@ test_blood_pressure_variants (void **state G_GNUC_UNUSED)
   pressure2[8] = 0x07;
   memcpy (pressure2 + 10, later_time, 8);
 
-  /* Stored data: two readings in one report, the last wins. */
+  /* Stored data: two readings in one report come back in report order, each
+   * with its values and time. Which one the kiosk keeps is the driver's
+   * choice (test_stored_readings in test-phdc-device.c). */
   observations[0] = (HpIeee11073Observation) { 1, pressure1, 18 };
   observations[1] = (HpIeee11073Observation) { 2, pulse, 10 };
   observations[2] = (HpIeee11073Observation) { 1, pressure2, 18 };
   hp_ieee11073_encode_fixed_scan_report (out, 1, 0, 0xF000, 0, observations, 3);
-  assert_true (hp_ieee11073_decode_apdu (out->data, out->len, &apdu, NULL, NULL));
-  assert_true (hp_ieee11073_decode_blood_pressure (&apdu.u.prst, &bp, NULL, &error));
-  assert_true (bp.systolic == 130);
-  assert_true (isnan (bp.mean_arterial));
-  assert_int_equal (bp.time.year, 2025);
+  decode_report (out->data, out->len, bp, &report);
+  assert_int_equal (report.observations->len, 3);
+  obs = observation (&report, 0);
+  assert_int_equal (obs->obj_handle, HP_IEEE11073_BP_HANDLE_PRESSURE);
+  assert_true (obs->values[0] == 120);
+  assert_true (obs->values[2] == 100);
+  assert_int_equal (obs->special_mask, 0);
+  assert_int_equal (obs->time.year, 2007);
+  obs = observation (&report, 1);
+  assert_int_equal (obs->obj_handle, HP_IEEE11073_BP_HANDLE_PULSE);
+  assert_true (obs->values[0] == 60);
+  obs = observation (&report, 2);
+  assert_int_equal (obs->obj_handle, HP_IEEE11073_BP_HANDLE_PRESSURE);
+  assert_true (obs->values[0] == 130);
+  assert_true (obs->values[1] == 80);
+  assert_true (isnan (obs->values[2]));
+  assert_int_equal (obs->special_mask, 1u << 2);
+  assert_true (obs->time_valid);
+  assert_int_equal (obs->time.year, 2025);
+  assert_int_equal (obs->time.hundredths, 6);
+  hp_ieee11073_scan_report_clear (&report);
 
   /* A lost clock keeps the reading but says so. */
   memset (pressure1 + 10, 0, 8);
   observations[0] = (HpIeee11073Observation) { 1, pressure1, 18 };
   g_byte_array_set_size (out, 0);
   hp_ieee11073_encode_fixed_scan_report (out, 1, 0, 0xF000, 0, observations, 1);
-  assert_true (hp_ieee11073_decode_apdu (out->data, out->len, &apdu, NULL, NULL));
-  assert_true (hp_ieee11073_decode_blood_pressure (&apdu.u.prst, &bp, NULL, &error));
-  assert_false (bp.time_valid);
-  assert_true (bp.systolic == 120);
-  assert_false (bp.has_pulse);
+  decode_report (out->data, out->len, bp, &report);
+  assert_int_equal (report.observations->len, 1);
+  obs = observation (&report, 0);
+  assert_true (obs->has_time);
+  assert_false (obs->time_valid);
+  assert_true (obs->values[0] == 120);
+  hp_ieee11073_scan_report_clear (&report);
 
-  /* Pulse alone is not a blood-pressure reading. */
+  /* Pulse alone decodes to a pulse rate and no pressure; that it makes no
+   * blood-pressure reading is the driver's part. */
   g_byte_array_set_size (out, 0);
   hp_ieee11073_encode_fixed_scan_report (out, 1, 0, 0xF000, 0, observations + 1, 1);
-  assert_true (hp_ieee11073_decode_apdu (out->data, out->len, &apdu, NULL, NULL));
-  assert_false (hp_ieee11073_decode_blood_pressure (&apdu.u.prst, &bp, NULL, &error));
-  assert_true (g_error_matches (error, HP_IEEE11073_ERROR, HP_IEEE11073_ERROR_MALFORMED));
+  decode_report (out->data, out->len, bp, &report);
+  assert_int_equal (report.observations->len, 1);
+  obs = observation (&report, 0);
+  assert_int_equal (obs->obj_handle, HP_IEEE11073_BP_HANDLE_PULSE);
+  assert_int_equal (obs->type, HP_IEEE11073_SCADA (HP_IEEE11073_MDC_PULS_RATE_NON_INV));
+  hp_ieee11073_scan_report_clear (&report);
 }
 
 static void
@@ -759,28 +874,6 @@ decode_config_apdu (const guint8 *data,
   assert_null (error);
   assert_non_null (config);
   return config;
-}
-
-static void
-decode_report (const guint8            *data,
-               gsize                    len,
-               const HpIeee11073Config *config,
-               HpIeee11073ScanReport   *report)
-{
-  g_autoptr(GError) error = NULL;
-  HpIeee11073Apdu apdu;
-
-  assert_true (hp_ieee11073_decode_apdu (data, len, &apdu, NULL, &error));
-  assert_true (hp_ieee11073_decode_scan_report (&apdu.u.prst, config, report, NULL, &error));
-  assert_null (error);
-}
-
-static const HpIeee11073NumericObservation *
-observation (const HpIeee11073ScanReport *report,
-             guint                        index)
-{
-  assert_true (index < report->observations->len);
-  return &g_array_index (report->observations, HpIeee11073NumericObservation, index);
 }
 
 static void
