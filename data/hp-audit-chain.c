@@ -12,6 +12,9 @@
 #include <glib/gstdio.h>
 #include <openssl/crypto.h>
 
+/* The audit log's error domain lives with the chain, the lowest of its files. */
+G_DEFINE_QUARK (hp-audit-error-quark, hp_audit_error)
+
 #define ANCHOR_SUFFIX ".audit-head"
 #define KEY_SIZE 32
 

@@ -27,8 +27,6 @@ struct _HpAuditLog
 
 G_DEFINE_FINAL_TYPE (HpAuditLog, hp_audit_log, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (hp-audit-error-quark, hp_audit_error)
-
 /* A statement prepared for one call and finalized when it leaves scope. */
 typedef sqlite3_stmt HpAuditStatement;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HpAuditStatement, sqlite3_finalize)
