@@ -4,8 +4,6 @@
 #include "hp-device-enums.h"
 #include "hp-plausibility.h"
 
-G_DEFINE_QUARK (hp-device-error-quark, hp_device_error)
-
 typedef struct
 {
   char *id;

@@ -3,6 +3,10 @@
 
 #include "hp-device.h"
 
+/* The devices' error domain lives here, below HpDevice, which checks each
+ * reading through this file before it gives it out. */
+G_DEFINE_QUARK (hp-device-error-quark, hp_device_error)
+
 /* Wide on purpose: they reject what no living patient can show and what the
  * devices cannot measure, and keep every real extreme (a hypertensive
  * crisis, a glucose of 600) so that it reaches the patient as a result.

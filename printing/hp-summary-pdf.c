@@ -8,7 +8,6 @@
 #include "hp-reading-text.h"
 #include "hp-summary-sheet-private.h"
 
-G_DEFINE_QUARK (hp-summary-error-quark, hp_summary_error)
 
 /* A personal code is printed, never kept: at most this long. */
 #define PATIENT_CODE_MAX 128

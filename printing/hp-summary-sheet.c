@@ -13,6 +13,9 @@
 #include "hp-printing-resources.h"
 #include "hp-summary-pdf.h"
 
+/* The summary's error domain lives with the pen, the lower of the summary's files. */
+G_DEFINE_QUARK (hp-summary-error-quark, hp_summary_error)
+
 /* The screen's typeface first; DejaVu Sans also has Arabic letters, which
  * Cantarell lacks, so pango takes them from it. */
 #define FONT_FAMILY "Cantarell, DejaVu Sans, sans-serif"

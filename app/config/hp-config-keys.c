@@ -5,6 +5,9 @@
 
 #include "hp-retention.h"
 
+/* The configuration's error domain lives with the keys, which raise most of its errors. */
+G_DEFINE_QUARK (hp-config-error-quark, hp_config_error)
+
 static void
 refuse (const HpConfigKey  *key,
         GError            **error)
@@ -194,7 +197,7 @@ const HpConfigKey hp_config_keys[HP_CONFIG_N_KEYS] = {
     .doc = "The window's height in pixels when not fullscreen." },
 
   [HP_CONFIG_KEY_STORAGE_DATABASE] = {
-    "storage", "database", HP_CONFIG_PATH, .fallback = "", .show = hp_config_dup_database_path,
+    "storage", "database", HP_CONFIG_PATH, .fallback = "",
     .doc = "The database file. Empty: /var/lib/healthpost/healthpost.db, or in demo mode "
            "healthpost/demo.db in the user's data folder." },
   [HP_CONFIG_KEY_STORAGE_RETENTION_DAYS] = {

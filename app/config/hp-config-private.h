@@ -89,9 +89,6 @@ struct _HpConfigKey {
   gboolean (*relate) (const HpConfigKey   *key,
                       const HpConfigValue *values,
                       GError             **error);
-  /* What healthpost-ctl config prints when the stored value stands for
-   * another (an empty database: the default for the mode). */
-  char *(*show) (HpConfig *config);
 };
 
 extern const HpConfigKey hp_config_keys[HP_CONFIG_N_KEYS];

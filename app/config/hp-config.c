@@ -14,7 +14,6 @@
 
 #include <glib/gstdio.h>
 
-G_DEFINE_QUARK (hp-config-error-quark, hp_config_error)
 
 /* Every setting, indexed by HpConfigKeyId, kept apart so a file can be
  * read into a copy and taken whole only when all of it is valid. */
@@ -803,11 +802,12 @@ hp_config_to_data (HpConfig *self)
       const HpConfigKey *key = &hp_config_keys[i];
       const HpConfigValue *value = &self->s.values[i];
 
-      if (key->show != NULL)
+      /* An empty database stands for the mode's default: the path in effect is shown. */
+      if (i == HP_CONFIG_KEY_STORAGE_DATABASE)
         {
-          g_autofree char *shown = key->show (self);
+          g_autofree char *path = hp_config_dup_database_path (self);
 
-          g_key_file_set_string (file, key->group, key->name, shown);
+          g_key_file_set_string (file, key->group, key->name, path);
         }
       else if (key->type == HP_CONFIG_BOOLEAN)
         g_key_file_set_boolean (file, key->group, key->name, value->boolean);
