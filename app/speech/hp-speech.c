@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hp-build-config.h"
+#include "hp-speech-enums.h"
 #include "hp-voice-protocol.h"
 
 /* eSpeak NG's own rate is 175 words a minute; listeners who are older or
@@ -22,11 +23,6 @@
 static const double volume_factors[] = { 1.0, 1.585, 2.512 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (volume_factors) == HP_SPEECH_VOLUME_LAST + 1);
-
-G_DEFINE_ENUM_TYPE (HpSpeechVolume, hp_speech_volume,
-  G_DEFINE_ENUM_VALUE (HP_SPEECH_VOLUME_NORMAL, "normal"),
-  G_DEFINE_ENUM_VALUE (HP_SPEECH_VOLUME_LOUDER, "louder"),
-  G_DEFINE_ENUM_VALUE (HP_SPEECH_VOLUME_LOUDEST, "loudest"))
 
 #define HP_SPEECH_ERROR (hp_speech_error_quark ())
 

@@ -14,9 +14,6 @@ typedef enum {
 
 #define HP_SPEECH_VOLUME_LAST HP_SPEECH_VOLUME_LOUDEST
 
-#define HP_TYPE_SPEECH_VOLUME (hp_speech_volume_get_type ())
-GType hp_speech_volume_get_type (void);
-
 #define HP_TYPE_SPEECH (hp_speech_get_type ())
 G_DECLARE_FINAL_TYPE (HpSpeech, hp_speech, HP, SPEECH, GObject)
 

@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 #define HP_KEYPAD_ERROR (hp_keypad_error_quark ())
 
-typedef enum {
+typedef enum /*< prefix=HP_KEYPAD_ERROR >*/ {
   HP_KEYPAD_ERROR_OUT_OF_RANGE,   /* a number outside what the question allows */
 } HpKeypadError;
 
