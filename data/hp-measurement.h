@@ -39,8 +39,6 @@ typedef enum {
   HP_MEASUREMENT_PHASE_PRESS_START,
 } HpMeasurementPhase;
 
-#define HP_MEASUREMENT_PHASE_LAST HP_MEASUREMENT_PHASE_PRESS_START
-
 typedef enum /*< flags >*/ {
   HP_MEASUREMENT_FLAG_NONE = 0,
   /* The device's clock was lost or is implausible; the kiosk time is used. */

@@ -1,6 +1,7 @@
 /* A measuring device the kiosk can use: its identity, its state, and the readings it gives. */
 #include "hp-device-private.h"
 
+#include "hp-data-enums.h"
 #include "hp-device-enums.h"
 #include "hp-plausibility.h"
 
@@ -67,13 +68,13 @@ hp_device_get_property (GObject    *object,
       g_value_set_string (value, priv->name);
       break;
     case PROP_KIND:
-      g_value_set_uint (value, priv->kind);
+      g_value_set_enum (value, priv->kind);
       break;
     case PROP_STATE:
       g_value_set_enum (value, priv->state);
       break;
     case PROP_PHASE:
-      g_value_set_uint (value, priv->phase);
+      g_value_set_enum (value, priv->phase);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -97,7 +98,7 @@ hp_device_set_property (GObject      *object,
       priv->name = g_value_dup_string (value);
       break;
     case PROP_KIND:
-      priv->kind = (HpMeasurementKind) g_value_get_uint (value);
+      priv->kind = g_value_get_enum (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -119,19 +120,17 @@ hp_device_class_init (HpDeviceClass *klass)
   properties[PROP_NAME] =
     g_param_spec_string ("name", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /* HpMeasurementKind and HpMeasurementPhase have no GEnum type in data/, so
-   * these two are plain unsigned integers holding the enum values. */
   properties[PROP_KIND] =
-    g_param_spec_uint ("kind", NULL, NULL,
-                       0, HP_MEASUREMENT_KIND_LAST, HP_MEASUREMENT_KIND_BLOOD_PRESSURE,
+    g_param_spec_enum ("kind", NULL, NULL,
+                       HP_TYPE_MEASUREMENT_KIND, HP_MEASUREMENT_KIND_BLOOD_PRESSURE,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL,
                        HP_TYPE_DEVICE_STATE, HP_DEVICE_STATE_DISCONNECTED,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PHASE] =
-    g_param_spec_uint ("phase", NULL, NULL,
-                       0, HP_MEASUREMENT_PHASE_LAST, HP_MEASUREMENT_PHASE_IDLE,
+    g_param_spec_enum ("phase", NULL, NULL,
+                       HP_TYPE_MEASUREMENT_PHASE, HP_MEASUREMENT_PHASE_IDLE,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

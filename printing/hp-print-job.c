@@ -5,6 +5,8 @@
 #include <cups/cups.h>
 #include <string.h>
 
+#include "hp-printing-enums.h"
+
 /* Long enough for a printer waking from sleep, short enough that a patient
  * is not left looking at "Printing…" when it is switched off. */
 #define CONNECT_TIMEOUT_MS 5000
@@ -791,10 +793,10 @@ hp_print_job_get_property (GObject    *object,
       g_value_set_string (value, self->printer);
       break;
     case PROP_STATE:
-      g_value_set_int (value, self->status.state);
+      g_value_set_enum (value, self->status.state);
       break;
     case PROP_PROBLEM:
-      g_value_set_int (value, self->status.problem);
+      g_value_set_enum (value, self->status.problem);
       break;
     case PROP_JOB_ID:
       g_value_set_int (value, self->status.job_id);
@@ -819,11 +821,11 @@ hp_print_job_class_init (HpPrintJobClass *klass)
     g_param_spec_string ("printer", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL, 0, HP_PRINT_STATE_LAST, HP_PRINT_STATE_IDLE,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("state", NULL, NULL, HP_TYPE_PRINT_STATE, HP_PRINT_STATE_IDLE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PROBLEM] =
-    g_param_spec_int ("problem", NULL, NULL, 0, HP_PRINT_PROBLEM_LAST, HP_PRINT_PROBLEM_NONE,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("problem", NULL, NULL, HP_TYPE_PRINT_PROBLEM, HP_PRINT_PROBLEM_NONE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_JOB_ID] =
     g_param_spec_int ("job-id", NULL, NULL, 0, G_MAXINT, 0,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -15,8 +15,6 @@ typedef enum {
   HP_PRINT_STATE_FAILED,    /* it will not come out: the problem says why */
 } HpPrintState;
 
-#define HP_PRINT_STATE_LAST HP_PRINT_STATE_FAILED
-
 /* How a job ended. */
 typedef struct {
   HpPrintState   state;    /* HP_PRINT_STATE_DONE or HP_PRINT_STATE_FAILED */

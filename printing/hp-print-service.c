@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "hp-printing-enums.h"
+
 /* Audit details are short: a long printer URI is cut to this. */
 #define AUDIT_PRINTER_MAX 100
 
@@ -190,16 +192,16 @@ hp_print_service_get_property (GObject    *object,
       g_value_set_string (value, self->printer);
       break;
     case PROP_PAPER:
-      g_value_set_int (value, self->paper);
+      g_value_set_enum (value, self->paper);
       break;
     case PROP_COPIES_PER_VISIT:
       g_value_set_uint (value, self->copies_per_visit);
       break;
     case PROP_STATE:
-      g_value_set_int (value, self->status.state);
+      g_value_set_enum (value, self->status.state);
       break;
     case PROP_PROBLEM:
-      g_value_set_int (value, self->status.problem);
+      g_value_set_enum (value, self->status.problem);
       break;
     case PROP_DETAIL:
       g_value_set_string (value, self->status.detail);
@@ -226,7 +228,7 @@ hp_print_service_set_property (GObject      *object,
       hp_print_service_set_printer (self, g_value_get_string (value));
       break;
     case PROP_PAPER:
-      hp_print_service_set_paper (self, (HpPaper) g_value_get_int (value));
+      hp_print_service_set_paper (self, g_value_get_enum (value));
       break;
     case PROP_COPIES_PER_VISIT:
       hp_print_service_set_copies_per_visit (self, g_value_get_uint (value));
@@ -250,17 +252,17 @@ hp_print_service_class_init (HpPrintServiceClass *klass)
     g_param_spec_string ("printer", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PAPER] =
-    g_param_spec_int ("paper", NULL, NULL, 0, HP_PAPER_LAST, HP_PAPER_RECEIPT_80MM,
-                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("paper", NULL, NULL, HP_TYPE_PAPER, HP_PAPER_RECEIPT_80MM,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_COPIES_PER_VISIT] =
     g_param_spec_uint ("copies-per-visit", NULL, NULL, 1, G_MAXUINT, HP_PRINT_COPIES_PER_VISIT_DEFAULT,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL, 0, HP_PRINT_STATE_LAST, HP_PRINT_STATE_IDLE,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("state", NULL, NULL, HP_TYPE_PRINT_STATE, HP_PRINT_STATE_IDLE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PROBLEM] =
-    g_param_spec_int ("problem", NULL, NULL, 0, HP_PRINT_PROBLEM_LAST, HP_PRINT_PROBLEM_NONE,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("problem", NULL, NULL, HP_TYPE_PRINT_PROBLEM, HP_PRINT_PROBLEM_NONE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_DETAIL] =
     g_param_spec_string ("detail", NULL, NULL, "",
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "hp-app-enums.h"
+#include "hp-data-enums.h"
 #include "hp-store-patients.h"
 
 struct _HpVisitFlow
@@ -500,19 +502,19 @@ hp_visit_flow_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_STEP:
-      g_value_set_int (value, self->step);
+      g_value_set_enum (value, self->step);
       break;
     case PROP_VISIT:
       g_value_set_object (value, self->visit);
       break;
     case PROP_PROBLEM:
-      g_value_set_int (value, self->problem);
+      g_value_set_enum (value, self->problem);
       break;
     case PROP_PHASE:
-      g_value_set_int (value, self->phase);
+      g_value_set_enum (value, self->phase);
       break;
     case PROP_ENTRY_ERROR:
-      g_value_set_int (value, self->entry_error);
+      g_value_set_enum (value, self->entry_error);
       break;
     case PROP_BUSY:
       g_value_set_boolean (value, self->checking != NULL);
@@ -540,22 +542,21 @@ hp_visit_flow_class_init (HpVisitFlowClass *klass)
   object_class->finalize = hp_visit_flow_finalize;
   object_class->get_property = hp_visit_flow_get_property;
 
-  /* Enums are exposed as ints: the flow has no registered enum types. */
   properties[PROP_STEP] =
-    g_param_spec_int ("step", NULL, NULL, 0, HP_VISIT_STEP_OUT_OF_SERVICE, 0,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("step", NULL, NULL, HP_TYPE_VISIT_STEP, HP_VISIT_STEP_ATTRACT,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_VISIT] =
     g_param_spec_object ("visit", NULL, NULL, HP_TYPE_VISIT,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PROBLEM] =
-    g_param_spec_int ("problem", NULL, NULL, 0, HP_VISIT_PROBLEM_LAST, 0,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("problem", NULL, NULL, HP_TYPE_VISIT_PROBLEM, HP_VISIT_PROBLEM_NONE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PHASE] =
-    g_param_spec_int ("phase", NULL, NULL, 0, HP_MEASUREMENT_PHASE_LAST, 0,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("phase", NULL, NULL, HP_TYPE_MEASUREMENT_PHASE, HP_MEASUREMENT_PHASE_IDLE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ENTRY_ERROR] =
-    g_param_spec_int ("entry-error", NULL, NULL, 0, HP_ENTRY_ERROR_LAST, 0,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("entry-error", NULL, NULL, HP_TYPE_ENTRY_ERROR, HP_ENTRY_ERROR_NONE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

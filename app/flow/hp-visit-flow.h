@@ -48,8 +48,6 @@ typedef enum {
   HP_VISIT_PROBLEM_IMPLAUSIBLE,         /* a value no person can have, or past the device's range */
 } HpVisitProblem;
 
-#define HP_VISIT_PROBLEM_LAST HP_VISIT_PROBLEM_IMPLAUSIBLE
-
 /* Why a code or PIN the patient typed was not taken. */
 typedef enum {
   HP_ENTRY_ERROR_NONE,
@@ -60,8 +58,6 @@ typedef enum {
   HP_ENTRY_ERROR_PIN_MISMATCH,   /* the two PINs differ */
   HP_ENTRY_ERROR_UNAVAILABLE,    /* the kiosk could not check or keep it */
 } HpEntryError;
-
-#define HP_ENTRY_ERROR_LAST HP_ENTRY_ERROR_UNAVAILABLE
 
 typedef struct {
   guint idle_ms;          /* quiet time before "Are you still there?" */

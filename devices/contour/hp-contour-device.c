@@ -632,7 +632,7 @@ hp_contour_device_new (const char  *id,
   return g_object_new (HP_TYPE_CONTOUR_DEVICE,
                        "id", id,
                        "name", name,
-                       "kind", (guint) HP_MEASUREMENT_KIND_BLOOD_GLUCOSE,
+                       "kind", HP_MEASUREMENT_KIND_BLOOD_GLUCOSE,
                        "transport", transport,
                        NULL);
 }

@@ -467,7 +467,7 @@ hp_freestyle_device_new (const char        *id,
   self = g_object_new (HP_TYPE_FREESTYLE_DEVICE,
                        "id", id,
                        "name", name,
-                       "kind", (guint) HP_MEASUREMENT_KIND_BLOOD_GLUCOSE,
+                       "kind", HP_MEASUREMENT_KIND_BLOOD_GLUCOSE,
                        "transport", transport,
                        NULL);
   self->layout = layout;

@@ -325,7 +325,7 @@ hp_hid_scale_device_new (const char  *id,
   return g_object_new (HP_TYPE_HID_SCALE_DEVICE,
                        "id", id,
                        "name", name,
-                       "kind", (guint) HP_MEASUREMENT_KIND_BODY_WEIGHT,
+                       "kind", HP_MEASUREMENT_KIND_BODY_WEIGHT,
                        "serial", serial,
                        "transport", transport,
                        NULL);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "hp-device-enums.h"
 #include "hp-device-private.h"
 #include "hp-transport-device-private.h"
 #include "hp-omron-codec.h"
@@ -906,7 +907,7 @@ hp_omron_device_get_property (GObject    *object,
       g_value_set_string (value, self->serial);
       break;
     case PROP_FAMILY:
-      g_value_set_uint (value, self->family);
+      g_value_set_enum (value, self->family);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -927,7 +928,7 @@ hp_omron_device_set_property (GObject      *object,
       self->serial = g_value_dup_string (value);
       break;
     case PROP_FAMILY:
-      self->family = (HpOmronFamily) g_value_get_uint (value);
+      self->family = g_value_get_enum (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -955,10 +956,8 @@ hp_omron_device_class_init (HpOmronDeviceClass *klass)
   properties[PROP_SERIAL] =
     g_param_spec_string ("serial", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /* HpOmronFamily has no GEnum type; the property holds its value. */
   properties[PROP_FAMILY] =
-    g_param_spec_uint ("family", NULL, NULL, HP_OMRON_FAMILY_HEM790, HP_OMRON_FAMILY_HEM7322,
-                       HP_OMRON_FAMILY_HEM790,
+    g_param_spec_enum ("family", NULL, NULL, HP_TYPE_OMRON_FAMILY, HP_OMRON_FAMILY_HEM790,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -989,9 +988,9 @@ hp_omron_device_new (const char    *id,
   return g_object_new (HP_TYPE_OMRON_DEVICE,
                        "id", id,
                        "name", name,
-                       "kind", (guint) HP_MEASUREMENT_KIND_BLOOD_PRESSURE,
+                       "kind", HP_MEASUREMENT_KIND_BLOOD_PRESSURE,
                        "serial", serial,
-                       "family", (guint) family,
+                       "family", family,
                        "transport", transport,
                        NULL);
 }

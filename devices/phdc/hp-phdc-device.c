@@ -1135,7 +1135,7 @@ hp_phdc_device_new (const char        *id,
   return g_object_new (HP_TYPE_PHDC_DEVICE,
                        "id", id,
                        "name", name,
-                       "kind", (guint) kind,
+                       "kind", kind,
                        "transport", transport,
                        NULL);
 }

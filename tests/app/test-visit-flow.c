@@ -6,7 +6,9 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "hp-app-enums.h"
 #include "hp-contour-simulator.h"
+#include "hp-data-enums.h"
 #include "hp-hid-scale-simulator.h"
 #include "hp-simulated-cuff.h"
 #include "hp-store-patients.h"
@@ -733,6 +735,33 @@ test_summary_step (void **state)
   assert_false (hp_visit_flow_finish (f->flow));
 }
 
+/* The flow's state properties carry their enum types, so bindings and
+ * g_object_get() read them as the enums they are. */
+static void
+test_enum_properties (void **state)
+{
+  Fixture *f = *state;
+  GObjectClass *klass = G_OBJECT_GET_CLASS (f->flow);
+  HpVisitStep step;
+  HpVisitProblem problem;
+  HpMeasurementPhase phase;
+  HpEntryError entry_error;
+
+  assert_int_equal (g_object_class_find_property (klass, "step")->value_type, HP_TYPE_VISIT_STEP);
+  assert_int_equal (g_object_class_find_property (klass, "problem")->value_type, HP_TYPE_VISIT_PROBLEM);
+  assert_int_equal (g_object_class_find_property (klass, "phase")->value_type, HP_TYPE_MEASUREMENT_PHASE);
+  assert_int_equal (g_object_class_find_property (klass, "entry-error")->value_type, HP_TYPE_ENTRY_ERROR);
+
+  go_to_instructions (f);
+  assert_true (hp_visit_flow_start_measurement (f->flow));
+  g_object_get (f->flow, "step", &step, "problem", &problem, "phase", &phase,
+                "entry-error", &entry_error, NULL);
+  assert_int_equal (step, HP_VISIT_STEP_PROBLEM);
+  assert_int_equal (problem, HP_VISIT_PROBLEM_DEVICE_MISSING);
+  assert_int_equal (phase, HP_MEASUREMENT_PHASE_IDLE);
+  assert_int_equal (entry_error, HP_ENTRY_ERROR_NONE);
+}
+
 static void
 test_out_of_service_without_store (void **state G_GNUC_UNUSED)
 {
@@ -1109,6 +1138,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_start_over_discards, setup, teardown),
     cmocka_unit_test_setup_teardown (test_start_over_while_measuring, setup, teardown),
     cmocka_unit_test_setup_teardown (test_failed_save_tells_the_patient, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_enum_properties, setup, teardown),
     cmocka_unit_test (test_out_of_service_without_store),
     cmocka_unit_test_setup_teardown (test_language, setup, teardown),
     cmocka_unit_test_setup_teardown (test_measure_another_and_fasting, setup, teardown),

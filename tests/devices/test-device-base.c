@@ -100,7 +100,7 @@ static TestDevice *
 new_device (Outcome *outcome)
 {
   TestDevice *device = g_object_new (TEST_TYPE_DEVICE, "id", "test-0", "name", "Test scale",
-                                     "kind", (guint) HP_MEASUREMENT_KIND_BODY_WEIGHT, NULL);
+                                     "kind", HP_MEASUREMENT_KIND_BODY_WEIGHT, NULL);
 
   hp_device_set_state (HP_DEVICE (device), HP_DEVICE_STATE_READY);
   g_signal_connect (device, "measurement-ready", G_CALLBACK (on_ready), outcome);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "hp-data-enums.h"
 #include "hp-device-enums.h"
 #include "hp-device-manager.h"
 #include "hp-simulated-cuff.h"
@@ -165,19 +166,25 @@ test_start_usb (void **state G_GNUC_UNUSED)
 }
 
 static void
-test_state_enum_type (void **state G_GNUC_UNUSED)
+test_enum_properties (void **state G_GNUC_UNUSED)
 {
   g_autoptr(GEnumClass) klass = g_type_class_ref (HP_TYPE_DEVICE_STATE);
   GEnumValue *value = g_enum_get_value (klass, HP_DEVICE_STATE_MEASURING);
   g_autoptr(HpDevice) cuff = new_cuff ();
   HpDeviceState device_state;
-  guint kind;
+  HpMeasurementKind kind;
+  HpMeasurementPhase phase;
 
   assert_non_null (value);
   assert_string_equal (value->value_nick, "measuring");
-  g_object_get (cuff, "state", &device_state, "kind", &kind, NULL);
+  assert_int_equal (g_object_class_find_property (G_OBJECT_GET_CLASS (cuff), "kind")->value_type,
+                    HP_TYPE_MEASUREMENT_KIND);
+  assert_int_equal (g_object_class_find_property (G_OBJECT_GET_CLASS (cuff), "phase")->value_type,
+                    HP_TYPE_MEASUREMENT_PHASE);
+  g_object_get (cuff, "state", &device_state, "kind", &kind, "phase", &phase, NULL);
   assert_int_equal (device_state, HP_DEVICE_STATE_READY);
   assert_int_equal (kind, HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+  assert_int_equal (phase, HP_MEASUREMENT_PHASE_IDLE);
 }
 
 int
@@ -187,7 +194,7 @@ main (void)
     cmocka_unit_test (test_add_remove),
     cmocka_unit_test (test_find_by_kind),
     cmocka_unit_test (test_start_usb),
-    cmocka_unit_test (test_state_enum_type),
+    cmocka_unit_test (test_enum_properties),
   };
 
   return cmocka_run_group_tests_name ("device-manager", tests, NULL, NULL);

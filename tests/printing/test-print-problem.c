@@ -7,6 +7,7 @@
 
 #include "hp-print-problem.h"
 #include "hp-print-service.h"
+#include "hp-printing-enums.h"
 
 static HpPrintProblem
 problem_of (HpPrinterState  state,
@@ -121,6 +122,29 @@ test_not_configured (void **state G_GNUC_UNUSED)
   assert_false (hp_print_service_is_available (service));
 }
 
+/* The service's and the job's paper, state and problem are their enum types. */
+static void
+test_enum_properties (void **state G_GNUC_UNUSED)
+{
+  g_autoptr(HpPrintService) service = hp_print_service_new ();
+  g_autoptr(GTypeClass) job_class = g_type_class_ref (HP_TYPE_PRINT_JOB);
+  HpPaper paper;
+  HpPrintState print_state;
+  HpPrintProblem problem;
+
+  assert_int_equal (g_object_class_find_property (G_OBJECT_CLASS (job_class), "state")->value_type,
+                    HP_TYPE_PRINT_STATE);
+  assert_int_equal (g_object_class_find_property (G_OBJECT_CLASS (job_class), "problem")->value_type,
+                    HP_TYPE_PRINT_PROBLEM);
+
+  g_object_set (service, "paper", HP_PAPER_A4, NULL);
+  assert_int_equal (hp_print_service_get_paper (service), HP_PAPER_A4);
+  g_object_get (service, "paper", &paper, "state", &print_state, "problem", &problem, NULL);
+  assert_int_equal (paper, HP_PAPER_A4);
+  assert_int_equal (print_state, HP_PRINT_STATE_IDLE);
+  assert_int_equal (problem, HP_PRINT_PROBLEM_NONE);
+}
+
 int
 main (void)
 {
@@ -129,6 +153,7 @@ main (void)
     cmocka_unit_test (test_patient_messages),
     cmocka_unit_test (test_detail_sanitize),
     cmocka_unit_test (test_not_configured),
+    cmocka_unit_test (test_enum_properties),
   };
 
   return cmocka_run_group_tests_name ("print-problem", tests, NULL, NULL);
