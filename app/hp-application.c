@@ -137,56 +137,6 @@ entry_kind_for_step (HpVisitStep step)
   return HP_ENTRY_CODE;
 }
 
-static HpEntryProblem
-entry_problem_for (HpEntryError error)
-{
-  switch (error)
-    {
-    case HP_ENTRY_ERROR_CODE_INVALID:
-      return HP_ENTRY_PROBLEM_CODE_INVALID;
-    case HP_ENTRY_ERROR_NOT_RECOGNISED:
-      return HP_ENTRY_PROBLEM_NOT_RECOGNISED;
-    case HP_ENTRY_ERROR_LOCKED:
-      return HP_ENTRY_PROBLEM_LOCKED;
-    case HP_ENTRY_ERROR_PIN_WEAK:
-      return HP_ENTRY_PROBLEM_PIN_WEAK;
-    case HP_ENTRY_ERROR_PIN_MISMATCH:
-      return HP_ENTRY_PROBLEM_PIN_MISMATCH;
-    case HP_ENTRY_ERROR_UNAVAILABLE:
-      return HP_ENTRY_PROBLEM_UNAVAILABLE;
-    case HP_ENTRY_ERROR_NONE:
-    default:
-      return HP_ENTRY_PROBLEM_NONE;
-    }
-}
-
-static HpProblem
-problem_for_flow (HpVisitFlow *flow)
-{
-  if (hp_visit_flow_get_step (flow) == HP_VISIT_STEP_OUT_OF_SERVICE)
-    return HP_PROBLEM_OUT_OF_SERVICE;
-
-  switch (hp_visit_flow_get_problem (flow))
-    {
-    case HP_VISIT_PROBLEM_DEVICE_MISSING:
-      return HP_PROBLEM_DEVICE_MISSING;
-    case HP_VISIT_PROBLEM_DEVICE_UNPLUGGED:
-      return HP_PROBLEM_DEVICE_UNPLUGGED;
-    case HP_VISIT_PROBLEM_DEVICE_NOT_RESPONDING:
-      return HP_PROBLEM_DEVICE_NOT_RESPONDING;
-    case HP_VISIT_PROBLEM_NOT_SAVED:
-      return HP_PROBLEM_NOT_SAVED;
-    case HP_VISIT_PROBLEM_NO_NEW_READING:
-      return HP_PROBLEM_NO_NEW_READING;
-    case HP_VISIT_PROBLEM_IMPLAUSIBLE:
-      return HP_PROBLEM_IMPLAUSIBLE;
-    case HP_VISIT_PROBLEM_NONE:
-    case HP_VISIT_PROBLEM_READING_FAILED:
-    default:
-      return HP_PROBLEM_READING_FAILED;
-    }
-}
-
 static void
 update_available_kinds (HpApplication *self)
 {
@@ -213,7 +163,7 @@ static void
 push_entry (HpApplication *self)
 {
   hp_window_set_entry (self->window, entry_kind_for_step (hp_visit_flow_get_step (self->flow)),
-                       entry_problem_for (hp_visit_flow_get_entry_error (self->flow)),
+                       hp_visit_flow_get_entry_error (self->flow),
                        hp_visit_flow_get_busy (self->flow));
 }
 
@@ -231,7 +181,7 @@ on_flow_problem (HpApplication *self)
 {
   if (self->window == NULL || self->flow == NULL)
     return;
-  hp_window_set_problem (self->window, problem_for_flow (self->flow));
+  hp_window_set_problem (self->window, hp_visit_flow_get_problem (self->flow));
   show_page_again (self);
 }
 
@@ -292,7 +242,7 @@ sync_window (HpApplication *self)
     hp_window_set_can_print (self->window, hp_print_service_is_available (self->printer));
   hp_application_sync_printout (self);
   hp_window_set_phase (self->window, hp_visit_flow_get_phase (self->flow));
-  hp_window_set_problem (self->window, problem_for_flow (self->flow));
+  hp_window_set_problem (self->window, hp_visit_flow_get_problem (self->flow));
   hp_window_set_inactivity_warning (self->window, hp_visit_flow_get_seconds_left (self->flow));
   hp_window_set_next_language (self->window,
                                g_strv_length ((char **) hp_config_get_languages (self->config)) > 1

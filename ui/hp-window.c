@@ -45,7 +45,7 @@ struct _HpWindow
   GtkWidget *pages[HP_PAGE_LAST + 1];
   HpPage page;
   HpMeasurementKind kind;
-  HpProblem problem;
+  HpVisitProblem problem;
   HpEntryKind entry_kind;
   gboolean out_of_service;
 
@@ -549,7 +549,7 @@ hp_window_init (HpWindow *self)
                                GTK_ACCESSIBLE_STATE_PRESSED, GTK_ACCESSIBLE_TRISTATE_FALSE, -1);
   update_audio_button (self);
   self->kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE;
-  self->problem = HP_PROBLEM_READING_FAILED;
+  self->problem = HP_VISIT_PROBLEM_NONE;
   hp_window_show_page (self, HP_PAGE_ATTRACT);
 }
 
@@ -785,12 +785,12 @@ hp_window_set_summary (HpWindow *self,
 }
 
 void
-hp_window_set_problem (HpWindow  *self,
-                       HpProblem  problem)
+hp_window_set_problem (HpWindow       *self,
+                       HpVisitProblem  problem)
 {
   g_return_if_fail (HP_IS_WINDOW (self));
 
-  self->out_of_service = problem == HP_PROBLEM_OUT_OF_SERVICE;
+  self->out_of_service = problem == HP_VISIT_PROBLEM_OUT_OF_SERVICE;
   self->problem = problem;
   hp_problem_page_set_problem (HP_PROBLEM_PAGE (self->pages[HP_PAGE_PROBLEM]), problem, self->kind);
   if (self->page == HP_PAGE_PROBLEM)
@@ -815,10 +815,10 @@ hp_window_set_retention_days (HpWindow *self,
 }
 
 void
-hp_window_set_entry (HpWindow       *self,
-                     HpEntryKind     kind,
-                     HpEntryProblem  problem,
-                     gboolean        busy)
+hp_window_set_entry (HpWindow     *self,
+                     HpEntryKind   kind,
+                     HpEntryError  error,
+                     gboolean      busy)
 {
   HpEntryPage *page;
 
@@ -827,7 +827,7 @@ hp_window_set_entry (HpWindow       *self,
   page = HP_ENTRY_PAGE (self->pages[HP_PAGE_ENTRY]);
   self->entry_kind = kind;
   hp_entry_page_set_kind (page, kind);
-  hp_entry_page_set_problem (page, problem);
+  hp_entry_page_set_error (page, error);
   hp_entry_page_set_busy (page, busy);
 }
 

@@ -9,6 +9,7 @@
 #include "hp-print-page.h"
 #include "hp-problem-page.h"
 #include "hp-visit.h"
+#include "hp-visit-problem.h"
 
 G_BEGIN_DECLS
 
@@ -74,8 +75,10 @@ void        hp_window_set_phase           (HpWindow           *self,
 void        hp_window_set_measurement     (HpWindow           *self,
                                            HpVisit            *visit,
                                            HpMeasurement      *measurement);
+/* HP_VISIT_PROBLEM_OUT_OF_SERVICE also hides the step and the way back
+ * to the start. */
 void        hp_window_set_problem         (HpWindow           *self,
-                                           HpProblem           problem);
+                                           HpVisitProblem      problem);
 /* The reading that needs care now, and the number to call; %NULL clears it. */
 void        hp_window_set_crisis          (HpWindow           *self,
                                            HpVisit            *visit,
@@ -95,7 +98,7 @@ void        hp_window_set_retention_days  (HpWindow           *self,
  * whether it is being checked. */
 void        hp_window_set_entry           (HpWindow           *self,
                                            HpEntryKind         kind,
-                                           HpEntryProblem      problem,
+                                           HpEntryError        error,
                                            gboolean            busy);
 /* A new personal code to show; %NULL wipes it. */
 void        hp_window_set_new_code        (HpWindow           *self,

@@ -600,7 +600,10 @@ hp_visit_flow_new (HpStore              *store,
   self->timings.tick_ms = MAX (self->timings.tick_ms, 1);
   self->timings.countdown_ticks = MAX (self->timings.countdown_ticks, 1);
   if (store == NULL)
-    self->step = HP_VISIT_STEP_OUT_OF_SERVICE;
+    {
+      self->step = HP_VISIT_STEP_OUT_OF_SERVICE;
+      self->problem = HP_VISIT_PROBLEM_OUT_OF_SERVICE;
+    }
   return self;
 }
 

@@ -7,6 +7,7 @@
 #include "hp-interpretation.h"
 #include "hp-store.h"
 #include "hp-visit.h"
+#include "hp-visit-problem.h"
 
 G_BEGIN_DECLS
 
@@ -36,29 +37,6 @@ typedef enum {
   HP_VISIT_STEP_OUT_OF_SERVICE,
 } HpVisitStep;
 
-/* Why the visit is on the problem step. */
-typedef enum {
-  HP_VISIT_PROBLEM_NONE,
-  HP_VISIT_PROBLEM_DEVICE_MISSING,      /* no device for the chosen measurement */
-  HP_VISIT_PROBLEM_DEVICE_UNPLUGGED,    /* it went away while measuring */
-  HP_VISIT_PROBLEM_DEVICE_NOT_RESPONDING,
-  HP_VISIT_PROBLEM_READING_FAILED,      /* garbled reading */
-  HP_VISIT_PROBLEM_NOT_SAVED,           /* the store refused the finished visit */
-  HP_VISIT_PROBLEM_NO_NEW_READING,      /* the device holds nothing from this visit */
-  HP_VISIT_PROBLEM_IMPLAUSIBLE,         /* a value no person can have, or past the device's range */
-} HpVisitProblem;
-
-/* Why a code or PIN the patient typed was not taken. */
-typedef enum {
-  HP_ENTRY_ERROR_NONE,
-  HP_ENTRY_ERROR_CODE_INVALID,   /* not a personal code: a typo, caught by its check digit */
-  HP_ENTRY_ERROR_NOT_RECOGNISED, /* the code or the PIN is not right (never saying which) */
-  HP_ENTRY_ERROR_LOCKED,         /* too many wrong PINs for this code: wait */
-  HP_ENTRY_ERROR_PIN_WEAK,       /* 0000, 1234 and the like */
-  HP_ENTRY_ERROR_PIN_MISMATCH,   /* the two PINs differ */
-  HP_ENTRY_ERROR_UNAVAILABLE,    /* the kiosk could not check or keep it */
-} HpEntryError;
-
 typedef struct {
   guint idle_ms;          /* quiet time before "Are you still there?" */
   guint countdown_ticks;  /* how many ticks the warning counts down */
@@ -73,7 +51,7 @@ typedef struct {
 G_DECLARE_FINAL_TYPE (HpVisitFlow, hp_visit_flow, HP, VISIT_FLOW, GObject)
 
 /* @store may be %NULL when the database cannot be opened: the kiosk is then
- * out of service until staff repair it. */
+ * out of service (HP_VISIT_PROBLEM_OUT_OF_SERVICE) until staff repair it. */
 HpVisitFlow      *hp_visit_flow_new                (HpStore              *store,
                                                     HpDeviceManager      *devices,
                                                     const HpVisitTimings *timings);

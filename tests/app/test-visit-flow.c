@@ -769,6 +769,7 @@ test_out_of_service_without_store (void **state G_GNUC_UNUSED)
   g_autoptr(HpVisitFlow) flow = hp_visit_flow_new (NULL, devices, &quick);
 
   assert_int_equal (hp_visit_flow_get_step (flow), HP_VISIT_STEP_OUT_OF_SERVICE);
+  assert_int_equal (hp_visit_flow_get_problem (flow), HP_VISIT_PROBLEM_OUT_OF_SERVICE);
   assert_false (hp_visit_flow_begin (flow));
   assert_false (hp_visit_flow_start_over (flow));
   assert_null (hp_visit_flow_get_visit (flow));

@@ -248,32 +248,32 @@ hp_entry_page_get_kind (HpEntryPage *self)
 }
 
 void
-hp_entry_page_set_problem (HpEntryPage    *self,
-                           HpEntryProblem  problem)
+hp_entry_page_set_error (HpEntryPage  *self,
+                         HpEntryError  error)
 {
   g_return_if_fail (HP_IS_ENTRY_PAGE (self));
 
-  switch (problem)
+  switch (error)
     {
-    case HP_ENTRY_PROBLEM_CODE_INVALID:
+    case HP_ENTRY_ERROR_CODE_INVALID:
       show_error (self, _("That is not a personal code. Please check the numbers and type it again."));
       break;
-    case HP_ENTRY_PROBLEM_NOT_RECOGNISED:
+    case HP_ENTRY_ERROR_NOT_RECOGNISED:
       show_error (self, _("The code or the PIN is not right. Please try again."));
       break;
-    case HP_ENTRY_PROBLEM_LOCKED:
+    case HP_ENTRY_ERROR_LOCKED:
       show_error (self, _("Too many tries. Please wait a few minutes, or go back and continue without a code."));
       break;
-    case HP_ENTRY_PROBLEM_PIN_WEAK:
+    case HP_ENTRY_ERROR_PIN_WEAK:
       show_error (self, _("That PIN is too easy to guess. Please choose another one."));
       break;
-    case HP_ENTRY_PROBLEM_PIN_MISMATCH:
+    case HP_ENTRY_ERROR_PIN_MISMATCH:
       show_error (self, _("The two PINs were not the same. Please choose your PIN again."));
       break;
-    case HP_ENTRY_PROBLEM_UNAVAILABLE:
+    case HP_ENTRY_ERROR_UNAVAILABLE:
       show_error (self, _("The kiosk cannot do this right now. Please go back and continue without a code."));
       break;
-    case HP_ENTRY_PROBLEM_NONE:
+    case HP_ENTRY_ERROR_NONE:
     default:
       show_error (self, NULL);
       break;

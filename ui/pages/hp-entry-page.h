@@ -2,6 +2,7 @@
 #pragma once
 
 #include "hp-kiosk-page.h"
+#include "hp-visit-problem.h"
 
 G_BEGIN_DECLS
 
@@ -15,20 +16,6 @@ typedef enum {
 
 #define HP_ENTRY_LAST HP_ENTRY_HEIGHT
 
-/* Why the last answer was not taken: the flow's HpEntryError, in the
- * patient's words. */
-typedef enum {
-  HP_ENTRY_PROBLEM_NONE,
-  HP_ENTRY_PROBLEM_CODE_INVALID,
-  HP_ENTRY_PROBLEM_NOT_RECOGNISED,
-  HP_ENTRY_PROBLEM_LOCKED,
-  HP_ENTRY_PROBLEM_PIN_WEAK,
-  HP_ENTRY_PROBLEM_PIN_MISMATCH,
-  HP_ENTRY_PROBLEM_UNAVAILABLE,
-} HpEntryProblem;
-
-#define HP_ENTRY_PROBLEM_LAST HP_ENTRY_PROBLEM_UNAVAILABLE
-
 #define HP_TYPE_ENTRY_PAGE (hp_entry_page_get_type ())
 G_DECLARE_FINAL_TYPE (HpEntryPage, hp_entry_page, HP, ENTRY_PAGE, HpKioskPage)
 
@@ -37,8 +24,9 @@ G_DECLARE_FINAL_TYPE (HpEntryPage, hp_entry_page, HP, ENTRY_PAGE, HpKioskPage)
 void        hp_entry_page_set_kind     (HpEntryPage    *self,
                                         HpEntryKind     kind);
 HpEntryKind hp_entry_page_get_kind     (HpEntryPage    *self);
-void        hp_entry_page_set_problem  (HpEntryPage    *self,
-                                        HpEntryProblem  problem);
+/* Why the last answer was not taken, in the patient's words. */
+void        hp_entry_page_set_error    (HpEntryPage    *self,
+                                        HpEntryError    error);
 /* While an answer is checked, the keypad waits. */
 void        hp_entry_page_set_busy     (HpEntryPage    *self,
                                         gboolean        busy);

@@ -33,7 +33,7 @@ static void
 hp_problem_page_init (HpProblemPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  hp_problem_page_set_problem (self, HP_PROBLEM_READING_FAILED, HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
+  hp_problem_page_set_problem (self, HP_VISIT_PROBLEM_NONE, HP_MEASUREMENT_KIND_BLOOD_PRESSURE);
 }
 
 /* Words for problems with a device, one per kind of device; the patient
@@ -44,7 +44,7 @@ typedef struct {
 } ProblemWords;
 
 static ProblemWords
-device_words (HpProblem         problem,
+device_words (HpVisitProblem    problem,
               HpMeasurementKind kind)
 {
   /* Rows follow HpMeasurementKind: cuff, scale, meter. */
@@ -84,24 +84,25 @@ device_words (HpProblem         problem,
 
   switch (problem)
     {
-    case HP_PROBLEM_DEVICE_MISSING:
+    case HP_VISIT_PROBLEM_DEVICE_MISSING:
       table = missing;
       break;
-    case HP_PROBLEM_DEVICE_UNPLUGGED:
+    case HP_VISIT_PROBLEM_DEVICE_UNPLUGGED:
       table = unplugged;
       break;
-    case HP_PROBLEM_DEVICE_NOT_RESPONDING:
+    case HP_VISIT_PROBLEM_DEVICE_NOT_RESPONDING:
       table = not_responding;
       break;
-    case HP_PROBLEM_NO_NEW_READING:
+    case HP_VISIT_PROBLEM_NO_NEW_READING:
       table = no_new_reading;
       break;
-    case HP_PROBLEM_IMPLAUSIBLE:
+    case HP_VISIT_PROBLEM_IMPLAUSIBLE:
       table = implausible;
       break;
-    case HP_PROBLEM_READING_FAILED:
-    case HP_PROBLEM_NOT_SAVED:
-    case HP_PROBLEM_OUT_OF_SERVICE:
+    case HP_VISIT_PROBLEM_NONE:
+    case HP_VISIT_PROBLEM_READING_FAILED:
+    case HP_VISIT_PROBLEM_NOT_SAVED:
+    case HP_VISIT_PROBLEM_OUT_OF_SERVICE:
     default:
       table = reading_failed;
       break;
@@ -111,7 +112,7 @@ device_words (HpProblem         problem,
 
 void
 hp_problem_page_set_problem (HpProblemPage     *self,
-                             HpProblem          problem,
+                             HpVisitProblem     problem,
                              HpMeasurementKind  kind)
 {
   const char *title;
@@ -122,22 +123,23 @@ hp_problem_page_set_problem (HpProblemPage     *self,
 
   switch (problem)
     {
-    case HP_PROBLEM_NOT_SAVED:
+    case HP_VISIT_PROBLEM_NOT_SAVED:
       title = _("We could not save your visit.");
       advice = _("Please tell a staff member. Nothing is wrong with you: this is a problem with the kiosk.");
       can_retry = FALSE;
       break;
-    case HP_PROBLEM_OUT_OF_SERVICE:
+    case HP_VISIT_PROBLEM_OUT_OF_SERVICE:
       title = _("This kiosk is not working right now.");
       advice = _("Please ask a staff member for help. We are sorry.");
       can_retry = FALSE;
       break;
-    case HP_PROBLEM_DEVICE_MISSING:
-    case HP_PROBLEM_DEVICE_UNPLUGGED:
-    case HP_PROBLEM_DEVICE_NOT_RESPONDING:
-    case HP_PROBLEM_NO_NEW_READING:
-    case HP_PROBLEM_IMPLAUSIBLE:
-    case HP_PROBLEM_READING_FAILED:
+    case HP_VISIT_PROBLEM_NONE:
+    case HP_VISIT_PROBLEM_DEVICE_MISSING:
+    case HP_VISIT_PROBLEM_DEVICE_UNPLUGGED:
+    case HP_VISIT_PROBLEM_DEVICE_NOT_RESPONDING:
+    case HP_VISIT_PROBLEM_NO_NEW_READING:
+    case HP_VISIT_PROBLEM_IMPLAUSIBLE:
+    case HP_VISIT_PROBLEM_READING_FAILED:
     default:
       {
         ProblemWords words = device_words (problem, kind);
