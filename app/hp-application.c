@@ -21,6 +21,7 @@
 #include "hp-print-service.h"
 #include "hp-printout.h"
 #include "hp-retention.h"
+#include "hp-secret.h"
 #include "hp-simulated-cuff.h"
 #include "hp-speech.h"
 #include "hp-store.h"
@@ -498,7 +499,7 @@ open_store_in_thread (GTask *task)
     }
   if (hp_keyring_derive (keyring, HP_KEYRING_PURPOSE_AUDIT_HMAC, audit_key, sizeof audit_key, &error))
     opened->audit = hp_audit_log_new (opened->store, audit_key, sizeof audit_key, &error);
-  explicit_bzero (audit_key, sizeof audit_key);
+  hp_secret_wipe (audit_key, sizeof audit_key);
   if (opened->audit == NULL)
     {
       g_clear_object (&opened->store);

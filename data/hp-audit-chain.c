@@ -2,6 +2,7 @@
 #include "hp-audit-chain.h"
 #include "hp-audit-private.h"
 #include "hp-keyring.h"
+#include "hp-secret.h"
 #include "hp-sync-folder.h"
 
 #include <errno.h>
@@ -235,7 +236,7 @@ hp_audit_chain_start (sqlite3      *db,
   else if (started)
     {
       /* A broken log is not sealed over; it stays for verify to name. */
-      OPENSSL_cleanse (key, sizeof key);
+      hp_secret_wipe (key, sizeof key);
       return TRUE;
     }
   if (started)
@@ -250,7 +251,7 @@ hp_audit_chain_start (sqlite3      *db,
       else
         started = hp_audit_anchor_write (path, &new_head, error);
     }
-  OPENSSL_cleanse (key, sizeof key);
+  hp_secret_wipe (key, sizeof key);
   return started;
 }
 

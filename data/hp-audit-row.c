@@ -1,5 +1,6 @@
 /* The audit log's row encoding, MACs and field rules: no database here, so the fuzz target takes it whole. */
 #include "hp-audit-private.h"
+#include "hp-secret.h"
 
 #include <string.h>
 
@@ -165,7 +166,7 @@ hp_audit_row_check (const guint8     *key,
   if (!hp_audit_row_compute_mac (key, key_len, chain_mac, row, expected))
     return FALSE;
   good = CRYPTO_memcmp (expected, row->mac, HP_AUDIT_MAC_SIZE) == 0;
-  OPENSSL_cleanse (expected, sizeof expected);
+  hp_secret_wipe (expected, sizeof expected);
   return good;
 }
 

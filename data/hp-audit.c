@@ -2,6 +2,7 @@
 #include "hp-audit.h"
 #include "hp-audit-chain.h"
 #include "hp-audit-private.h"
+#include "hp-secret.h"
 #include "hp-sql-private.h"
 #include "hp-store-private.h"
 
@@ -49,7 +50,7 @@ hp_audit_log_finalize (GObject *object)
 
   if (self->key != NULL)
     {
-      OPENSSL_cleanse (self->key, self->key_len);
+      hp_secret_wipe (self->key, self->key_len);
       g_free (self->key);
     }
   g_clear_object (&self->store);

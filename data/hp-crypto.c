@@ -1,5 +1,6 @@
 /* Sealed fields (AES-256-GCM bound to their place in the store), HMAC and HKDF for the store and its keyring. */
 #include "hp-crypto.h"
+#include "hp-secret.h"
 
 #include <string.h>
 
@@ -21,14 +22,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_KDF_CTX, EVP_KDF_CTX_free)
  * additional data's length prefixes honest. */
 #define MAX_NAME_LENGTH 255
 
-void
-hp_crypto_wipe (void   *buffer,
-                gsize   length)
-{
-  if (buffer != NULL && length > 0)
-    OPENSSL_cleanse (buffer, length);
-}
-
 typedef struct {
   guint8 *data;
   gsize length;
@@ -39,7 +32,7 @@ secret_buffer_free (gpointer user_data)
 {
   SecretBuffer *secret = user_data;
 
-  hp_crypto_wipe (secret->data, secret->length);
+  hp_secret_wipe (secret->data, secret->length);
   g_free (secret->data);
   g_free (secret);
 }

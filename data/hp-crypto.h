@@ -88,10 +88,6 @@ gboolean  hp_crypto_hkdf_sha256   (const guint8        *ikm,
                                    gsize                out_len,
                                    GError             **error);
 
-/* Overwrites @length bytes in a way the compiler keeps. */
-void      hp_crypto_wipe          (void                *buffer,
-                                   gsize                length);
-
 /* Takes @data (g_malloc'd) into bytes that are wiped before they are freed. */
 GBytes   *hp_crypto_secret_bytes_new_take (guint8      *data,
                                            gsize        length);

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "hp-crypto.h"
+#include "hp-secret.h"
 
 /* Changing either changes every derived key: they are part of the format. */
 #define HKDF_SALT        "healthpost-keyring-v1"
@@ -31,7 +32,7 @@ hp_keyring_finalize (GObject *object)
 {
   HpKeyring *self = HP_KEYRING (object);
 
-  hp_crypto_wipe (self->root_key, sizeof self->root_key);
+  hp_secret_wipe (self->root_key, sizeof self->root_key);
 
   G_OBJECT_CLASS (hp_keyring_parent_class)->finalize (object);
 }
@@ -164,7 +165,7 @@ read_key_file (const char   *path,
       int saved_errno = errno;
 
       g_close (fd, NULL);
-      hp_crypto_wipe (key, sizeof key);
+      hp_secret_wipe (key, sizeof key);
       g_set_error (error, HP_KEYRING_ERROR, HP_KEYRING_ERROR_FAILED,
                    "Cannot read the root key file %s: %s", path, g_strerror (saved_errno));
       return NULL;
@@ -172,7 +173,7 @@ read_key_file (const char   *path,
   g_close (fd, NULL);
   if (total != HP_KEYRING_ROOT_KEY_SIZE)
     {
-      hp_crypto_wipe (key, sizeof key);
+      hp_secret_wipe (key, sizeof key);
       g_set_error (error, HP_KEYRING_ERROR, HP_KEYRING_ERROR_INVALID,
                    "The root key file %s holds %s%" G_GSIZE_FORMAT " bytes; a root key is "
                    "exactly %d random bytes",
@@ -182,7 +183,7 @@ read_key_file (const char   *path,
       return NULL;
     }
   keyring = hp_keyring_new_from_bytes (key, HP_KEYRING_ROOT_KEY_SIZE, error);
-  hp_crypto_wipe (key, sizeof key);
+  hp_secret_wipe (key, sizeof key);
   return keyring;
 }
 
@@ -255,7 +256,7 @@ create_key_file (const char  *path,
   if (fd < 0)
     {
       saved_errno = errno;
-      hp_crypto_wipe (key, sizeof key);
+      hp_secret_wipe (key, sizeof key);
       g_set_error (error, HP_KEYRING_ERROR, HP_KEYRING_ERROR_FAILED,
                    "Cannot create a root key file in %s: %s", folder, g_strerror (saved_errno));
       return FALSE;
@@ -273,7 +274,7 @@ create_key_file (const char  *path,
         }
       written += (gsize) n;
     }
-  hp_crypto_wipe (key, sizeof key);
+  hp_secret_wipe (key, sizeof key);
   if (saved_errno == 0 && fsync (fd) != 0)
     saved_errno = errno;
   if (!g_close (fd, NULL) && saved_errno == 0)

@@ -1,6 +1,7 @@
 /* Personal codes and the PIN rule for returning patients: reading, checking and grouping them, no store involved. */
 #include "hp-patient-code.h"
 #include "hp-pin-rules.h"
+#include "hp-secret.h"
 
 #include <string.h>
 
@@ -30,7 +31,7 @@ G_STATIC_ASSERT (HP_PATIENT_CODE_FORMATTED_LENGTH
 static void
 free_wiped (GString *text)
 {
-  memset (text->str, 0, text->allocated_len);
+  hp_secret_wipe (text->str, text->allocated_len);
   g_string_free (text, TRUE);
 }
 
@@ -97,8 +98,7 @@ hp_patient_code_is_valid (const char *code)
   if (normal == NULL)
     return FALSE;
   valid = normal_code_is_valid (normal);
-  memset (normal, 0, strlen (normal));
-  g_free (normal);
+  hp_secret_free (normal);
   return valid;
 }
 
@@ -122,11 +122,7 @@ hp_patient_code_format (const char *code)
           to += groups[g];
         }
     }
-  if (normal != NULL)
-    {
-      memset (normal, 0, strlen (normal));
-      g_free (normal);
-    }
+  hp_secret_free (normal);
   return grouped;
 }
 

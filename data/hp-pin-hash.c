@@ -1,5 +1,6 @@
 /* PIN hashing and lockout back-off shared by staff accounts and returning patients. */
 #include "hp-pin-hash-private.h"
+#include "hp-secret.h"
 
 #include <string.h>
 
@@ -121,7 +122,7 @@ hp_pin_hash (const guint8    *pepper,
     }
   EVP_KDF_CTX_free (ctx);
   EVP_KDF_free (scrypt);
-  OPENSSL_cleanse (peppered, sizeof peppered);
+  hp_secret_wipe (peppered, sizeof peppered);
   return done;
 }
 

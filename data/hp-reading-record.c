@@ -5,13 +5,14 @@
 #include <string.h>
 
 #include "hp-crypto.h"
+#include "hp-secret.h"
 
 void
 hp_reading_record_free (GByteArray *record)
 {
   if (record == NULL)
     return;
-  hp_crypto_wipe (record->data, record->len);
+  hp_secret_wipe (record->data, record->len);
   g_byte_array_unref (record);
 }
 

@@ -2,6 +2,7 @@
 #include "hp-staff.h"
 #include "hp-pin-hash-private.h"
 #include "hp-pin-rules.h"
+#include "hp-secret.h"
 #include "hp-sql-private.h"
 #include "hp-store-private.h"
 
@@ -80,7 +81,7 @@ hp_staff_finalize (GObject *object)
 
   if (self->pepper != NULL)
     {
-      OPENSSL_cleanse (self->pepper, self->pepper_len);
+      hp_secret_wipe (self->pepper, self->pepper_len);
       g_free (self->pepper);
     }
   g_clear_object (&self->audit);
@@ -784,7 +785,7 @@ rehash_pin (HpStaff     *self,
   sqlite3_bind_blob (update, 3, salt, SALT_SIZE, SQLITE_STATIC);
   sqlite3_bind_blob (update, 4, hash, HASH_SIZE, SQLITE_STATIC);
   done = sqlite3_step (update) == SQLITE_DONE || store_failed (self, error);
-  OPENSSL_cleanse (hash, sizeof hash);
+  hp_secret_wipe (hash, sizeof hash);
   return done && audit (self, staff_id, "staff.pin-rehashed", error,
                         "staff:%" G_GINT64_FORMAT " kdf=%s", staff_id, kdf->name);
 }
@@ -828,8 +829,8 @@ authenticate_locked (HpStaff     *self,
   if (!hash_pin (self, secret.kdf, pin, secret.salt, hash, error))
     return NULL;
   right = hp_pin_hash_equal (hash, secret.hash);
-  OPENSSL_cleanse (hash, sizeof hash);
-  OPENSSL_cleanse (&secret.hash, sizeof secret.hash);
+  hp_secret_wipe (hash, sizeof hash);
+  hp_secret_wipe (&secret.hash, sizeof secret.hash);
 
   if (right)
     {

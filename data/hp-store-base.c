@@ -1,5 +1,6 @@
 /* HpStore itself: the type and its errors, the statements it prepares once, running SQL and write transactions, and the error and time helpers every part of the store shares. */
 #include "hp-store.h"
+#include "hp-secret.h"
 #include "hp-store-private.h"
 
 #include <sqlite3.h>
@@ -139,7 +140,7 @@ hp_store_return_statement (sqlite3_stmt *stmt)
 void
 hp_store_data_key_clear (gpointer data)
 {
-  hp_crypto_wipe (data, sizeof (HpStoreDataKey));
+  hp_secret_wipe (data, sizeof (HpStoreDataKey));
 }
 
 void
@@ -147,8 +148,8 @@ hp_store_lock_keys (HpStore *self)
 {
   self->unlocked = FALSE;
   g_array_set_size (self->field_keys, 0);
-  hp_crypto_wipe (self->dedupe_key, sizeof self->dedupe_key);
-  hp_crypto_wipe (self->lookup_key, sizeof self->lookup_key);
+  hp_secret_wipe (self->dedupe_key, sizeof self->dedupe_key);
+  hp_secret_wipe (self->lookup_key, sizeof self->lookup_key);
 }
 
 static void

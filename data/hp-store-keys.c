@@ -1,5 +1,6 @@
 /* HpStore: its data keys, unwrapped with the root key, and the fields they seal; rotating and re-wrapping them. */
 #include "hp-store.h"
+#include "hp-secret.h"
 #include "hp-store-private.h"
 
 #include <string.h>
@@ -112,7 +113,7 @@ hp_store_unlock_keys (HpStore  *self,
 
           memcpy (data_key.key, g_bytes_get_data (key, NULL), HP_CRYPTO_KEY_SIZE);
           g_array_append_val (field_keys, data_key);
-          hp_crypto_wipe (&data_key, sizeof data_key);
+          hp_secret_wipe (&data_key, sizeof data_key);
         }
     }
   if (rc != SQLITE_DONE)
@@ -136,9 +137,9 @@ hp_store_unlock_keys (HpStore  *self,
   ok = TRUE;
 
 out:
-  hp_crypto_wipe (kek, sizeof kek);
-  hp_crypto_wipe (lookup_key, sizeof lookup_key);
-  hp_crypto_wipe (dedupe_key, sizeof dedupe_key);
+  hp_secret_wipe (kek, sizeof kek);
+  hp_secret_wipe (lookup_key, sizeof lookup_key);
+  hp_secret_wipe (dedupe_key, sizeof dedupe_key);
   return ok;
 }
 
@@ -178,22 +179,22 @@ hp_store_add_data_key (HpStore     *self,
 
   if (!hp_store_derive_root_keys (self->keyring, kek, lookup, error))
     return FALSE;
-  hp_crypto_wipe (lookup, sizeof lookup);
+  hp_secret_wipe (lookup, sizeof lookup);
   place = wrapped_key_place (purpose, data_key.id);
   if (!hp_crypto_random (data_key.key, sizeof data_key.key, &local_error)
       || (wrapped = hp_crypto_seal (kek, KEK_KEY_ID, &place, data_key.key,
                                     sizeof data_key.key, &local_error)) == NULL)
     {
-      hp_crypto_wipe (kek, sizeof kek);
-      hp_crypto_wipe (&data_key, sizeof data_key);
+      hp_secret_wipe (kek, sizeof kek);
+      hp_secret_wipe (&data_key, sizeof data_key);
       return hp_store_crypto_failed (local_error, "Making a data key", error);
     }
-  hp_crypto_wipe (kek, sizeof kek);
+  hp_secret_wipe (kek, sizeof kek);
 
   insert = hp_store_get_statement (self, HP_STORE_STMT_INSERT_DATA_KEY, HP_STORE_ERROR_WRITE, error);
   if (insert == NULL)
     {
-      hp_crypto_wipe (&data_key, sizeof data_key);
+      hp_secret_wipe (&data_key, sizeof data_key);
       return FALSE;
     }
   sqlite3_bind_int64 (insert, 1, data_key.id);
@@ -205,7 +206,7 @@ hp_store_add_data_key (HpStore     *self,
     {
       int rc = sqlite3_extended_errcode (self->db);
 
-      hp_crypto_wipe (&data_key, sizeof data_key);
+      hp_secret_wipe (&data_key, sizeof data_key);
       return hp_sql_set_error (error, HP_STORE_ERROR, hp_sql_store_error_code (rc, HP_STORE_ERROR_WRITE),
                                rc, NULL, "Cannot store a new data key in %s", self->path);
     }
@@ -216,7 +217,7 @@ hp_store_add_data_key (HpStore     *self,
     g_array_append_val (self->field_keys, data_key);
   if (new_id != NULL)
     *new_id = data_key.id;
-  hp_crypto_wipe (&data_key, sizeof data_key);
+  hp_secret_wipe (&data_key, sizeof data_key);
   return TRUE;
 }
 
@@ -504,7 +505,7 @@ hp_store_rewrap_keys (HpStore    *self,
   if (!hp_store_derive_root_keys (new_keyring, root.kek, root.lookup_key, error))
     return FALSE;
   done = hp_store_in_write_transaction (self, "Re-wrapping the data keys", rewrap_all, &root, error);
-  hp_crypto_wipe (&root, sizeof root);
+  hp_secret_wipe (&root, sizeof root);
   if (!done)
     return FALSE;
 

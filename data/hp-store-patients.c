@@ -1,6 +1,7 @@
 /* Returning patients in the store: a new personal code with a PIN, and a code and PIN checked with lockout. */
 #include "hp-store-patients.h"
 #include "hp-pin-hash-private.h"
+#include "hp-secret.h"
 #include "hp-sql-private.h"
 #include "hp-store-private.h"
 
@@ -44,7 +45,7 @@ hp_patient_code_generate (GError **error)
 
       if (!hp_crypto_random (random, sizeof random, &local_error))
         {
-          hp_crypto_wipe (code, HP_PATIENT_CODE_LENGTH);
+          hp_secret_wipe (code, HP_PATIENT_CODE_LENGTH);
           g_free (code);
           g_set_error (error, HP_STORE_ERROR, HP_STORE_ERROR_CRYPTO,
                        "No randomness for a personal code: %s", local_error->message);
@@ -56,7 +57,7 @@ hp_patient_code_generate (GError **error)
         if (random[i] < 250)
           code[filled++] = (char) ('0' + random[i] % 10);
     }
-  hp_crypto_wipe (random, sizeof random);
+  hp_secret_wipe (random, sizeof random);
   code[HP_PATIENT_CODE_RANDOM_DIGITS] = hp_patient_code_check_digit (code, HP_PATIENT_CODE_RANDOM_DIGITS);
   return code;
 }
@@ -98,10 +99,10 @@ pin_job_free (PinJob *job)
     return;
   if (job->pin != NULL)
     {
-      hp_crypto_wipe (job->pin, strlen (job->pin));
+      hp_secret_wipe (job->pin, strlen (job->pin));
       g_free (job->pin);
     }
-  hp_crypto_wipe (job, sizeof *job);
+  hp_secret_wipe (job, sizeof *job);
   g_free (job);
 }
 
@@ -112,7 +113,7 @@ pin_job_run (PinJob *job)
 {
   job->hashed = hp_pin_hash (job->pepper, sizeof job->pepper, job->kdf, job->pin,
                              job->salt, job->hash);
-  hp_crypto_wipe (job->pin, strlen (job->pin));
+  hp_secret_wipe (job->pin, strlen (job->pin));
 }
 
 static PinJob *
@@ -219,7 +220,7 @@ open_audit_log (HpStore  *store,
   if (hp_keyring_derive (hp_store_get_keyring (store), HP_KEYRING_PURPOSE_AUDIT_HMAC,
                          key, sizeof key, error))
     audit_log = hp_audit_log_new (store, key, sizeof key, error);
-  hp_crypto_wipe (key, sizeof key);
+  hp_secret_wipe (key, sizeof key);
   if (audit_log != NULL)
     hp_audit_log_set_clock (audit_log, store_clock, store);
   return audit_log;
@@ -302,7 +303,7 @@ typedef struct {
 static void
 stored_pin_clear (StoredPin *stored)
 {
-  hp_crypto_wipe (stored, sizeof *stored);
+  hp_secret_wipe (stored, sizeof *stored);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StoredPin, stored_pin_clear)
@@ -486,7 +487,7 @@ static void
 free_code (gpointer code)
 {
   if (code != NULL)
-    hp_crypto_wipe (code, strlen (code));
+    hp_secret_wipe (code, strlen (code));
   g_free (code);
 }
 

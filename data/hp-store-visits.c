@@ -1,5 +1,6 @@
 /* HpStore: saving and loading visits and their readings, and the patients they are filed under. */
 #include "hp-store.h"
+#include "hp-secret.h"
 #include "hp-store-private.h"
 
 #include <math.h>
@@ -26,7 +27,7 @@ normalize_patient_code (const char *code)
     {
       char *digits = hp_patient_code_normalize (normal);
 
-      hp_crypto_wipe (normal, strlen (normal));
+      hp_secret_wipe (normal, strlen (normal));
       g_free (normal);
       return digits;
     }
@@ -52,7 +53,7 @@ normalize_any_code (const char *code)
       if (!g_unichar_isspace (ch))
         g_string_append_unichar (normal, g_unichar_toupper (ch));
     }
-  hp_crypto_wipe (composed, strlen (composed));
+  hp_secret_wipe (composed, strlen (composed));
   if (normal->len == 0)
     {
       g_string_free (normal, TRUE);
@@ -60,17 +61,6 @@ normalize_any_code (const char *code)
     }
   return g_string_free (normal, FALSE);
 }
-
-static void
-wipe_string (char *text)
-{
-  if (text != NULL)
-    hp_crypto_wipe (text, strlen (text));
-  g_free (text);
-}
-
-typedef char HpSecretString;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HpSecretString, wipe_string)
 
 /* The patient lookup column's value for @normal_code. */
 static gboolean

@@ -1,6 +1,7 @@
 /* The kiosk's local record of visits: creating, migrating and opening its SQLite file, whose private fields are sealed. */
 #define _GNU_SOURCE
 #include "hp-store.h"
+#include "hp-secret.h"
 #include "hp-store-private.h"
 
 #include <errno.h>
@@ -622,7 +623,7 @@ seal_plaintext_rows (HpStore  *self,
     guint8 kek[HP_CRYPTO_KEY_SIZE];
     gboolean derived = hp_store_derive_root_keys (self->keyring, kek, self->lookup_key, error);
 
-    hp_crypto_wipe (kek, sizeof kek);
+    hp_secret_wipe (kek, sizeof kek);
     if (!derived)
       return FALSE;
   }

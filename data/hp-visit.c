@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hp-local-format.h"
+#include "hp-secret.h"
 
 struct _HpVisit
 {
@@ -42,9 +43,7 @@ hp_visit_finalize (GObject *object)
 
   g_free (self->id);
   g_free (self->language);
-  if (self->patient_code != NULL)
-    memset (self->patient_code, 0, strlen (self->patient_code));
-  g_free (self->patient_code);
+  hp_secret_free (self->patient_code);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_clear_pointer (&self->finished_at, g_date_time_unref);
   g_clear_object (&self->measurements);
@@ -293,9 +292,7 @@ hp_visit_set_patient_code (HpVisit    *self,
 {
   g_return_if_fail (HP_IS_VISIT (self));
 
-  if (self->patient_code != NULL)
-    memset (self->patient_code, 0, strlen (self->patient_code));
-  g_free (self->patient_code);
+  hp_secret_free (self->patient_code);
   self->patient_code = g_strdup (patient_code);
 }
 

@@ -6,6 +6,7 @@
 
 #include "hp-local-format.h"
 #include "hp-reading-text.h"
+#include "hp-secret.h"
 #include "hp-summary-sheet-private.h"
 
 
@@ -99,22 +100,14 @@ reading_free (Reading *reading)
   g_free (reading);
 }
 
-/* The personal code is wiped from memory as the visit wipes it. */
-static void
-wipe_free (char *text)
-{
-  if (text != NULL)
-    memset (text, 0, strlen (text));
-  g_free (text);
-}
-
 static void
 summary_clear (Summary *summary)
 {
   g_free (summary->place);
   g_free (summary->date);
   g_clear_pointer (&summary->readings, g_ptr_array_unref);
-  wipe_free (summary->code);
+  /* The personal code is wiped from memory as the visit wipes it. */
+  hp_secret_free (summary->code);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Summary, summary_clear)

@@ -11,6 +11,7 @@
 #include "hp-ctl.h"
 #include "hp-keyring.h"
 #include "hp-retention.h"
+#include "hp-secret.h"
 #include "hp-staff.h"
 #include "hp-store.h"
 
@@ -60,7 +61,7 @@ ctl_data_open (CtlData      *data,
   if (!hp_keyring_derive (keyring, HP_KEYRING_PURPOSE_AUDIT_HMAC, key, sizeof key, error))
     return FALSE;
   data->audit = hp_audit_log_new (data->store, key, sizeof key, error);
-  explicit_bzero (key, sizeof key);
+  hp_secret_wipe (key, sizeof key);
   if (data->audit == NULL)
     return FALSE;
   if (!with_staff)
@@ -69,7 +70,7 @@ ctl_data_open (CtlData      *data,
   if (!hp_keyring_derive (keyring, HP_KEYRING_PURPOSE_STAFF_PIN_PEPPER, key, sizeof key, error))
     return FALSE;
   data->staff = hp_staff_new (data->store, data->audit, key, sizeof key, error);
-  explicit_bzero (key, sizeof key);
+  hp_secret_wipe (key, sizeof key);
   return data->staff != NULL;
 }
 
@@ -244,13 +245,13 @@ read_pin (const char  *prompt,
     len--;
   if (nul || too_long || len > PIN_LINE_MAX)
     {
-      explicit_bzero (line, sizeof line);
+      hp_secret_wipe (line, sizeof line);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    "a PIN is %d to %d digits", HP_STAFF_PIN_MIN_DIGITS, HP_STAFF_PIN_MAX_DIGITS);
       return NULL;
     }
   pin = g_strndup (line, len);
-  explicit_bzero (line, sizeof line);
+  hp_secret_wipe (line, sizeof line);
   return pin;
 }
 
@@ -259,7 +260,7 @@ free_pin (char *pin)
 {
   if (pin != NULL)
     {
-      explicit_bzero (pin, strlen (pin));
+      hp_secret_wipe (pin, strlen (pin));
       g_free (pin);
     }
 }

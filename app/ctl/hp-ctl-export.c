@@ -9,6 +9,7 @@
 #include "hp-ctl-date.h"
 #include "hp-ctl.h"
 #include "hp-fhir.h"
+#include "hp-secret.h"
 #include "hp-store-damage.h"
 #include "hp-store.h"
 
@@ -96,7 +97,7 @@ record_export_audit (HpStore    *store,
   if (!hp_keyring_derive (keyring, HP_KEYRING_PURPOSE_AUDIT_HMAC, key, sizeof key, error))
     return FALSE;
   audit = hp_audit_log_new (store, key, sizeof key, error);
-  explicit_bzero (key, sizeof key);
+  hp_secret_wipe (key, sizeof key);
   if (audit == NULL)
     return FALSE;
   detail = g_strdup_printf ("format=fhir-r4 visits=%u by-date=%s by-patient=%s anonymous=%s", n_visits,

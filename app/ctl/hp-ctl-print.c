@@ -5,6 +5,7 @@
 #include "hp-ctl.h"
 #include "hp-keyring.h"
 #include "hp-print-service.h"
+#include "hp-secret.h"
 #include "hp-store.h"
 #include "hp-summary-pdf.h"
 
@@ -28,7 +29,7 @@ open_audit (HpConfig  *config,
   if (!hp_keyring_derive (keyring, HP_KEYRING_PURPOSE_AUDIT_HMAC, key, sizeof key, error))
     return NULL;
   audit = hp_audit_log_new (*store, key, sizeof key, error);
-  explicit_bzero (key, sizeof key);
+  hp_secret_wipe (key, sizeof key);
   return audit;
 }
 

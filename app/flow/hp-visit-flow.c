@@ -5,6 +5,7 @@
 
 #include "hp-app-enums.h"
 #include "hp-data-enums.h"
+#include "hp-secret.h"
 #include "hp-store-patients.h"
 
 struct _HpVisitFlow
@@ -173,16 +174,6 @@ set_entry_error (HpVisitFlow  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENTRY_ERROR]);
 }
 
-/* Overwrites a secret before freeing it. */
-static void
-forget_secret (char **secret)
-{
-  if (*secret == NULL)
-    return;
-  memset (*secret, 0, strlen (*secret));
-  g_clear_pointer (secret, g_free);
-}
-
 /* Stops a check in progress; its answer, when it comes, changes nothing. */
 static void
 stop_checking (HpVisitFlow *self)
@@ -286,9 +277,9 @@ wipe_visit (HpVisitFlow *self)
   set_problem (self, HP_VISIT_PROBLEM_NONE);
   set_entry_error (self, HP_ENTRY_ERROR_NONE);
   set_phase (self, HP_MEASUREMENT_PHASE_IDLE);
-  forget_secret (&self->typed_code);
-  forget_secret (&self->first_pin);
-  forget_secret (&self->new_code);
+  hp_secret_clear (&self->typed_code);
+  hp_secret_clear (&self->first_pin);
+  hp_secret_clear (&self->new_code);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   self->kind = HP_MEASUREMENT_KIND_BLOOD_PRESSURE;
   self->height_asked = FALSE;
@@ -484,9 +475,9 @@ hp_visit_flow_finalize (GObject *object)
 
   g_free (self->default_language);
   g_free (self->language);
-  forget_secret (&self->typed_code);
-  forget_secret (&self->first_pin);
-  forget_secret (&self->new_code);
+  hp_secret_clear (&self->typed_code);
+  hp_secret_clear (&self->first_pin);
+  hp_secret_clear (&self->new_code);
 
   G_OBJECT_CLASS (hp_visit_flow_parent_class)->finalize (object);
 }
@@ -846,7 +837,7 @@ on_pin_verified (GObject      *source,
     }
   code = g_steal_pointer (&self->typed_code);
   identified (self, code);
-  forget_secret (&code);
+  hp_secret_clear (&code);
   go_to_choose (self);
 }
 
@@ -863,7 +854,7 @@ on_patient_created (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->checking == NULL ||
       self->step != HP_VISIT_STEP_CONFIRM_PIN)
     {
-      forget_secret (&code);
+      hp_secret_clear (&code);
       return;
     }
   end_checking (self);
@@ -876,7 +867,7 @@ on_patient_created (GObject      *source,
     }
   /* The visit is filed under the new code when it is saved. */
   hp_visit_set_patient_code (self->visit, code);
-  forget_secret (&self->new_code);
+  hp_secret_clear (&self->new_code);
   self->new_code = code;
   set_step (self, HP_VISIT_STEP_CODE_CREATED);
 }
@@ -912,11 +903,11 @@ hp_visit_flow_enter (HpVisitFlow *self,
       code = hp_patient_code_normalize (digits);
       if (code == NULL || !hp_patient_code_is_valid (code))
         {
-          forget_secret (&code);
+          hp_secret_clear (&code);
           set_entry_error (self, HP_ENTRY_ERROR_CODE_INVALID);
           return TRUE;
         }
-      forget_secret (&self->typed_code);
+      hp_secret_clear (&self->typed_code);
       self->typed_code = g_steal_pointer (&code);
       set_step (self, HP_VISIT_STEP_ENTER_PIN);
       return TRUE;
@@ -934,7 +925,7 @@ hp_visit_flow_enter (HpVisitFlow *self,
           set_entry_error (self, HP_ENTRY_ERROR_PIN_WEAK);
           return TRUE;
         }
-      forget_secret (&self->first_pin);
+      hp_secret_clear (&self->first_pin);
       self->first_pin = g_strdup (digits);
       set_step (self, HP_VISIT_STEP_CONFIRM_PIN);
       return TRUE;
@@ -942,12 +933,12 @@ hp_visit_flow_enter (HpVisitFlow *self,
     case HP_VISIT_STEP_CONFIRM_PIN:
       if (self->first_pin == NULL || strcmp (self->first_pin, digits) != 0)
         {
-          forget_secret (&self->first_pin);
+          hp_secret_clear (&self->first_pin);
           set_step (self, HP_VISIT_STEP_NEW_PIN);
           set_entry_error (self, HP_ENTRY_ERROR_PIN_MISMATCH);
           return TRUE;
         }
-      forget_secret (&self->first_pin);
+      hp_secret_clear (&self->first_pin);
       set_entry_error (self, HP_ENTRY_ERROR_NONE);
       start_checking (self);
       hp_store_create_patient_async (self->store, digits, self->checking,
@@ -983,12 +974,12 @@ hp_visit_flow_back (HpVisitFlow *self)
   switch ((int) self->step)
     {
     case HP_VISIT_STEP_ENTER_CODE:
-      forget_secret (&self->typed_code);
+      hp_secret_clear (&self->typed_code);
       set_step (self, HP_VISIT_STEP_IDENTIFY);
       return TRUE;
     case HP_VISIT_STEP_ENTER_PIN:
       stop_checking (self);
-      forget_secret (&self->typed_code);
+      hp_secret_clear (&self->typed_code);
       set_step (self, HP_VISIT_STEP_ENTER_CODE);
       return TRUE;
     case HP_VISIT_STEP_AGE:
@@ -1003,7 +994,7 @@ hp_visit_flow_back (HpVisitFlow *self)
     case HP_VISIT_STEP_NEW_PIN:
     case HP_VISIT_STEP_CONFIRM_PIN:
       stop_checking (self);
-      forget_secret (&self->first_pin);
+      hp_secret_clear (&self->first_pin);
       set_step (self, HP_VISIT_STEP_OFFER_CODE);
       return TRUE;
     case HP_VISIT_STEP_PRINT:

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hp-build-config.h"
+#include "hp-secret.h"
 #include "hp-speech-enums.h"
 #include "hp-voice-protocol.h"
 
@@ -221,7 +222,7 @@ job_free (Job *job)
   if (job->text != NULL)
     {
       /* The text may be a result: leave no copy of it in freed memory. */
-      explicit_bzero (job->text, strlen (job->text));
+      hp_secret_wipe (job->text, strlen (job->text));
       g_free (job->text);
     }
   g_free (job);
@@ -629,7 +630,7 @@ static void
 clear_pending (HpSpeech *self)
 {
   if (self->pending_text != NULL)
-    explicit_bzero (self->pending_text, strlen (self->pending_text));
+    hp_secret_wipe (self->pending_text, strlen (self->pending_text));
   g_clear_pointer (&self->pending_text, g_free);
   self->has_pending = FALSE;
 }

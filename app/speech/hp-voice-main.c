@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "hp-secret.h"
 #include "hp-voice-protocol.h"
 
 /* How much audio eSpeak NG hands over at a time: small, so the first sound
@@ -118,7 +119,7 @@ speak (const guint8 *payload,
    * into the next text. */
   if (cancelled || status != EE_OK)
     espeak_ng_Cancel ();
-  explicit_bzero (copy, text_length);
+  hp_secret_wipe (copy, text_length);
   g_free (copy);
   send_frame (hp_voice_end_new (status));
 }
@@ -195,7 +196,7 @@ main (int    argc,
           return EXIT_PROTOCOL;
         }
     }
-  explicit_bzero (payload->data, payload->len);
+  hp_secret_wipe (payload->data, payload->len);
   espeak_ng_Terminate ();
   return EXIT_DONE;
 }

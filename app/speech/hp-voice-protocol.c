@@ -1,4 +1,5 @@
 /* The messages between the kiosk and its voice program. */
+#include "hp-secret.h"
 #include "hp-voice-protocol.h"
 
 #include <errno.h>
@@ -261,7 +262,7 @@ hp_voice_frame_free (GByteArray *frame)
 {
   if (frame == NULL)
     return;
-  explicit_bzero (frame->data, frame->len);
+  hp_secret_wipe (frame->data, frame->len);
   g_byte_array_unref (frame);
 }
 
@@ -360,7 +361,7 @@ hp_voice_read_frame (int           fd,
   gsize length;
 
   if (payload->len > 0)
-    explicit_bzero (payload->data, payload->len);
+    hp_secret_wipe (payload->data, payload->len);
   g_byte_array_set_size (payload, 0);
   if (!read_exactly (fd, timeout_ms, header, sizeof header, error) ||
       !hp_voice_header_parse (header, kind, &length, error))

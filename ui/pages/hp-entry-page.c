@@ -7,6 +7,7 @@
 #include "hp-adaptive-row.h"
 #include "hp-keypad.h"
 #include "hp-patient-code.h"
+#include "hp-secret.h"
 #include "hp-visit.h"
 #include "hp-visit-actions.h"
 
@@ -166,7 +167,7 @@ submit_height (HpEntryPage *self)
 static void
 on_submitted (HpEntryPage *self)
 {
-  g_autofree char *digits = NULL;
+  g_autoptr(HpSecretString) digits = NULL;
 
   show_error (self, NULL);
   if (self->kind == HP_ENTRY_HEIGHT)
@@ -178,7 +179,6 @@ on_submitted (HpEntryPage *self)
   digits = g_strdup (hp_keypad_get_value (self->keypad));
   hp_keypad_clear (self->keypad);
   gtk_widget_activate_action (GTK_WIDGET (self), HP_VISIT_DETAILED (HP_VISIT_ACTION_ENTER), "s", digits);
-  memset (digits, 0, strlen (digits));
 }
 
 static void

@@ -1,5 +1,6 @@
 /* The on-screen number pad: patients have no keyboard, so every number they give is typed here. */
 #include "hp-keypad.h"
+#include "hp-secret.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -121,7 +122,7 @@ value_changed (HpKeypad *self)
 static void
 wipe_digits (HpKeypad *self)
 {
-  explicit_bzero (self->digits, sizeof self->digits);
+  hp_secret_wipe (self->digits, sizeof self->digits);
   self->length = 0;
 }
 
@@ -506,7 +507,7 @@ hp_keypad_set_max_length (HpKeypad *self,
 
   if (self->length > max_length)
     {
-      explicit_bzero (self->digits + max_length, sizeof self->digits - max_length);
+      hp_secret_wipe (self->digits + max_length, sizeof self->digits - max_length);
       self->length = max_length;
       value_changed (self);
     }
