@@ -456,9 +456,9 @@ run_retention (HpStore    *store,
                                      g_get_real_time (), &error);
 
   if (deleted < 0)
-    g_message ("retention: %s", error->message);
+    g_message ("retention did not run: %s", error->message);
   else if (deleted > 0)
-    g_message ("retention: %" G_GINT64_FORMAT " visits past %u days deleted", deleted, retention_days);
+    g_message ("retention deleted %" G_GINT64_FORMAT " visits past %u days", deleted, retention_days);
 }
 
 static void

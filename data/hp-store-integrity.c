@@ -305,7 +305,7 @@ set_aside (const char     *path,
       || !hp_store_sync_folder (path, error))
     return NULL;
 
-  g_message ("Healthpost: %s is damaged (%s); moved aside to %s, a fresh database takes its place",
+  g_message ("%s is damaged (%s); moved aside to %s, a fresh database takes its place",
              path, hp_store_damage_to_string (damage), aside);
   return g_steal_pointer (&alarm);
 }

@@ -363,7 +363,7 @@ hp_simulator_transport_agent_send (HpSimulatorTransport *self,
 
   if (!self->open || self->unplugged)
     {
-      g_debug ("Simulator transport: host not listening, %" G_GSIZE_FORMAT " bytes dropped", len);
+      g_debug ("the simulator's host is not listening, %" G_GSIZE_FORMAT " bytes dropped", len);
       return;
     }
   bytes = g_bytes_new (data, len);

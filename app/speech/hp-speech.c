@@ -465,7 +465,7 @@ voice_thread_lose_program (const GError *error)
 {
   g_autofree char *end = voice_program_stop (!g_error_matches (error, HP_VOICE_ERROR, HP_VOICE_ERROR_CLOSED));
 
-  g_message ("spoken guidance: the voice program failed while reading (%s; it %s); "
+  g_message ("the voice program failed while reading (%s; it %s); "
              "it starts again for the next words", error->message, end);
 }
 
@@ -506,7 +506,7 @@ voice_thread_read_aloud (Job *job)
           if (!hp_voice_end_parse (payload->data, payload->len, &status, &error))
             break;
           if (status != 0 && !cancelled)
-            g_message ("spoken guidance: eSpeak NG could not read a text (error %d)", status);
+            g_message ("eSpeak NG could not read a text (error %d)", status);
           return;
         }
       if (kind != HP_VOICE_AUDIO)

@@ -87,7 +87,7 @@ fault_strikes (HpContourSimulator *self)
       self->state = METER_IDLE;
       return TRUE;
     case HP_CONTOUR_FAULT_TIMEOUT:
-      g_debug ("Simulated Contour: falling silent");
+      g_debug ("the simulated Contour falls silent");
       self->state = METER_SILENT;
       return TRUE;
     case HP_CONTOUR_FAULT_NONE:
@@ -327,7 +327,7 @@ handle_control (HpContourSimulator *self,
       send_frame (self);
       break;
     default:
-      g_debug ("Simulated Contour: ignoring control byte 0x%02x", control);
+      g_debug ("the simulated Contour ignores control byte 0x%02x", control);
       break;
     }
 }
@@ -344,7 +344,7 @@ on_host_sent (HpSimulatorTransport *transport G_GNUC_UNUSED,
   /* "ABC", a length, that many bytes. */
   if (size < 4 || memcmp (data, "ABC", 3) != 0 || data[3] > HP_CONTOUR_PAYLOAD_MAX || 4u + data[3] > size)
     {
-      g_debug ("Simulated Contour: ignoring a report it cannot read");
+      g_debug ("the simulated Contour ignores a report it cannot read");
       return;
     }
   for (guint i = 0; i < data[3]; i++)

@@ -158,7 +158,7 @@ fault_strikes (HpFreestyleSimulator *self)
         hp_simulator_transport_unplug (self->transport);
       return TRUE;
     case HP_FREESTYLE_FAULT_TIMEOUT:
-      g_debug ("Simulated FreeStyle: falling silent");
+      g_debug ("the simulated FreeStyle falls silent");
       self->silent = TRUE;
       return TRUE;
     case HP_FREESTYLE_FAULT_NONE:
@@ -244,7 +244,7 @@ on_host_sent (HpSimulatorTransport *transport G_GNUC_UNUSED,
     return;
   if (!hp_freestyle_decode_message (report, size, &type, &data, &len, NULL, NULL))
     {
-      g_debug ("Simulated FreeStyle: ignoring a report it cannot read");
+      g_debug ("the simulated FreeStyle ignores a report it cannot read");
       return;
     }
   if (fault_strikes (self))

@@ -123,7 +123,7 @@ tick (gpointer user_data)
           hp_simulator_transport_unplug (self->transport);
           return G_SOURCE_REMOVE;
         case HP_SCALE_FAULT_TIMEOUT:
-          g_debug ("Simulated scale: no more reports");
+          g_debug ("the simulated scale has no more reports");
           g_clear_pointer (&self->ticker, g_source_unref);
           return G_SOURCE_REMOVE;
         case HP_SCALE_FAULT_BAD_LENGTH:

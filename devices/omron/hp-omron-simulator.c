@@ -112,7 +112,7 @@ fill_memory (HpOmronSimulator *self)
   for (guint i = 0; i < N_RECORDS; i++)
     if (!hp_omron_hem7322_encode_record (&self->records[N_RECORDS - 1 - i],
                                          self->memory + i * HP_OMRON_HEM7322_RECORD_SIZE))
-      g_debug ("Simulated Omron: a reading does not fit the HEM-7322U layout");
+      g_debug ("the simulated Omron has a reading that does not fit the HEM-7322U layout");
 }
 
 /* ---- HEM-790IT ---- */
@@ -165,7 +165,7 @@ handle_command_790 (HpOmronSimulator *self,
     }
   if (strikes (self, HP_OMRON_FAULT_TIMEOUT, step))
     {
-      g_debug ("Simulated HEM-790IT: keeping its answer to itself");
+      g_debug ("the simulated HEM-790IT keeps its answer to itself");
       return;
     }
   if (strikes (self, HP_OMRON_FAULT_NO, step))
@@ -239,7 +239,7 @@ host_sent_790 (HpOmronSimulator *self,
 
   if (!hp_omron_hem790_report_payload (data, size, &payload, &payload_len, NULL, &error))
     {
-      g_debug ("Simulated HEM-790IT: bad report from the host: %s", error->message);
+      g_debug ("the simulated HEM-790IT had a bad report from the host: %s", error->message);
       return;
     }
   /* A clearing block: zero bytes up to a report that is not full. */
@@ -347,7 +347,7 @@ host_sent_7322 (HpOmronSimulator *self,
 
   if (!hp_omron_hem7322_decode_command (data, size, &command, &address, &length, NULL, &error))
     {
-      g_debug ("Simulated HEM-7322U: ignoring a command: %s", error->message);
+      g_debug ("the simulated HEM-7322U ignores a command: %s", error->message);
       return;
     }
   if (command == HP_OMRON_HEM7322_COMMAND_INIT &&

@@ -329,7 +329,7 @@ fault_at (HpPhdcSimulator *self,
         hp_simulator_transport_unplug (self->transport);
       return TRUE;
     case HP_PHDC_FAULT_SILENT:
-      g_debug ("Simulated agent: falling silent");
+      g_debug ("the simulated agent falls silent");
       return TRUE;
     case HP_PHDC_FAULT_NONE:
     case HP_PHDC_FAULT_GARBLED_LENGTH:
@@ -532,7 +532,7 @@ on_host_sent (HpSimulatorTransport *transport G_GNUC_UNUSED,
       g_byte_array_remove_range (self->rx, 0, (guint) frame_len);
       if (!hp_ieee11073_decode_apdu (g_bytes_get_data (frame, NULL), frame_len, &apdu, NULL, &error))
         {
-          g_debug ("Simulated agent: cannot decode the manager's APDU: %s", error->message);
+          g_debug ("the simulated agent cannot decode the manager's APDU: %s", error->message);
           send_reason (self, hp_ieee11073_encode_abrt, HP_IEEE11073_ABORT_UNDEFINED);
           reset (self);
           return;

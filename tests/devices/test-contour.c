@@ -443,10 +443,17 @@ capture_log (GLogLevelFlags   level,
              gsize            n_fields,
              gpointer         user_data G_GNUC_UNUSED)
 {
+  const char *domain = "(none)";
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "GLIB_DOMAIN") && fields[i].value != NULL)
+      domain = fields[i].value;
+  /* Each line: the domain, a space, the message. */
   if (captured_log != NULL)
     for (gsize i = 0; i < n_fields; i++)
       if (g_str_equal (fields[i].key, "MESSAGE"))
         {
+          g_string_append_printf (captured_log, "%s ", domain);
           g_string_append_len (captured_log, fields[i].value, fields[i].length);
           g_string_append_c (captured_log, '\n');
         }
@@ -456,7 +463,8 @@ capture_log (GLogLevelFlags   level,
 }
 
 /* A meter's serial is an identifier: sealed in the database, it never
- * reaches the log, even at debug level. */
+ * reaches the log, even at debug level. The driver logs under its folder's
+ * domain. */
 static void
 test_no_serial_in_logs (void **state G_GNUC_UNUSED)
 {
@@ -472,8 +480,12 @@ test_no_serial_in_logs (void **state G_GNUC_UNUSED)
   captured_log = NULL;
   g_unsetenv ("G_MESSAGES_DEBUG");
   assert_true (hp_glucometer_watch_got (watch, 93, "mg/dL"));
-  /* The log did hear from the driver. */
+  /* The log did hear from the driver, under the devices' domain, and
+   * nothing of ours logged without one. */
   assert_non_null (strstr (log->str, "Contour"));
+  assert_true (g_str_has_prefix (log->str, "Healthpost-Devices ") || strstr (log->str, "\nHealthpost-Devices ") != NULL);
+  if (g_str_has_prefix (log->str, "(none) ") || strstr (log->str, "\n(none) ") != NULL)
+    fail_msg ("a message without a log domain:\n%s", log->str);
   if (strstr (log->str, HP_CONTOUR_SIMULATOR_SERIAL) != NULL)
     fail_msg ("the meter's serial is in the log:\n%s", log->str);
 }
