@@ -6,6 +6,7 @@
 
 #include "hp-crypto.h"
 #include "hp-secret.h"
+#include "hp-time.h"
 
 void
 hp_reading_record_free (GByteArray *record)
@@ -60,31 +61,6 @@ put_double (GByteArray *out,
   put_u64 (out, bits);
 }
 
-static gint64
-usec_of (GDateTime *datetime)
-{
-  return g_date_time_to_unix (datetime) * G_USEC_PER_SEC
-         + g_date_time_get_microsecond (datetime);
-}
-
-static GDateTime *
-datetime_from_usec (gint64 usec)
-{
-  gint64 seconds = usec / G_USEC_PER_SEC;
-  gint64 rest = usec % G_USEC_PER_SEC;
-  g_autoptr(GDateTime) whole = NULL;
-
-  if (rest < 0)
-    {
-      seconds -= 1;
-      rest += G_USEC_PER_SEC;
-    }
-  whole = g_date_time_new_from_unix_utc (seconds);
-  if (whole == NULL)
-    return NULL;
-  return g_date_time_add (whole, rest);
-}
-
 GByteArray *
 hp_reading_record_encode (HpMeasurement *measurement)
 {
@@ -99,7 +75,7 @@ hp_reading_record_encode (HpMeasurement *measurement)
   put_u32 (out, (guint32) hp_measurement_get_flags (measurement));
   put_u8 (out, device_time != NULL);
   if (device_time != NULL)
-    put_u64 (out, (guint64) usec_of (device_time));
+    put_u64 (out, (guint64) hp_time_to_usec (device_time));
   /* Device ids come from USB descriptors, far shorter than this; a longer
    * one is cut rather than refused, so the reading itself is kept. */
   put_u8 (out, device_id != NULL);
@@ -167,7 +143,7 @@ hp_reading_record_identity (HpMeasurement *measurement)
   put_u8 (out, (guint8) hp_measurement_get_kind (measurement));
   put_u32 (out, (guint32) strlen (device_id));
   g_byte_array_append (out, (const guint8 *) device_id, (guint) strlen (device_id));
-  put_u64 (out, (guint64) usec_of (device_time));
+  put_u64 (out, (guint64) hp_time_to_usec (device_time));
   for (guint q = 0; q <= HP_QUANTITY_LAST; q++)
     {
       const char *unit = NULL;
@@ -326,7 +302,7 @@ hp_reading_record_decode (HpMeasurementKind   kind,
 
       if (!take_u64 (&reader, &usec))
         return invalid ("its device time is cut short", error);
-      device_time = datetime_from_usec ((gint64) usec);
+      device_time = hp_time_from_usec ((gint64) usec);
       if (device_time == NULL)
         return invalid ("its device time is out of range", error);
       hp_measurement_set_device_time (measurement, device_time);

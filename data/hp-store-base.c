@@ -183,31 +183,6 @@ hp_store_init (HpStore *self)
   g_array_set_clear_func (self->field_keys, hp_store_data_key_clear);
 }
 
-gint64
-hp_store_datetime_to_usec (GDateTime *datetime)
-{
-  return g_date_time_to_unix (datetime) * G_USEC_PER_SEC
-         + g_date_time_get_microsecond (datetime);
-}
-
-GDateTime *
-hp_store_datetime_from_usec (gint64 usec)
-{
-  gint64 seconds = usec / G_USEC_PER_SEC;
-  gint64 rest = usec % G_USEC_PER_SEC;
-  g_autoptr(GDateTime) whole = NULL;
-
-  if (rest < 0)
-    {
-      seconds -= 1;
-      rest += G_USEC_PER_SEC;
-    }
-  whole = g_date_time_new_from_unix_utc (seconds);
-  if (whole == NULL)
-    return NULL;
-  return g_date_time_add (whole, rest);
-}
-
 gboolean
 hp_store_exec_sql (HpStore      *self,
                    const char   *sql,

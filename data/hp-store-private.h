@@ -6,6 +6,7 @@
 #include "hp-audit.h"
 #include "hp-crypto.h"
 #include "hp-store.h"
+#include "hp-time.h"
 
 G_BEGIN_DECLS
 
@@ -155,8 +156,6 @@ void          hp_store_data_key_clear      (gpointer             data);
 /* Forgets every unwrapped key: nothing is sealed or opened until the keys
  * are unlocked again. */
 void          hp_store_lock_keys           (HpStore             *self);
-gint64        hp_store_datetime_to_usec    (GDateTime           *datetime);
-GDateTime    *hp_store_datetime_from_usec  (gint64               usec);
 gboolean      hp_store_exec_sql            (HpStore             *self,
                                             const char          *sql,
                                             HpStoreError         code,

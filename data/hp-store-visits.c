@@ -156,7 +156,7 @@ hp_store_insert_measurement_row (HpStore        *self,
       sqlite3_bind_text (insert, 4,
                          hp_measurement_kind_to_string (hp_measurement_get_kind (measurement)),
                          -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (insert, 5, hp_store_datetime_to_usec (hp_measurement_get_kiosk_time (measurement)));
+      sqlite3_bind_int64 (insert, 5, hp_time_to_usec (hp_measurement_get_kiosk_time (measurement)));
       sqlite3_bind_blob (insert, 6, g_bytes_get_data (sealed, NULL),
                          (int) g_bytes_get_size (sealed), SQLITE_STATIC);
       if (identity != NULL && attempt == 0)
@@ -289,7 +289,7 @@ file_patient (HpStore        *self,
     return TRUE;
 
   if (!insert_patient (self, ids->next_patient_id, normal, lookup,
-                       hp_store_datetime_to_usec (hp_visit_get_finished_at (visit)), error))
+                       hp_time_to_usec (hp_visit_get_finished_at (visit)), error))
     return FALSE;
   *patient_id = ids->next_patient_id++;
   return TRUE;
@@ -403,8 +403,8 @@ insert_visit (HpStore    *self,
     if (insert == NULL)
       return FALSE;
     sqlite3_bind_text (insert, 1, hp_visit_get_id (visit), -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (insert, 2, hp_store_datetime_to_usec (hp_visit_get_started_at (visit)));
-    sqlite3_bind_int64 (insert, 3, hp_store_datetime_to_usec (hp_visit_get_finished_at (visit)));
+    sqlite3_bind_int64 (insert, 2, hp_time_to_usec (hp_visit_get_started_at (visit)));
+    sqlite3_bind_int64 (insert, 3, hp_time_to_usec (hp_visit_get_finished_at (visit)));
     sqlite3_bind_text (insert, 4, hp_visit_get_language (visit), -1, SQLITE_STATIC);
     if (patient_id != 0)
       sqlite3_bind_int64 (insert, 5, patient_id);
@@ -526,7 +526,7 @@ load_measurements (HpStore  *self,
 
       if (!hp_measurement_kind_from_string ((const char *) sqlite3_column_text (select, 1), &kind))
         return hp_store_damaged_row (self, "a measurement of an unknown kind", error);
-      kiosk_time = hp_store_datetime_from_usec (sqlite3_column_int64 (select, 2));
+      kiosk_time = hp_time_from_usec (sqlite3_column_int64 (select, 2));
       if (kiosk_time == NULL)
         return hp_store_damaged_row (self, "a measurement time", error);
 
@@ -581,8 +581,8 @@ load_visit (HpStore     *self,
       return NULL;
     }
 
-  started_at = hp_store_datetime_from_usec (sqlite3_column_int64 (select, 0));
-  finished_at = hp_store_datetime_from_usec (sqlite3_column_int64 (select, 1));
+  started_at = hp_time_from_usec (sqlite3_column_int64 (select, 0));
+  finished_at = hp_time_from_usec (sqlite3_column_int64 (select, 1));
   language = (const char *) sqlite3_column_text (select, 2);
   if (started_at == NULL || finished_at == NULL || language == NULL || *language == '\0')
     {

@@ -651,7 +651,7 @@ seal_plaintext_rows (HpStore  *self,
       HpMeasurementKind kind;
       int value_rc;
 
-      kiosk_time = hp_store_datetime_from_usec (sqlite3_column_int64 (rows, 6));
+      kiosk_time = hp_time_from_usec (sqlite3_column_int64 (rows, 6));
       if (visit_id == NULL || position < 0 || position > G_MAXUINT || kiosk_time == NULL
           || !hp_measurement_kind_from_string ((const char *) sqlite3_column_text (rows, 3), &kind))
         return hp_store_damaged_row (self, "a measurement", error);
@@ -661,7 +661,7 @@ seal_plaintext_rows (HpStore  *self,
       hp_measurement_set_flags (measurement, (HpMeasurementFlags) sqlite3_column_int64 (rows, 7));
       if (sqlite3_column_type (rows, 5) != SQLITE_NULL)
         {
-          g_autoptr(GDateTime) device_time = hp_store_datetime_from_usec (sqlite3_column_int64 (rows, 5));
+          g_autoptr(GDateTime) device_time = hp_time_from_usec (sqlite3_column_int64 (rows, 5));
 
           if (device_time == NULL)
             return hp_store_damaged_row (self, "a device time", error);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hp-reading-record-private.h"
+#include "hp-time.h"
 
 static HpMeasurement *
 full_reading (void)
@@ -198,6 +199,30 @@ test_damaged_records_refused (void **state G_GNUC_UNUSED)
   }
 }
 
+/* Stored times keep their microseconds on both sides of 1970, where
+ * division rounds the other way, and at GDateTime's limits. */
+static void
+test_times_in_microseconds (void **state G_GNUC_UNUSED)
+{
+  static const gint64 cases[] = { 0, 1, -1, 1765000000123456, -1000001, -62135596800000000 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) time = hp_time_from_usec (cases[i]);
+
+      assert_non_null (time);
+      assert_int_equal (hp_time_to_usec (time), cases[i]);
+    }
+  {
+    g_autoptr(GDateTime) before = hp_time_from_usec (-1);
+
+    assert_int_equal (g_date_time_get_year (before), 1969);
+    assert_int_equal (g_date_time_get_microsecond (before), 999999);
+  }
+  /* Before year 1 GDateTime has no date. */
+  assert_null (hp_time_from_usec (-62135596800000001));
+}
+
 int
 main (void)
 {
@@ -207,6 +232,7 @@ main (void)
     cmocka_unit_test (test_out_of_range_flags),
     cmocka_unit_test (test_normalized_values),
     cmocka_unit_test (test_damaged_records_refused),
+    cmocka_unit_test (test_times_in_microseconds),
   };
 
   return cmocka_run_group_tests_name ("reading-record", tests, NULL, NULL);
