@@ -121,21 +121,25 @@ drop_connection (HpJanusClient *self)
   self->session_id = 0;
 }
 
-/* The session is over without the kiosk asking: told once. */
+/* The session is over without the kiosk asking: told once. Takes @error. */
 static void
 end_session (HpJanusClient *self,
              GError        *error)
 {
-  g_autoptr(GError) owned = error;
-  g_autoptr(HpJanusClient) hold = g_object_ref (self);
-
   if (self->ended)
-    return;
+    {
+      g_error_free (error);
+      return;
+    }
   self->ended = TRUE;
   g_message ("the Janus session ended: %s", error->message);
+  /* A handler of "closed" may drop the last reference. */
+  g_object_ref (self);
   drop_connection (self);
   fail_pending (self, error);
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0, error);
+  g_error_free (error);
+  g_object_unref (self);
 }
 
 /* Sends one request, registering it to wait for its answer in @task
