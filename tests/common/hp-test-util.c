@@ -1,6 +1,7 @@
 /* Helpers shared by tests and benchmarks: temporary folders, waiting on the main loop. */
 #include "hp-test-util.h"
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 gboolean
@@ -47,4 +48,21 @@ hp_test_iterate_until (HpTestCondition done,
     }
   g_source_remove (tick);
   return met;
+}
+
+guint16
+hp_test_free_loopback_port (GError **error)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  if (socket == NULL || !g_socket_bind (socket, any_port, FALSE, error))
+    return 0;
+  bound = g_socket_get_local_address (socket, error);
+  if (bound == NULL)
+    return 0;
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }

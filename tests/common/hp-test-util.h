@@ -9,6 +9,10 @@ G_BEGIN_DECLS
  * Returns FALSE if anything could not be removed. */
 gboolean hp_test_tmpdir_remove (const char *path);
 
+/* A TCP port on 127.0.0.1 that nothing listened on a moment ago, for a
+ * server a test starts; 0 with an error when none can be found. */
+guint16  hp_test_free_loopback_port (GError **error);
+
 typedef gboolean (*HpTestCondition) (gconstpointer data);
 
 /* Iterates the thread-default main context until @done returns TRUE.

@@ -11,6 +11,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "hp-test-util.h"
+
 #define START_TIMEOUT_S 15
 #define STOP_TIMEOUT_S 10
 
@@ -94,23 +96,6 @@ remove_tree (const char *path)
   if (g_rmdir (path) != 0)
     removed_all = FALSE;
   return removed_all;
-}
-
-static guint16
-free_loopback_port (GError **error)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, error);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  if (socket == NULL || !g_socket_bind (socket, any_port, FALSE, error))
-    return 0;
-  bound = g_socket_get_local_address (socket, error);
-  if (bound == NULL)
-    return 0;
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 static gboolean
@@ -334,7 +319,7 @@ hp_cups_server_start (GError **error)
   if (server->dir == NULL)
     return NULL;
   server->out_dir = g_build_filename (server->dir, "out", NULL);
-  server->port = free_loopback_port (error);
+  server->port = hp_test_free_loopback_port (error);
   if (server->port == 0)
     return NULL;
   server->queue_uri = g_strdup_printf ("ipp://127.0.0.1:%u/printers/" HP_CUPS_SERVER_QUEUE, server->port);

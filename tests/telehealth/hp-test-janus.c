@@ -19,23 +19,6 @@ struct _HpTestJanus
   GSubprocess *process;
 };
 
-static guint16
-free_loopback_port (GError **error)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, error);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  if (socket == NULL || !g_socket_bind (socket, any_port, FALSE, error))
-    return 0;
-  bound = g_socket_get_local_address (socket, error);
-  if (bound == NULL)
-    return 0;
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 /* Copies one shipped file, replacing each @from with its @to; a setting the
  * test expects and no longer finds fails the start, so the shipped files
  * and the tests cannot drift apart silently. */
@@ -127,7 +110,7 @@ hp_test_janus_start (const char  *source_root,
     }
   janus = g_new0 (HpTestJanus, 1);
   janus->dir = g_dir_make_tmp ("hp-janus-XXXXXX", error);
-  if (janus->dir == NULL || (janus->port = free_loopback_port (error)) == 0
+  if (janus->dir == NULL || (janus->port = hp_test_free_loopback_port (error)) == 0
       || !write_configs (janus, source_root, session_timeout, error))
     goto failed;
   janus->url = g_strdup_printf ("ws://127.0.0.1:%u", janus->port);
