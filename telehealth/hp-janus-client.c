@@ -3,6 +3,8 @@
 
 #include <libsoup/soup.h>
 
+#include "hp-secret.h"
+
 /* How long one server may take to accept the WebSocket. */
 #define CONNECT_SECONDS 5
 
@@ -94,15 +96,24 @@ on_request_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Fails every request still waiting with a copy of @error. */
+/* Fails every request still waiting with a copy of @error, taking each
+ * from the table afresh: an answer's callback may close the client, which
+ * fails (and frees) the others itself. */
 static void
 fail_pending (HpJanusClient *self,
               const GError  *error)
 {
-  g_autoptr(GList) all = g_hash_table_get_values (self->pending);
+  g_object_ref (self);
+  while (g_hash_table_size (self->pending) > 0)
+    {
+      GHashTableIter iter;
+      gpointer pending;
 
-  for (GList *l = all; l != NULL; l = l->next)
-    pending_answer (l->data, NULL, g_error_copy (error));
+      g_hash_table_iter_init (&iter, self->pending);
+      g_hash_table_iter_next (&iter, NULL, &pending);
+      pending_answer (pending, NULL, g_error_copy (error));
+    }
+  g_object_unref (self);
 }
 
 static void
@@ -156,11 +167,19 @@ send_request (HpJanusClient *self,
 {
   g_autofree char *transaction = new_transaction ();
   g_autoptr(JsonObject) with_token = extra != NULL ? json_object_ref (extra) : json_object_new ();
-  g_autofree char *text = NULL;
+  /* It holds the token, and a join's pin. */
+  g_autoptr(HpSecretString) text = NULL;
 
   if (self->token != NULL)
     json_object_set_string_member (with_token, "token", self->token);
   text = hp_janus_request_to_text (verb, transaction, self->session_id, handle, body, jsep, with_token);
+  if (text == NULL)
+    {
+      if (task != NULL)
+        g_task_return_new_error (task, HP_JANUS_ERROR, HP_JANUS_ERROR_UNEXPECTED,
+                                 "the “%s” request could not be written as JSON", verb);
+      return;
+    }
   if (task != NULL)
     {
       Pending *pending = g_new0 (Pending, 1);
@@ -235,6 +254,15 @@ on_message (SoupWebsocketConnection *connection G_GNUC_UNUSED,
           break;
         }
     }
+  /* Answers to what nothing waits for (a trickle's ack, a late answer). */
+  if (message->kind == HP_JANUS_KIND_ACK || message->kind == HP_JANUS_KIND_SUCCESS)
+    return;
+  if (message->kind == HP_JANUS_KIND_ERROR)
+    {
+      g_message ("the Janus server refused a request nothing waits for: %s (%d)",
+                 message->error_reason != NULL ? message->error_reason : "no reason", message->error_code);
+      return;
+    }
   if (message->kind == HP_JANUS_KIND_TIMEOUT)
     {
       end_session (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
@@ -284,7 +312,6 @@ typedef struct {
   GError *last_error;
   GCancellable *attempt;       /* this server's try, cancelled by its timer */
   guint attempt_timeout_id;
-  gulong cancelled_id;
 } Connecting;
 
 static void
@@ -310,10 +337,23 @@ on_created (GObject      *source G_GNUC_UNUSED,
 
   if (answer == NULL || answer->kind != HP_JANUS_KIND_SUCCESS || answer->data_id == 0)
     {
+      Connecting *connecting = g_task_get_task_data (task);
+
       if (error == NULL)
         error = g_error_new_literal (HP_JANUS_ERROR, HP_JANUS_ERROR_UNEXPECTED,
                                      "the Janus server answered “create” without a session");
       drop_connection (self);
+      /* A server that refused (a token, a full server) refuses on every
+       * address; one that went silent or dropped is passed over. */
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      if (!g_error_matches (error, HP_JANUS_ERROR, HP_JANUS_ERROR_SERVER))
+        {
+          g_clear_error (&connecting->last_error);
+          connecting->last_error = g_steal_pointer (&error);
+          try_next_server (g_steal_pointer (&task));
+          return;
+        }
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -601,7 +641,7 @@ hp_janus_client_finalize (GObject *object)
 
   g_hash_table_unref (self->pending);
   g_strfreev (self->urls);
-  g_free (self->token);
+  hp_secret_free (self->token);
   G_OBJECT_CLASS (hp_janus_client_parent_class)->finalize (object);
 }
 

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include "hp-test-util.h"
 
@@ -82,6 +83,12 @@ write_configs (HpTestJanus  *janus,
          && copy_config (source_root, janus->dir, "janus.plugin.videoroom.jcfg", videoroom, error);
 }
 
+static void
+die_with_parent (gpointer data G_GNUC_UNUSED)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static gboolean
 accepts_connections (guint16 port)
 {
@@ -101,6 +108,7 @@ hp_test_janus_start (const char  *source_root,
   g_autofree char *program = g_find_program_in_path ("janus");
   g_autofree char *config = NULL;
   g_autofree char *log = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   HpTestJanus *janus;
 
   if (program == NULL)
@@ -116,9 +124,11 @@ hp_test_janus_start (const char  *source_root,
   janus->url = g_strdup_printf ("ws://127.0.0.1:%u", janus->port);
   config = g_build_filename (janus->dir, "janus.jcfg", NULL);
   log = g_build_filename (janus->dir, "janus.log", NULL);
-  janus->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, error,
-                                     program, "-C", config, "-F", janus->dir, "-L", log, "--disable-colors",
-                                     NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  /* The server dies with the test, even one that crashed. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  janus->process = g_subprocess_launcher_spawn (launcher, error, program, "-C", config, "-F", janus->dir,
+                                                "-L", log, "--disable-colors", NULL);
   if (janus->process == NULL)
     goto failed;
   for (guint tries = 0; tries < 200; tries++)
@@ -183,9 +193,12 @@ hp_test_janus_stop (HpTestJanus *janus)
     return TRUE;
   if (janus->process != NULL)
     {
+      /* Janus stops its plugins and transports in turn; one that hangs
+       * gets 5 s before the server is killed. */
       g_subprocess_send_signal (janus->process, SIGTERM);
-      g_subprocess_wait (janus->process, NULL, NULL);
-      g_clear_object (&janus->process);
+      for (guint tries = 0; tries < 100 && g_subprocess_get_identifier (janus->process) != NULL; tries++)
+        g_usleep (50 * 1000);
+      hp_test_janus_kill (janus);
     }
   if (janus->dir != NULL)
     {

@@ -31,6 +31,8 @@ setup_with_timeout (void  **state,
   if (f->janus == NULL)
     {
       g_printerr ("janus did not start: %s\n", error->message);
+      g_free (f);
+      *state = NULL;
       return -1;
     }
   return 0;
@@ -56,7 +58,16 @@ teardown (void **state)
   Fixture *f = *state;
   int result = 0;
 
+  /* The client may outlive its last reference for a moment (a keepalive
+   * in flight): it must not call into the freed fixture. */
+  if (f->client != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (f->client, f);
+      hp_janus_client_close (f->client);
+    }
   g_clear_object (&f->client);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_clear_object (&f->result);
   g_clear_error (&f->closed);
   if (f->janus != NULL && !hp_test_janus_stop (f->janus))
